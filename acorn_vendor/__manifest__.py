@@ -1,0 +1,33 @@
+{
+    "name": "Acorn Vendor Central",
+    "summary": "Run an Amazon Vendor Central (1P) business in Odoo over SP-API: "
+    "purchase orders, acknowledgements, ASNs, invoices, reports and reconciliation",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Vendor Central",
+    "website": "https://github.com/acorn-erp/acorn",
+    "author": "Acorn contributors",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "mail",
+        "sale_stock",
+        "purchase_stock",
+        "account",
+        "queue_job",
+    ],
+    "external_dependencies": {"python": ["requests", "jsonschema"]},
+    "data": [
+        "security/acorn_vendor_security.xml",
+        "security/ir.model.access.csv",
+        "data/queue_job_channel.xml",
+        "views/acorn_vc_account_views.xml",
+        "views/product_template_views.xml",
+        # Menus last: they point at the actions above.
+        "views/acorn_vendor_menus.xml",
+    ],
+    "demo": [
+        "demo/acorn_vendor_demo.xml",
+    ],
+}

@@ -1,0 +1,44 @@
+from odoo.tests import tagged
+from odoo.tests.common import TransactionCase, new_test_user
+
+
+@tagged("-at_install", "post_install")
+class AcornVendorCommon(TransactionCase):
+    """Two companies, the four Vendor Central roles and one account per company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.company_2 = cls.env["res.company"].create({"name": "Acorn Test EU GmbH"})
+        cls.Account = cls.env["acorn.vc.account"]
+        cls.account = cls.Account.create(
+            {
+                "name": "Test US",
+                "marketplace_code": "US",
+                "vendor_code_ids": [(0, 0, {"code": "TESTV", "name": "Test vendor"})],
+            }
+        )
+        cls.account_2 = cls.Account.with_company(cls.company_2).create(
+            {"name": "Test DE", "marketplace_code": "DE", "company_id": cls.company_2.id}
+        )
+        companies = cls.company | cls.company_2
+        cls.user_ops = new_test_user(
+            cls.env,
+            "acorn_ops",
+            groups="acorn_vendor.group_acorn_user",
+            company_ids=[(6, 0, companies.ids)],
+        )
+        cls.user_logistics = new_test_user(
+            cls.env, "acorn_logistics", groups="acorn_vendor.group_acorn_logistics"
+        )
+        cls.user_finance = new_test_user(
+            cls.env, "acorn_finance", groups="acorn_vendor.group_acorn_finance"
+        )
+        cls.user_manager = new_test_user(
+            cls.env,
+            "acorn_manager",
+            groups="acorn_vendor.group_acorn_manager",
+            company_ids=[(6, 0, companies.ids)],
+        )

@@ -1,0 +1,85 @@
+import tempfile
+from pathlib import Path
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from ..core.sandbox import start_sandbox
+from .common import AcornVendorCommon
+
+
+@tagged("-at_install", "post_install")
+class TestAccount(AcornVendorCommon):
+    def test_marketplace_sets_region_and_id(self):
+        self.assertEqual(
+            (self.account.region, self.account.marketplace_id), ("NA", "ATVPDKIKX0DER")
+        )
+        self.assertEqual(
+            (self.account_2.region, self.account_2.marketplace_id), ("EU", "A1PA6795UKMFR9")
+        )
+        self.account.marketplace_code = "JP"
+        self.assertEqual(
+            (self.account.region, self.account.marketplace_id), ("FE", "A1VC38T7YXB528")
+        )
+        self.assertEqual(self.account.spapi_endpoint, "https://sellingpartnerapi-fe.amazon.com")
+
+    def test_endpoint_override(self):
+        self.account.endpoint_override = "http://127.0.0.1:8071"
+        self.assertEqual(self.account.spapi_endpoint, "http://127.0.0.1:8071")
+        with self.assertRaisesRegex(ValidationError, "not an http"):
+            self.account.endpoint_override = "ftp://example.com"
+
+    def test_connection_without_credentials_names_what_is_missing(self):
+        self.account.action_test_connection()
+        self.assertEqual(self.account.connection_state, "failed")
+        self.assertIn("LWA Client Secret", self.account.connection_message)
+        self.assertIn("LWA Refresh Token", self.account.connection_message)
+
+
+@tagged("-at_install", "post_install")
+class TestAccountConnection(AcornVendorCommon):
+    """Test connection against the Acorn sandbox, a real HTTP server on loopback."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(cls._tmp.cleanup)
+        cls.sandbox = start_sandbox(db_path=Path(cls._tmp.name) / "sandbox.sqlite", seed=7)
+        cls.addClassCleanup(cls.sandbox.stop)
+        creds = cls.sandbox.credentials
+        cls.account.sudo().write(
+            {
+                "endpoint_override": cls.sandbox.url,
+                "token_url_override": cls.sandbox.token_url,
+                "lwa_client_id": creds["client_id"],
+                "lwa_client_secret": creds["client_secret"],
+                "lwa_refresh_token": creds["refresh_token"],
+            }
+        )
+
+    def test_connection_succeeds(self):
+        action = self.account.action_test_connection()
+        self.assertEqual(self.account.connection_state, "ok", self.account.connection_message)
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertTrue(self.account.connection_checked_at)
+
+    def test_connection_names_a_bad_refresh_token(self):
+        self.account.sudo().lwa_refresh_token = "Atzr|not-a-token-this-sandbox-issued"
+        action = self.account.action_test_connection()
+        self.assertEqual(self.account.connection_state, "failed")
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("refresh token", self.account.connection_message.lower())
+
+    def test_connection_names_a_missing_role(self):
+        self.sandbox.set_faults(forbidden=True)
+        self.addCleanup(self.sandbox.set_faults, forbidden=False)
+        self.account.action_test_connection()
+        self.assertEqual(self.account.connection_state, "failed")
+        self.assertIn("role", self.account.connection_message.lower())
+
+    def test_connection_names_an_unreachable_endpoint(self):
+        self.account.endpoint_override = "http://127.0.0.1:9"  # discard port: nothing listens
+        self.account.action_test_connection()
+        self.assertEqual(self.account.connection_state, "failed")
+        self.assertIn("127.0.0.1:9", self.account.connection_message)

@@ -1,0 +1,1 @@
+"""EDI codecs (ANSI X12, EDIFACT) for Amazon Vendor: plain Python, no Odoo import."""

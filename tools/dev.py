@@ -1,0 +1,635 @@
+"""Acorn's dev loop: find Odoo, run a private PostgreSQL, build databases, run every suite.
+
+Nothing here touches a PostgreSQL or database the user already has: the cluster lives under
+``.cache/pg`` (or a private /var/tmp folder when the checkout is not reachable by the
+``postgres`` user), listens on its own port and socket, and trusts local connections only.
+"""
+
+import argparse
+import getpass
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
+ADDONS = ("acorn_vendor", "acorn_vendor_edi")
+# Modules the demo and test databases start from besides ours (ours pull the rest in).
+ODOO_BRANCH = "18.0"
+ODOO_GIT = "https://github.com/odoo/odoo.git"
+PG_PORT = int(os.environ.get("ACORN_PG_PORT", "54329"))
+DB_USER = "acorn"
+QUEUE_JOB_REQ = "odoo-addon-queue_job>=18.0,<18.1"
+APT_PACKAGES = ("postgresql", "libpq-dev", "libldap2-dev", "libsasl2-dev")
+
+
+def say(msg):
+    print(f"[acorn] {msg}", flush=True)
+
+
+def banner(msg):
+    line = "!" * 78
+    print(f"\n{line}\n!! {msg}\n{line}\n", flush=True)
+
+
+def run(cmd, check=True, **kw):
+    return subprocess.run(cmd, check=check, **kw)
+
+
+# --------------------------------------------------------------------------- Odoo discovery
+
+
+@dataclass
+class OdooInstall:
+    python: list  # command prefix that runs odoo-bin
+    source: str  # how it was found, shown to the user
+    env: dict = field(default_factory=dict)
+
+    def command(self, *args):
+        return [*self.python, *args]
+
+    def addons_paths(self):
+        """Odoo's own add-on folders (core + OCA wheels), then this repository."""
+        code = "import odoo.addons, os; print(os.pathsep.join(odoo.addons.__path__))"
+        out = run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **self.env},
+        ).stdout.strip()
+        paths = [p for p in out.split(os.pathsep) if p and Path(p).is_dir()]
+        return [*paths, str(ROOT)]
+
+
+def _odoo_version(python_env):
+    code = "import odoo.release as r; print(r.version_info[0])"
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **python_env},
+        cwd="/",
+    )
+    return res.stdout.strip() if res.returncode == 0 else None
+
+
+def find_odoo(allow_clone=True):
+    """Return (OdooInstall or None, list of reasons for what was tried)."""
+    tried = []
+    version = _odoo_version({})
+    if version == "18":
+        return OdooInstall([sys.executable, "-m", "odoo"], "odoo importable by python3"), tried
+    tried.append(
+        f"python3 cannot import Odoo 18 (found version {version})"
+        if version
+        else "python3 cannot import odoo"
+    )
+    candidates = []
+    if os.environ.get("ODOO_PATH"):
+        candidates.append(("ODOO_PATH", Path(os.environ["ODOO_PATH"])))
+    else:
+        tried.append("ODOO_PATH is not set")
+    candidates.append(("cached clone", CACHE / "odoo"))
+    for label, path in candidates:
+        if not (path / "odoo-bin").exists():
+            if label != "cached clone":
+                tried.append(f"{label}={path} holds no odoo-bin")
+            continue
+        env = {
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(path), os.environ.get("PYTHONPATH")]))
+        }
+        if _odoo_version(env) == "18":
+            return (
+                OdooInstall([sys.executable, str(path / "odoo-bin")], f"{label} {path}", env),
+                tried,
+            )
+        tried.append(f"{label} {path} is not an importable Odoo 18 (missing requirements?)")
+    if allow_clone:
+        target = CACHE / "odoo"
+        say(f"cloning upstream Odoo {ODOO_BRANCH} into {target} (needs network access)")
+        res = subprocess.run(
+            ["git", "clone", "--depth", "1", "-b", ODOO_BRANCH, ODOO_GIT, str(target)],
+            timeout=1800,
+            check=False,
+        )
+        if res.returncode == 0:
+            pip_install(["-r", str(target / "requirements.txt")])
+            return find_odoo(allow_clone=False)[0], tried
+        tried.append(f"git clone {ODOO_GIT} failed (no network?)")
+    return None, tried
+
+
+# --------------------------------------------------------------------------- installs
+
+
+def have_module(name):
+    code = f"import importlib.util,sys; sys.exit(importlib.util.find_spec({name!r}) is None)"
+    return subprocess.run([sys.executable, "-c", code], cwd="/", check=False).returncode == 0
+
+
+def pip_install(args):
+    run([sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "-q", *args])
+
+
+def pg_bindir():
+    for base in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (base / "initdb").exists():
+            return base
+    found = shutil.which("initdb") or shutil.which("pg_ctl")
+    return Path(found).parent if found else None
+
+
+def ensure_installed(with_dev=True):
+    """Install what is missing: Debian packages for PostgreSQL, Python requirements."""
+    if pg_bindir() is None:
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            sys.exit("PostgreSQL server binaries are missing: install Debian's postgresql package.")
+        say("installing PostgreSQL with apt-get")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run(["apt-get", "update", "-qq"], env=env)
+        run(["apt-get", "install", "-y", "-qq", *APT_PACKAGES], env=env)
+    reqs = ROOT / ("requirements-dev.txt" if with_dev else "requirements.txt")
+    stamp = CACHE / f"{reqs.name}.{hashlib.sha1(reqs.read_bytes()).hexdigest()[:12]}.ok"
+    if not stamp.exists():
+        say(f"installing Python requirements from {reqs.name}")
+        pip_install(["-r", str(reqs)])
+        CACHE.mkdir(exist_ok=True)
+        stamp.touch()
+
+
+def ensure_queue_job(odoo):
+    """OCA queue_job: its wheel declares ``odoo`` as a dependency, which PyPI does not have."""
+    code = "import odoo.addons.queue_job"
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        env={**os.environ, **odoo.env},
+        cwd="/",
+        check=False,
+    )
+    if res.returncode != 0:
+        say(f"installing OCA queue_job ({QUEUE_JOB_REQ}) without its odoo dependency")
+        pip_install(["--no-deps", QUEUE_JOB_REQ])
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+class Postgres:
+    """A private cluster: its own data folder, port and socket; trust for local users only."""
+
+    def __init__(self):
+        self.bindir = pg_bindir()
+        self.data = CACHE / "pg" / "data"
+        self.as_postgres = os.geteuid() == 0  # the server refuses to run as root
+        if self.as_postgres and not self._postgres_can_use(CACHE):
+            # The checkout is in a folder the postgres user cannot enter (e.g. /root).
+            key = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
+            self.data = Path("/var/tmp") / f"acorn-pg-{key}" / "data"
+        self.socket_dir = self.data.parent / "run"
+        if len(str(self.socket_dir)) > 80:  # unix socket paths are limited to 107 bytes
+            key = hashlib.sha1(str(self.data).encode()).hexdigest()[:10]
+            self.socket_dir = Path("/tmp") / f"acorn-pg-{key}"
+        self.port = PG_PORT
+        self.log = self.data.parent / "server.log"
+
+    def _postgres_can_use(self, folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        res = subprocess.run(
+            ["runuser", "-u", "postgres", "--", "test", "-x", str(folder)],
+            check=False,
+            capture_output=True,
+        )
+        return res.returncode == 0
+
+    def _run(self, cmd, **kw):
+        if self.as_postgres:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        return run(cmd, **kw)
+
+    def _own(self, *paths):
+        for p in paths:
+            p.mkdir(parents=True, exist_ok=True)
+            if self.as_postgres:
+                shutil.chown(p, "postgres", "postgres")
+
+    def running(self):
+        res = self._run(
+            [str(self.bindir / "pg_ctl"), "-D", str(self.data), "status"],
+            check=False,
+            capture_output=True,
+        )
+        return res.returncode == 0
+
+    def start(self):
+        if self.bindir is None:
+            sys.exit("PostgreSQL binaries not found; run ./acorn setup")
+        self._own(self.data.parent, self.socket_dir)
+        if not (self.data / "PG_VERSION").exists():
+            self._own(self.data)
+            say(f"initialising a private PostgreSQL cluster in {self.data}")
+            self._run(
+                [
+                    str(self.bindir / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ],
+                capture_output=True,
+            )
+        if not self.running():
+            opts = (
+                f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                "-c max_connections=200 -c shared_buffers=256MB"
+            )
+            self._run(
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.log),
+                    "-o",
+                    opts,
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ],
+                capture_output=True,
+            )
+            say(f"PostgreSQL listening on 127.0.0.1:{self.port} and socket {self.socket_dir}")
+        self.psql(
+            "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='%s') THEN "
+            "CREATE ROLE %s LOGIN CREATEDB; END IF; END$$;" % (DB_USER, DB_USER)
+        )
+        return self
+
+    def stop(self):
+        if self.bindir and self.running():
+            self._run(
+                [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"],
+                capture_output=True,
+            )
+            say("PostgreSQL stopped")
+
+    def psql(self, sql, db="postgres", user="postgres"):
+        return run(
+            [
+                str(self.bindir / "psql"),
+                "-h",
+                str(self.socket_dir),
+                "-p",
+                str(self.port),
+                "-U",
+                user,
+                "-d",
+                db,
+                "-qAt",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                sql,
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    def db_exists(self, name):
+        return self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+
+    def drop_db(self, name):
+        self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def odoo_args(self):
+        return [
+            f"--db_host={self.socket_dir}",
+            f"--db_port={self.port}",
+            f"--db_user={DB_USER}",
+            "--db_password=",
+        ]
+
+
+# --------------------------------------------------------------------------- Odoo runs
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def odoo_base_args(odoo, pg, db, http_port):
+    return odoo.command(
+        f"--addons-path={','.join(odoo.addons_paths())}",
+        f"--data-dir={CACHE / 'odoo-data'}",
+        *pg.odoo_args(),
+        "-d",
+        db,
+        f"--db-filter=^{db}$",
+        "--http-interface=127.0.0.1",
+        f"--http-port={http_port}",
+        "--no-database-list",
+    )
+
+
+ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
+ODOO_LEVEL = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+
+
+def run_odoo_tests(odoo, pg, addons):
+    """Install ``addons`` on a fresh database with tests on; fail on any ERROR line."""
+    db = f"acorn_test_{os.getpid()}"
+    pg.drop_db(db)
+    cmd = [
+        *odoo_base_args(odoo, pg, db, free_port()),
+        "-i",
+        ",".join(addons),
+        "--test-enable",
+        f"--test-tags={','.join('/' + a for a in addons)}",
+        "--stop-after-init",
+        "--log-level=test",
+        "--workers=0",
+        "--max-cron-threads=0",
+    ]
+    say("Odoo tests: " + " ".join(cmd[len(odoo.python) :]))
+    log_path = CACHE / "odoo-test.log"
+    errors, counts = [], None
+    started = time.monotonic()
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **odoo.env},
+            errors="replace",
+        )
+        for line in proc.stdout:
+            log.write(line)
+            sys.stdout.write(line)
+            if ODOO_LEVEL.match(line):
+                errors.append(line.rstrip())
+            match = ODOO_RESULT.search(line)
+            if match and "when loading database" in line:
+                counts = tuple(int(g) for g in match.groups())
+        rc = proc.wait()
+    pg.drop_db(db)
+    elapsed = time.monotonic() - started
+    return {"rc": rc, "errors": errors, "counts": counts, "log": log_path, "seconds": elapsed}
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_setup(args):
+    ensure_installed(with_dev=not args.runtime_only)
+    odoo, tried = find_odoo(allow_clone=not args.no_clone)
+    if odoo:
+        ensure_queue_job(odoo)
+        say(f"Odoo 18 found: {odoo.source}")
+    else:
+        banner("Odoo 18 not found: " + "; ".join(tried))
+    return 0
+
+
+def lint():
+    """ruff (lint + format) on everything, pylint-odoo's mandatory checks on the add-ons."""
+    results = {}
+    targets = [str(ROOT / p) for p in (*ADDONS, "tests", "tools", "bench", "acorn", "setup.py")]
+    ruff = [sys.executable, "-m", "ruff"]
+    results["ruff check"] = run([*ruff, "check", *targets], check=False, cwd=ROOT).returncode
+    results["ruff format"] = run(
+        [*ruff, "format", "--check", *targets], check=False, cwd=ROOT
+    ).returncode
+    results["pylint-odoo"] = run(
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            f"--rcfile={ROOT / '.pylintrc-mandatory'}",
+            *[str(ROOT / a) for a in ADDONS],
+        ],
+        check=False,
+        cwd=ROOT,
+    ).returncode
+    return results
+
+
+PYTEST_SUMMARY = re.compile(r"=+ (.*) in [\d.]+s")
+
+
+def pytest_suite(extra):
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "tests")]
+    proc = subprocess.Popen(
+        [*cmd, *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT
+    )
+    summary = ""
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        match = PYTEST_SUMMARY.search(line)
+        if match:
+            summary = match.group(1)
+    rc = proc.wait()
+    counts = {k: int(v) for v, k in re.findall(r"(\d+) (passed|failed|skipped|errors?)", summary)}
+    return rc, counts
+
+
+def cmd_test(args):
+    ensure_installed(with_dev=True)
+    failed = []
+    report = []
+
+    if not args.no_lint:
+        say("lint: ruff and pylint-odoo")
+        for name, rc in lint().items():
+            report.append(f"lint {name}: {'ok' if rc == 0 else 'FAILED'}")
+            if rc:
+                failed.append(name)
+
+    say("pure suite: pytest tests/")
+    rc, counts = pytest_suite(args.pytest_args)
+    passed = counts.get("passed", 0)
+    bad = counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
+    report.append(f"pure pytest: {passed} passed, {bad} failed, {counts.get('skipped', 0)} skipped")
+    if rc not in (0,):
+        failed.append("pytest")
+    total_passed, total_failed = passed, bad
+
+    skipped_suites = []
+    odoo, tried = (None, ["--no-odoo given"]) if args.no_odoo else find_odoo(allow_clone=True)
+    if odoo is None:
+        for addon in ADDONS:
+            skipped_suites.append(f"Odoo module tests of {addon} SKIPPED: {'; '.join(tried)}")
+    else:
+        ensure_queue_job(odoo)
+        pg = Postgres().start()
+        res = run_odoo_tests(odoo, pg, list(ADDONS))
+        if res["counts"] is None:
+            report.append(f"odoo tests: no result line (exit code {res['rc']}), see {res['log']}")
+            failed.append("odoo tests")
+        else:
+            f_, e_, n = res["counts"]
+            total_passed += n - f_ - e_
+            total_failed += f_ + e_
+            report.append(
+                f"odoo tests ({', '.join(ADDONS)}): {n - f_ - e_} passed, {f_ + e_} failed "
+                f"of {n} in {res['seconds']:.0f}s"
+            )
+            if f_ or e_ or n == 0:
+                failed.append("odoo tests")
+        if res["errors"]:
+            report.append(f"odoo log: {len(res['errors'])} ERROR/CRITICAL line(s), first:")
+            report.extend("    " + line[:300] for line in res["errors"][:5])
+            failed.append("odoo log errors")
+        if res["rc"] != 0 and "odoo tests" not in failed:
+            failed.append(f"odoo exit code {res['rc']}")
+
+    print("\n" + "=" * 78)
+    for line in report:
+        print(line)
+    for line in skipped_suites:
+        banner(line)
+    print(f"acorn: {total_passed} passed, {total_failed} failed")
+    if failed:
+        print("FAILED: " + ", ".join(failed))
+        return 1
+    return 0
+
+
+def cmd_pg(args):
+    pg = Postgres()
+    if args.action == "start":
+        pg.start()
+    elif args.action == "stop":
+        pg.stop()
+    else:
+        print("running" if pg.running() else "stopped", pg.data)
+    return 0
+
+
+def _start_sandbox(port):
+    """The demo's Vendor Central: the local Acorn sandbox, state kept in .cache/sandbox."""
+    db = CACHE / "sandbox" / "demo.sqlite"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    log = open(CACHE / "sandbox" / "sandbox.log", "a", encoding="utf-8")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "acorn"),
+            "sandbox",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return proc
+
+
+DEMO_ACCOUNT_SCRIPT = """
+account = env.ref('acorn_vendor.acorn_vc_account_demo')
+account.write({'endpoint_override': %(url)r, 'token_url_override': %(token_url)r,
+               'lwa_client_id': %(client_id)r, 'lwa_client_secret': %(client_secret)r,
+               'lwa_refresh_token': %(refresh_token)r})
+env.cr.commit()
+"""
+
+
+def cmd_demo(args):
+    ensure_installed(with_dev=False)
+    odoo, tried = find_odoo(allow_clone=True)
+    if odoo is None:
+        sys.exit("Cannot run the demo without Odoo 18: " + "; ".join(tried))
+    ensure_queue_job(odoo)
+    pg = Postgres().start()
+    db = args.db
+    if args.reset:
+        pg.drop_db(db)
+    base = odoo_base_args(odoo, pg, db, args.port)
+    env = {**os.environ, **odoo.env}
+    if not pg.db_exists(db):
+        say(f"creating demo database {db} with {', '.join(ADDONS)} (a few minutes)")
+        run(
+            [*base, "-i", ",".join(ADDONS), "--stop-after-init", "--log-level=warn"],
+            env=env,
+        )
+    sandbox = None
+    from acorn_vendor.core import sandbox as sandbox_pkg  # noqa: PLC0415
+
+    sandbox_port = args.sandbox_port
+    sandbox = _start_sandbox(sandbox_port)
+    creds = sandbox_pkg.demo_credentials(f"http://127.0.0.1:{sandbox_port}")
+    run(
+        [*base, "shell", "--no-http"],
+        input=DEMO_ACCOUNT_SCRIPT % creds,
+        text=True,
+        env=env,
+        capture_output=True,
+    )
+    say(f"Acorn sandbox (Vendor Central) on http://127.0.0.1:{sandbox_port}")
+    url = f"http://127.0.0.1:{args.port}/odoo"
+    banner(f"Odoo is starting on {url}   login: admin   password: admin   (Ctrl-C stops)")
+    odoo_proc = subprocess.Popen([*base, "--max-cron-threads=1"], env=env)
+
+    def stop(*_):
+        odoo_proc.terminate()
+        if sandbox:
+            os.killpg(sandbox.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        return odoo_proc.wait()
+    except KeyboardInterrupt:
+        stop()
+        return 0
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="acorn", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("setup", help="install what is missing (PostgreSQL, Python deps, queue_job)")
+    p.add_argument("--runtime-only", action="store_true", help="skip test/lint tools")
+    p.add_argument("--no-clone", action="store_true", help="never clone upstream Odoo")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("test", help="lint, pure pytest suite, Odoo tests of both add-ons")
+    p.add_argument("--no-lint", action="store_true")
+    p.add_argument("--no-odoo", action="store_true", help="pure suite only (says so loudly)")
+    p.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    p.set_defaults(func=cmd_test)
+
+    p = sub.add_parser("demo", help="build the demo database and serve Odoo on localhost")
+    p.add_argument("--db", default="acorn_demo")
+    p.add_argument("--port", type=int, default=int(os.environ.get("ACORN_HTTP_PORT", "8069")))
+    p.add_argument("--sandbox-port", type=int, default=8071)
+    p.add_argument("--reset", action="store_true", help="drop and rebuild the demo database")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("pg", help="the private PostgreSQL cluster")
+    p.add_argument("action", choices=["start", "stop", "status"])
+    p.set_defaults(func=cmd_pg)
+
+    args = parser.parse_args(argv)
+    if getpass.getuser() == "postgres":
+        sys.exit("run acorn as your own user, not postgres")
+    return args.func(args)
