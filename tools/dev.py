@@ -28,7 +28,6 @@ ODOO_GIT = "https://github.com/odoo/odoo.git"
 PG_PORT = int(os.environ.get("ACORN_PG_PORT", "54329"))
 DB_USER = "acorn"
 QUEUE_JOB_REQ = "odoo-addon-queue_job>=18.0,<18.1"
-APT_PACKAGES = ("postgresql", "libpq-dev", "libldap2-dev", "libsasl2-dev")
 
 
 def say(msg):
@@ -147,17 +146,29 @@ def pg_bindir():
     return Path(found).parent if found else None
 
 
-def ensure_installed(with_dev=True):
-    """Install what is missing: Debian packages for PostgreSQL, Python requirements."""
+def _missing_debian_packages(with_dev):
+    """Debian packages to install: the PostgreSQL server always, test tools for `test`."""
+    missing = []
     if pg_bindir() is None:
+        missing += ["postgresql", "libpq-dev"]
+    if with_dev and not shutil.which("docker-compose"):
+        missing.append("docker-compose")  # checks docker/docker-compose.yml offline
+    return missing
+
+
+def ensure_installed(with_dev=True):
+    """Install what is missing: Debian packages, Python requirements."""
+    missing = _missing_debian_packages(with_dev)
+    if missing:
         if os.geteuid() != 0 or not shutil.which("apt-get"):
-            sys.exit("PostgreSQL server binaries are missing: install Debian's postgresql package.")
-        say("installing PostgreSQL with apt-get")
+            sys.exit(f"Missing Debian packages {' '.join(missing)}: install them (apt-get).")
+        say(f"installing {' '.join(missing)} with apt-get")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         run(["apt-get", "update", "-qq"], env=env)
-        run(["apt-get", "install", "-y", "-qq", *APT_PACKAGES], env=env)
+        run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
     reqs = ROOT / ("requirements-dev.txt" if with_dev else "requirements.txt")
-    stamp = CACHE / f"{reqs.name}.{hashlib.sha1(reqs.read_bytes()).hexdigest()[:12]}.ok"
+    digest = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(ROOT.glob("requirements*.txt"))))
+    stamp = CACHE / f"{reqs.name}.{digest.hexdigest()[:12]}.ok"
     if not stamp.exists():
         say(f"installing Python requirements from {reqs.name}")
         pip_install(["-r", str(reqs)])
@@ -546,10 +557,7 @@ def _start_sandbox(port):
 
 
 DEMO_ACCOUNT_SCRIPT = """
-account = env.ref('acorn_vendor.acorn_vc_account_demo')
-account.write({'endpoint_override': %(url)r, 'token_url_override': %(token_url)r,
-               'lwa_client_id': %(client_id)r, 'lwa_client_secret': %(client_secret)r,
-               'lwa_refresh_token': %(refresh_token)r})
+env.ref('acorn_vendor.acorn_vc_account_demo')._acorn_use_sandbox(%(url)r)
 env.cr.commit()
 """
 
@@ -565,34 +573,28 @@ def cmd_demo(args):
     if args.reset:
         pg.drop_db(db)
     base = odoo_base_args(odoo, pg, db, args.port)
-    env = {**os.environ, **odoo.env}
+    sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
+    env = {**os.environ, **odoo.env, "ACORN_SANDBOX_URL": sandbox_url}
+    sandbox = _start_sandbox(args.sandbox_port)
+    say(f"Acorn sandbox (Vendor Central) on {sandbox_url}, log in .cache/sandbox/sandbox.log")
     if not pg.db_exists(db):
         say(f"creating demo database {db} with {', '.join(ADDONS)} (a few minutes)")
+        run([*base, "-i", ",".join(ADDONS), "--stop-after-init", "--log-level=warn"], env=env)
+    else:  # an existing demo database may point at another sandbox port
         run(
-            [*base, "-i", ",".join(ADDONS), "--stop-after-init", "--log-level=warn"],
+            [*base, "shell", "--no-http"],
+            input=DEMO_ACCOUNT_SCRIPT % {"url": sandbox_url},
+            text=True,
             env=env,
+            capture_output=True,
         )
-    sandbox = None
-    from acorn_vendor.core import sandbox as sandbox_pkg  # noqa: PLC0415
-
-    sandbox_port = args.sandbox_port
-    sandbox = _start_sandbox(sandbox_port)
-    creds = sandbox_pkg.demo_credentials(f"http://127.0.0.1:{sandbox_port}")
-    run(
-        [*base, "shell", "--no-http"],
-        input=DEMO_ACCOUNT_SCRIPT % creds,
-        text=True,
-        env=env,
-        capture_output=True,
-    )
-    say(f"Acorn sandbox (Vendor Central) on http://127.0.0.1:{sandbox_port}")
     url = f"http://127.0.0.1:{args.port}/odoo"
     banner(f"Odoo is starting on {url}   login: admin   password: admin   (Ctrl-C stops)")
     odoo_proc = subprocess.Popen([*base, "--max-cron-threads=1"], env=env)
 
     def stop(*_):
         odoo_proc.terminate()
-        if sandbox:
+        if sandbox.poll() is None:
             os.killpg(sandbox.pid, signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
@@ -601,6 +603,19 @@ def cmd_demo(args):
     except KeyboardInterrupt:
         stop()
         return 0
+    finally:
+        stop()
+
+
+def cmd_odoo(args):
+    """Odoo with the project's add-ons path and private PostgreSQL, for ad-hoc runs."""
+    odoo, tried = find_odoo(allow_clone=False)
+    if odoo is None:
+        sys.exit("Odoo 18 not found: " + "; ".join(tried))
+    pg = Postgres().start()
+    cmd = odoo_base_args(odoo, pg, args.db, args.port)
+    extra = args.odoo_args[1:] if args.odoo_args[:1] == ["--"] else args.odoo_args
+    return run([*cmd, *extra], check=False, env={**os.environ, **odoo.env}).returncode
 
 
 def main(argv):
@@ -628,6 +643,12 @@ def main(argv):
     p = sub.add_parser("pg", help="the private PostgreSQL cluster")
     p.add_argument("action", choices=["start", "stop", "status"])
     p.set_defaults(func=cmd_pg)
+
+    p = sub.add_parser("odoo", help="run Odoo on the private cluster: ./acorn odoo --db X -- ARGS")
+    p.add_argument("--db", default="acorn_demo")
+    p.add_argument("--port", type=int, default=int(os.environ.get("ACORN_HTTP_PORT", "8069")))
+    p.add_argument("odoo_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_odoo)
 
     args = parser.parse_args(argv)
     if getpass.getuser() == "postgres":

@@ -1,14 +1,18 @@
 import logging
+import os
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..core import marketplaces
+from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import Credentials, SpApiClient, SpApiError
 
 _logger = logging.getLogger(__name__)
 
 CONNECTION_TIMEOUT = (5, 30)
+# Where `./acorn demo` and docker-compose run the Acorn sandbox (docker sets the env var).
+DEFAULT_SANDBOX_URL = "http://127.0.0.1:8071"
 
 
 class AcornVcAccount(models.Model):
@@ -38,7 +42,10 @@ class AcornVcAccount(models.Model):
         tracking=True,
     )
     marketplace_id = fields.Char(
-        compute="_compute_marketplace", store=True, help="Amazon's marketplace id, used by reports."
+        "Marketplace ID",
+        compute="_compute_marketplace",
+        store=True,
+        help="Amazon's marketplace id, used by reports.",
     )
     region = fields.Selection(
         [("NA", "North America"), ("EU", "Europe"), ("FE", "Far East")],
@@ -202,6 +209,30 @@ class AcornVcAccount(models.Model):
             }
         )
         return self._acorn_notify(self.env._("Connected to Vendor Central"), summary, "success")
+
+    def _acorn_use_sandbox(self, url=None, seed=1):
+        """Point the account at an Acorn sandbox with the credentials it derives from its seed.
+
+        For the demo, training and tests: the sandbox stands in for Vendor Central.
+        """
+        url = (url or os.environ.get("ACORN_SANDBOX_URL") or DEFAULT_SANDBOX_URL).rstrip("/")
+        config = SandboxConfig(seed=seed)
+        self.sudo().write(
+            {
+                "endpoint_override": url,
+                "token_url_override": f"{url}/auth/o2/token",
+                "lwa_client_id": config.client_id,
+                "lwa_client_secret": config.client_secret,
+                "lwa_refresh_token": config.refresh_token,
+                "connection_state": "untested",
+                "connection_message": False,
+            }
+        )
+
+    def action_use_sandbox(self):
+        self.ensure_one()
+        self._acorn_use_sandbox()
+        return self.action_test_connection()
 
     def _acorn_notify(self, title, message, kind):
         return {
