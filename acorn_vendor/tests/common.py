@@ -42,3 +42,11 @@ class AcornVendorCommon(TransactionCase):
             groups="acorn_vendor.group_acorn_manager",
             company_ids=[(6, 0, companies.ids)],
         )
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        """Odoo's test guard compares ``timeout`` with an int; the client sends (connect, read)."""
+        timeout = kw.get("timeout")
+        if isinstance(timeout, tuple):
+            kw["timeout"] = max(t for t in timeout if t is not None)
+        return super()._request_handler(s, r, **kw)

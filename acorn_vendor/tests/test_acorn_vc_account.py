@@ -45,7 +45,9 @@ class TestAccountConnection(AcornVendorCommon):
         super().setUpClass()
         cls._tmp = tempfile.TemporaryDirectory()
         cls.addClassCleanup(cls._tmp.cleanup)
-        cls.sandbox = start_sandbox(db_path=Path(cls._tmp.name) / "sandbox.sqlite", seed=7)
+        cls.sandbox = start_sandbox(
+            db_path=Path(cls._tmp.name) / "sandbox.sqlite", seed=7, pos_per_day=5, history_days=2
+        )
         cls.addClassCleanup(cls.sandbox.stop)
         creds = cls.sandbox.credentials
         cls.account.sudo().write(
@@ -72,11 +74,21 @@ class TestAccountConnection(AcornVendorCommon):
         self.assertIn("refresh token", self.account.connection_message.lower())
 
     def test_connection_names_a_missing_role(self):
-        self.sandbox.set_faults(forbidden=True)
-        self.addCleanup(self.sandbox.set_faults, forbidden=False)
+        self.sandbox.set_faults("missing_role")
+        self.addCleanup(self.sandbox.clear_faults)
         self.account.action_test_connection()
         self.assertEqual(self.account.connection_state, "failed")
         self.assertIn("role", self.account.connection_message.lower())
+
+    def test_use_sandbox_sets_endpoint_and_credentials(self):
+        account = self.account_2
+        account._acorn_use_sandbox(self.sandbox.url, seed=7)
+        self.assertEqual(account.spapi_endpoint, self.sandbox.url)
+        self.assertEqual(
+            account.sudo().lwa_refresh_token, self.sandbox.credentials["refresh_token"]
+        )
+        account.action_test_connection()
+        self.assertEqual(account.connection_state, "ok", account.connection_message)
 
     def test_connection_names_an_unreachable_endpoint(self):
         self.account.endpoint_override = "http://127.0.0.1:9"  # discard port: nothing listens

@@ -28,11 +28,13 @@ class TestSecurity(AcornVendorCommon):
 
     def test_multi_company_rule(self):
         ops = self.Account.with_user(self.user_ops)
-        self.assertIn(self.account, ops.search([]))
-        self.assertNotIn(self.account_2, ops.search([]))
+        # Only the companies selected in the switcher count.
+        first_only = ops.with_context(allowed_company_ids=[self.company.id]).search([])
+        self.assertIn(self.account, first_only)
+        self.assertNotIn(self.account_2, first_only)
         both = ops.with_context(allowed_company_ids=[self.company.id, self.company_2.id])
         self.assertIn(self.account_2, both.search([]))
-        # A user not in the second company never sees it, whatever the context asks.
+        # A user who does not belong to the second company never sees its accounts.
         self.assertNotIn(self.account_2, self.Account.with_user(self.user_finance).search([]))
 
     def test_per_account_restriction(self):
