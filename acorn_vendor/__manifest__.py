@@ -23,6 +23,7 @@
         "security/ir.model.access.csv",
         "data/queue_job_channel.xml",
         "views/acorn_vc_account_views.xml",
+        "views/acorn_vc_purchase_order_views.xml",
         "views/product_template_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",

@@ -1,1 +1,9 @@
-from . import acorn_vc_account, acorn_vc_vendor_code, product_product, product_template
+from . import (
+    acorn_vc_account,
+    acorn_vc_payload,
+    acorn_vc_purchase_order,
+    acorn_vc_purchase_order_line,
+    acorn_vc_vendor_code,
+    product_product,
+    product_template,
+)

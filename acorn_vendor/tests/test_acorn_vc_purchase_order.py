@@ -1,0 +1,99 @@
+import copy
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from odoo.tests import tagged
+
+from ..core.sandbox import start_sandbox
+from .common import AcornVendorCommon
+
+
+@tagged("-at_install", "post_install")
+class TestPurchaseOrderImport(AcornVendorCommon):
+    """Amazon's POs, fetched over HTTP from the sandbox, stored as Acorn POs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(cls._tmp.cleanup)
+        cls.sandbox = start_sandbox(
+            db_path=Path(cls._tmp.name) / "sandbox.sqlite",
+            seed=11,
+            pos_per_day=6,
+            history_days=3,
+            throttle=False,
+        )
+        cls.addClassCleanup(cls.sandbox.stop)
+        cls.account._acorn_use_sandbox(cls.sandbox.url, seed=11)
+        client = cls.account._acorn_spapi_client()
+        now = cls.sandbox.now()
+        cls.payloads = list(
+            client.iter_purchase_orders(createdAfter=now - timedelta(days=4), createdBefore=now)
+        )
+        cls.PO = cls.env["acorn.vc.purchase.order"]
+
+    def test_first_import_then_resync_changes_nothing(self):
+        self.assertGreaterEqual(len(self.payloads), 10)
+        counts = self.PO._acorn_import_orders(self.account, self.payloads)
+        self.assertEqual(counts["created"], len(self.payloads))
+        self.assertEqual(counts["failed"], 0)
+        orders = self.PO.search([("account_id", "=", self.account.id)])
+        self.assertEqual(len(orders), len(self.payloads))
+        lines = sum(len(p["orderDetails"]["items"]) for p in self.payloads)
+        self.assertEqual(len(orders.line_ids), lines)
+        self.assertEqual(len(orders.payload_ids), len(self.payloads))
+        po = orders[0]
+        self.assertEqual(po.ack_deadline, po.po_date + timedelta(hours=24))
+        self.assertIn(po.vendor_code, ("ACRN1", "ACRN2"))
+
+        again = self.PO._acorn_import_orders(self.account, self.payloads)
+        self.assertEqual(
+            again, {"created": 0, "updated": 0, "unchanged": len(self.payloads), "failed": 0}
+        )
+        self.assertEqual(
+            self.PO.search_count([("account_id", "=", self.account.id)]), len(self.payloads)
+        )
+        self.assertEqual(
+            len(orders.payload_ids), len(self.payloads), "an unchanged version is not stored twice"
+        )
+
+    def test_amazon_changes_update_the_po_and_the_chatter(self):
+        self.PO._acorn_import_orders(self.account, self.payloads)
+        changed = copy.deepcopy(self.payloads[0])
+        item = changed["orderDetails"]["items"][0]
+        item["orderedQuantity"]["amount"] += 5
+        changed["purchaseOrderState"] = "Closed"
+        counts = self.PO._acorn_import_orders(self.account, [changed])
+        self.assertEqual(counts["updated"], 1)
+        po = self.PO.search([("name", "=", changed["purchaseOrderNumber"])])
+        self.assertEqual(po.amz_state, "closed")
+        line = po.line_ids.filtered(
+            lambda ln: ln.sequence_number == str(item["itemSequenceNumber"])
+        )
+        self.assertEqual(line.ordered_qty, item["orderedQuantity"]["amount"])
+        self.assertEqual(len(po.payload_ids), 2, "every version is kept")
+        body = po.message_ids[0].body
+        self.assertIn("Amazon changed this purchase order", body)
+        self.assertIn("Closed", body)
+
+    def test_a_bad_po_is_kept_with_its_error_and_never_blocks_the_batch(self):
+        broken = copy.deepcopy(self.payloads[1])
+        broken["orderDetails"].pop("purchaseOrderDate")
+        batch = [self.payloads[0], broken, self.payloads[2]]
+        counts = self.PO._acorn_import_orders(self.account, batch)
+        self.assertEqual((counts["created"], counts["failed"]), (2, 1))
+        failure = self.env["acorn.vc.payload"].search(
+            [("reference", "=", broken["purchaseOrderNumber"])]
+        )
+        self.assertEqual(failure.account_id, self.account)
+        self.assertIn("purchaseOrderDate", failure.error)
+        self.assertEqual(failure.content["purchaseOrderNumber"], broken["purchaseOrderNumber"])
+
+    def test_users_of_a_restricted_account_do_not_see_its_pos(self):
+        self.PO._acorn_import_orders(self.account, self.payloads[:2])
+        self.assertEqual(self.PO.with_user(self.user_ops).search_count([]), 2)
+        self.account.allowed_user_ids = self.user_manager
+        self.assertEqual(self.PO.with_user(self.user_ops).search_count([]), 0)
+        self.assertEqual(self.PO.with_user(self.user_manager).search_count([]), 2)
