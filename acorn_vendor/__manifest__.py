@@ -22,8 +22,11 @@
         "security/acorn_vendor_security.xml",
         "security/ir.model.access.csv",
         "data/queue_job_channel.xml",
-        "views/acorn_vc_account_views.xml",
+        "data/queue_job_function.xml",
+        "data/ir_cron.xml",
+        # The account form links to the PO action: POs first.
         "views/acorn_vc_purchase_order_views.xml",
+        "views/acorn_vc_account_views.xml",
         "views/product_template_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",

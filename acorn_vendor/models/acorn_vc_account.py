@@ -1,18 +1,33 @@
 import logging
 import os
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
 from ..core import marketplaces
 from ..core.sandbox.config import SandboxConfig
-from ..core.spapi import Credentials, SpApiClient, SpApiError
+from ..core.spapi import (
+    Credentials,
+    NetworkError,
+    ServerError,
+    SpApiClient,
+    SpApiError,
+    ThrottledError,
+)
 
 _logger = logging.getLogger(__name__)
 
 CONNECTION_TIMEOUT = (5, 30)
 # Where `./acorn demo` and docker-compose run the Acorn sandbox (docker sets the env var).
 DEFAULT_SANDBOX_URL = "http://127.0.0.1:8071"
+# Amazon refuses getPurchaseOrders ranges over 7 days; the backfill walks in such windows.
+BACKFILL_WINDOW = timedelta(days=7)
+IMPORT_BATCH = 200
+# Errors worth another try later: the job is retried by queue_job's retry pattern.
+RETRYABLE = (ThrottledError, NetworkError, ServerError)
 
 
 class AcornVcAccount(models.Model):
@@ -94,6 +109,39 @@ class AcornVcAccount(models.Model):
         "SP-API Endpoint", compute="_compute_spapi_endpoint", help="Where calls go."
     )
 
+    # Purchase-order sync: a cursor per account, so each run asks only for what changed.
+    sync_active = fields.Boolean(
+        "Sync Purchase Orders", default=True, help="The scheduled sync picks up this account."
+    )
+    sync_overlap_minutes = fields.Integer(
+        default=15,
+        help="Each incremental sync re-reads this many minutes before the last cursor, so an "
+        "order Amazon timestamps late is never missed (re-reading changes nothing).",
+    )
+    sync_cursor = fields.Datetime(
+        "Synced Up To",
+        readonly=True,
+        copy=False,
+        help="Orders created or changed before this moment are in Acorn.",
+    )
+    last_sync_at = fields.Datetime("Last Successful Sync", readonly=True, copy=False)
+    last_sync_summary = fields.Char(readonly=True, copy=False)
+    last_sync_error = fields.Text(readonly=True, copy=False)
+    backfill_months = fields.Integer(
+        default=24, help="How far back the history backfill reads (Amazon keeps 2 years)."
+    )
+    backfill_cursor = fields.Datetime(
+        readonly=True, copy=False, help="Start of the next 7-day window the backfill reads."
+    )
+    backfill_end = fields.Datetime(readonly=True, copy=False)
+    backfill_state = fields.Selection(
+        [("none", "Not started"), ("running", "Running"), ("done", "Done")],
+        default="none",
+        readonly=True,
+        copy=False,
+    )
+    purchase_order_count = fields.Integer(compute="_compute_purchase_order_count")
+
     connection_state = fields.Selection(
         [("untested", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
         default="untested",
@@ -111,6 +159,15 @@ class AcornVcAccount(models.Model):
             "An account with this name already exists in this company.",
         ),
     ]
+
+    def _compute_purchase_order_count(self):
+        counts = dict(
+            self.env["acorn.vc.purchase.order"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.purchase_order_count = counts.get(account, 0)
 
     @api.depends("marketplace_code")
     def _compute_marketplace(self):
@@ -209,6 +266,142 @@ class AcornVcAccount(models.Model):
             }
         )
         return self._acorn_notify(self.env._("Connected to Vendor Central"), summary, "success")
+
+    # ------------------------------------------------------------------ PO sync
+
+    @api.model
+    def _cron_sync_purchase_orders(self):
+        """Find work only: one queued job per account; the jobs call Amazon."""
+        accounts = self.search([("sync_active", "=", True), ("channel", "=", "spapi")])
+        for account in accounts:
+            account.with_delay(
+                channel="root.acorn",
+                identity_key=f"acorn-po-sync-{account.id}",
+                description=self.env._("Sync Amazon POs of %s", account.name),
+            )._acorn_job_sync_purchase_orders()
+            if account.backfill_state == "running":
+                account._acorn_enqueue_backfill_step()
+        return len(accounts)
+
+    def action_sync_purchase_orders(self):
+        """Sync now, in this request: for the button and for XML-RPC scripts.
+
+        Returns the counts {created, updated, unchanged, failed}.
+        """
+        self.ensure_one()
+        return self._acorn_sync_purchase_orders()
+
+    def _acorn_job_sync_purchase_orders(self):
+        """Queue job: incremental sync; throttling and outages are retried later."""
+        self.ensure_one()
+        try:
+            return self._acorn_sync_purchase_orders()
+        except RETRYABLE as exc:
+            raise RetryableJobError(str(exc), seconds=getattr(exc, "retry_after", None)) from exc
+
+    def _acorn_sync_purchase_orders(self, now=None):
+        """Read POs created or changed since the cursor (minus the overlap) and import them."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        since = (
+            self.sync_cursor - timedelta(minutes=self.sync_overlap_minutes)
+            if self.sync_cursor
+            else now - timedelta(days=1)
+        )
+        try:
+            counts = self._acorn_fetch_and_import(since, now, changed=bool(self.sync_cursor))
+        except SpApiError as exc:
+            self.last_sync_error = str(exc)
+            raise
+        self.write(
+            {
+                "sync_cursor": now,
+                "last_sync_at": fields.Datetime.now(),
+                "last_sync_error": False,
+                "last_sync_summary": self._acorn_counts_text(counts),
+            }
+        )
+        return counts
+
+    def _acorn_fetch_and_import(self, since, until, changed=True):
+        """New orders by creation date, then (incremental runs) Amazon's changes to older ones."""
+        client = self._acorn_spapi_client()
+        PO = self.env["acorn.vc.purchase.order"]
+        totals = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        seen = set()
+        filters = [{"createdAfter": since, "createdBefore": until}]
+        if changed:
+            filters.append({"changedAfter": since, "changedBefore": until})
+        for window in filters:
+            batch = []
+            for order in client.iter_purchase_orders(**window):
+                if order.get("purchaseOrderNumber") in seen:
+                    continue
+                seen.add(order.get("purchaseOrderNumber"))
+                batch.append(order)
+                if len(batch) >= IMPORT_BATCH:
+                    self._acorn_add_counts(totals, PO._acorn_import_orders(self, batch))
+                    batch = []
+            self._acorn_add_counts(totals, PO._acorn_import_orders(self, batch))
+        return totals
+
+    @staticmethod
+    def _acorn_add_counts(totals, counts):
+        for key, value in counts.items():
+            totals[key] += value
+
+    def _acorn_counts_text(self, counts):
+        return self.env._(
+            "%(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed",
+            **counts,
+        )
+
+    def action_start_backfill(self):
+        """Bring every historical PO into Acorn, 7 days at a time, resumable after a crash."""
+        for account in self:
+            end = account.sync_cursor or fields.Datetime.now()
+            months = max(account.backfill_months, 1)
+            account.write(
+                {
+                    "backfill_state": "running",
+                    "backfill_end": end,
+                    "backfill_cursor": end - timedelta(days=30 * months),
+                }
+            )
+            account._acorn_enqueue_backfill_step()
+        return True
+
+    def _acorn_enqueue_backfill_step(self):
+        self.ensure_one()
+        self.with_delay(
+            channel="root.acorn",
+            identity_key=f"acorn-po-backfill-{self.id}",
+            description=self.env._("Backfill Amazon POs of %s", self.name),
+        )._acorn_job_backfill_step()
+
+    def _acorn_job_backfill_step(self):
+        """One window per job: the cursor moves only after the window is stored, so a crash
+        repeats at most one window (and re-importing changes nothing)."""
+        self.ensure_one()
+        if self.backfill_state != "running":
+            return False
+        start = self.backfill_cursor
+        stop = min(start + BACKFILL_WINDOW, self.backfill_end)
+        try:
+            counts = self._acorn_fetch_and_import(start, stop, changed=False)
+        except RETRYABLE as exc:
+            raise RetryableJobError(str(exc), seconds=getattr(exc, "retry_after", None)) from exc
+        done = stop >= self.backfill_end
+        self.write(
+            {
+                "backfill_cursor": stop,
+                "backfill_state": "done" if done else "running",
+                "last_sync_summary": self._acorn_counts_text(counts),
+            }
+        )
+        if not done:
+            self._acorn_enqueue_backfill_step()
+        return counts
 
     def _acorn_use_sandbox(self, url=None, seed=1):
         """Point the account at an Acorn sandbox with the credentials it derives from its seed.

@@ -1,5 +1,6 @@
 from . import (
     test_acorn_vc_account,
+    test_acorn_vc_account_sync,
     test_acorn_vc_purchase_order,
     test_product,
     test_security,
