@@ -6,4 +6,7 @@ from . import (
     acorn_vc_vendor_code,
     product_product,
     product_template,
+    res_partner,
+    sale_order,
+    sale_order_line,
 )

@@ -109,6 +109,33 @@ class AcornVcAccount(models.Model):
         "SP-API Endpoint", compute="_compute_spapi_endpoint", help="Where calls go."
     )
 
+    # How Amazon's POs become sale orders.
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Amazon Customer",
+        check_company=True,
+        help="The Amazon entity that buys and is invoiced. Created from the first PO's "
+        "bill-to party when empty.",
+    )
+    warehouse_id = fields.Many2one("stock.warehouse", check_company=True)
+    pricelist_id = fields.Many2one("product.pricelist", check_company=True)
+    product_match_order = fields.Selection(
+        [
+            ("asin,sku,ean", "ASIN, then vendor SKU, then EAN/UPC"),
+            ("sku,asin,ean", "Vendor SKU, then ASIN, then EAN/UPC"),
+            ("ean,asin,sku", "EAN/UPC, then ASIN, then vendor SKU"),
+        ],
+        default="asin,sku,ean",
+        required=True,
+        help="Which product identifier wins when matching Amazon PO lines to products.",
+    )
+    sale_order_cutoff_days = fields.Integer(
+        "Sale Orders for POs of the Last (days)",
+        default=60,
+        help="Open POs older than this (e.g. from a history backfill) stay Acorn records only: "
+        "nobody wants thousands of old sale orders.",
+    )
+
     # Purchase-order sync: a cursor per account, so each run asks only for what changed.
     sync_active = fields.Boolean(
         "Sync Purchase Orders", default=True, help="The scheduled sync picks up this account."
@@ -266,6 +293,30 @@ class AcornVcAccount(models.Model):
             }
         )
         return self._acorn_notify(self.env._("Connected to Vendor Central"), summary, "success")
+
+    def _acorn_customer(self, purchase_order):
+        """The Amazon customer; on first use created from the PO's bill-to party.
+
+        Runs as superuser: whoever triggers it (a sync job, a user mapping a product) may
+        lack contact-creation rights, and the partner is Amazon's data, not theirs.
+        """
+        self.ensure_one()
+        if not self.partner_id:
+            payload = purchase_order.payload_ids[:1].content or {}
+            bill_to = (payload.get("orderDetails") or {}).get("billToParty") or {}
+            name = (bill_to.get("address") or {}).get("name") or self.env._(
+                "Amazon %s", self.marketplace_code
+            )
+            self.sudo().partner_id = self.env["res.partner"].sudo().create(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "company_id": self.company_id.id,
+                    "ref": bill_to.get("partyId") or False,
+                    **purchase_order._acorn_party_address("billToParty"),
+                }
+            )
+        return self.partner_id
 
     # ------------------------------------------------------------------ PO sync
 

@@ -68,7 +68,7 @@ class AcornVcPurchaseOrder(models.Model):
     import_method_of_payment = fields.Char(readonly=True)
     port_of_delivery = fields.Char(readonly=True)
     currency_code = fields.Char(readonly=True)
-    line_ids = fields.One2many("acorn.vc.purchase.order.line", "order_id", readonly=True)
+    line_ids = fields.One2many("acorn.vc.purchase.order.line", "order_id")
     line_count = fields.Integer(compute="_compute_totals", store=True)
     ordered_units = fields.Integer(compute="_compute_totals", store=True)
     amount_ordered = fields.Float(compute="_compute_totals", store=True, digits="Product Price")
@@ -78,6 +78,15 @@ class AcornVcPurchaseOrder(models.Model):
         store=True,
         index=True,
         help="Amazon expects every line acknowledged within 24 hours of the order.",
+    )
+    sale_order_id = fields.Many2one("sale.order", readonly=True, copy=False, index="btree_not_null")
+    partner_shipping_id = fields.Many2one(
+        "res.partner", "Fulfilment Centre", readonly=True, help="Delivery address of the FC."
+    )
+    unmatched_line_count = fields.Integer(
+        compute="_compute_unmatched_line_count",
+        store=True,
+        help="Lines whose product is not known yet: map them and the sale order follows.",
     )
     payload_ids = fields.One2many("acorn.vc.payload", "purchase_order_id", string="Versions")
     payload_hash = fields.Char(readonly=True, copy=False, help="Hash of the last version stored.")
@@ -94,6 +103,13 @@ class AcornVcPurchaseOrder(models.Model):
             order.ordered_units = sum(order.line_ids.mapped("ordered_units"))
             order.amount_ordered = sum(
                 line.ordered_units * line.net_cost for line in order.line_ids
+            )
+
+    @api.depends("line_ids.product_id", "line_ids.ordered_units")
+    def _compute_unmatched_line_count(self):
+        for order in self:
+            order.unmatched_line_count = len(
+                order.line_ids.filtered(lambda line: not line.product_id and line.ordered_units)
             )
 
     @api.depends("po_date")
@@ -161,7 +177,131 @@ class AcornVcPurchaseOrder(models.Model):
                     for rec, (payload, digest) in zip(created, payloads_to_create, strict=True)
                 ]
             )
+            created.line_ids._acorn_match_products()
+            created._acorn_create_sale_orders()
         return counts
+
+    # ------------------------------------------------------------------ sale orders
+
+    def _acorn_sale_order_candidates(self):
+        """Open, recent POs with every line mapped and no sale order yet."""
+        today = fields.Datetime.now()
+        return self.filtered(
+            lambda po: (
+                not po.sale_order_id
+                and po.amz_state != "closed"
+                and not po.unmatched_line_count
+                and any(line.ordered_units for line in po.line_ids)
+                and po.po_date
+                and po.po_date
+                >= fields.Datetime.subtract(today, days=po.account_id.sale_order_cutoff_days)
+            )
+        )
+
+    def _acorn_create_sale_orders(self):
+        """One quotation per eligible PO, created in one batch; confirmed at acknowledgement."""
+        candidates = self._acorn_sale_order_candidates()
+        if not candidates:
+            return self.env["sale.order"]
+        vals_list = []
+        for po in candidates:
+            account = po.account_id
+            customer = account._acorn_customer(po)
+            po.partner_shipping_id = po._acorn_fulfilment_centre(customer)
+            vals = {
+                "partner_id": customer.id,
+                "partner_invoice_id": customer.id,
+                "partner_shipping_id": po.partner_shipping_id.id,
+                "client_order_ref": po.name,
+                "origin": self.env._("Amazon PO %s", po.name),
+                "company_id": account.company_id.id,
+                "acorn_purchase_order_id": po.id,
+                "order_line": [
+                    fields.Command.create(
+                        {
+                            "product_id": line.product_id.id,
+                            "product_uom_qty": line.ordered_units,
+                            "price_unit": line.net_cost,
+                            "acorn_po_line_id": line.id,
+                        }
+                    )
+                    for line in po.line_ids
+                    if line.ordered_units
+                ],
+            }
+            if account.warehouse_id:
+                vals["warehouse_id"] = account.warehouse_id.id
+            if account.pricelist_id:
+                vals["pricelist_id"] = account.pricelist_id.id
+            vals_list.append(vals)
+        orders = (
+            self.env["sale.order"]
+            .with_context(tracking_disable=True, mail_create_nolog=True)
+            .create(vals_list)
+        )
+        for po, order in zip(candidates, orders, strict=True):
+            po.sale_order_id = order
+        return orders
+
+    def _acorn_fulfilment_centre(self, customer):
+        """The FC as a delivery address under the Amazon customer, created on first sight
+        (as superuser, like the customer itself)."""
+        self.ensure_one()
+        code = self.ship_to_code
+        if not code:
+            return customer
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        partner = Partner.search(
+            [("amz_fc_code", "=", code), ("parent_id", "=", customer.id)], limit=1
+        )
+        if partner:
+            return partner
+        address = self._acorn_party_address("shipToParty")
+        return Partner.create(
+            {
+                "name": self.env._("Amazon %s", code),
+                "parent_id": customer.id,
+                "type": "delivery",
+                "amz_fc_code": code,
+                **address,
+            }
+        )
+
+    def _acorn_party_address(self, party_key):
+        """Partner address values from the latest payload's party (Amazon sends them)."""
+        self.ensure_one()
+        payload = self.payload_ids[:1].content or {}
+        party = (payload.get("orderDetails") or {}).get(party_key) or {}
+        address = party.get("address") or {}
+        country = (
+            self.env["res.country"].search([("code", "=", address.get("countryCode"))], limit=1)
+            if address.get("countryCode")
+            else self.env["res.country"]
+        )
+        state = self.env["res.country.state"]
+        if country and address.get("stateOrRegion"):
+            state = state.search(
+                [("country_id", "=", country.id), ("code", "=", address["stateOrRegion"])],
+                limit=1,
+            )
+        return {
+            "street": address.get("addressLine1") or False,
+            "street2": address.get("addressLine2") or False,
+            "city": address.get("city") or False,
+            "zip": address.get("postalCode") or False,
+            "country_id": country.id or False,
+            "state_id": state.id or False,
+            "phone": address.get("phone") or False,
+        }
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_order_id.id,
+            "view_mode": "form",
+        }
 
     def _acorn_record_failure(self, account, number, payload, digest, exc, existing):
         """Keep the payload and a readable error; the PO shows it, the batch goes on."""

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+MATCH_FIELDS = {"asin": "amz_asin", "sku": "default_code", "ean": "barcode"}
 
 
 class AcornVcPurchaseOrderLine(models.Model):
@@ -29,6 +32,80 @@ class AcornVcPurchaseOrderLine(models.Model):
     backordered_qty = fields.Integer("Backordered")
     rejected_qty = fields.Integer("Rejected")
     received_qty = fields.Integer("Received by Amazon")
+
+    def _acorn_identifiers(self):
+        """This line's value for each matching key (Amazon's SKU field often holds an EAN)."""
+        return {
+            "asin": [self.asin],
+            "sku": [self.vendor_sku],
+            "ean": [self.ean, self.vendor_sku],
+        }
+
+    def _acorn_match_products(self):
+        """Find each line's product by the account's identifier order, in three queries."""
+        lines = self.filtered(lambda line: not line.product_id)
+        if not lines:
+            return
+        Product = self.env["product.product"].with_context(active_test=False)
+        index = {}
+        for key, field_name in MATCH_FIELDS.items():
+            values = {value for line in lines for value in line._acorn_identifiers()[key] if value}
+            index[key] = {}
+            if values:
+                for product in Product.search([(field_name, "in", list(values))]):
+                    index[key].setdefault(product[field_name], product)
+        matched = {}
+        for line in lines:
+            company = line.order_id.company_id
+            for key in line.order_id.account_id.product_match_order.split(","):
+                product = next(
+                    (
+                        index[key][value]
+                        for value in line._acorn_identifiers()[key]
+                        if value in index[key]
+                        and index[key][value].company_id in (company, self.env["res.company"])
+                    ),
+                    None,
+                )
+                if product:
+                    matched.setdefault(product, []).append(line.id)
+                    break
+        for product, line_ids in matched.items():
+            self.browse(line_ids).with_context(acorn_no_remember=True).write(
+                {"product_id": product.id}
+            )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("product_id") and not self.env.context.get("acorn_no_remember"):
+            self._acorn_remember_mapping()
+        return result
+
+    def _acorn_remember_mapping(self):
+        """A person mapped a line: teach the product Amazon's identifiers, then retry every
+        waiting line and create the sale orders that were blocked on it."""
+        for line in self:
+            product = line.product_id
+            if line.asin and not product.amz_asin:
+                # Mapping a line is the user's right; teaching the product is its consequence.
+                product.sudo().amz_asin = line.asin
+            elif line.asin and product.amz_asin != line.asin:
+                raise UserError(
+                    self.env._(
+                        "Product %(product)s already has ASIN %(asin)s; line %(line)s of PO "
+                        "%(po)s is ASIN %(other)s. Pick the product that carries that ASIN.",
+                        product=product.display_name,
+                        asin=product.amz_asin,
+                        line=line.sequence_number,
+                        po=line.order_id.name,
+                        other=line.asin,
+                    )
+                )
+        waiting = self.search(
+            [("product_id", "=", False), ("asin", "in", self.mapped("asin"))]
+        ).with_context(acorn_no_remember=True)
+        waiting._acorn_match_products()
+        (self.order_id | waiting.order_id)._acorn_create_sale_orders()
 
     @api.depends("sequence_number")
     def _compute_sequence_sort(self):

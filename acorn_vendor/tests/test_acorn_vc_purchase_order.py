@@ -3,9 +3,10 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from odoo import fields
 from odoo.tests import tagged
 
-from ..core.sandbox import start_sandbox
+from ..core.sandbox import catalogue, start_sandbox
 from .common import AcornVendorCommon
 
 
@@ -97,3 +98,94 @@ class TestPurchaseOrderImport(AcornVendorCommon):
         self.account.allowed_user_ids = self.user_manager
         self.assertEqual(self.PO.with_user(self.user_ops).search_count([]), 0)
         self.assertEqual(self.PO.with_user(self.user_manager).search_count([]), 2)
+
+
+@tagged("-at_install", "post_install")
+class TestSaleOrderFromPurchaseOrder(AcornVendorCommon):
+    """Open, recent Amazon POs become quotations for the Amazon customer at the FC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(cls._tmp.cleanup)
+        cls.sandbox = start_sandbox(
+            db_path=Path(cls._tmp.name) / "sandbox.sqlite",
+            seed=5,
+            pos_per_day=10,
+            history_days=4,
+            throttle=False,
+        )
+        cls.addClassCleanup(cls.sandbox.stop)
+        cls.account._acorn_use_sandbox(cls.sandbox.url, seed=5)
+        cls.account.sale_order_cutoff_days = 2
+        Product = cls.env["product.product"]
+        cls.products = Product
+        for item in catalogue.default_catalogue():
+            product = Product.search([("amz_asin", "=", item.asin)], limit=1) or Product.create(
+                {
+                    "name": item.title,
+                    "amz_asin": item.asin,
+                    "default_code": item.sku,
+                    "barcode": item.ean,
+                    "is_storable": True,
+                }
+            )
+            cls.products |= product
+        now = cls.sandbox.now()
+        client = cls.account._acorn_spapi_client()
+        cls.payloads = list(
+            client.iter_purchase_orders(createdAfter=now - timedelta(days=5), createdBefore=now)
+        )
+        cls.PO = cls.env["acorn.vc.purchase.order"]
+
+    def test_open_recent_pos_get_a_quotation(self):
+        self.PO._acorn_import_orders(self.account, self.payloads)
+        orders = self.PO.search([("account_id", "=", self.account.id)])
+        cutoff = fields.Datetime.now() - timedelta(days=2)
+        eligible = orders.filtered(lambda po: po.amz_state != "closed" and po.po_date >= cutoff)
+        self.assertTrue(eligible, "the sandbox has open POs from the last two days")
+        self.assertEqual(orders.filtered("sale_order_id"), eligible)
+        self.assertTrue(orders - eligible, "older or closed POs exist and stay without SO")
+        po = eligible[0]
+        sale = po.sale_order_id
+        self.assertEqual(sale.client_order_ref, po.name)
+        self.assertEqual(sale.partner_id, self.account.partner_id)
+        self.assertEqual(self.account.partner_id.name, "Amazon.com Services LLC")
+        self.assertEqual(sale.partner_shipping_id.amz_fc_code, po.ship_to_code)
+        self.assertEqual(sale.partner_shipping_id.parent_id, self.account.partner_id)
+        self.assertTrue(sale.partner_shipping_id.street)
+        self.assertEqual(sale.state, "draft", "confirmed only at acknowledgement")
+        for line in po.line_ids:
+            sol = sale.order_line.filtered(lambda sol, line=line: sol.acorn_po_line_id == line)
+            self.assertEqual(sol.product_id, line.product_id)
+            self.assertEqual(sol.product_uom_qty, line.ordered_units)
+            self.assertAlmostEqual(sol.price_unit, line.net_cost)
+        # One FC partner per code, however many POs go there.
+        fcs = eligible.mapped("partner_shipping_id")
+        self.assertEqual(len(fcs), len(set(eligible.mapped("ship_to_code"))))
+
+    def test_unknown_product_is_flagged_then_mapped_and_remembered(self):
+        recent = [
+            p
+            for p in self.payloads
+            if p["purchaseOrderState"] != "Closed"
+            and fields.Datetime.to_datetime(
+                p["orderDetails"]["purchaseOrderDate"][:19].replace("T", " ")
+            )
+            >= fields.Datetime.now() - timedelta(days=2)
+        ]
+        payload = recent[0]
+        asin = payload["orderDetails"]["items"][0]["amazonProductIdentifier"]
+        product = self.products.filtered(lambda p: p.amz_asin == asin)
+        product.write({"amz_asin": False, "barcode": False, "default_code": False})
+        self.PO._acorn_import_orders(self.account, [payload])
+        po = self.PO.search([("name", "=", payload["purchaseOrderNumber"])])
+        self.assertEqual(po.unmatched_line_count, 1)
+        self.assertFalse(po.sale_order_id, "no quotation with a line missing")
+        line = po.line_ids.filtered(lambda ln: not ln.product_id)
+        self.assertEqual(line.asin, asin, "the line is kept, not dropped")
+        line.with_user(self.user_ops).product_id = product
+        self.assertEqual(product.amz_asin, asin, "the mapping is remembered on the product")
+        self.assertEqual(po.unmatched_line_count, 0)
+        self.assertTrue(po.sale_order_id)
