@@ -1,0 +1,111 @@
+"""Rate limits (token buckets at Amazon's documented rate/burst) and faults on demand."""
+
+import threading
+import time
+
+# operationId -> (rate per second, burst), from each operation's description in the models.
+RATE_LIMITS = {
+    "getPurchaseOrders": (10.0, 10),
+    "getPurchaseOrder": (10.0, 10),
+    "submitAcknowledgement": (10.0, 10),
+    "getPurchaseOrdersStatus": (10.0, 10),
+    "SubmitShipmentConfirmations": (10.0, 10),
+    "SubmitShipments": (10.0, 10),
+    "GetShipmentDetails": (10.0, 10),
+    "GetShipmentLabels": (10.0, 10),
+    "submitInvoices": (10.0, 10),
+    "getTransaction": (10.0, 20),
+    "getReports": (0.0222, 10),
+    "createReport": (0.0167, 15),
+    "cancelReport": (0.0222, 10),
+    "getReport": (2.0, 15),
+    "getReportDocument": (0.0167, 15),
+}
+
+
+class TokenBuckets:
+    """One bucket per operation. Time is real time plus every clock advance, so tests can
+    refill a bucket by advancing the sandbox clock instead of sleeping; with a frozen clock
+    only advances count, which keeps throttling tests deterministic."""
+
+    def __init__(self, overrides=None, enabled=True, frozen=False):
+        self.frozen = frozen
+        self.limits = dict(RATE_LIMITS)
+        for op, (rate, burst) in (overrides or {}).items():
+            self.limits[op] = (float(rate), int(burst))
+        self.enabled = enabled
+        self.skew = 0.0
+        self._state = {}
+        self._lock = threading.Lock()
+
+    def _now(self):
+        return (0.0 if self.frozen else time.monotonic()) + self.skew
+
+    def rate_header(self, op):
+        rate = self.limits.get(op, (10.0, 10))[0]
+        return repr(float(rate))
+
+    def take(self, op):
+        if not self.enabled or op not in self.limits:
+            return True
+        rate, burst = self.limits[op]
+        with self._lock:
+            now = self._now()
+            tokens, last = self._state.get(op, (float(burst), now))
+            tokens = min(float(burst), tokens + (now - last) * rate)
+            if tokens < 1.0:
+                self._state[op] = (tokens, now)
+                return False
+            self._state[op] = (tokens - 1.0, now)
+            return True
+
+    def drain(self, op="*"):
+        with self._lock:
+            now = self._now()
+            for name in self.limits if op == "*" else [op]:
+                self._state[name] = (0.0, now)
+
+    def advance(self, seconds):
+        with self._lock:
+            self.skew += seconds
+
+    def reset(self):
+        with self._lock:
+            self._state.clear()
+
+
+class FaultBook:
+    """Active faults with remaining counts; consumed by the request pipeline."""
+
+    def __init__(self):
+        self._faults = []
+        self._lock = threading.Lock()
+        self.fired = {}
+
+    def set(self, faults, replace=True):
+        with self._lock:
+            if replace:
+                self._faults = []
+            self._faults.extend(dict(f) for f in faults)
+
+    def clear(self):
+        self.set([], replace=True)
+
+    def active(self):
+        with self._lock:
+            return [dict(f) for f in self._faults]
+
+    def take(self, kinds, op):
+        """The first active fault of one of `kinds` matching `op`, consuming one use."""
+        with self._lock:
+            for fault in self._faults:
+                if fault["kind"] not in kinds or fault["operation"] not in ("*", op):
+                    continue
+                if fault["count"] is not None:
+                    if fault["count"] <= 0:
+                        continue
+                    fault["count"] -= 1
+                self.fired[fault["kind"]] = self.fired.get(fault["kind"], 0) + 1
+                self._faults = [f for f in self._faults if f["count"] is None or f["count"] > 0]
+                return dict(fault)
+        return None
