@@ -590,7 +590,10 @@ def cmd_demo(args):
         )
     url = f"http://127.0.0.1:{args.port}/odoo"
     banner(f"Odoo is starting on {url}   login: admin   password: admin   (Ctrl-C stops)")
-    odoo_proc = subprocess.Popen([*base, "--max-cron-threads=1"], env=env)
+    # queue_job's runner lives in a server-wide module: without it queued syncs never run.
+    odoo_proc = subprocess.Popen(
+        [*base, "--max-cron-threads=1", "--load=base,web,queue_job"], env=env
+    )
 
     def stop(*_):
         odoo_proc.terminate()

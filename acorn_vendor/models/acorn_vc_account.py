@@ -307,14 +307,18 @@ class AcornVcAccount(models.Model):
             name = (bill_to.get("address") or {}).get("name") or self.env._(
                 "Amazon %s", self.marketplace_code
             )
-            self.sudo().partner_id = self.env["res.partner"].sudo().create(
-                {
-                    "name": name,
-                    "is_company": True,
-                    "company_id": self.company_id.id,
-                    "ref": bill_to.get("partyId") or False,
-                    **purchase_order._acorn_party_address("billToParty"),
-                }
+            self.sudo().partner_id = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": name,
+                        "is_company": True,
+                        "company_id": self.company_id.id,
+                        "ref": bill_to.get("partyId") or False,
+                        **purchase_order._acorn_party_address("billToParty"),
+                    }
+                )
             )
         return self.partner_id
 
@@ -334,13 +338,25 @@ class AcornVcAccount(models.Model):
                 account._acorn_enqueue_backfill_step()
         return len(accounts)
 
-    def action_sync_purchase_orders(self):
-        """Sync now, in this request: for the button and for XML-RPC scripts.
+    def sync_purchase_orders(self):
+        """Sync now, in this request; for XML-RPC scripts (public API).
 
-        Returns the counts {created, updated, unchanged, failed}.
+        ``execute_kw(db, uid, pwd, 'acorn.vc.account', 'sync_purchase_orders', [[id]])``
+        returns the counts ``{created, updated, unchanged, failed}``.
         """
         self.ensure_one()
         return self._acorn_sync_purchase_orders()
+
+    def action_sync_purchase_orders(self):
+        """The Sync now button: same as sync_purchase_orders, told as a notification."""
+        self.ensure_one()
+        try:
+            counts = self.sync_purchase_orders()
+        except SpApiError as exc:
+            return self._acorn_notify(self.env._("Sync failed"), str(exc), "danger")
+        return self._acorn_notify(
+            self.env._("Purchase orders synced"), self._acorn_counts_text(counts), "success"
+        )
 
     def _acorn_job_sync_purchase_orders(self):
         """Queue job: incremental sync; throttling and outages are retried later."""
