@@ -3,7 +3,7 @@ import os
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -342,10 +342,15 @@ class AcornVcAccount(models.Model):
         """Sync now, in this request; for XML-RPC scripts (public API).
 
         ``execute_kw(db, uid, pwd, 'acorn.vc.account', 'sync_purchase_orders', [[id]])``
-        returns the counts ``{created, updated, unchanged, failed}``.
+        returns the counts ``{created, updated, unchanged, failed}``. Any Vendor Central
+        user who can see the account may sync it; the import itself runs as superuser, as
+        the scheduled job does, since nobody creates Amazon's documents by hand.
         """
         self.ensure_one()
-        return self._acorn_sync_purchase_orders()
+        self.check_access("read")
+        if not self.env.user.has_group("acorn_vendor.group_acorn_user"):
+            raise AccessError(self.env._("Only Vendor Central users may sync purchase orders."))
+        return self.sudo()._acorn_sync_purchase_orders()
 
     def action_sync_purchase_orders(self):
         """The Sync now button: same as sync_purchase_orders, told as a notification."""

@@ -4,4 +4,5 @@ from . import (
     test_acorn_vc_purchase_order,
     test_product,
     test_security,
+    test_xmlrpc,
 )
