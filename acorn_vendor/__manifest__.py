@@ -24,7 +24,8 @@
         "data/queue_job_channel.xml",
         "data/queue_job_function.xml",
         "data/ir_cron.xml",
-        # The account form links to the PO action: POs first.
+        # Forms link to these actions: transactions, then POs, then accounts.
+        "views/acorn_vc_transaction_views.xml",
         "views/acorn_vc_purchase_order_views.xml",
         "views/acorn_vc_account_views.xml",
         "views/product_template_views.xml",

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..core import marketplaces
+from ..core.ack_rules import RuleSettings
 from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import (
     Credentials,
@@ -134,6 +135,53 @@ class AcornVcAccount(models.Model):
         default=60,
         help="Open POs older than this (e.g. from a history backfill) stay Acorn records only: "
         "nobody wants thousands of old sale orders.",
+    )
+
+    # Acknowledgement rules (core/ack_rules.py decides; these are its settings).
+    auto_acknowledge = fields.Boolean(
+        help="Apply the rules to every new PO and send the acknowledgement without a person."
+    )
+    ack_check_stock = fields.Boolean(
+        "Check Stock",
+        default=True,
+        help="Accept only what is on hand + incoming - reserved "
+        "by the end of the ship window; backorder or reject the rest.",
+    )
+    ack_price_tolerance_pct = fields.Float(
+        "Price Tolerance (%)",
+        default=2.0,
+        help="Reject lines whose net cost is further below "
+        "the pricelist price than this. 0 switches the check off.",
+    )
+    ack_min_margin_pct = fields.Float(
+        "Minimum Margin (%)", help="Reject lines under this margin over product cost. 0: off."
+    )
+    ack_max_units_per_line = fields.Integer(
+        "Maximum Units per Line", help="Accept at most this many units per line. 0: no limit."
+    )
+    ack_backorder_shortfall = fields.Boolean(
+        "Backorder Shortfalls",
+        default=True,
+        help="Backorder what stock cannot cover when "
+        "Amazon allows backorders on the line; otherwise reject it.",
+    )
+    ack_alert_hours = fields.Integer(
+        "Alert Before Deadline (h)",
+        default=4,
+        help="The responsible gets an activity and an "
+        "e-mail this long before Amazon's 24-hour acknowledgement deadline.",
+    )
+    responsible_user_id = fields.Many2one(
+        "res.users",
+        "Responsible",
+        default=lambda self: self.env.user,
+        help="Gets deadline alerts and Amazon's rejections.",
+    )
+    transaction_stuck_minutes = fields.Integer(
+        "Transaction Stuck After (min)",
+        default=60,
+        help="A submission still Processing after "
+        "this long is resolved from the PO's status at Amazon.",
     )
 
     # Purchase-order sync: a cursor per account, so each run asks only for what changed.
@@ -293,6 +341,20 @@ class AcornVcAccount(models.Model):
             }
         )
         return self._acorn_notify(self.env._("Connected to Vendor Central"), summary, "success")
+
+    def _acorn_responsible(self):
+        self.ensure_one()
+        return self.responsible_user_id or self.env.ref("base.user_admin")
+
+    def _acorn_rule_settings(self):
+        self.ensure_one()
+        return RuleSettings(
+            check_stock=self.ack_check_stock,
+            price_tolerance_pct=self.ack_price_tolerance_pct or None,
+            min_margin_pct=self.ack_min_margin_pct or None,
+            max_units_per_line=self.ack_max_units_per_line or None,
+            backorder_shortfall=self.ack_backorder_shortfall,
+        )
 
     def _acorn_customer(self, purchase_order):
         """The Amazon customer; on first use created from the PO's bill-to party.

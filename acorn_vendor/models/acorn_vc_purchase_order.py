@@ -1,10 +1,13 @@
 import logging
+from datetime import timedelta
+from decimal import Decimal
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
-from ..core import domain, po_import
+from ..core import ack_rules, domain, po_import
 
 _logger = logging.getLogger(__name__)
 
@@ -88,6 +91,20 @@ class AcornVcPurchaseOrder(models.Model):
         store=True,
         help="Lines whose product is not known yet: map them and the sale order follows.",
     )
+    ack_status = fields.Selection(
+        [
+            ("to_do", "To Acknowledge"),
+            ("sent", "Sent"),
+            ("done", "Acknowledged"),
+            ("failed", "Rejected by Amazon"),
+        ],
+        string="Acknowledgement",
+        default="to_do",
+        tracking=True,
+        index=True,
+    )
+    ack_alert_sent = fields.Boolean(copy=False)
+    transaction_ids = fields.One2many("acorn.vc.transaction", "purchase_order_id")
     payload_ids = fields.One2many("acorn.vc.payload", "purchase_order_id", string="Versions")
     payload_hash = fields.Char(readonly=True, copy=False, help="Hash of the last version stored.")
     sync_error = fields.Text(readonly=True, copy=False)
@@ -179,7 +196,258 @@ class AcornVcPurchaseOrder(models.Model):
             )
             created.line_ids._acorn_match_products()
             created._acorn_create_sale_orders()
+            # Amazon's history arrives already answered: only New POs wait for us.
+            created.filtered(lambda po: po.amz_state != "new").ack_status = "done"
+            auto = created.filtered(
+                lambda po: po.amz_state == "new" and po.account_id.auto_acknowledge
+            )
+            if auto:
+                auto.action_apply_ack_rules()
+                auto._acorn_send_acknowledgement()
         return counts
+
+    # ------------------------------------------------------------------ acknowledgement
+
+    def _acorn_line_facts(self, line):
+        """What the rules need to know about one line, from Odoo's stock and prices."""
+        product = line.product_id
+        facts = ack_rules.LineFacts(
+            sequence=line.sequence_number,
+            ordered_units=line.ordered_units,
+            product_known=bool(product),
+            product_active=bool(product.active) if product else False,
+            net_cost=line.net_cost,
+            backorder_allowed=line.backorder_allowed,
+        )
+        if product:
+            by = self.ship_window_end or fields.Datetime.now()
+            warehouse = self.account_id.warehouse_id
+            ctx = {"to_date": by}
+            if warehouse:
+                ctx["warehouse_id"] = warehouse.id
+            # virtual_available = on hand + incoming - outgoing (reserved) by the date.
+            facts.available_units = product.with_context(**ctx).virtual_available + (
+                self._acorn_own_demand(line)
+            )
+            pricelist = self.account_id.pricelist_id
+            facts.expected_price = (
+                pricelist._get_product_price(product, line.ordered_units or 1.0)
+                if pricelist
+                else product.lst_price
+            )
+            facts.unit_cost = product.standard_price or None
+        return facts
+
+    def _acorn_own_demand(self, line):
+        """Our own quotation is draft, so it does not reduce forecast stock: nothing to add.
+        Once confirmed (after acknowledgement) it would, so it is counted back in."""
+        sale_lines = self.sale_order_id.order_line.filtered(
+            lambda sol: sol.acorn_po_line_id == line and sol.state == "sale"
+        )
+        return sum(sale_lines.mapped("product_uom_qty"))
+
+    def action_apply_ack_rules(self):
+        """Fill in accepted, backordered and rejected quantities from the account's rules."""
+        for po in self.filtered(lambda po: po.amz_state == "new"):
+            settings = po.account_id._acorn_rule_settings()
+            pairs = [
+                (line.product_id.id or f"line-{line.id}", po._acorn_line_facts(line))
+                for line in po.line_ids
+            ]
+            decisions = ack_rules.allocate(pairs, settings)
+            for line, decision in zip(po.line_ids, decisions, strict=True):
+                line.write(
+                    {
+                        "accepted_qty": decision.accepted,
+                        "backordered_qty": decision.backordered,
+                        "rejected_qty": decision.rejected,
+                        "rejection_reason": decision.rejection_reason or False,
+                        "scheduled_ship_date": po.ship_window_end if decision.accepted else False,
+                        "scheduled_delivery_date": po.delivery_window_end
+                        if decision.accepted
+                        else False,
+                        "ack_note": "; ".join(decision.reasons) or False,
+                    }
+                )
+        return True
+
+    def action_accept_all(self):
+        """By hand: accept every line in full."""
+        for po in self.filtered(lambda po: po.amz_state == "new"):
+            for line in po.line_ids:
+                line.write(
+                    {
+                        "accepted_qty": line.ordered_units,
+                        "backordered_qty": 0,
+                        "rejected_qty": 0,
+                        "rejection_reason": False,
+                        "scheduled_ship_date": po.ship_window_end,
+                        "scheduled_delivery_date": po.delivery_window_end,
+                    }
+                )
+        return True
+
+    def _acorn_acknowledgement(self):
+        """The domain acknowledgement for this PO, from the lines' answers (in eaches)."""
+        self.ensure_one()
+        now = fields.Datetime.now().replace(tzinfo=domain.UTC)
+
+        def aware(dt):
+            return dt.replace(tzinfo=domain.UTC) if dt else None
+
+        items = []
+        for line in self.line_ids:
+            answers = []
+            for code, qty in (
+                ("Accepted", line.accepted_qty),
+                ("Backordered", line.backordered_qty),
+                ("Rejected", line.rejected_qty),
+            ):
+                if qty:
+                    answers.append(
+                        domain.ItemAcknowledgement(
+                            code=code,
+                            quantity=domain.Quantity(qty, "Eaches", 1),
+                            scheduled_ship_date=aware(line.scheduled_ship_date)
+                            if code != "Rejected"
+                            else None,
+                            scheduled_delivery_date=aware(line.scheduled_delivery_date)
+                            if code != "Rejected"
+                            else None,
+                            rejection_reason=line.rejection_reason if code == "Rejected" else None,
+                        )
+                    )
+            items.append(
+                domain.AcknowledgementItem(
+                    sequence=line.sequence_number,
+                    ids=domain.ProductIds(
+                        asin=line.asin or None, vendor_product_id=line.vendor_sku or None
+                    ),
+                    ordered_quantity=domain.Quantity(
+                        line.ordered_qty,
+                        "Cases" if line.ordered_unit == "cases" else "Eaches",
+                        line.unit_size,
+                    ),
+                    acknowledgements=answers,
+                    net_cost=domain.Money(Decimal(str(line.net_cost)), self.currency_code or "USD"),
+                )
+            )
+        return domain.Acknowledgement(
+            purchase_order_number=self.name,
+            selling_party=domain.Party(self.vendor_code),
+            date=now,
+            items=items,
+            purchase_order_date=self.po_date.date() if self.po_date else None,
+        )
+
+    def _acorn_check_answered(self):
+        unanswered = self.line_ids.filtered(
+            lambda line: (
+                line.ordered_units
+                and line.accepted_qty + line.backordered_qty + line.rejected_qty
+                != line.ordered_units
+            )
+        )
+        if unanswered:
+            raise UserError(
+                self.env._(
+                    "PO %(po)s: line(s) %(lines)s are not fully answered; accepted + backordered "
+                    "+ rejected must equal the ordered eaches (apply the rules or edit them).",
+                    po=self.name,
+                    lines=", ".join(unanswered.mapped("sequence_number")),
+                )
+            )
+        missing_reason = self.line_ids.filtered(
+            lambda ln: ln.rejected_qty and not ln.rejection_reason
+        )
+        if missing_reason:
+            raise UserError(
+                self.env._(
+                    "PO %(po)s: line(s) %(lines)s reject eaches without a reason.",
+                    po=self.name,
+                    lines=", ".join(missing_reason.mapped("sequence_number")),
+                )
+            )
+
+    def action_send_acknowledgement(self):
+        """Send the answers to Amazon (in the background); the transaction records it."""
+        self._acorn_send_acknowledgement()
+        return True
+
+    def _acorn_send_acknowledgement(self):
+        transactions = self.env["acorn.vc.transaction"]
+        for po in self:
+            if po.amz_state != "new" or po.ack_status == "sent":
+                continue
+            po._acorn_check_answered()
+            body = {
+                "acknowledgements": [domain.acknowledgement_to_spapi(po._acorn_acknowledgement())]
+            }
+            transactions |= transactions.sudo().create(
+                {
+                    "account_id": po.account_id.id,
+                    "kind": "acknowledgement",
+                    "purchase_order_id": po.id,
+                    "payload": body,
+                }
+            )
+            po.ack_status = "sent"
+        transactions._acorn_enqueue_submit()
+        return transactions
+
+    def _acorn_acknowledgement_accepted(self, transaction):
+        """Amazon has the answer: the quotation becomes an order for the accepted eaches."""
+        self.ensure_one()
+        self.write(
+            {
+                "ack_status": "done",
+                "amz_state": "acknowledged" if self.amz_state == "new" else self.amz_state,
+            }
+        )
+        sale = self.sale_order_id
+        if not sale or sale.state != "draft":
+            return
+        for sol in sale.order_line:
+            accepted = sol.acorn_po_line_id.accepted_qty
+            if accepted != sol.product_uom_qty:
+                sol.product_uom_qty = accepted
+        if not any(sale.order_line.mapped("product_uom_qty")):
+            sale._action_cancel()
+            self.message_post(body=self.env._("Every line was rejected: quotation cancelled."))
+            return
+        sale.order_line.filtered(lambda sol: not sol.product_uom_qty).unlink()
+        sale.action_confirm()
+        self.message_post(
+            body=self.env._("Amazon accepted the acknowledgement: %s confirmed.", sale.name)
+        )
+
+    @api.model
+    def _cron_ack_deadline_alerts(self):
+        """An activity (and its e-mail) for the responsible before Amazon's 24-hour deadline."""
+        now = fields.Datetime.now()
+        candidates = self.search(
+            [
+                ("amz_state", "=", "new"),
+                ("ack_status", "in", ("to_do", "failed")),
+                ("ack_alert_sent", "=", False),
+                ("ack_deadline", "!=", False),
+            ]
+        )
+        due = candidates.filtered(
+            lambda po: po.ack_deadline - timedelta(hours=po.account_id.ack_alert_hours) <= now
+        )
+        for po in due:
+            po.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=po.ack_deadline.date(),
+                summary=self.env._("Acknowledge Amazon PO %s", po.name),
+                note=self.env._(
+                    "Amazon expects this PO acknowledged by %s (UTC).", po.ack_deadline
+                ),
+                user_id=po.account_id._acorn_responsible().id,
+            )
+        due.ack_alert_sent = True
+        return len(due)
 
     # ------------------------------------------------------------------ sale orders
 

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 MATCH_FIELDS = {"asin": "amz_asin", "sku": "default_code", "ean": "barcode"}
 
@@ -28,9 +28,19 @@ class AcornVcPurchaseOrderLine(models.Model):
     backorder_allowed = fields.Boolean()
     net_cost = fields.Float(digits="Product Price", help="Amazon's net cost per each.")
     list_price = fields.Float(digits="Product Price")
-    accepted_qty = fields.Integer("Accepted")
-    backordered_qty = fields.Integer("Backordered")
-    rejected_qty = fields.Integer("Rejected")
+    accepted_qty = fields.Integer("Accepted", help="Eaches accepted.")
+    backordered_qty = fields.Integer("Backordered", help="Eaches backordered.")
+    rejected_qty = fields.Integer("Rejected", help="Eaches rejected.")
+    rejection_reason = fields.Selection(
+        [
+            ("TemporarilyUnavailable", "Temporarily unavailable"),
+            ("InvalidProductIdentifier", "Invalid product identifier"),
+            ("ObsoleteProduct", "Obsolete product"),
+        ]
+    )
+    scheduled_ship_date = fields.Datetime()
+    scheduled_delivery_date = fields.Datetime()
+    ack_note = fields.Char("Why", help="What the acknowledgement rules found.")
     received_qty = fields.Integer("Received by Amazon")
 
     def _acorn_identifiers(self):
@@ -106,6 +116,30 @@ class AcornVcPurchaseOrderLine(models.Model):
         ).with_context(acorn_no_remember=True)
         waiting._acorn_match_products()
         (self.order_id | waiting.order_id)._acorn_create_sale_orders()
+
+    @api.constrains("accepted_qty", "backordered_qty", "rejected_qty", "ordered_units")
+    def _check_ack_quantities(self):
+        for line in self:
+            answered = line.accepted_qty + line.backordered_qty + line.rejected_qty
+            if min(line.accepted_qty, line.backordered_qty, line.rejected_qty) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "PO %(po)s line %(line)s: quantities cannot be negative.",
+                        po=line.order_id.name,
+                        line=line.sequence_number,
+                    )
+                )
+            if answered > line.ordered_units:
+                raise ValidationError(
+                    self.env._(
+                        "PO %(po)s line %(line)s: %(answered)s eaches acknowledged but Amazon "
+                        "ordered %(ordered)s.",
+                        po=line.order_id.name,
+                        line=line.sequence_number,
+                        answered=answered,
+                        ordered=line.ordered_units,
+                    )
+                )
 
     @api.depends("sequence_number")
     def _compute_sequence_sort(self):

@@ -1,4 +1,5 @@
 from . import (
+    test_acknowledgement,
     test_acorn_vc_account,
     test_acorn_vc_account_sync,
     test_acorn_vc_purchase_order,

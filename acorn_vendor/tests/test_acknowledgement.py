@@ -1,0 +1,186 @@
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..core.sandbox import catalogue, start_sandbox
+from ..core.spapi import SpApiClient
+from .common import AcornVendorCommon
+
+
+@tagged("-at_install", "post_install")
+class TestAcknowledgement(AcornVendorCommon):
+    """Rules, submission, Amazon's verdict and the sale order, against the sandbox."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(cls._tmp.cleanup)
+        cls.sandbox = start_sandbox(
+            db_path=Path(cls._tmp.name) / "sandbox.sqlite",
+            seed=41,
+            pos_per_day=12,
+            history_days=1,
+            lines_max=4,
+            throttle=False,
+            frozen_clock=True,
+            transaction_delay=60,
+            change_rate=0,
+        )
+        cls.addClassCleanup(cls.sandbox.stop)
+        cls.account._acorn_use_sandbox(cls.sandbox.url, seed=41)
+        cls.account.write(
+            {"ack_price_tolerance_pct": 0, "responsible_user_id": cls.user_manager.id}
+        )
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.account.warehouse_id = cls.warehouse
+        Product = cls.env["product.product"]
+        cls.products = Product
+        for item in catalogue.default_catalogue():
+            product = Product.search([("amz_asin", "=", item.asin)], limit=1) or Product.create(
+                {
+                    "name": item.title,
+                    "amz_asin": item.asin,
+                    "barcode": item.ean,
+                    "is_storable": True,
+                }
+            )
+            cls.products |= product
+        # A day passes in Amazon's world: New POs wait for the vendor.
+        cls.sandbox.advance(86400)
+        now = cls.sandbox.now()
+        cls.account._acorn_sync_purchase_orders(now=now.replace(tzinfo=None))
+        cls.PO = cls.env["acorn.vc.purchase.order"]
+        cls.new_pos = cls.PO.search(
+            [("account_id", "=", cls.account.id), ("amz_state", "=", "new")]
+        )
+
+    def _stock(self, product, qty):
+        self.env["stock.quant"]._update_available_quantity(
+            product, self.warehouse.lot_stock_id, qty
+        )
+
+    def _po(self):
+        po = self.new_pos.filtered(lambda p: p.sale_order_id and not p.unmatched_line_count)[:1]
+        self.assertTrue(po, "the sandbox made a New PO with a quotation")
+        return po
+
+    def test_rules_accept_what_stock_covers_and_name_the_reason(self):
+        po = self._po()
+        line = po.line_ids[0]
+        self._stock(line.product_id, line.ordered_units // 2)
+        po.action_apply_ack_rules()
+        self.assertEqual(line.accepted_qty, line.ordered_units // 2)
+        rest = line.ordered_units - line.accepted_qty
+        if line.backorder_allowed:
+            self.assertEqual(line.backordered_qty, rest)
+        else:
+            self.assertEqual(
+                (line.rejected_qty, line.rejection_reason), (rest, "TemporarilyUnavailable")
+            )
+        self.assertIn("available by the ship window", line.ack_note)
+        for other in po.line_ids[1:]:
+            self.assertEqual(
+                other.accepted_qty + other.backordered_qty + other.rejected_qty, other.ordered_units
+            )
+
+    def test_archived_product_is_rejected_as_obsolete(self):
+        po = self._po()
+        line = po.line_ids[0]
+        line.product_id.active = False
+        po.action_apply_ack_rules()
+        self.assertEqual(
+            (line.rejected_qty, line.rejection_reason), (line.ordered_units, "ObsoleteProduct")
+        )
+
+    def test_unanswered_lines_cannot_be_sent(self):
+        po = self._po()
+        with self.assertRaisesRegex(UserError, "not fully answered"):
+            po.action_send_acknowledgement()
+
+    def test_acknowledged_at_amazon_confirms_the_sale_order(self):
+        po = self._po()
+        for line in po.line_ids:
+            self._stock(line.product_id, line.ordered_units)
+        po.action_apply_ack_rules()
+        self.assertEqual(sum(po.line_ids.mapped("accepted_qty")), po.ordered_units)
+        tx = po._acorn_send_acknowledgement()
+        self.assertEqual((tx.kind, tx.state, po.ack_status), ("acknowledgement", "draft", "sent"))
+        self.assertEqual(tx.payload["acknowledgements"][0]["purchaseOrderNumber"], po.name)
+        tx._acorn_job_submit()
+        self.assertEqual(tx.state, "processing")
+        self.assertTrue(tx.transaction_id)
+        self.assertEqual(tx.attempts, 1)
+        tx._acorn_job_submit()  # a replayed job does not send twice
+        self.assertEqual(tx.attempts, 1)
+        self.sandbox.advance(120)
+        tx._acorn_job_check_status()
+        self.assertEqual(tx.state, "success", tx.errors)
+        self.assertEqual((po.ack_status, po.amz_state), ("done", "acknowledged"))
+        sale = po.sale_order_id
+        self.assertEqual(sale.state, "sale")
+        self.assertTrue(sale.picking_ids, "confirming creates the delivery")
+        amazon = self.account._acorn_spapi_client().get_purchase_order(po.name)
+        self.assertEqual(amazon["purchaseOrderState"], "Acknowledged")
+
+    def test_amazon_failure_becomes_an_activity_with_its_error(self):
+        po = self._po()
+        po.action_accept_all()
+        tx = po._acorn_send_acknowledgement()
+        tx.sudo().payload = {
+            "acknowledgements": [
+                {**tx.payload["acknowledgements"][0], "purchaseOrderNumber": "NOSUCHPO1"}
+            ]
+        }
+        tx._acorn_job_submit()
+        self.sandbox.advance(120)
+        tx._acorn_job_check_status()
+        self.assertEqual(tx.state, "failure")
+        self.assertIn("NOSUCHPO1", tx.errors)
+        self.assertEqual(po.ack_status, "failed")
+        activity = po.activity_ids.filtered(lambda a: "rejected" in (a.summary or ""))
+        self.assertEqual(activity.user_id, self.user_manager)
+        self.assertIn("NOSUCHPO1", str(activity.note))
+
+    def test_a_stuck_transaction_is_resolved_from_the_po_status(self):
+        po = self._po()
+        po.action_accept_all()
+        tx = po._acorn_send_acknowledgement()
+        tx._acorn_job_submit()
+        self.sandbox.advance(120)  # Amazon applied it, but getTransaction keeps saying Processing
+        stuck = {"transactionId": tx.transaction_id, "status": "Processing"}
+        with mock.patch.object(SpApiClient, "get_transaction", return_value=stuck):
+            tx._acorn_job_check_status()
+            self.assertEqual(tx.state, "processing", "not stuck yet: poll again later")
+            self.assertGreater(tx.next_check_at, tx.submitted_at)
+            later = tx.submitted_at + timedelta(minutes=self.account.transaction_stuck_minutes + 1)
+            tx._acorn_job_check_status(now=later)
+        self.assertEqual((tx.state, tx.resolved_by), ("success", "po_status"))
+        self.assertEqual(po.ack_status, "done")
+
+    def test_deadline_alert_once_before_the_deadline(self):
+        po = self._po()
+        po.po_date = fields.Datetime.now() - timedelta(hours=21)
+        self.account.ack_alert_hours = 4
+        PO = self.env["acorn.vc.purchase.order"]
+        self.assertGreaterEqual(PO._cron_ack_deadline_alerts(), 1)
+        todo = po.activity_ids.filtered(lambda a: po.name in (a.summary or ""))
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(todo.user_id, self.user_manager)
+        PO._cron_ack_deadline_alerts()
+        self.assertEqual(len(po.activity_ids.filtered(lambda a: po.name in (a.summary or ""))), 1)
+
+    def test_cron_queues_status_checks_that_are_due(self):
+        po = self._po()
+        po.action_accept_all()
+        tx = po._acorn_send_acknowledgement()
+        tx._acorn_job_submit()
+        tx.next_check_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.assertEqual(self.env["acorn.vc.transaction"]._cron_check_transactions(), 1)
