@@ -25,7 +25,7 @@ ADDONS = ("acorn_vendor", "acorn_vendor_edi")
 # Modules the demo and test databases start from besides ours (ours pull the rest in).
 ODOO_BRANCH = "18.0"
 ODOO_GIT = "https://github.com/odoo/odoo.git"
-PG_PORT = int(os.environ.get("ACORN_PG_PORT", "54329"))
+DEFAULT_PG_PORT = 54329
 DB_USER = "acorn"
 QUEUE_JOB_REQ = "odoo-addon-queue_job>=18.0,<18.1"
 
@@ -209,8 +209,23 @@ class Postgres:
         if len(str(self.socket_dir)) > 80:  # unix socket paths are limited to 107 bytes
             key = hashlib.sha1(str(self.data).encode()).hexdigest()[:10]
             self.socket_dir = Path("/tmp") / f"acorn-pg-{key}"
-        self.port = PG_PORT
         self.log = self.data.parent / "server.log"
+        self.port = self._port()
+
+    def _port(self):
+        """ACORN_PG_PORT, else the port this cluster was created with, else 54329 when free
+        (another checkout's cluster may hold it), else any free port."""
+        if os.environ.get("ACORN_PG_PORT"):
+            return int(os.environ["ACORN_PG_PORT"])
+        remembered = self.data.parent / "port"
+        if remembered.exists():
+            return int(remembered.read_text())
+        with socket.socket() as probe:
+            port = DEFAULT_PG_PORT if probe.connect_ex(("127.0.0.1", DEFAULT_PG_PORT)) else 0
+        port = port or free_port()
+        self.data.parent.mkdir(parents=True, exist_ok=True)
+        remembered.write_text(str(port))
+        return port
 
     def _postgres_can_use(self, folder):
         folder.mkdir(parents=True, exist_ok=True)
