@@ -40,7 +40,16 @@ def banner(msg):
 
 
 def run(cmd, check=True, **kw):
-    return subprocess.run(cmd, check=check, **kw)
+    """subprocess.run that, on failure, shows what the command said before stopping."""
+    try:
+        return subprocess.run(cmd, check=check, **kw)
+    except subprocess.CalledProcessError as exc:
+        for stream in (exc.stdout, exc.stderr):
+            if stream:
+                sys.stderr.write(
+                    stream if isinstance(stream, str) else stream.decode(errors="replace")
+                )
+        sys.exit(f"[acorn] command failed ({exc.returncode}): {' '.join(map(str, cmd))}")
 
 
 # --------------------------------------------------------------------------- Odoo discovery

@@ -643,3 +643,54 @@ class AcornVcPurchaseOrder(models.Model):
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (self.env._("Amazon changed this purchase order:"), items)
             )
+            self.line_ids._acorn_match_products()
+            self._acorn_propagate_to_sale_order(summary)
+
+    def _acorn_propagate_to_sale_order(self, summary):
+        """Amazon's change reaches the sale order while nothing has shipped; after that a
+        person decides (an activity), since goods may already be on the road."""
+        self.ensure_one()
+        sale = self.sale_order_id
+        if not sale or sale.state == "cancel":
+            if not sale:
+                self._acorn_create_sale_orders()
+            return
+        shipped = sale.picking_ids.filtered(lambda p: p.state == "done")
+        if shipped:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Amazon changed PO %s after it shipped", self.name),
+                note=Markup("<ul>%s</ul>")
+                % Markup("").join(Markup("<li>%s</li>") % escape(line) for line in summary),
+                user_id=self.account_id._acorn_responsible().id,
+            )
+            return
+        if self.amz_state == "closed" and self.ack_status != "done":
+            sale._action_cancel()
+            return
+        confirmed = sale.state == "sale"
+        for sol in sale.order_line.filtered("acorn_po_line_id"):
+            line = sol.acorn_po_line_id
+            wanted = min(line.accepted_qty, line.ordered_units) if confirmed else line.ordered_units
+            if sol.product_uom_qty != wanted:
+                sol.product_uom_qty = wanted
+        new_lines = self.line_ids.filtered(
+            lambda ln: (
+                ln.product_id
+                and ln.ordered_units
+                and ln not in sale.order_line.acorn_po_line_id
+                and not confirmed
+            )
+        )
+        if new_lines:
+            sale.order_line = [
+                fields.Command.create(
+                    {
+                        "product_id": ln.product_id.id,
+                        "product_uom_qty": ln.ordered_units,
+                        "price_unit": ln.net_cost,
+                        "acorn_po_line_id": ln.id,
+                    }
+                )
+                for ln in new_lines
+            ]

@@ -189,3 +189,44 @@ class TestSaleOrderFromPurchaseOrder(AcornVendorCommon):
         self.assertEqual(product.amz_asin, asin, "the mapping is remembered on the product")
         self.assertEqual(po.unmatched_line_count, 0)
         self.assertTrue(po.sale_order_id)
+
+    def _eligible_payload(self):
+        cutoff = fields.Datetime.now() - timedelta(days=2)
+        self.PO._acorn_import_orders(self.account, self.payloads)
+        po = self.PO.search(
+            [
+                ("account_id", "=", self.account.id),
+                ("sale_order_id", "!=", False),
+                ("po_date", ">=", cutoff),
+            ],
+            limit=1,
+        )
+        payload = next(p for p in self.payloads if p["purchaseOrderNumber"] == po.name)
+        return po, copy.deepcopy(payload)
+
+    def test_amazon_change_flows_to_an_unshipped_sale_order(self):
+        po, payload = self._eligible_payload()
+        item = payload["orderDetails"]["items"][0]
+        item["orderedQuantity"]["amount"] += 2
+        self.PO._acorn_import_orders(self.account, [payload])
+        line = po.line_ids.filtered(
+            lambda ln: ln.sequence_number == str(item["itemSequenceNumber"])
+        )
+        sol = po.sale_order_id.order_line.filtered(lambda sol: sol.acorn_po_line_id == line)
+        self.assertEqual(sol.product_uom_qty, line.ordered_units)
+
+    def test_amazon_change_after_shipping_asks_a_person(self):
+        po, payload = self._eligible_payload()
+        po.action_accept_all()
+        po.ack_status = "done"
+        sale = po.sale_order_id
+        sale.action_confirm()
+        for move in sale.picking_ids.move_ids:
+            move.quantity = move.product_uom_qty
+        sale.picking_ids.button_validate()
+        self.assertEqual(sale.picking_ids.state, "done")
+        payload["orderDetails"]["items"][0]["orderedQuantity"]["amount"] += 3
+        self.PO._acorn_import_orders(self.account, [payload])
+        activity = po.activity_ids.filtered(lambda a: "after it shipped" in (a.summary or ""))
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(sale.order_line[0].qty_delivered, sale.order_line[0].product_uom_qty)
