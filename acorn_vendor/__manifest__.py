@@ -30,6 +30,7 @@
         "views/acorn_vc_account_views.xml",
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
+        "wizards/acorn_vc_acknowledge_wizard_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
     ],

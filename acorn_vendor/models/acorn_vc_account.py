@@ -216,6 +216,8 @@ class AcornVcAccount(models.Model):
         copy=False,
     )
     purchase_order_count = fields.Integer(compute="_compute_purchase_order_count")
+    po_to_ack_count = fields.Integer("To Acknowledge", compute="_compute_purchase_order_count")
+    po_overdue_count = fields.Integer("Overdue", compute="_compute_purchase_order_count")
 
     connection_state = fields.Selection(
         [("untested", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
@@ -236,13 +238,45 @@ class AcornVcAccount(models.Model):
     ]
 
     def _compute_purchase_order_count(self):
-        counts = dict(
-            self.env["acorn.vc.purchase.order"]._read_group(
-                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
-            )
-        )
+        """The overview's counters: all POs, those waiting for us, those past Amazon's 24 h."""
+        PO = self.env["acorn.vc.purchase.order"]
+        base = [("account_id", "in", self.ids)]
+        waiting = [("amz_state", "=", "new"), ("ack_status", "in", ("to_do", "failed"))]
+        overdue = [("ack_deadline", "<", fields.Datetime.now())]
+        counts = [
+            dict(PO._read_group(domain, ["account_id"], ["__count"]))
+            for domain in (base, base + waiting, base + waiting + overdue)
+        ]
         for account in self:
-            account.purchase_order_count = counts.get(account, 0)
+            account.purchase_order_count = counts[0].get(account, 0)
+            account.po_to_ack_count = counts[1].get(account, 0)
+            account.po_overdue_count = counts[2].get(account, 0)
+
+    def _acorn_po_action(self, domain, name):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "acorn.vc.purchase.order",
+            "name": name,
+            "view_mode": "list,kanban,form",
+            "domain": [("account_id", "=", self.id), *domain],
+        }
+
+    def action_view_pos_to_acknowledge(self):
+        return self._acorn_po_action(
+            [("amz_state", "=", "new"), ("ack_status", "in", ("to_do", "failed"))],
+            self.env._("To Acknowledge"),
+        )
+
+    def action_view_pos_overdue(self):
+        return self._acorn_po_action(
+            [
+                ("amz_state", "=", "new"),
+                ("ack_status", "in", ("to_do", "failed")),
+                ("ack_deadline", "<", fields.Datetime.now()),
+            ],
+            self.env._("Overdue"),
+        )
 
     @api.depends("marketplace_code")
     def _compute_marketplace(self):

@@ -184,3 +184,33 @@ class TestAcknowledgement(AcornVendorCommon):
         tx._acorn_job_submit()
         tx.next_check_at = fields.Datetime.now() - timedelta(minutes=1)
         self.assertEqual(self.env["acorn.vc.transaction"]._cron_check_transactions(), 1)
+
+    def test_wizard_acknowledges_many_pos_at_once(self):
+        pos = self.new_pos.filtered(lambda p: not p.unmatched_line_count)[:2]
+        self.assertEqual(len(pos), 2)
+        closed = self.PO.search(
+            [("account_id", "=", self.account.id), ("amz_state", "=", "closed")], limit=1
+        )
+        selection = pos | closed
+        wizard = (
+            self.env["acorn.vc.acknowledge.wizard"]
+            .with_user(self.user_ops)
+            .with_context(active_model="acorn.vc.purchase.order", active_ids=selection.ids)
+            .create({"mode": "accept_all", "send": True})
+        )
+        self.assertEqual(wizard.skipped_count, len(closed))
+        wizard.action_confirm()
+        self.assertEqual(set(pos.mapped("ack_status")), {"sent"})
+        self.assertEqual(len(pos.transaction_ids), 2)
+        for po in pos:
+            self.assertEqual(sum(po.line_ids.mapped("accepted_qty")), po.ordered_units)
+
+    def test_overview_counts_pos_to_acknowledge_and_overdue(self):
+        waiting = self.new_pos.filtered(lambda p: p.ack_status == "to_do")
+        self.account.invalidate_recordset(["po_to_ack_count", "po_overdue_count"])
+        self.assertEqual(self.account.po_to_ack_count, len(waiting))
+        waiting[0].po_date = fields.Datetime.now() - timedelta(hours=30)
+        self.account.invalidate_recordset(["po_to_ack_count", "po_overdue_count"])
+        self.assertEqual(self.account.po_overdue_count, 1)
+        action = self.account.action_view_pos_overdue()
+        self.assertEqual(self.PO.search(action["domain"]), waiting[0])

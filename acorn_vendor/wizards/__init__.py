@@ -1,0 +1,1 @@
+from . import acorn_vc_acknowledge_wizard
