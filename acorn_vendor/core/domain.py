@@ -1,0 +1,1083 @@
+"""Vendor Central business documents, independent of how they travel.
+
+"One domain, two transports": the SP-API client, the ANSI X12 codec
+(``acorn_vendor_edi.core.x12``) and the EDIFACT codec (``acorn_vendor_edi.core.edifact``) all
+read and write these same objects, and the Odoo models are built from them. Field names follow
+Amazon's SP-API Vendor models (vendorOrders, vendorShipments, vendorInvoices) so that SP-API JSON
+maps 1:1; fields that only EDI carries (remittances, adjustments, product activity) follow the
+X12 documents. Money is ``Decimal``, timestamps are timezone-aware UTC ``datetime``, calendar
+days are ``date``. Names here are a public contract: both codecs depend on them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+UTC = timezone.utc
+
+# Amazon's enums, kept here so codecs and Odoo selections share one spelling.
+PO_STATES = ("New", "Acknowledged", "Closed")
+PO_TYPES = ("RegularOrder", "ConsignedOrder", "NewProductIntroduction", "RushOrder")
+PAYMENT_METHODS = ("Invoice", "Consignment", "CreditCard", "Prepaid")
+UNITS = ("Eaches", "Cases")
+ACK_CODES = ("Accepted", "Backordered", "Rejected")
+REJECTION_REASONS = ("TemporarilyUnavailable", "InvalidProductIdentifier", "ObsoleteProduct")
+CONTAINER_ID_TYPES = ("SSCC", "AMZNCC", "GTIN", "BPS", "CID")
+INVOICE_TYPES = ("Invoice", "CreditNote")
+CHANGE_PURPOSES = ("Cancel", "Change", "Replace")
+
+_DECIMAL_RE = re.compile(r"^-?(0|([1-9]\d*))(\.\d+)?([eE][+-]?\d+)?$")
+
+
+# --------------------------------------------------------------------------------------------
+# Small value objects
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Money:
+    amount: Decimal
+    currency: str = "USD"
+
+
+@dataclass
+class Quantity:
+    """An ordered/shipped/invoiced quantity; ``unit_size`` = eaches per case when in Cases."""
+
+    amount: int
+    unit: str = "Eaches"
+    unit_size: int | None = None
+
+
+@dataclass
+class Address:
+    name: str
+    line1: str
+    country_code: str
+    line2: str | None = None
+    line3: str | None = None
+    city: str | None = None
+    county: str | None = None
+    district: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class Party:
+    """A party identified by Amazon: vendor code, FC code, GLN or DUNS in ``party_id``."""
+
+    party_id: str
+    address: Address | None = None
+    tax_registration_type: str | None = None  # VAT | GST
+    tax_registration_number: str | None = None
+
+
+@dataclass
+class ProductIds:
+    """Every identifier a line can carry; X12 uses BP/VN/EN/UP/IB, EDIFACT EN/SA/IB."""
+
+    asin: str | None = None  # SP-API amazonProductIdentifier, X12 BP
+    vendor_product_id: str | None = None  # SP-API vendorProductIdentifier (SKU), X12 VN
+    ean: str | None = None  # EAN-13 / GTIN, X12 EN
+    upc: str | None = None  # UPC-12, X12 UP
+    isbn: str | None = None  # X12 IB
+
+    def vendor_identifier(self):
+        """The value SP-API expects in vendorProductIdentifier (SKU, else EAN/UPC/ISBN)."""
+        return self.vendor_product_id or self.ean or self.upc or self.isbn
+
+    def any(self):
+        return self.asin or self.vendor_identifier()
+
+
+@dataclass
+class Weight:
+    value: Decimal
+    unit: str = "Lb"  # SP-API: G | Kg | Oz | Lb
+
+
+@dataclass
+class Dimensions:
+    length: Decimal
+    width: Decimal
+    height: Decimal
+    unit: str = "In"  # SP-API: In | Ft | Meter | Yard
+
+
+# --------------------------------------------------------------------------------------------
+# Purchase orders (850 / ORDERS / getPurchaseOrder)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportDetails:
+    method_of_payment: str | None = None
+    incoterms: str | None = None  # SP-API internationalCommercialTerms
+    port_of_delivery: str | None = None
+    import_containers: str | None = None
+    shipping_instructions: str | None = None
+
+
+@dataclass
+class PurchaseOrderItem:
+    sequence: str
+    ids: ProductIds
+    ordered_quantity: Quantity
+    back_order_allowed: bool = False
+    net_cost: Money | None = None
+    list_price: Money | None = None
+
+
+@dataclass
+class PurchaseOrder:
+    number: str
+    date: datetime
+    items: list[PurchaseOrderItem]
+    state: str = "New"
+    state_changed_date: datetime | None = None
+    changed_date: datetime | None = None
+    order_type: str | None = "RegularOrder"
+    payment_method: str | None = None
+    deal_code: str | None = None
+    import_details: ImportDetails | None = None
+    buying_party: Party | None = None
+    selling_party: Party | None = None  # its party_id is the vendor code (X12 REF*CR)
+    ship_to_party: Party | None = None  # the fulfilment centre
+    bill_to_party: Party | None = None
+    ship_window: tuple[datetime, datetime] | None = None
+    delivery_window: tuple[datetime, datetime] | None = None
+    currency: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def item(self, sequence):
+        for line in self.items:
+            if line.sequence == str(sequence):
+                return line
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# PO changes (860 / ORDCHG)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PurchaseOrderChangeItem:
+    sequence: str
+    change_code: str  # X12 POC02 list: AI CA DI PC PQ QD QI CT NC CF
+    ids: ProductIds
+    quantity: Quantity | None = None  # the new ordered quantity
+    quantity_change: int | None = None
+    net_cost: Money | None = None
+
+
+@dataclass
+class PurchaseOrderChange:
+    purchase_order_number: str
+    purpose: str  # Cancel | Change | Replace
+    change_date: datetime
+    purchase_order_date: date | None = None
+    change_sequence: str | None = None
+    items: list[PurchaseOrderChangeItem] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Acknowledgements (855 / ORDRSP / submitAcknowledgement)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemAcknowledgement:
+    code: str  # Accepted | Backordered | Rejected
+    quantity: Quantity
+    scheduled_ship_date: datetime | None = None
+    scheduled_delivery_date: datetime | None = None
+    rejection_reason: str | None = None
+
+
+@dataclass
+class AcknowledgementItem:
+    sequence: str
+    ids: ProductIds
+    ordered_quantity: Quantity
+    acknowledgements: list[ItemAcknowledgement]
+    net_cost: Money | None = None
+    list_price: Money | None = None
+    discount_multiplier: str | None = None
+
+
+@dataclass
+class Acknowledgement:
+    purchase_order_number: str
+    selling_party: Party
+    date: datetime
+    items: list[AcknowledgementItem]
+    purchase_order_date: date | None = None
+    ship_to_party: Party | None = None
+
+    def is_changed(self):
+        """True when any line is not accepted in full at the ordered quantity."""
+        for item in self.items:
+            accepted = sum(a.quantity.amount for a in item.acknowledgements if a.code == "Accepted")
+            if accepted != item.ordered_quantity.amount or len(item.acknowledgements) != 1:
+                return True
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Shipment confirmations / ASN (856 / DESADV / submitShipmentConfirmations)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Lot:
+    """Lot and dates printed on the goods; required for some categories (food, beauty)."""
+
+    lot_number: str | None = None
+    expiry_date: date | None = None
+    manufacture_date: date | None = None
+
+
+@dataclass
+class ShipmentItem:
+    sequence: str
+    ids: ProductIds
+    quantity: Quantity
+    purchase_order_number: str | None = None
+    lot: Lot | None = None
+    country_of_origin: str | None = None
+    handling_code: str | None = None
+
+
+@dataclass
+class ContainerItem:
+    """A quantity of one shipped item (by its ``ShipmentItem.sequence``) in a carton/pallet."""
+
+    item_sequence: str
+    quantity: Quantity
+    lot: Lot | None = None
+
+
+@dataclass
+class Carton:
+    sequence: str
+    sscc: str | None
+    items: list[ContainerItem]
+    other_ids: dict[str, str] = field(default_factory=dict)  # AMZNCC/GTIN/BPS/CID -> value
+    weight: Weight | None = None
+    dimensions: Dimensions | None = None
+    tracking_number: str | None = None
+
+
+@dataclass
+class Pallet:
+    sscc: str
+    cartons: list[Carton] = field(default_factory=list)
+    items: list[ContainerItem] = field(default_factory=list)  # loose items (pallet of items)
+    tier: int | None = None
+    block: int | None = None
+    weight: Weight | None = None
+    dimensions: Dimensions | None = None
+
+
+@dataclass
+class Shipment:
+    shipment_id: str
+    confirmation_date: datetime
+    shipped_date: datetime
+    selling_party: Party
+    ship_from_party: Party
+    ship_to_party: Party
+    items: list[ShipmentItem]
+    pallets: list[Pallet] = field(default_factory=list)
+    cartons: list[Carton] = field(default_factory=list)  # cartons not on a pallet
+    confirmation_type: str = "Original"  # Original | Replace
+    shipment_type: str | None = None  # TruckLoad | LessThanTruckLoad | SmallParcel
+    shipment_structure: str | None = None
+    carrier_scac: str | None = None
+    pro_number: str | None = None  # SP-API carrierShipmentReferenceNumber
+    bill_of_lading: str | None = None
+    transportation_mode: str | None = None  # Road | Air | Ocean
+    amazon_reference_number: str | None = None  # ARN
+    estimated_delivery_date: datetime | None = None
+    gross_weight: Weight | None = None
+
+    def all_cartons(self):
+        """Cartons on pallets first, then loose cartons, in document order."""
+        return [c for p in self.pallets for c in p.cartons] + list(self.cartons)
+
+    def purchase_order_numbers(self):
+        seen = []
+        for item in self.items:
+            if item.purchase_order_number and item.purchase_order_number not in seen:
+                seen.append(item.purchase_order_number)
+        return seen
+
+    def item(self, sequence):
+        for line in self.items:
+            if line.sequence == str(sequence):
+                return line
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Invoices and credit notes (810 / INVOIC / submitInvoices)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TaxDetail:
+    tax_type: str  # SP-API taxType: VAT, GST, ST, ...
+    amount: Money
+    rate: Decimal | None = None  # a fraction: 0.19 for 19 %
+    taxable_amount: Money | None = None
+
+
+@dataclass
+class Charge:
+    """A charge (freight, packing, ...) or, with ``is_allowance``, a discount/allowance."""
+
+    charge_type: str
+    amount: Money
+    is_allowance: bool = False
+    description: str | None = None
+    taxes: list[TaxDetail] = field(default_factory=list)
+
+
+@dataclass
+class PaymentTerms:
+    terms_type: str | None = "Basic"
+    discount_percent: Decimal | None = None
+    discount_due_days: int | None = None
+    net_due_days: int | None = None
+
+
+@dataclass
+class CreditNoteDetails:
+    reference_invoice_number: str | None = None
+    debit_note_number: str | None = None
+    returns_reference_number: str | None = None
+    goods_return_date: datetime | None = None
+    rma_id: str | None = None
+    coop_reference_number: str | None = None
+    consignors_reference_number: str | None = None
+
+
+@dataclass
+class InvoiceItem:
+    sequence: int
+    ids: ProductIds
+    quantity: Quantity
+    net_cost: Money  # unit cost, excluding tax
+    purchase_order_number: str | None = None
+    hsn_code: str | None = None
+    credit_note: CreditNoteDetails | None = None
+    taxes: list[TaxDetail] = field(default_factory=list)
+    charges: list[Charge] = field(default_factory=list)
+
+    def line_amount(self):
+        return self.net_cost.amount * self.quantity.amount
+
+
+@dataclass
+class Invoice:
+    number: str
+    date: datetime
+    remit_to_party: Party
+    total: Money  # including tax and charges, minus allowances
+    items: list[InvoiceItem] = field(default_factory=list)
+    invoice_type: str = "Invoice"  # Invoice | CreditNote
+    reference_number: str | None = None
+    ship_to_party: Party | None = None
+    ship_from_party: Party | None = None
+    bill_to_party: Party | None = None
+    payment_terms: PaymentTerms | None = None
+    taxes: list[TaxDetail] = field(default_factory=list)
+    charges: list[Charge] = field(default_factory=list)  # header charges and allowances
+    additional_details: list[tuple[str, str]] = field(default_factory=list)  # (type, detail)
+    shipment_id: str | None = None  # the ASN the invoice bills, for the three-way match
+
+    def purchase_order_numbers(self):
+        seen = []
+        for item in self.items:
+            if item.purchase_order_number and item.purchase_order_number not in seen:
+                seen.append(item.purchase_order_number)
+        return seen
+
+    def computed_total(self):
+        """Lines + line/header charges - allowances + taxes, as the 810 TDS must state it."""
+        total = sum((item.line_amount() for item in self.items), Decimal(0))
+        for item in self.items:
+            for charge in item.charges:
+                total += -charge.amount.amount if charge.is_allowance else charge.amount.amount
+            total += sum((t.amount.amount for t in item.taxes), Decimal(0))
+        for charge in self.charges:
+            total += -charge.amount.amount if charge.is_allowance else charge.amount.amount
+        total += sum((t.amount.amount for t in self.taxes), Decimal(0))
+        return total
+
+
+# --------------------------------------------------------------------------------------------
+# Remittance advice (820) and credit/debit adjustments (812): inbound, for reconciliation
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Deduction:
+    """An amount Amazon held back from an invoice (shortage, co-op, chargeback...)."""
+
+    amount: Decimal  # positive = deducted from what is paid
+    reason_code: str | None = None  # X12 ADX02 / CDD01
+    description: str | None = None
+    reference: str | None = None
+
+
+@dataclass
+class RemittanceLine:
+    invoice_number: str
+    amount_paid: Decimal
+    invoice_amount: Decimal | None = None
+    discount_amount: Decimal | None = None
+    invoice_date: date | None = None
+    purchase_order_number: str | None = None
+    deductions: list[Deduction] = field(default_factory=list)
+
+
+@dataclass
+class Remittance:
+    payment_reference: str  # TRN02: the trace/check/EFT number
+    payment_date: date | None
+    amount: Money
+    payer: Party | None = None
+    payee: Party | None = None
+    payment_method: str | None = None  # ACH, CHK, FWT, ... (X12 BPR04)
+    credit_debit: str = "C"
+    lines: list[RemittanceLine] = field(default_factory=list)
+    deductions: list[Deduction] = field(default_factory=list)  # not tied to one invoice
+
+    def lines_total(self):
+        return sum((line.amount_paid for line in self.lines), Decimal(0)) - sum(
+            (d.amount for d in self.deductions), Decimal(0)
+        )
+
+
+@dataclass
+class AdjustmentLine:
+    reason_code: str  # CDD01 (e.g. 01 pricing, 02 shortage ...)
+    credit_debit: str  # C | D
+    amount: Decimal
+    ids: ProductIds = field(default_factory=ProductIds)
+    quantity: int | None = None
+    unit_price: Decimal | None = None
+    description: str | None = None
+
+
+@dataclass
+class CreditDebitAdjustment:
+    adjustment_number: str
+    date: date
+    credit_debit: str  # C credit (Amazon owes the vendor) | D debit (vendor owes Amazon)
+    amount: Money
+    invoice_number: str | None = None
+    purchase_order_number: str | None = None
+    invoice_date: date | None = None
+    parties: list[tuple[str, Party]] = field(default_factory=list)  # (N101 role, party)
+    lines: list[AdjustmentLine] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Inventory advice (846, outbound) and product activity (852, inbound)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class InventoryItem:
+    ids: ProductIds
+    available: Quantity
+    is_obsolete: bool = False
+
+
+@dataclass
+class InventoryAdvice:
+    reference: str
+    date: datetime
+    selling_party: Party
+    items: list[InventoryItem]
+    warehouse_id: str | None = None
+    is_full_update: bool = True
+
+
+# X12 ZA01 activity codes and the readable names the domain uses for them.
+ACTIVITY_CODES = {
+    "QA": "on_hand",  # current inventory available for shipment or sale
+    "QS": "sold",
+    "QR": "received",
+    "QP": "on_order",
+    "QU": "returned",
+    "QI": "in_transit",
+    "QO": "out_of_stock",
+    "QT": "adjusted",
+    "QD": "additional_demand",
+}
+
+
+@dataclass
+class ProductActivityLine:
+    ids: ProductIds
+    quantities: dict[str, int]  # readable activity (see ACTIVITY_CODES) -> quantity
+    location: str | None = None
+    unit: str = "Eaches"
+
+
+@dataclass
+class ProductActivityReport:
+    reference: str
+    start: date
+    end: date
+    lines: list[ProductActivityLine]
+    vendor_code: str | None = None
+    location: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# SP-API JSON converters
+# --------------------------------------------------------------------------------------------
+
+
+def parse_datetime(value):
+    """SP-API date-time (``Z``, an offset or naive = UTC, per Amazon's DF docs) -> aware UTC."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def format_datetime(value):
+    """Aware datetime -> ``YYYY-MM-DDTHH:MM:SSZ`` (UTC); a date becomes midnight UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: the domain only holds UTC-aware datetimes")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_interval(value):
+    """``start--end`` (Amazon's DateTimeInterval) -> (start, end)."""
+    if not value:
+        return None
+    start, sep, end = value.partition("--")
+    if not sep:
+        raise ValueError(f"date-time interval {value!r} has no '--' separator")
+    return parse_datetime(start), parse_datetime(end)
+
+
+def format_interval(interval):
+    if not interval:
+        return None
+    return f"{format_datetime(interval[0])}--{format_datetime(interval[1])}"
+
+
+def decimal_str(value):
+    """Decimal -> a string matching Amazon's Decimal pattern (no exponent, no '+', no '-0')."""
+    value = Decimal(value)
+    text = format(value, "f")
+    if text.startswith("-") and Decimal(text) == 0:
+        text = text[1:]
+    if "." in text:
+        whole, frac = text.split(".")
+        text = whole + "." + frac if frac else whole
+    if not _DECIMAL_RE.match(text):
+        raise ValueError(f"{value!r} cannot be written as an SP-API decimal")
+    return text
+
+
+def _drop_none(data):
+    return {k: v for k, v in data.items() if v is not None and v != [] and v != {}}
+
+
+def money_from_spapi(data):
+    if not data:
+        return None
+    return Money(Decimal(data["amount"]), data.get("currencyCode") or "USD")
+
+
+def money_to_spapi(money):
+    if money is None:
+        return None
+    return {"currencyCode": money.currency, "amount": decimal_str(money.amount)}
+
+
+def quantity_from_spapi(data):
+    # Amazon's own sandbox sends "CASES"/"EACHES" at times; the model spells Cases/Eaches.
+    unit = {"cases": "Cases", "eaches": "Eaches"}.get(
+        str(data.get("unitOfMeasure", "Eaches")).lower(), data.get("unitOfMeasure")
+    )
+    return Quantity(int(data["amount"]), unit, data.get("unitSize"))
+
+
+def quantity_to_spapi(qty):
+    return _drop_none(
+        {"amount": int(qty.amount), "unitOfMeasure": qty.unit, "unitSize": qty.unit_size}
+    )
+
+
+def address_from_spapi(data):
+    if not data:
+        return None
+    return Address(
+        name=data.get("name", ""),
+        line1=data.get("addressLine1", ""),
+        country_code=data.get("countryCode", ""),
+        line2=data.get("addressLine2"),
+        line3=data.get("addressLine3"),
+        city=data.get("city"),
+        county=data.get("county"),
+        district=data.get("district"),
+        state=data.get("stateOrRegion"),
+        postal_code=data.get("postalCode") or data.get("postalOrZipCode"),
+        phone=data.get("phone"),
+    )
+
+
+def address_to_spapi(addr, postal_key="postalCode"):
+    if addr is None:
+        return None
+    return _drop_none(
+        {
+            "name": addr.name,
+            "addressLine1": addr.line1,
+            "addressLine2": addr.line2,
+            "addressLine3": addr.line3,
+            "city": addr.city,
+            "county": addr.county,
+            "district": addr.district,
+            "stateOrRegion": addr.state,
+            postal_key: addr.postal_code,
+            "countryCode": addr.country_code,
+            "phone": addr.phone,
+        }
+    )
+
+
+def party_from_spapi(data):
+    if not data:
+        return None
+    tax = data.get("taxInfo") or (data.get("taxRegistrationDetails") or [None])[0] or {}
+    return Party(
+        party_id=data["partyId"],
+        address=address_from_spapi(data.get("address")),
+        tax_registration_type=tax.get("taxRegistrationType"),
+        tax_registration_number=tax.get("taxRegistrationNumber"),
+    )
+
+
+def party_to_spapi(party, tax_style="taxInfo", postal_key="postalCode"):
+    """``tax_style``: vendorOrders uses a ``taxInfo`` object, shipments/invoices a list."""
+    if party is None:
+        return None
+    data = {"partyId": party.party_id, "address": address_to_spapi(party.address, postal_key)}
+    if party.tax_registration_number:
+        tax = {
+            "taxRegistrationType": party.tax_registration_type or "VAT",
+            "taxRegistrationNumber": party.tax_registration_number,
+        }
+        data[tax_style] = tax if tax_style == "taxInfo" else [tax]
+    return _drop_none(data)
+
+
+def purchase_order_from_spapi(data):
+    """An SP-API ``Order`` (getPurchaseOrder payload) -> PurchaseOrder."""
+    details = data.get("orderDetails") or {}
+    items = []
+    for raw in details.get("items", []):
+        net_cost = money_from_spapi(raw.get("netCost"))
+        items.append(
+            PurchaseOrderItem(
+                sequence=str(raw["itemSequenceNumber"]),
+                ids=ProductIds(
+                    asin=raw.get("amazonProductIdentifier"),
+                    vendor_product_id=raw.get("vendorProductIdentifier"),
+                ),
+                ordered_quantity=quantity_from_spapi(raw["orderedQuantity"]),
+                back_order_allowed=bool(raw.get("isBackOrderAllowed", False)),
+                net_cost=net_cost,
+                list_price=money_from_spapi(raw.get("listPrice")),
+            )
+        )
+    imp = details.get("importDetails")
+    currency = next((i.net_cost.currency for i in items if i.net_cost), None)
+    return PurchaseOrder(
+        number=data["purchaseOrderNumber"],
+        state=data.get("purchaseOrderState", "New"),
+        date=parse_datetime(details.get("purchaseOrderDate")),
+        changed_date=parse_datetime(details.get("purchaseOrderChangedDate")),
+        state_changed_date=parse_datetime(details.get("purchaseOrderStateChangedDate")),
+        order_type=details.get("purchaseOrderType"),
+        payment_method=details.get("paymentMethod"),
+        deal_code=details.get("dealCode"),
+        import_details=ImportDetails(
+            method_of_payment=imp.get("methodOfPayment"),
+            incoterms=imp.get("internationalCommercialTerms"),
+            port_of_delivery=imp.get("portOfDelivery"),
+            import_containers=imp.get("importContainers"),
+            shipping_instructions=imp.get("shippingInstructions"),
+        )
+        if imp
+        else None,
+        buying_party=party_from_spapi(details.get("buyingParty")),
+        selling_party=party_from_spapi(details.get("sellingParty")),
+        ship_to_party=party_from_spapi(details.get("shipToParty")),
+        bill_to_party=party_from_spapi(details.get("billToParty")),
+        ship_window=parse_interval(details.get("shipWindow")),
+        delivery_window=parse_interval(details.get("deliveryWindow")),
+        currency=currency,
+        items=items,
+    )
+
+
+def purchase_order_to_spapi(po):
+    """PurchaseOrder -> SP-API ``Order`` (what the sandbox serves and EDI-parsed POs look like)."""
+    imp = po.import_details
+    details = {
+        "purchaseOrderDate": format_datetime(po.date),
+        "purchaseOrderChangedDate": format_datetime(po.changed_date),
+        "purchaseOrderStateChangedDate": format_datetime(po.state_changed_date or po.date),
+        "purchaseOrderType": po.order_type,
+        "importDetails": _drop_none(
+            {
+                "methodOfPayment": imp.method_of_payment,
+                "internationalCommercialTerms": imp.incoterms,
+                "portOfDelivery": imp.port_of_delivery,
+                "importContainers": imp.import_containers,
+                "shippingInstructions": imp.shipping_instructions,
+            }
+        )
+        if imp
+        else None,
+        "dealCode": po.deal_code,
+        "paymentMethod": po.payment_method,
+        "buyingParty": party_to_spapi(po.buying_party),
+        "sellingParty": party_to_spapi(po.selling_party),
+        "shipToParty": party_to_spapi(po.ship_to_party),
+        "billToParty": party_to_spapi(po.bill_to_party),
+        "shipWindow": format_interval(po.ship_window),
+        "deliveryWindow": format_interval(po.delivery_window),
+        "items": [
+            _drop_none(
+                {
+                    "itemSequenceNumber": item.sequence,
+                    "amazonProductIdentifier": item.ids.asin,
+                    "vendorProductIdentifier": item.ids.vendor_identifier(),
+                    "orderedQuantity": quantity_to_spapi(item.ordered_quantity),
+                    "isBackOrderAllowed": item.back_order_allowed,
+                    "netCost": money_to_spapi(item.net_cost),
+                    "listPrice": money_to_spapi(item.list_price),
+                }
+            )
+            for item in po.items
+        ],
+    }
+    details = _drop_none(details)
+    details.setdefault("items", [])
+    return {
+        "purchaseOrderNumber": po.number,
+        "purchaseOrderState": po.state,
+        "orderDetails": details,
+    }
+
+
+def acknowledgement_to_spapi(ack):
+    """Acknowledgement -> SP-API ``OrderAcknowledgement`` (one entry of submitAcknowledgement)."""
+    items = []
+    for item in ack.items:
+        lines = [
+            _drop_none(
+                {
+                    "acknowledgementCode": a.code,
+                    "acknowledgedQuantity": quantity_to_spapi(a.quantity),
+                    "scheduledShipDate": format_datetime(a.scheduled_ship_date),
+                    "scheduledDeliveryDate": format_datetime(a.scheduled_delivery_date),
+                    "rejectionReason": a.rejection_reason,
+                }
+            )
+            for a in item.acknowledgements
+        ]
+        entry = _drop_none(
+            {
+                "itemSequenceNumber": item.sequence,
+                "amazonProductIdentifier": item.ids.asin,
+                "vendorProductIdentifier": item.ids.vendor_identifier(),
+                "orderedQuantity": quantity_to_spapi(item.ordered_quantity),
+                "netCost": money_to_spapi(item.net_cost),
+                "listPrice": money_to_spapi(item.list_price),
+                "discountMultiplier": item.discount_multiplier,
+            }
+        )
+        entry["itemAcknowledgements"] = lines
+        items.append(entry)
+    return {
+        "purchaseOrderNumber": ack.purchase_order_number,
+        "sellingParty": party_to_spapi(ack.selling_party),
+        "acknowledgementDate": format_datetime(ack.date),
+        "items": items,
+    }
+
+
+def _weight_to_spapi(weight):
+    if weight is None:
+        return None
+    return {"unitOfMeasure": weight.unit, "value": decimal_str(weight.value)}
+
+
+def _dimensions_to_spapi(dim):
+    if dim is None:
+        return None
+    return {
+        "length": decimal_str(dim.length),
+        "width": decimal_str(dim.width),
+        "height": decimal_str(dim.height),
+        "unitOfMeasure": dim.unit,
+    }
+
+
+def _item_details_to_spapi(lot, po_number=None, origin=None, handling=None):
+    expiry = None
+    if lot and (lot.expiry_date or lot.manufacture_date):
+        expiry = _drop_none(
+            {
+                "manufacturerDate": format_datetime(lot.manufacture_date),
+                "expiryDate": format_datetime(lot.expiry_date),
+            }
+        )
+    return _drop_none(
+        {
+            "purchaseOrderNumber": po_number,
+            "lotNumber": lot.lot_number if lot else None,
+            "countryOfOrigin": origin,
+            "expiry": expiry,
+            "handlingCode": handling,
+        }
+    )
+
+
+def _container_items_to_spapi(items):
+    return [
+        _drop_none(
+            {
+                "itemReference": ci.item_sequence,
+                "shippedQuantity": quantity_to_spapi(ci.quantity),
+                "itemDetails": _item_details_to_spapi(ci.lot),
+            }
+        )
+        for ci in items
+    ]
+
+
+def _carton_to_spapi(carton):
+    ids = []
+    if carton.sscc:
+        ids.append(
+            {"containerIdentificationType": "SSCC", "containerIdentificationNumber": carton.sscc}
+        )
+    for kind, value in carton.other_ids.items():
+        ids.append({"containerIdentificationType": kind, "containerIdentificationNumber": value})
+    data = _drop_none(
+        {
+            "cartonIdentifiers": ids,
+            "cartonSequenceNumber": carton.sequence,
+            "dimensions": _dimensions_to_spapi(carton.dimensions),
+            "weight": _weight_to_spapi(carton.weight),
+            "trackingNumber": carton.tracking_number,
+        }
+    )
+    data["items"] = _container_items_to_spapi(carton.items)  # required, even when empty
+    return data
+
+
+def shipment_confirmation_to_spapi(asn):
+    """Shipment -> SP-API ``ShipmentConfirmation`` (one entry of submitShipmentConfirmations)."""
+    transport = _drop_none(
+        {
+            "carrierScac": asn.carrier_scac,
+            "carrierShipmentReferenceNumber": asn.pro_number,
+            "transportationMode": asn.transportation_mode,
+            "billOfLadingNumber": asn.bill_of_lading,
+        }
+    )
+    cartons = asn.all_cartons()
+    measurements = _drop_none(
+        {
+            "grossShipmentWeight": _weight_to_spapi(asn.gross_weight),
+            "cartonCount": len(cartons) or None,
+            "palletCount": len(asn.pallets) or None,
+        }
+    )
+    pallets = []
+    for pallet in asn.pallets:
+        entry = {
+            "palletIdentifiers": [
+                {
+                    "containerIdentificationType": "SSCC",
+                    "containerIdentificationNumber": pallet.sscc,
+                }
+            ],
+            "tier": pallet.tier,
+            "block": pallet.block,
+            "dimensions": _dimensions_to_spapi(pallet.dimensions),
+            "weight": _weight_to_spapi(pallet.weight),
+            "items": _container_items_to_spapi(pallet.items),
+        }
+        if pallet.cartons:
+            entry["cartonReferenceDetails"] = {
+                "cartonCount": len(pallet.cartons),
+                "cartonReferenceNumbers": [c.sequence for c in pallet.cartons],
+            }
+        pallets.append(_drop_none(entry))
+    return _drop_none(
+        {
+            "shipmentIdentifier": asn.shipment_id,
+            "shipmentConfirmationType": asn.confirmation_type,
+            "shipmentType": asn.shipment_type,
+            "shipmentStructure": asn.shipment_structure,
+            "transportationDetails": transport,
+            "amazonReferenceNumber": asn.amazon_reference_number,
+            "shipmentConfirmationDate": format_datetime(asn.confirmation_date),
+            "shippedDate": format_datetime(asn.shipped_date),
+            "estimatedDeliveryDate": format_datetime(asn.estimated_delivery_date),
+            "sellingParty": party_to_spapi(asn.selling_party, "taxRegistrationDetails"),
+            "shipFromParty": party_to_spapi(asn.ship_from_party, "taxRegistrationDetails"),
+            "shipToParty": party_to_spapi(asn.ship_to_party, "taxRegistrationDetails"),
+            "shipmentMeasurements": measurements,
+            "shippedItems": [
+                _drop_none(
+                    {
+                        "itemSequenceNumber": item.sequence,
+                        "amazonProductIdentifier": item.ids.asin,
+                        "vendorProductIdentifier": item.ids.vendor_identifier(),
+                        "shippedQuantity": quantity_to_spapi(item.quantity),
+                        "itemDetails": _item_details_to_spapi(
+                            item.lot,
+                            item.purchase_order_number,
+                            item.country_of_origin,
+                            item.handling_code,
+                        ),
+                    }
+                )
+                for item in asn.items
+            ],
+            "cartons": [_carton_to_spapi(c) for c in cartons],
+            "pallets": pallets,
+        }
+    )
+
+
+def _tax_to_spapi(tax):
+    return _drop_none(
+        {
+            "taxType": tax.tax_type,
+            "taxRate": decimal_str(tax.rate) if tax.rate is not None else None,
+            "taxAmount": money_to_spapi(tax.amount),
+            "taxableAmount": money_to_spapi(tax.taxable_amount),
+        }
+    )
+
+
+def _charges_to_spapi(charges, allowances):
+    key = "allowanceAmount" if allowances else "chargeAmount"
+    return [
+        _drop_none(
+            {
+                "type": c.charge_type,
+                "description": c.description,
+                key: money_to_spapi(c.amount),
+                "taxDetails": [_tax_to_spapi(t) for t in c.taxes],
+            }
+        )
+        for c in charges
+        if c.is_allowance == allowances
+    ]
+
+
+def invoice_to_spapi(inv):
+    """Invoice -> SP-API ``Invoice`` (one entry of submitInvoices)."""
+
+    def party(p):
+        return party_to_spapi(p, "taxRegistrationDetails", "postalOrZipCode")
+
+    terms = None
+    if inv.payment_terms:
+        pt = inv.payment_terms
+        terms = _drop_none(
+            {
+                "type": pt.terms_type,
+                "discountPercent": decimal_str(pt.discount_percent)
+                if pt.discount_percent is not None
+                else None,
+                "discountDueDays": pt.discount_due_days,
+                "netDueDays": pt.net_due_days,
+            }
+        )
+    items = []
+    for item in inv.items:
+        cn = item.credit_note
+        credit = None
+        if cn:
+            credit = _drop_none(
+                {
+                    "referenceInvoiceNumber": cn.reference_invoice_number,
+                    "debitNoteNumber": cn.debit_note_number,
+                    "returnsReferenceNumber": cn.returns_reference_number,
+                    "goodsReturnDate": format_datetime(cn.goods_return_date),
+                    "rmaId": cn.rma_id,
+                    "coopReferenceNumber": cn.coop_reference_number,
+                    "consignorsReferenceNumber": cn.consignors_reference_number,
+                }
+            )
+        items.append(
+            _drop_none(
+                {
+                    "itemSequenceNumber": int(item.sequence),
+                    "amazonProductIdentifier": item.ids.asin,
+                    "vendorProductIdentifier": item.ids.vendor_identifier(),
+                    "invoicedQuantity": quantity_to_spapi(item.quantity),
+                    "netCost": money_to_spapi(item.net_cost),
+                    "purchaseOrderNumber": item.purchase_order_number,
+                    "hsnCode": item.hsn_code,
+                    "creditNoteDetails": credit,
+                    "taxDetails": [_tax_to_spapi(t) for t in item.taxes],
+                    "chargeDetails": _charges_to_spapi(item.charges, False),
+                    "allowanceDetails": _charges_to_spapi(item.charges, True),
+                }
+            )
+        )
+    return _drop_none(
+        {
+            "invoiceType": inv.invoice_type,
+            "id": inv.number,
+            "referenceNumber": inv.reference_number,
+            "date": format_datetime(inv.date),
+            "remitToParty": party(inv.remit_to_party),
+            "shipToParty": party(inv.ship_to_party),
+            "shipFromParty": party(inv.ship_from_party),
+            "billToParty": party(inv.bill_to_party),
+            "paymentTerms": terms,
+            "invoiceTotal": money_to_spapi(inv.total),
+            "taxDetails": [_tax_to_spapi(t) for t in inv.taxes],
+            "additionalDetails": [{"type": t, "detail": d} for t, d in inv.additional_details],
+            "chargeDetails": _charges_to_spapi(inv.charges, False),
+            "allowanceDetails": _charges_to_spapi(inv.charges, True),
+            "items": items,
+        }
+    )

@@ -1,0 +1,51 @@
+"""ANSI X12 (4010, 856 also 5010) codec for Amazon Vendor Central.
+
+Read: ``parse(file_or_bytes)`` -> ParseResult (documents + issues), or ``X12Reader`` to stream
+transaction sets from a large file. Write: ``write(documents, Envelope(...))``. Acknowledge:
+``acknowledge(file)`` -> 997 text. Documents are the shared ``acorn_vendor.core.domain`` objects.
+"""
+
+from .ack import FunctionalAck, SetAck, acknowledge, build_997, render_997
+from .reader import Issue, ParseResult, Transaction, X12Reader, parse
+from .sets import (
+    check_acknowledgement,
+    check_invoice,
+    read_document,
+    render,
+    validate_shipment,
+)
+from .writer import Envelope, X12WriteError, write_interchange
+
+
+def write(documents, env):
+    """Domain objects -> one X12 interchange (text). 856s use ``env.version`` (4010/5010)."""
+    return write_interchange(
+        [
+            render_997(doc, env) if isinstance(doc, FunctionalAck) else render(doc, env.version)
+            for doc in documents
+        ],
+        env,
+    )
+
+
+__all__ = [
+    "Envelope",
+    "FunctionalAck",
+    "Issue",
+    "ParseResult",
+    "SetAck",
+    "Transaction",
+    "X12Reader",
+    "X12WriteError",
+    "acknowledge",
+    "build_997",
+    "check_acknowledgement",
+    "check_invoice",
+    "parse",
+    "read_document",
+    "render",
+    "render_997",
+    "validate_shipment",
+    "write",
+    "write_interchange",
+]
