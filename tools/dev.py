@@ -368,8 +368,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def odoo_base_args(odoo, pg, db, http_port):
+def odoo_base_args(odoo, pg, db, http_port, subcommand=None):
+    """Odoo's command line on the private cluster; ``subcommand`` (e.g. shell) goes first."""
     return odoo.command(
+        *([subcommand] if subcommand else []),
         f"--addons-path={','.join(odoo.addons_paths())}",
         f"--data-dir={CACHE / 'odoo-data'}",
         *pg.odoo_args(),
@@ -465,7 +467,8 @@ def lint():
     return results
 
 
-PYTEST_SUMMARY = re.compile(r"=+ (.*) in [\d.]+s")
+# pytest's closing line, with or without the ===== padding (-q drops it).
+PYTEST_SUMMARY = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s")
 
 
 def pytest_suite(extra):
@@ -606,7 +609,7 @@ def cmd_demo(args):
         run([*base, "-i", ",".join(ADDONS), "--stop-after-init", "--log-level=warn"], env=env)
     else:  # an existing demo database may point at another sandbox port
         run(
-            [*base, "shell", "--no-http"],
+            [*odoo_base_args(odoo, pg, db, args.port, "shell"), "--no-http"],
             input=DEMO_ACCOUNT_SCRIPT % {"url": sandbox_url},
             text=True,
             env=env,

@@ -1,9 +1,54 @@
+import tempfile
+from pathlib import Path
+
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase, new_test_user
 
+from ..core.sandbox import catalogue, start_sandbox
+
+
+class SandboxMixin:
+    """A real Acorn sandbox on loopback for a test class; Odoo allows local requests."""
+
+    @classmethod
+    def _start_sandbox(cls, account=None, **config):
+        tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(tmp.cleanup)
+        config.setdefault("throttle", False)
+        sandbox = start_sandbox(db_path=Path(tmp.name) / "sandbox.sqlite", **config)
+        cls.addClassCleanup(sandbox.stop)
+        if account:
+            account._acorn_use_sandbox(sandbox.url, seed=config.get("seed", 1))
+        return sandbox
+
+    @classmethod
+    def _catalogue_products(cls):
+        """The sandbox's products in Odoo (the demo data may already hold them)."""
+        Product = cls.env["product.product"]
+        products = Product
+        for item in catalogue.default_catalogue():
+            products |= Product.search([("amz_asin", "=", item.asin)], limit=1) or Product.create(
+                {
+                    "name": item.title,
+                    "amz_asin": item.asin,
+                    "default_code": item.sku,
+                    "barcode": item.ean,
+                    "is_storable": True,
+                }
+            )
+        return products
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        """Odoo's test guard compares ``timeout`` with an int; the client sends (connect, read)."""
+        timeout = kw.get("timeout")
+        if isinstance(timeout, tuple):
+            kw["timeout"] = max(t for t in timeout if t is not None)
+        return super()._request_handler(s, r, **kw)
+
 
 @tagged("-at_install", "post_install")
-class AcornVendorCommon(TransactionCase):
+class AcornVendorCommon(SandboxMixin, TransactionCase):
     """Two companies, the four Vendor Central roles and one account per company."""
 
     @classmethod
@@ -42,11 +87,3 @@ class AcornVendorCommon(TransactionCase):
             groups="acorn_vendor.group_acorn_manager",
             company_ids=[(6, 0, companies.ids)],
         )
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        """Odoo's test guard compares ``timeout`` with an int; the client sends (connect, read)."""
-        timeout = kw.get("timeout")
-        if isinstance(timeout, tuple):
-            kw["timeout"] = max(t for t in timeout if t is not None)
-        return super()._request_handler(s, r, **kw)

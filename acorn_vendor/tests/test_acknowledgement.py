@@ -1,13 +1,10 @@
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 from unittest import mock
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..core.sandbox import catalogue, start_sandbox
 from ..core.spapi import SpApiClient
 from .common import AcornVendorCommon
 
@@ -19,21 +16,16 @@ class TestAcknowledgement(AcornVendorCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._tmp = tempfile.TemporaryDirectory()
-        cls.addClassCleanup(cls._tmp.cleanup)
-        cls.sandbox = start_sandbox(
-            db_path=Path(cls._tmp.name) / "sandbox.sqlite",
+        cls.sandbox = cls._start_sandbox(
+            cls.account,
             seed=41,
             pos_per_day=12,
             history_days=1,
             lines_max=4,
-            throttle=False,
             frozen_clock=True,
             transaction_delay=60,
             change_rate=0,
         )
-        cls.addClassCleanup(cls.sandbox.stop)
-        cls.account._acorn_use_sandbox(cls.sandbox.url, seed=41)
         cls.account.write(
             {"ack_price_tolerance_pct": 0, "responsible_user_id": cls.user_manager.id}
         )
@@ -41,18 +33,7 @@ class TestAcknowledgement(AcornVendorCommon):
             [("company_id", "=", cls.company.id)], limit=1
         )
         cls.account.warehouse_id = cls.warehouse
-        Product = cls.env["product.product"]
-        cls.products = Product
-        for item in catalogue.default_catalogue():
-            product = Product.search([("amz_asin", "=", item.asin)], limit=1) or Product.create(
-                {
-                    "name": item.title,
-                    "amz_asin": item.asin,
-                    "barcode": item.ean,
-                    "is_storable": True,
-                }
-            )
-            cls.products |= product
+        cls.products = cls._catalogue_products()
         # A day passes in Amazon's world: New POs wait for the vendor.
         cls.sandbox.advance(86400)
         now = cls.sandbox.now()

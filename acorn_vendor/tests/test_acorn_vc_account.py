@@ -1,10 +1,6 @@
-import tempfile
-from pathlib import Path
-
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..core.sandbox import start_sandbox
 from .common import AcornVendorCommon
 
 
@@ -43,12 +39,7 @@ class TestAccountConnection(AcornVendorCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._tmp = tempfile.TemporaryDirectory()
-        cls.addClassCleanup(cls._tmp.cleanup)
-        cls.sandbox = start_sandbox(
-            db_path=Path(cls._tmp.name) / "sandbox.sqlite", seed=7, pos_per_day=5, history_days=2
-        )
-        cls.addClassCleanup(cls.sandbox.stop)
+        cls.sandbox = cls._start_sandbox(seed=7, pos_per_day=5, history_days=2)
         creds = cls.sandbox.credentials
         cls.account.sudo().write(
             {

@@ -1,13 +1,10 @@
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 from unittest import mock
 
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..core.sandbox import start_sandbox
 from .common import AcornVendorCommon
 
 
@@ -22,18 +19,9 @@ class TestPurchaseOrderSync(AcornVendorCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._tmp = tempfile.TemporaryDirectory()
-        cls.addClassCleanup(cls._tmp.cleanup)
-        cls.sandbox = start_sandbox(
-            db_path=Path(cls._tmp.name) / "sandbox.sqlite",
-            seed=23,
-            pos_per_day=8,
-            history_days=20,
-            throttle=False,
-            frozen_clock=True,
+        cls.sandbox = cls._start_sandbox(
+            cls.account, seed=23, pos_per_day=8, history_days=20, frozen_clock=True
         )
-        cls.addClassCleanup(cls.sandbox.stop)
-        cls.account._acorn_use_sandbox(cls.sandbox.url, seed=23)
         cls.PO = cls.env["acorn.vc.purchase.order"]
 
     def _queued(self, method):

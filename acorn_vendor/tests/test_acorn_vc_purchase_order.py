@@ -1,12 +1,9 @@
 import copy
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from odoo import fields
 from odoo.tests import tagged
 
-from ..core.sandbox import catalogue, start_sandbox
 from .common import AcornVendorCommon
 
 
@@ -17,17 +14,7 @@ class TestPurchaseOrderImport(AcornVendorCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._tmp = tempfile.TemporaryDirectory()
-        cls.addClassCleanup(cls._tmp.cleanup)
-        cls.sandbox = start_sandbox(
-            db_path=Path(cls._tmp.name) / "sandbox.sqlite",
-            seed=11,
-            pos_per_day=6,
-            history_days=3,
-            throttle=False,
-        )
-        cls.addClassCleanup(cls.sandbox.stop)
-        cls.account._acorn_use_sandbox(cls.sandbox.url, seed=11)
+        cls.sandbox = cls._start_sandbox(cls.account, seed=11, pos_per_day=6, history_days=3)
         client = cls.account._acorn_spapi_client()
         now = cls.sandbox.now()
         cls.payloads = list(
@@ -107,31 +94,9 @@ class TestSaleOrderFromPurchaseOrder(AcornVendorCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._tmp = tempfile.TemporaryDirectory()
-        cls.addClassCleanup(cls._tmp.cleanup)
-        cls.sandbox = start_sandbox(
-            db_path=Path(cls._tmp.name) / "sandbox.sqlite",
-            seed=5,
-            pos_per_day=10,
-            history_days=4,
-            throttle=False,
-        )
-        cls.addClassCleanup(cls.sandbox.stop)
-        cls.account._acorn_use_sandbox(cls.sandbox.url, seed=5)
+        cls.sandbox = cls._start_sandbox(cls.account, seed=5, pos_per_day=10, history_days=4)
         cls.account.sale_order_cutoff_days = 2
-        Product = cls.env["product.product"]
-        cls.products = Product
-        for item in catalogue.default_catalogue():
-            product = Product.search([("amz_asin", "=", item.asin)], limit=1) or Product.create(
-                {
-                    "name": item.title,
-                    "amz_asin": item.asin,
-                    "default_code": item.sku,
-                    "barcode": item.ean,
-                    "is_storable": True,
-                }
-            )
-            cls.products |= product
+        cls.products = cls._catalogue_products()
         now = cls.sandbox.now()
         client = cls.account._acorn_spapi_client()
         cls.payloads = list(

@@ -1,42 +1,22 @@
-import tempfile
-from pathlib import Path
-
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..core.sandbox import start_sandbox
+from .common import SandboxMixin
 
 
 @tagged("-at_install", "post_install")
-class TestXmlRpc(HttpCase):
+class TestXmlRpc(SandboxMixin, HttpCase):
     """What a vendor's script does over Odoo's XML-RPC, with xmlrpc.client."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._tmp = tempfile.TemporaryDirectory()
-        cls.addClassCleanup(cls._tmp.cleanup)
-        cls.sandbox = start_sandbox(
-            db_path=Path(cls._tmp.name) / "sandbox.sqlite",
-            seed=31,
-            pos_per_day=6,
-            history_days=2,
-            throttle=False,
-        )
-        cls.addClassCleanup(cls.sandbox.stop)
         cls.account = cls.env["acorn.vc.account"].create(
             {"name": "RPC US", "marketplace_code": "US"}
         )
-        cls.account._acorn_use_sandbox(cls.sandbox.url, seed=31)
+        cls.sandbox = cls._start_sandbox(cls.account, seed=31, pos_per_day=6, history_days=2)
         new_test_user(
             cls.env, "acorn_rpc", password="acorn_rpc_pw1", groups="acorn_vendor.group_acorn_user"
         )
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        timeout = kw.get("timeout")
-        if isinstance(timeout, tuple):
-            kw["timeout"] = max(t for t in timeout if t is not None)
-        return super()._request_handler(s, r, **kw)
 
     def test_sync_and_read_purchase_orders_over_xmlrpc(self):
         db = self.env.cr.dbname

@@ -3,24 +3,7 @@
 import threading
 import time
 
-# operationId -> (rate per second, burst), from each operation's description in the models.
-RATE_LIMITS = {
-    "getPurchaseOrders": (10.0, 10),
-    "getPurchaseOrder": (10.0, 10),
-    "submitAcknowledgement": (10.0, 10),
-    "getPurchaseOrdersStatus": (10.0, 10),
-    "SubmitShipmentConfirmations": (10.0, 10),
-    "SubmitShipments": (10.0, 10),
-    "GetShipmentDetails": (10.0, 10),
-    "GetShipmentLabels": (10.0, 10),
-    "submitInvoices": (10.0, 10),
-    "getTransaction": (10.0, 20),
-    "getReports": (0.0222, 10),
-    "createReport": (0.0167, 15),
-    "cancelReport": (0.0222, 10),
-    "getReport": (2.0, 15),
-    "getReportDocument": (0.0167, 15),
-}
+from ..spapi_models import RATE_LIMITS
 
 
 class TokenBuckets:

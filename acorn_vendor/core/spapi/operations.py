@@ -8,31 +8,8 @@ Keys are operationIds. Direct Fulfillment reuses some retail operationIds
 
 from dataclasses import dataclass
 
+from ..spapi_models import RATE_LIMITS
 from ..spapi_models import operations as model_operations
-
-# operationId -> (rate per second, burst), from the models' "Usage Plan" tables
-# (shared/docs/sp-api-vendor.md section 1).
-RATE_LIMITS = {
-    "getPurchaseOrders": (10.0, 10),
-    "getPurchaseOrder": (10.0, 10),
-    "submitAcknowledgement": (10.0, 10),
-    "getPurchaseOrdersStatus": (10.0, 10),
-    "SubmitShipmentConfirmations": (10.0, 10),
-    "SubmitShipments": (10.0, 10),
-    "GetShipmentDetails": (10.0, 10),
-    "GetShipmentLabels": (10.0, 10),
-    "submitInvoices": (10.0, 10),
-    "getTransaction": (10.0, 20),
-    "getReports": (0.0222, 10),
-    "createReport": (0.0167, 15),
-    "cancelReport": (0.0222, 10),
-    "getReport": (2.0, 15),
-    "getReportSchedules": (0.0222, 10),
-    "createReportSchedule": (0.0222, 10),
-    "cancelReportSchedule": (0.0222, 10),
-    "getReportSchedule": (0.0222, 10),
-    "getReportDocument": (0.0167, 15),
-}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,31 @@ API_FILES = (
     "vendorTransactionStatus.json",
     "reports_2021-06-30.json",
 )
+# operationId -> (rate per second, burst): Amazon's documented usage plans, read from each
+# operation's description in these models. The client paces itself and the sandbox
+# throttles by the same table.
+RATE_LIMITS = {
+    "getPurchaseOrders": (10.0, 10),
+    "getPurchaseOrder": (10.0, 10),
+    "submitAcknowledgement": (10.0, 10),
+    "getPurchaseOrdersStatus": (10.0, 10),
+    "SubmitShipmentConfirmations": (10.0, 10),
+    "SubmitShipments": (10.0, 10),
+    "GetShipmentDetails": (10.0, 10),
+    "GetShipmentLabels": (10.0, 10),
+    "submitInvoices": (10.0, 10),
+    "getTransaction": (10.0, 20),
+    "getReports": (0.0222, 10),
+    "createReport": (0.0167, 15),
+    "cancelReport": (0.0222, 10),
+    "getReport": (2.0, 15),
+    "getReportSchedules": (0.0222, 10),
+    "createReportSchedule": (0.0222, 10),
+    "cancelReportSchedule": (0.0222, 10),
+    "getReportSchedule": (0.0222, 10),
+    "getReportDocument": (0.0167, 15),
+}
+
 REPORT_SCHEMAS = {
     "GET_VENDOR_SALES_REPORT": "vendorSalesReport.json",
     "GET_VENDOR_INVENTORY_REPORT": "vendorInventoryReport.json",
