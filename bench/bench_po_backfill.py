@@ -1,0 +1,241 @@
+"""Backfill benchmark: Amazon POs from the sandbox into Acorn, beside naive baselines.
+
+    python3 bench/bench_po_backfill.py [--pos 10000] [--lines 10] [--baseline-pos 1000]
+
+Starts a sandbox holding ``--pos`` POs of ``--lines`` lines, builds (once) a database
+``acorn_bench`` with both add-ons on the private PostgreSQL, then inside Odoo measures:
+
+1. fetching every PO over HTTP with the SP-API client (7-day windows, pages of 100);
+2. Acorn's import (``_acorn_import_orders``, batches of 200) -> Acorn PO lines per second;
+3. the naive baseline: one ``create`` per PO and one per line, on ``--baseline-pos`` POs;
+4. sale orders for the open POs: Acorn's batched creation, then confirmation, beside a
+   naive one-order-at-a-time create + confirm;
+5. peak memory (tracemalloc peak of the import, and the process's max RSS).
+
+Everything runs in one Odoo transaction that is rolled back, so the database stays clean.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from acorn_vendor.core.sandbox import start_sandbox  # noqa: E402
+from tools import dev  # noqa: E402
+
+DB = "acorn_bench"
+
+INSIDE_ODOO = r"""
+import json, resource, time, tracemalloc
+from datetime import timedelta
+from odoo import fields
+cfg = json.loads(%(cfg)r)
+out = {}
+account = env["acorn.vc.account"].create({"name": "Bench", "marketplace_code": "US"})
+account._acorn_use_sandbox(cfg["url"], seed=cfg["seed"])
+account.sale_order_cutoff_days = cfg["cutoff_days"]
+for item in cfg["catalogue"]:
+    if not env["product.product"].search_count([("amz_asin", "=", item["asin"])]):
+        env["product.product"].create({"name": item["title"], "amz_asin": item["asin"],
+                                       "barcode": item["ean"], "is_storable": True})
+env.flush_all()
+client = account._acorn_spapi_client()
+start = time.perf_counter()
+payloads = list(client.iter_purchase_orders(createdAfter=cfg["since"], createdBefore=cfg["until"]))
+out["fetch_s"] = time.perf_counter() - start
+out["pos"] = len(payloads)
+out["lines"] = sum(len(p["orderDetails"]["items"]) for p in payloads)
+
+PO = env["acorn.vc.purchase.order"]
+tracemalloc.start()
+start = time.perf_counter()
+for i in range(0, len(payloads), 200):
+    PO._acorn_import_orders(account, payloads[i:i + 200])
+env.flush_all()
+out["import_s"] = time.perf_counter() - start
+out["import_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+tracemalloc.stop()
+imported = PO.search([("account_id", "=", account.id)])
+out["sale_orders"] = len(imported.filtered("sale_order_id"))
+out["so_lines"] = len(imported.sale_order_id.order_line)
+out["so_create_s"] = out.get("so_create_s", 0.0)
+
+# Sale orders: time creation and confirmation for the open POs on their own.
+sales = imported.sale_order_id
+imported.sale_order_id = False
+sales.unlink()
+env.flush_all()
+eligible = imported._acorn_sale_order_candidates()
+start = time.perf_counter()
+sales = eligible._acorn_create_sale_orders()
+env.flush_all()
+out["so_create_s"] = time.perf_counter() - start
+start = time.perf_counter()
+sales.action_confirm()
+env.flush_all()
+out["so_confirm_s"] = time.perf_counter() - start
+out["so_lines"] = len(sales.order_line)
+
+# Naive baselines, same run, same data.
+baseline = payloads[: cfg["baseline_pos"]]
+from odoo.addons.acorn_vendor.core import domain, po_import
+account2 = account.copy({"name": "Bench naive"})
+start = time.perf_counter()
+n_lines = 0
+for payload in baseline:
+    po = domain.purchase_order_from_spapi(payload)
+    rec = PO.create({**po_import.order_values(po), "account_id": account2.id})
+    for vals in po_import.line_values(po).values():
+        env["acorn.vc.purchase.order.line"].create({**vals, "order_id": rec.id})
+        n_lines += 1
+env.flush_all()
+out["naive_import_s"] = time.perf_counter() - start
+out["naive_import_lines"] = n_lines
+naive = sales[: max(1, len(sales) // 4)]
+vals = [{"partner_id": s.partner_id.id, "partner_shipping_id": s.partner_shipping_id.id,
+         "order_line": [fields.Command.create({"product_id": l.product_id.id,
+                        "product_uom_qty": l.product_uom_qty, "price_unit": l.price_unit})
+                        for l in s.order_line]} for s in naive]
+start = time.perf_counter()
+n = 0
+for v in vals:
+    so = env["sale.order"].create(v)
+    so.action_confirm()
+    n += len(so.order_line)
+env.flush_all()
+out["naive_so_s"] = time.perf_counter() - start
+out["naive_so_lines"] = n
+out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("ACORN-BENCH " + json.dumps(out))
+env.cr.rollback()
+"""
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pos", type=int, default=10000)
+    parser.add_argument("--lines", type=int, default=10)
+    parser.add_argument("--baseline-pos", type=int, default=1000)
+    args = parser.parse_args()
+
+    odoo, tried = dev.find_odoo(allow_clone=False)
+    if odoo is None:
+        sys.exit("Odoo 18 not found: " + "; ".join(tried))
+    pg = dev.Postgres().start()
+    if not pg.db_exists(DB):
+        dev.say(f"building {DB} (once)")
+        dev.run(
+            [
+                *dev.odoo_base_args(odoo, pg, DB, dev.free_port()),
+                "-i",
+                "acorn_vendor",
+                "--without-demo=all",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            env={**os.environ, **odoo.env},
+        )
+    days = 100
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        start_sandbox(
+            db_path=Path(tmp) / "bench.sqlite",
+            seed=99,
+            pos_per_day=args.pos / days,
+            history_days=days,
+            lines_min=args.lines,
+            lines_max=args.lines,
+            throttle=False,
+            frozen_clock=True,
+        ) as sb,
+    ):
+        now = sb.now()
+        from acorn_vendor.core.sandbox.catalogue import default_catalogue
+
+        cfg = {
+            "url": sb.url,
+            "seed": 99,
+            "since": (
+                now.replace(microsecond=0) - __import__("datetime").timedelta(days=days + 2)
+            ).isoformat(),
+            "until": now.replace(microsecond=0).isoformat(),
+            "cutoff_days": 30,
+            "baseline_pos": args.baseline_pos,
+            "catalogue": [
+                {"asin": p.asin, "ean": p.ean, "title": p.title} for p in default_catalogue()
+            ],
+        }
+        proc = subprocess.run(
+            [
+                *dev.odoo_base_args(odoo, pg, DB, dev.free_port(), "shell"),
+                "--no-http",
+                "--log-level=warn",
+            ],
+            input=INSIDE_ODOO % {"cfg": json.dumps(cfg)},
+            text=True,
+            capture_output=True,
+            env={**os.environ, **odoo.env},
+        )
+    marker = "ACORN-BENCH "
+    result = next(
+        (
+            json.loads(line.split(marker, 1)[1])
+            for line in proc.stdout.splitlines()
+            if marker in line
+        ),
+        None,
+    )
+    if result is None:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        sys.exit("benchmark failed")
+    r = result
+    print(f"machine: {machine()}")
+    print(f"sandbox: {r['pos']} POs, {r['lines']} lines")
+    print(f"fetch over HTTP:          {r['fetch_s']:7.1f} s  ({r['pos'] / r['fetch_s']:.0f} POs/s)")
+    print(
+        f"Acorn import (batched):   {r['import_s']:7.1f} s  "
+        f"{r['lines'] / r['import_s']:8.0f} PO lines/s   "
+        f"peak {r['import_peak_mb']:.0f} MB (tracemalloc)"
+    )
+    print(
+        f"naive import (1 create/record): {r['naive_import_s']:5.1f} s  "
+        f"{r['naive_import_lines'] / r['naive_import_s']:8.0f} PO lines/s  "
+        f"({r['naive_import_lines']} lines)"
+    )
+    so_total = r["so_create_s"] + r["so_confirm_s"]
+    print(
+        f"sale orders (open POs):   {r['so_lines']} lines: create {r['so_create_s']:.1f} s "
+        f"({r['so_lines'] / r['so_create_s']:.0f} lines/s), create+confirm "
+        f"{r['so_lines'] / so_total:.0f} lines/s"
+    )
+    print(
+        f"naive SO create+confirm, one at a time: {r['naive_so_lines'] / r['naive_so_s']:.0f} "
+        f"lines/s ({r['naive_so_lines']} lines)"
+    )
+    print(f"Odoo process max RSS: {r['max_rss_mb']:.0f} MB")
+    minutes = 200000 / (r["lines"] / r["import_s"]) / 60
+    print(f"extrapolated: 200,000 PO lines import in {minutes:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
