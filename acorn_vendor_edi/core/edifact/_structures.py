@@ -1,0 +1,643 @@
+"""D.96A message structures (UN/EDIFACT directory UNTDID D.96A) and a structure checker.
+
+One line per segment: ``TAG min max``; indentation (two spaces) nests the segments of a
+segment group under the group's trigger segment, whose min/max are the group's. UNH and UNT
+are implicit. CONTRL is the syntax-version-3 service message (ISO 9735 part 1 annex).
+"""
+
+STRUCTURES = {
+    "ORDERS": """
+BGM 1 1
+DTM 1 35
+PAI 0 1
+ALI 0 5
+IMD 0 1
+FTX 0 99
+RFF 0 10
+  DTM 0 5
+NAD 0 99
+  LOC 0 25
+  FII 0 5
+  RFF 0 10
+    DTM 0 5
+  DOC 0 5
+    DTM 0 5
+  CTA 0 5
+    COM 0 5
+TAX 0 5
+  MOA 0 1
+  LOC 0 5
+CUX 0 5
+  PCD 0 5
+  DTM 0 5
+PAT 0 10
+  DTM 0 5
+  PCD 0 1
+  MOA 0 1
+TDT 0 10
+  LOC 0 10
+    DTM 0 5
+TOD 0 5
+  LOC 0 2
+PAC 0 10
+  MEA 0 5
+  PCI 0 5
+    RFF 0 1
+    DTM 0 5
+    GIN 0 10
+EQD 0 10
+  HAN 0 5
+  MEA 0 5
+  FTX 0 5
+SCC 0 10
+  FTX 0 5
+  RFF 0 5
+  QTY 0 10
+    DTM 0 5
+APR 0 25
+  DTM 0 5
+  RNG 0 1
+ALC 0 15
+  ALI 0 5
+  DTM 0 5
+  QTY 0 1
+    RNG 0 1
+  PCD 0 1
+    RNG 0 1
+  MOA 0 2
+    RNG 0 1
+  RTE 0 1
+    RNG 0 1
+  TAX 0 5
+    MOA 0 1
+RCS 0 100
+  RFF 0 5
+  DTM 0 5
+  FTX 0 5
+LIN 0 200000
+  PIA 0 25
+  IMD 0 99
+  MEA 0 5
+  QTY 0 10
+  PCD 0 5
+  ALI 0 5
+  DTM 0 35
+  MOA 0 10
+  GIN 0 1000
+  GIR 0 1000
+  QVR 0 1
+  DOC 0 5
+  PAI 0 1
+  FTX 0 99
+  CCI 0 999
+    CAV 0 10
+    MEA 0 10
+  PAT 0 10
+    DTM 0 5
+    PCD 0 1
+    MOA 0 1
+  PRI 0 25
+    CUX 0 1
+    APR 0 1
+    RNG 0 1
+    DTM 0 5
+  RFF 0 10
+    DTM 0 5
+  PAC 0 10
+    MEA 0 5
+    QTY 0 5
+    DTM 0 5
+    RFF 0 1
+      DTM 0 5
+    PCI 0 5
+      RFF 0 1
+      DTM 0 5
+      GIN 0 10
+  LOC 0 9999
+    QTY 0 1
+    DTM 0 5
+  TAX 0 10
+    MOA 0 1
+    LOC 0 5
+  NAD 0 99
+    LOC 0 5
+    RFF 0 5
+      DTM 0 5
+    DOC 0 5
+      DTM 0 5
+    CTA 0 5
+      COM 0 5
+  ALC 0 99
+    ALI 0 5
+    DTM 0 5
+    QTY 0 1
+      RNG 0 1
+    PCD 0 1
+      RNG 0 1
+    MOA 0 2
+      RNG 0 1
+    RTE 0 1
+      RNG 0 1
+    TAX 0 5
+      MOA 0 1
+  TDT 0 10
+    LOC 0 10
+      DTM 0 5
+  TOD 0 5
+    LOC 0 2
+  EQD 0 10
+    HAN 0 5
+    MEA 0 5
+    FTX 0 5
+  SCC 0 100
+    FTX 0 5
+    RFF 0 5
+    QTY 0 10
+      DTM 0 5
+  RCS 0 100
+    RFF 0 5
+    DTM 0 5
+    FTX 0 5
+  STG 0 10
+    QTY 0 3
+      MOA 0 1
+UNS 1 1
+MOA 0 12
+CNT 0 10
+ALC 0 10
+  ALI 0 1
+  MOA 1 2
+""",
+    "SLSRPT": """
+BGM 1 1
+DTM 1 5
+NAD 1 5
+  CTA 0 5
+    COM 0 5
+RFF 0 5
+  DTM 0 5
+CUX 0 5
+  DTM 0 5
+LOC 1 200000
+  DTM 0 5
+  RFF 0 99
+    DTM 0 5
+  LIN 0 200000
+    PIA 0 5
+    IMD 0 5
+    PAC 0 5
+    RFF 0 5
+    DOC 0 5
+    ALI 0 5
+    MOA 0 5
+    PRI 0 5
+    GIN 0 9999
+    QTY 0 999
+      MKS 0 1
+      NAD 0 1
+""",
+    "ORDRSP": """
+BGM 1 1
+DTM 1 35
+PAI 0 1
+ALI 0 5
+IMD 0 1
+FTX 0 99
+RFF 0 10
+  DTM 0 5
+AJT 0 1
+  FTX 0 5
+NAD 0 99
+  LOC 0 25
+  FII 0 5
+  RFF 0 10
+    DTM 0 5
+  DOC 0 5
+    DTM 0 5
+  CTA 0 5
+    COM 0 5
+TAX 0 5
+  MOA 0 1
+  LOC 0 5
+CUX 0 5
+  PCD 0 5
+  DTM 0 5
+PAT 0 10
+  DTM 0 5
+  PCD 0 1
+  MOA 0 1
+TDT 0 10
+  LOC 0 10
+    DTM 0 5
+TOD 0 5
+  LOC 0 2
+PAC 0 10
+  MEA 0 5
+  PCI 0 5
+    RFF 0 1
+    DTM 0 5
+    GIN 0 99
+EQD 0 10
+  HAN 0 5
+  MEA 0 5
+  FTX 0 5
+SCC 0 10
+  FTX 0 5
+  RFF 0 5
+  QTY 0 10
+    DTM 0 5
+APR 0 25
+  DTM 0 5
+  RNG 0 1
+ALC 0 15
+  ALI 0 5
+  DTM 0 5
+  QTY 0 1
+    RNG 0 1
+  PCD 0 1
+    RNG 0 1
+  MOA 0 2
+    RNG 0 1
+  RTE 0 1
+    RNG 0 1
+  TAX 0 5
+    MOA 0 1
+RCS 0 100
+  RFF 0 5
+  DTM 0 5
+  FTX 0 5
+LIN 0 200000
+  PIA 0 25
+  IMD 0 99
+  MEA 0 5
+  QTY 0 10
+  PCD 0 5
+  ALI 0 5
+  DTM 0 35
+  MOA 0 10
+  GIN 0 1000
+  GIR 0 1000
+  QVR 0 1
+  DOC 0 5
+  PAI 0 1
+  FTX 0 99
+  CCI 0 999
+    CAV 0 10
+    MEA 0 10
+  PAT 0 10
+    DTM 0 5
+    PCD 0 1
+    MOA 0 1
+  AJT 0 1
+    FTX 0 5
+  PRI 0 25
+    CUX 0 1
+    APR 0 1
+    RNG 0 1
+    DTM 0 5
+  RFF 0 999
+    DTM 0 5
+  PAC 0 10
+    MEA 0 5
+    QTY 0 5
+    DTM 0 5
+    RFF 0 1
+      DTM 0 5
+    PCI 0 5
+      RFF 0 1
+      DTM 0 5
+      GIN 0 99
+  LOC 0 9999
+    QTY 0 1
+    DTM 0 5
+  TAX 0 10
+    MOA 0 1
+    LOC 0 5
+  NAD 0 99
+    LOC 0 5
+    RFF 0 5
+      DTM 0 5
+    DOC 0 5
+      DTM 0 5
+    CTA 0 5
+      COM 0 5
+  ALC 0 99
+    ALI 0 5
+    DTM 0 5
+    QTY 0 1
+      RNG 0 1
+    PCD 0 1
+      RNG 0 1
+    MOA 0 2
+      RNG 0 1
+    RTE 0 1
+      RNG 0 1
+    TAX 0 5
+      MOA 0 1
+  TDT 0 10
+    LOC 0 10
+      DTM 0 5
+  TOD 0 5
+    LOC 0 2
+  EQD 0 10
+    HAN 0 5
+    MEA 0 5
+    FTX 0 5
+  SCC 0 100
+    FTX 0 5
+    RFF 0 5
+    QTY 0 10
+      DTM 0 5
+  RCS 0 100
+    RFF 0 5
+    DTM 0 5
+    FTX 0 5
+  STG 0 10
+    QTY 0 3
+      MOA 0 1
+UNS 1 1
+MOA 0 12
+CNT 0 10
+ALC 0 10
+  ALI 0 1
+  MOA 1 2
+""",
+    "DESADV": """
+BGM 1 1
+DTM 0 10
+ALI 0 5
+MEA 0 5
+MOA 0 5
+RFF 0 10
+  DTM 0 1
+NAD 0 10
+  LOC 0 10
+  RFF 0 10
+    DTM 0 1
+  CTA 0 10
+    COM 0 5
+TOD 0 10
+  LOC 0 5
+  FTX 0 5
+TDT 0 10
+  PCD 0 6
+  LOC 0 10
+    DTM 0 10
+EQD 0 10
+  MEA 0 5
+  SEL 0 25
+  EQA 0 5
+  HAN 0 10
+    FTX 0 10
+CPS 0 9999
+  FTX 0 5
+  PAC 0 9999
+    MEA 0 10
+    QTY 0 10
+    HAN 0 10
+      FTX 0 10
+    PCI 0 1000
+      RFF 0 1
+      DTM 0 5
+      GIR 0 99
+      GIN 0 99
+        DLM 0 10
+  LIN 0 9999
+    PIA 0 10
+    IMD 0 25
+    MEA 0 10
+    QTY 0 10
+    ALI 0 10
+    GIN 0 100
+    GIR 0 100
+    DLM 0 100
+    DTM 0 5
+    FTX 0 5
+    MOA 0 5
+    RFF 0 10
+      DTM 0 1
+    DGS 0 10
+      QTY 0 1
+      FTX 0 5
+    LOC 0 100
+      NAD 0 1
+      DTM 0 1
+      QTY 0 10
+    SGP 0 1000
+      QTY 0 10
+    PCI 0 9999
+      DTM 0 5
+      MEA 0 10
+      QTY 0 1
+      GIN 0 10
+        DLM 0 100
+      HAN 0 10
+        FTX 0 5
+        GIN 0 1000
+    QVR 0 10
+      DTM 0 5
+CNT 0 5
+""",
+    "INVOIC": """
+BGM 1 1
+DTM 1 35
+PAI 0 1
+ALI 0 5
+IMD 0 1
+FTX 0 10
+RFF 0 99
+  DTM 0 5
+NAD 0 99
+  LOC 0 25
+  FII 0 5
+  RFF 0 9999
+    DTM 0 5
+  DOC 0 5
+    DTM 0 5
+  CTA 0 5
+    COM 0 5
+TAX 0 5
+  MOA 0 1
+  LOC 0 5
+CUX 0 5
+  DTM 0 5
+PAT 0 10
+  DTM 0 5
+  PCD 0 1
+  MOA 0 1
+  PAI 0 1
+  FII 0 1
+TDT 0 10
+  LOC 0 10
+    DTM 0 5
+  RFF 0 9999
+    DTM 0 5
+TOD 0 5
+  LOC 0 2
+PAC 0 1000
+  MEA 0 5
+  PCI 0 5
+    RFF 0 1
+    DTM 0 5
+    GIN 0 5
+ALC 0 9999
+  ALI 0 5
+  RFF 0 5
+    DTM 0 5
+  QTY 0 1
+    RNG 0 1
+  PCD 0 1
+    RNG 0 1
+  MOA 0 2
+    RNG 0 1
+  RTE 0 1
+    RNG 0 1
+  TAX 0 5
+    MOA 0 1
+RCS 0 100
+  RFF 0 5
+  DTM 0 5
+  FTX 0 5
+AJT 0 1
+  FTX 0 5
+INP 0 1
+  FTX 0 5
+LIN 0 9999999
+  PIA 0 25
+  IMD 0 10
+  MEA 0 5
+  QTY 0 5
+  PCD 0 1
+  ALI 0 5
+  DTM 0 35
+  GIN 0 1000
+  GIR 0 1000
+  QVR 0 1
+  EQD 0 1
+  FTX 0 5
+  MOA 0 5
+    CUX 0 1
+  PAT 0 10
+    DTM 0 5
+    PCD 0 1
+    MOA 0 1
+  PRI 0 25
+    APR 0 1
+    RNG 0 1
+    DTM 0 5
+  RFF 0 10
+    DTM 0 5
+  PAC 0 10
+    MEA 0 10
+    PCI 0 10
+      RFF 0 1
+      DTM 0 5
+      GIN 0 10
+  LOC 0 9999
+    QTY 0 100
+    DTM 0 5
+  TAX 0 99
+    MOA 0 1
+    LOC 0 5
+  NAD 0 20
+    LOC 0 5
+    RFF 0 5
+      DTM 0 5
+    DOC 0 5
+      DTM 0 5
+    CTA 0 5
+      COM 0 5
+  ALC 0 15
+    ALI 0 5
+    DTM 0 5
+    QTY 0 1
+      RNG 0 1
+    PCD 0 1
+      RNG 0 1
+    MOA 0 2
+      RNG 0 1
+    RTE 0 1
+      RNG 0 1
+    TAX 0 5
+      MOA 0 1
+  TDT 0 10
+    LOC 0 10
+      DTM 0 5
+  TOD 0 5
+    LOC 0 2
+  RCS 0 100
+    RFF 0 5
+    DTM 0 5
+    FTX 0 5
+UNS 1 1
+CNT 0 10
+MOA 1 100
+  RFF 0 1
+    DTM 0 5
+TAX 0 10
+  MOA 0 2
+ALC 0 15
+  ALI 0 1
+  MOA 0 2
+""",
+    "INVRPT": """
+BGM 1 1
+DTM 1 10
+RFF 0 10
+  DTM 0 1
+NAD 0 20
+  LOC 0 5
+  RFF 0 10
+    DTM 0 1
+  CTA 0 10
+    COM 0 5
+CUX 0 5
+  DTM 0 1
+CPS 0 9999
+  PAC 0 999
+    PCI 0 1000
+    QTY 0 9999
+      GIN 0 9999
+      DTM 0 5
+LIN 0 9999
+  PIA 0 10
+  IMD 0 10
+  MEA 0 10
+  ALI 0 10
+  LOC 0 5
+  DTM 0 5
+  RFF 0 10
+    DTM 0 1
+  QTY 0 9999
+    INV 0 1
+    GIN 0 9999
+    LOC 0 5
+    DTM 0 5
+    STS 0 9
+    NAD 0 5
+      LOC 0 1
+    PRI 0 5
+      CUX 0 1
+      DTM 0 1
+    RFF 0 10
+      DTM 0 1
+    CPS 0 9999
+      PAC 0 9999
+        MEA 0 10
+        QTY 0 10
+        PCI 0 9999
+          RFF 0 1
+          DTM 0 5
+          GIN 0 9999
+""",
+    "CONTRL": """
+UCI 1 1
+UCM 0 999999
+  UCS 0 999
+    UCD 0 99
+UCF 0 999999
+  UCM 1 999999
+    UCS 0 999
+      UCD 0 99
+""",
+}

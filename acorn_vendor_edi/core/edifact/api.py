@@ -1,0 +1,163 @@
+"""Read EDIFACT files into results (documents + issues) and answer them with CONTRL.
+
+``iter_results`` streams: one message at a time, so a 10 MB file of ASNs never sits in memory
+twice. ``read`` collects everything for the common small file.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from . import syntax as sx
+from .contrl import parse_contrl
+from .documents import PARSERS
+from .reader import EdifactReader
+from .rules import check_amazon
+from .structure import check_message, structure
+
+_logger = logging.getLogger(__name__)
+_D96A = ("D", "96A", "UN")
+_CONTRL_VERSIONS = {("D", "3"), ("2", "2"), ("4", "1"), ("D", "4")}
+
+
+@dataclass
+class MessageResult:
+    """A message, what it became (a domain object, a ContrlReport, or None) and its issues."""
+
+    message: object
+    document: object = None
+    issues: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not any(i.severity == "error" for i in self.issues)
+
+    @property
+    def ref(self):
+        return self.message.ref
+
+    @property
+    def type(self):
+        return self.message.type
+
+
+@dataclass
+class InterchangeResult:
+    header: object
+    issues: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not any(i.severity == "error" for i in self.issues) and all(
+            m.ok for m in self.messages
+        )
+
+    @property
+    def control_ref(self):
+        return self.header.control_ref if self.header else ""
+
+    def all_issues(self):
+        out = list(self.issues)
+        for m in self.messages:
+            out.extend(m.issues)
+        return out
+
+    def documents(self, msg_type=None):
+        return [
+            m.document
+            for m in self.messages
+            if m.ok and m.document is not None and (msg_type is None or m.type == msg_type)
+        ]
+
+
+def validate_message(msg, amazon=True):
+    """Structure, data elements and (with ``amazon``) Amazon's rules; issues land on ``msg``."""
+    if msg.type == "CONTRL":
+        if (msg.version, msg.release) not in _CONTRL_VERSIONS:
+            msg.issue(
+                sx.ERR_VALUE_NOT_SUPPORTED,
+                "CONTRL version %s:%s (read as D:3)" % (msg.version, msg.release),
+                msg.segments[0] if msg.segments else None,
+                2,
+                2,
+                severity="warning",
+            )
+    elif structure(msg.type) is None:
+        msg.issue(
+            sx.ERR_VALUE_NOT_SUPPORTED,
+            "Message type %s is not handled (ORDERS, ORDRSP, DESADV, INVOIC, INVRPT, SLSRPT, "
+            "CONTRL)" % msg.type,
+            msg.segments[0] if msg.segments else None,
+            2,
+            1,
+        )
+        return
+    elif (msg.version, msg.release, msg.agency) != _D96A:
+        msg.issue(
+            sx.ERR_VALUE_NOT_SUPPORTED,
+            "Message version %s:%s:%s; only D:96A:UN is handled"
+            % (msg.version, msg.release, msg.agency),
+            msg.segments[0] if msg.segments else None,
+            2,
+            2,
+        )
+        return
+    check_message(msg)
+    if amazon:
+        check_amazon(msg)
+
+
+def process_message(msg, amazon=True, parse=True):
+    """Validate and, when it is clean, turn the message into its document. Never raises."""
+    try:
+        validate_message(msg, amazon)
+        if parse and msg.ok:
+            if msg.type == "CONTRL":
+                document = parse_contrl(msg)
+            else:
+                document = PARSERS[msg.type](msg)
+        else:
+            document = None
+    except Exception as exc:  # the contract is: bad input never escapes as an exception
+        _logger.exception("EDIFACT message %s could not be read", msg.ref)
+        msg.issue(sx.ERR_UNSPECIFIED, "Message could not be read: %s" % exc)
+        document = None
+    return MessageResult(msg, document, msg.issues)
+
+
+def iter_results(source, amazon=True, parse=True, chunk_size=1 << 16, keep_segments=False):
+    """Yield ``(interchange, MessageResult)`` as messages are read, then ``(interchange, None)``
+    once the interchange is complete (its ``issues`` are final then)."""
+    try:
+        for ic in EdifactReader(source, chunk_size):
+            for msg in ic.messages():
+                result = process_message(msg, amazon, parse)
+                if not keep_segments:
+                    msg.segments = msg.segments[:1]
+                yield ic, result
+            yield ic, None
+    except Exception as exc:  # pragma: no cover - last line of defence, logged
+        _logger.exception("EDIFACT reader failed")
+        ic = _Broken(exc)
+        yield ic, None
+
+
+class _Broken:
+    def __init__(self, exc):
+        self.header = None
+        self.issues = [sx.Issue(sx.ERR_UNSPECIFIED, "File could not be read: %s" % exc)]
+
+
+def read(source, amazon=True, parse=True, chunk_size=1 << 16, keep_segments=True):
+    """All interchanges of ``source`` (bytes, str or a binary file object) as results."""
+    out = []
+    current = None
+    for ic, mres in iter_results(source, amazon, parse, chunk_size, keep_segments):
+        if current is None or current[0] is not ic:
+            current = (ic, InterchangeResult(ic.header))
+            out.append(current[1])
+        if mres is not None:
+            current[1].messages.append(mres)
+        else:
+            current[1].issues = list(ic.issues)
+    return out

@@ -1,0 +1,388 @@
+"""Message-level checks: segment order and repeats against D.96A, and data element formats.
+
+Every finding is recorded on the :class:`~.reader.Message` with the segment position and the
+element/component number, so a CONTRL UCS/UCD can point at it.
+"""
+
+import re
+from datetime import datetime
+from functools import cache, lru_cache
+
+from . import syntax as sx
+from ._structures import STRUCTURES
+
+
+class Node:
+    __slots__ = ("tag", "min", "max", "children")
+
+    def __init__(self, tag, lo, hi):
+        self.tag = tag
+        self.min = lo
+        self.max = hi
+        self.children = []
+
+
+@cache
+def structure(msg_type):
+    """Parsed structure of a message type, or None when the type is not known here."""
+    text = STRUCTURES.get(msg_type)
+    if text is None:
+        return None
+    root = Node("UNH", 1, 1)
+    stack = [(-1, root)]
+    for line in text.strip("\n").splitlines():
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        tag, lo, hi = line.split()
+        node = Node(tag, int(lo), int(hi))
+        while stack[-1][0] >= depth:
+            stack.pop()
+        stack[-1][1].children.append(node)
+        stack.append((depth, node))
+    return root.children
+
+
+@cache
+def _known_tags(msg_type):
+    tags = set()
+
+    def walk(nodes):
+        for n in nodes:
+            tags.add(n.tag)
+            walk(n.children)
+
+    walk(structure(msg_type) or [])
+    return frozenset(tags)
+
+
+# Tag sequences already matched without a finding: real files repeat the same message shapes
+# (one ORDERS per PO with N lines), so most messages skip the matcher entirely.
+_CLEAN_SHAPES = {}
+_CLEAN_SHAPES_MAX = 4096
+
+
+def check_structure(msg):
+    """Match the message body against its D.96A structure; issues go onto ``msg``."""
+    nodes = structure(msg.type)
+    if nodes is None:
+        return False
+    body = msg.body()
+    shape = (msg.type, *[seg.tag for seg in body])
+    if shape in _CLEAN_SHAPES:
+        return True
+    before = len(msg.issues)
+    unt = msg.segments[-1] if msg.segments and msg.segments[-1].tag == "UNT" else None
+    i = 0
+    state = _Level(nodes)
+    while i < len(body):
+        i = _match(state, body, i, msg, unt, top=True)
+    state.finish(msg, unt, body, len(body))
+    if len(msg.issues) == before:
+        if len(_CLEAN_SHAPES) >= _CLEAN_SHAPES_MAX:
+            _CLEAN_SHAPES.clear()
+        _CLEAN_SHAPES[shape] = True
+    return True
+
+
+class _Level:
+    __slots__ = ("nodes", "idx", "counts")
+
+    def __init__(self, nodes):
+        self.nodes = nodes
+        self.idx = 0
+        self.counts = [0] * len(nodes)
+
+    def finish(self, msg, unt, body, i):
+        for k in range(self.idx, len(self.nodes)):
+            node = self.nodes[k]
+            if self.counts[k] < node.min:
+                at = body[i] if i < len(body) else unt
+                msg.issue(
+                    sx.ERR_MISSING,
+                    "Mandatory segment %s is missing before this point" % node.tag,
+                    at,
+                )
+
+
+def _match(level, body, i, msg, unt, top=False):
+    nodes = level.nodes
+    n = len(nodes)
+    while i < len(body):
+        seg = body[i]
+        tag = seg.tag
+        j = level.idx
+        while j < n and nodes[j].tag != tag:
+            j += 1
+        if j == n:
+            if not top:
+                return i
+            known = tag in _known_tags(msg.type)
+            msg.issue(
+                sx.ERR_NOT_SUPPORTED_HERE,
+                (
+                    "Segment %s is out of order or in the wrong group for %s"
+                    if known
+                    else "Segment %s is not part of the D.96A %s message"
+                )
+                % (tag, msg.type),
+                seg,
+            )
+            return i + 1
+        for k in range(level.idx, j):
+            if level.counts[k] < nodes[k].min:
+                msg.issue(
+                    sx.ERR_MISSING,
+                    "Mandatory segment %s is missing before %s" % (nodes[k].tag, tag),
+                    seg,
+                )
+        level.idx = j
+        node = nodes[j]
+        level.counts[j] += 1
+        if level.counts[j] > node.max:
+            msg.issue(
+                sx.ERR_GROUP_TOO_MANY if node.children else sx.ERR_SEGMENT_TOO_MANY,
+                "%s %s repeats more than %d times"
+                % ("Segment group of" if node.children else "Segment", tag, node.max),
+                seg,
+            )
+        i += 1
+        if node.children:
+            child = _Level(node.children)
+            i = _match(child, body, i, msg, unt)
+            child.finish(msg, unt, body, i)
+    return i
+
+
+# -- data elements ----------------------------------------------------------------------------
+
+# "element.component:format", a leading "M" marks it mandatory when the segment is present.
+# Formats: an..N, anN, a..N, n..N, nN (numeric lengths exclude sign and decimal mark).
+_SPECS = {
+    "BGM": "1.1:an..3 1.4:an..35 2:an..35 3:an..3 4:an..3",
+    "DTM": "M1.1:an..3 M1.2:an..35 M1.3:an..3",
+    "RFF": "M1.1:an..3 1.2:an..35 1.3:an..6",
+    "NAD": "M1:an..3 2.1:an..35 2.2:an..3 2.3:an..3 4.1:an..35 4.2:an..35 5.1:an..35 "
+    "5.2:an..35 6:an..35 7:an..9 8:an..9 9:an..3",
+    "CUX": "1.1:an..3 1.2:an..3 1.3:an..3 1.4:n..4",
+    "LIN": "1:an..6 2:an..3 3.1:an..35 3.2:an..3",
+    "PIA": "M1:an..3 M2.1:an..35 2.2:an..3 3.1:an..35 3.2:an..3",
+    "QTY": "M1.1:an..3 M1.2:n..15 1.3:an..3",
+    "PRI": "M1.1:an..3 1.2:n..15 1.3:an..3 1.4:an..3 1.5:n..9 1.6:an..3",
+    "MOA": "M1.1:an..3 1.2:n..18 1.3:an..3 1.4:an..3",
+    "CNT": "M1.1:an..3 M1.2:n..18",
+    "UNS": "M1:a1",
+    "LOC": "M1:an..3 2.1:an..25 2.2:an..3 2.3:an..3",
+    "CPS": "M1:an..12 2:an..12 3:an..3",
+    "PAC": "1:n..8 2.1:an..3 3.1:an..17",
+    "PCI": "1:an..3",
+    "GIN": "M1:an..3 M2.1:an..35 2.2:an..35",
+    "TDT": "M1:an..3 2:an..17 3.1:an..3",
+    "TAX": "M1:an..3 2.1:an..3 5.4:an..17",
+    "PAT": "M1:an..3",
+    "ALC": "M1:an..3",
+    "UCI": "M1:an..14 M2.1:an..35 M3.1:an..35 M4:an..3 5:an..3 6:a3",
+    "UCM": "M1:an..14 M2.1:an..6 M2.2:an..3 M2.3:an..3 M2.4:an..2 M3:an..3 4:an..3",
+    "UCS": "M1:n..6 2:an..3",
+    "UCD": "M1:an..3 M2.1:n..3 2.2:n..3",
+}
+_FMT = re.compile(r"(M?)(\d+)(?:\.(\d+))?:(an|a|n)(\.\.)?(\d+)\Z")
+
+
+@cache
+def _spec(tag):
+    out = []
+    for item in _SPECS.get(tag, "").split():
+        m = _FMT.match(item)
+        mand, el, comp, kind, var, size = m.groups()
+        out.append((int(el) - 1, int(comp or 1) - 1, bool(mand), kind, bool(var), int(size)))
+    return tuple(out)
+
+
+_NUM = re.compile(r"-?(\d*)(?:[.,](\d*))?\Z")
+_DATE_FORMATS = {
+    "102": ("%Y%m%d", 8),
+    "203": ("%Y%m%d%H%M", 12),
+    "204": ("%Y%m%d%H%M%S", 14),
+    "101": ("%y%m%d", 6),
+    "201": ("%y%m%d%H%M", 10),
+}
+
+
+def check_elements(msg, seg):
+    """Check the data elements of one segment against its format (and DTM values)."""
+    els = seg.elements
+    n_els = len(els)
+    for e_idx, c_idx, mandatory, kind, var, size in _spec(seg.tag):
+        comps = els[e_idx] if e_idx < n_els else ()
+        value = comps[c_idx] if c_idx < len(comps) else ""
+        if not value:
+            if mandatory and (c_idx == 0 or comps):
+                msg.issue(
+                    sx.ERR_MISSING, "Mandatory data element is empty", seg, e_idx + 1, c_idx + 1
+                )
+            continue
+        if kind == "an":
+            length = len(value)
+        elif kind == "n":
+            m = _NUM.match(value)
+            digits = (m.group(1) or "") + (m.group(2) or "") if m else ""
+            if not digits:
+                msg.issue(
+                    sx.ERR_INVALID_TYPE, "%r is not a number" % value, seg, e_idx + 1, c_idx + 1
+                )
+                continue
+            length = len(digits)
+        else:
+            if any(ch.isdigit() for ch in value):
+                msg.issue(
+                    sx.ERR_INVALID_TYPE,
+                    "%r must not contain digits" % value,
+                    seg,
+                    e_idx + 1,
+                    c_idx + 1,
+                )
+            length = len(value)
+        if length > size:
+            msg.issue(
+                sx.ERR_TOO_LONG,
+                "%r is %d characters long, at most %d allowed" % (value, length, size),
+                seg,
+                e_idx + 1,
+                c_idx + 1,
+            )
+        elif not var and length < size:
+            msg.issue(
+                sx.ERR_TOO_SHORT,
+                "%r is %d characters long, exactly %d needed" % (value, length, size),
+                seg,
+                e_idx + 1,
+                c_idx + 1,
+            )
+    if seg.tag == "DTM":
+        check_dtm(msg, seg)
+
+
+@lru_cache(maxsize=8192)
+def _valid_date(value, fmt):
+    """Dates repeat a lot within a file, so each (value, format) is parsed once."""
+    if fmt in ("718", "719"):
+        parts = value.split("-")
+        single = "102" if fmt == "718" else "203"
+        return len(parts) == 2 and all(_valid_date(p, single) for p in parts)
+    pattern, size = _DATE_FORMATS[fmt]
+    if len(value) != size or not value.isdigit():
+        return False
+    try:
+        datetime.strptime(value, pattern)
+    except ValueError:
+        return False
+    return True
+
+
+def check_dtm(msg, seg):
+    value, fmt = seg.get(1, 2), seg.get(1, 3)
+    if not value:
+        return
+    if fmt in _DATE_FORMATS or fmt in ("718", "719"):
+        if not _valid_date(value, fmt):
+            msg.issue(
+                sx.ERR_INVALID_VALUE,
+                "DTM %s: %r is not a valid %s for format %s"
+                % (seg.get(1, 1), value, "period" if fmt in ("718", "719") else "date", fmt),
+                seg,
+                1,
+                2,
+            )
+    elif fmt:
+        msg.issue(
+            sx.ERR_VALUE_NOT_SUPPORTED,
+            "DTM date format %r is not supported (use 102, 203, 204, 718 or 719)" % fmt,
+            seg,
+            1,
+            3,
+        )
+
+
+def _component_pattern(kind, var, size, mandatory, comp, elem):
+    lo = 1 if mandatory else 0
+    if kind == "n":
+        whole = size - 4 if size >= 6 else size
+        core = r"-?\d{1,%d}" % whole + (r"(?:\.\d{1,4})?" if size >= 6 else "")
+        return core if mandatory else "(?:%s)?" % core
+    cls = r"[^\d%s%s]" % (comp, elem) if kind == "a" else "[^%s%s]" % (comp, elem)
+    if var:
+        return "%s{%d,%d}" % (cls, lo, size)
+    return "%s{%d}" % (cls, size) if mandatory else "(?:%s{%d})?" % (cls, size)
+
+
+def _fast_pattern(tag, comp, elem):
+    """A regex that only matches segments the element check would find nothing wrong with.
+
+    It is conservative (a miss just means the precise check runs), and it turns the check of
+    a typical segment into one C-level match over the raw text.
+    """
+    spec = _spec(tag)
+    if not spec:
+        return None
+    c, e = re.escape(comp), re.escape(elem)
+    by_element = {}
+    for e_idx, c_idx, mandatory, kind, var, size in spec:
+        by_element.setdefault(e_idx, {})[c_idx] = (kind, var, size, mandatory)
+    rest = "(?:%s.*)?" % e
+    for e_idx in range(max(by_element), -1, -1):
+        comps = by_element.get(e_idx)
+        if comps is None:
+            element, required = "[^%s]*" % e, False
+        else:
+            tail = "(?:%s[^%s]*)?" % (c, e)
+            for c_idx in range(max(comps), -1, -1):
+                kind_spec = comps.get(c_idx)
+                if kind_spec is None:
+                    part, must = "[^%s%s]*" % (c, e), False
+                else:
+                    kind, var, size, must = kind_spec
+                    part = _component_pattern(kind, var, size, must, c, e)
+                if c_idx == 0:
+                    tail = part + tail
+                else:
+                    tail = "(?:%s%s%s)%s" % (c, part, tail, "" if must else "?")
+            element = tail
+            required = 0 in comps and comps[0][3]
+        rest = "(?:%s%s%s)%s" % (e, element, rest, "" if required else "?")
+    return re.compile(re.escape(tag) + rest + r"\Z")
+
+
+_FAST = {}
+
+
+def _fast_patterns(comp, elem):
+    """tag -> fast pattern (or None when the tag has no element rules), per delimiter pair."""
+    key = (comp, elem)
+    table = _FAST.get(key)
+    if table is None:
+        table = _FAST[key] = {}
+    return table
+
+
+def check_message(msg):
+    """Structure plus element checks; returns False when the message type is unknown."""
+    known = check_structure(msg)
+    ic = msg.interchange
+    delims = ic.delimiters if ic else sx.DEFAULT_DELIMITERS
+    comp, elem, rel = delims.component, delims.element, delims.release
+    if ic is not None and ic.syntax_id == "UNOY":
+        table = None  # raw holds UTF-8 bytes: lengths differ, use the precise check
+    else:
+        table = _fast_patterns(comp, elem)
+    for seg in msg.body():
+        raw = seg.raw
+        if table is not None and raw is not None and rel not in raw:
+            tag = seg.tag
+            pattern = table.get(tag, False)
+            if pattern is False:
+                pattern = table[tag] = _fast_pattern(tag, comp, elem)
+            if pattern is None or pattern.match(raw):
+                if tag == "DTM":
+                    check_dtm(msg, seg)
+                continue
+        check_elements(msg, seg)
+    return known

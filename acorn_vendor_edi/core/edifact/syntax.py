@@ -1,0 +1,619 @@
+"""EDIFACT syntax layer (ISO 9735 v3/v4): service string advice, release character, segments.
+
+Bytes are decoded as Latin-1 first (a lossless 1:1 byte mapping, and the fastest decode), then
+checked against the interchange's syntax identifier: UNOA/UNOB must stay in their restricted
+repertoire, UNOC is Latin-1 as is, UNOY is re-decoded as UTF-8 per segment. Delimiters are
+ASCII in every repertoire, so splitting before the charset check is safe.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Syntax error codes (data element 0085, UN/EDIFACT D96A service code list), used by CONTRL.
+ERR_SYNTAX_VERSION = "2"
+ERR_NOT_RECIPIENT = "7"
+ERR_INVALID_VALUE = "12"
+ERR_MISSING = "13"
+ERR_VALUE_NOT_SUPPORTED = "14"
+ERR_NOT_SUPPORTED_HERE = "15"
+ERR_TOO_MANY_CONSTITUENTS = "16"
+ERR_UNSPECIFIED = "18"
+ERR_INVALID_DECIMAL = "19"
+ERR_INVALID_CHARACTER = "21"
+ERR_INVALID_SERVICE_CHAR = "22"
+ERR_DUPLICATE = "26"
+ERR_REFS_DO_NOT_MATCH = "28"
+ERR_COUNT_MISMATCH = "29"
+ERR_GROUPS_AND_MESSAGES_MIXED = "30"
+ERR_LOWER_LEVEL_EMPTY = "32"
+ERR_SEGMENT_TOO_MANY = "35"
+ERR_GROUP_TOO_MANY = "36"
+ERR_INVALID_TYPE = "37"
+ERR_TOO_LONG = "39"
+ERR_TOO_SHORT = "40"
+
+# Level A (UNOA): upper case letters, digits, space and a few punctuation marks.
+UNOA_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-()/='+:?!\"%&*;<>")
+# Level B (UNOB) adds lower case letters.
+UNOB_CHARS = UNOA_CHARS | frozenset("abcdefghijklmnopqrstuvwxyz")
+_UNOA_BAD = re.compile(r"[^A-Z0-9 .,\-()/='+:?!\"%&*;<>]")
+_UNOB_BAD = re.compile(r"[^A-Za-z0-9 .,\-()/='+:?!\"%&*;<>]")
+_LATIN1_BAD = re.compile(r"[\x00-\x1f\x7f]")
+
+CHARSETS = {"UNOA": "ascii", "UNOB": "ascii", "UNOC": "latin-1", "UNOY": "utf-8"}
+_TAG = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
+_GOOD_TAGS = set()  # tags already seen to match _TAG: a set lookup beats a regex per segment
+_WS = "\r\n\t "
+_WS_START = frozenset(_WS)
+
+
+class EdifactSyntaxError(ValueError):
+    """Raised by the writer for data that cannot be written (never by the reader)."""
+
+
+@dataclass(frozen=True)
+class Delimiters:
+    """Service characters from UNA (defaults of ISO 9735 level A/B/C)."""
+
+    component: str = ":"
+    element: str = "+"
+    decimal: str = "."
+    release: str = "?"
+    reserved: str = " "
+    segment: str = "'"
+
+    def una(self):
+        return "UNA%s%s%s%s%s%s" % (
+            self.component,
+            self.element,
+            self.decimal,
+            self.release,
+            self.reserved,
+            self.segment,
+        )
+
+    @classmethod
+    def from_una(cls, advice):
+        """Build from the six characters after 'UNA'; ValueError when they clash."""
+        if len(advice) != 6:
+            raise ValueError("UNA needs 6 service characters, got %d" % len(advice))
+        comp, elem, dec, rel, res, seg = advice
+        used = [c for c in (comp, elem, rel, seg)]
+        if len(set(used)) != 4 or any(c.isalnum() for c in used):
+            raise ValueError("UNA service characters %r are ambiguous" % advice)
+        if dec not in ".,":
+            dec = "."
+        return cls(comp, elem, dec, rel, res, seg)
+
+
+DEFAULT_DELIMITERS = Delimiters()
+
+
+class Segment:
+    """One segment: its tag, elements as lists of unescaped components, and where it was read.
+
+    Element and component numbers are 1-based, like the directory (BGM02 is ``get(2)``).
+    """
+
+    __slots__ = ("tag", "_elements", "offset", "position", "raw", "_delims")
+    # The tokenizer hands out Segments and RawSegments side by side; these let the reader
+    # treat both alike without wrapping every segment.
+    una = False
+    issue = None
+
+    def __init__(self, tag, elements, offset=0, position=0, raw=None, delims=None):
+        self.tag = tag
+        self._elements = elements
+        self.offset = offset
+        self.position = position
+        self.raw = raw  # the segment as read (escaped), for the one-pass checks
+        self._delims = delims
+
+    @property
+    def elements(self):
+        """Split on first use: validation mostly works on ``raw`` and never needs them."""
+        els = self._elements
+        if els is None:
+            d = self._delims
+            comp = d.component
+            els = self._elements = [e.split(comp) for e in self.raw.split(d.element)[1:]]
+        return els
+
+    @elements.setter
+    def elements(self, value):
+        self._elements = value
+
+    def get(self, element, component=1, default=""):
+        els = self._elements
+        if els is None:
+            els = self.elements
+        try:
+            value = els[element - 1][component - 1]
+        except IndexError:
+            return default
+        return value if value != "" else default
+
+    @property
+    def segment(self):
+        return self
+
+    def components(self, element):
+        try:
+            return self.elements[element - 1]
+        except IndexError:
+            return []
+
+    def __repr__(self):
+        return "Segment(%s, %r)" % (self.tag, self.elements)
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, Segment)
+            and self.tag == other.tag
+            and _trim(self.elements) == _trim(other.elements)
+        )
+
+    __hash__ = None
+
+
+def _trim(elements):
+    out = [list(e) for e in elements]
+    for comps in out:
+        while comps and comps[-1] == "":
+            comps.pop()
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+@dataclass
+class Issue:
+    """A problem found while reading, with enough context for a person and for CONTRL."""
+
+    code: str
+    text: str
+    severity: str = "error"
+    interchange_ref: str = ""
+    group_ref: str = ""
+    message_ref: str = ""
+    segment_tag: str = ""
+    position: int = 0
+    element: int = 0
+    component: int = 0
+    offset: int = -1
+
+    def where(self):
+        parts = []
+        if self.interchange_ref:
+            parts.append("interchange %s" % self.interchange_ref)
+        if self.group_ref:
+            parts.append("group %s" % self.group_ref)
+        if self.message_ref:
+            parts.append("message %s" % self.message_ref)
+        if self.segment_tag or self.position:
+            seg = "segment %s" % (self.segment_tag or "?")
+            if self.position:
+                seg += " #%d" % self.position
+            parts.append(seg)
+        if self.element:
+            el = "element %02d" % self.element
+            if self.component:
+                el += ".%d" % self.component
+            parts.append(el)
+        if self.offset >= 0:
+            parts.append("byte %d" % self.offset)
+        return ", ".join(parts)
+
+    def __str__(self):
+        where = self.where()
+        return "%s: %s%s" % (self.severity.upper(), self.text, " (%s)" % where if where else "")
+
+    def as_dict(self):
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "text": self.text,
+            "where": self.where(),
+            "interchange_ref": self.interchange_ref,
+            "group_ref": self.group_ref,
+            "message_ref": self.message_ref,
+            "segment": self.segment_tag,
+            "position": self.position,
+            "element": self.element,
+            "component": self.component,
+            "offset": self.offset,
+        }
+
+
+class RawSegment:
+    """Tokenizer output: a segment, or garbage the tokenizer could not read as one."""
+
+    __slots__ = ("segment", "issue", "delimiters", "una")
+
+    def __init__(self, segment=None, issue=None, delimiters=DEFAULT_DELIMITERS, una=False):
+        self.segment = segment
+        self.issue = issue
+        self.delimiters = delimiters
+        self.una = una
+
+
+def split_escaped(text, sep, release):
+    """Split ``text`` on ``sep`` unless preceded by an odd run of ``release``."""
+    if release not in text:
+        return text.split(sep)
+    out = []
+    buf = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == release and i + 1 < n:
+            buf.append(ch)
+            buf.append(text[i + 1])
+            i += 2
+            continue
+        if ch == sep:
+            out.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+        i += 1
+    out.append("".join(buf))
+    return out
+
+
+def unescape(value, release):
+    if release not in value:
+        return value
+    out = []
+    i = 0
+    n = len(value)
+    while i < n:
+        ch = value[i]
+        if ch == release and i + 1 < n:
+            out.append(value[i + 1])
+            i += 2
+        else:
+            if ch != release:
+                out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def parse_segment_text(text, delims=DEFAULT_DELIMITERS, offset=0):
+    """Turn the text of one segment (without terminator) into a :class:`Segment`."""
+    rel = delims.release
+    if rel in text:
+        raw_elements = split_escaped(text, delims.element, rel)
+        elements = [
+            [unescape(c, rel) for c in split_escaped(e, delims.component, rel)]
+            for e in raw_elements[1:]
+        ]
+        tag = unescape(raw_elements[0], rel)
+    else:
+        raw_elements = text.split(delims.element)
+        comp = delims.component
+        elements = [e.split(comp) for e in raw_elements[1:]]
+        tag = raw_elements[0]
+    return Segment(tag, elements, offset)
+
+
+class Tokenizer:
+    """Cut a byte stream into segments, chunk by chunk; never reads the whole file.
+
+    UNA may appear before any UNB and changes the delimiters from there on. Whitespace
+    between segments (CR/LF from "one segment per line" files) is skipped.
+    """
+
+    def __init__(self, stream, chunk_size=1 << 16):
+        self.stream = stream
+        self.chunk_size = chunk_size
+        self.delims = DEFAULT_DELIMITERS
+        self.bytes_read = 0
+        self.eof = False
+
+    def _read(self):
+        data = self.stream.read(self.chunk_size)
+        if isinstance(data, str):
+            data = data.encode("latin-1", "replace")
+        if not data:
+            self.eof = True
+            return ""
+        self.bytes_read += len(data)
+        return data.decode("latin-1")
+
+    def __iter__(self):
+        for batch in self.batches():
+            yield from batch
+
+    def batches(self):  # noqa: C901 - one tight loop keeps the hot path fast
+        """Lists of tokens: :class:`Segment` for segments, :class:`RawSegment` for UNA/garbage."""
+        buf = ""
+        base = 0  # file offset of buf[0]
+        pos = 0
+        while True:
+            # Skip inter-segment whitespace.
+            n = len(buf)
+            while pos < n and buf[pos] in _WS:
+                pos += 1
+            if pos >= n or (n - pos < 9 and not self.eof):
+                if self.eof:
+                    return
+                base += pos
+                buf = buf[pos:] + self._read()
+                pos = 0
+                continue
+            if buf.startswith("UNA", pos):
+                advice = buf[pos + 3 : pos + 9]
+                offset = base + pos
+                try:
+                    self.delims = Delimiters.from_una(advice)
+                except ValueError as exc:
+                    yield [
+                        RawSegment(
+                            issue=Issue(
+                                ERR_INVALID_SERVICE_CHAR,
+                                "Service string advice (UNA) is unusable: %s" % exc,
+                                segment_tag="UNA",
+                                offset=offset,
+                            )
+                        )
+                    ]
+                    self.delims = DEFAULT_DELIMITERS
+                else:
+                    yield [RawSegment(Segment("UNA", [[advice]], offset), None, self.delims, True)]
+                pos += 9
+                continue
+            term = self.delims.segment
+            rel = self.delims.release
+            # Fast path: split every segment up to the last terminator before anything that
+            # needs care (a release character or a possible UNA) in one C-level call.
+            limit = buf.rfind(term, pos)
+            for special in (rel, "UNA"):
+                if limit <= pos:
+                    break
+                at = buf.find(special, pos, limit)
+                if at >= 0:
+                    limit = buf.rfind(term, pos, at)
+            if limit > pos:
+                yield self._bulk(buf, pos, limit, base)
+                pos = limit + 1
+                continue
+            idx = buf.find(term, pos)
+            while idx > 0 and buf[idx - 1] == rel:
+                # Terminator is escaped when preceded by an odd run of release characters.
+                j = idx - 1
+                while j >= pos and buf[j] == rel:
+                    j -= 1
+                if (idx - 1 - j) % 2 == 0:
+                    break
+                idx = buf.find(term, idx + 1)
+            if idx < 0:
+                if self.eof:
+                    text = buf[pos:]
+                    yield [
+                        RawSegment(
+                            issue=Issue(
+                                ERR_MISSING,
+                                "File ends inside a segment (truncated?): %r" % _preview(text),
+                                segment_tag=text[:3],
+                                offset=base + pos,
+                            )
+                        )
+                    ]
+                    return
+                base += pos
+                buf = buf[pos:] + self._read()
+                pos = 0
+                continue
+            text = buf[pos:idx]
+            offset = base + pos
+            pos = idx + 1
+            if "\n" in text or "\r" in text:
+                text = text.replace("\r", "").replace("\n", "")
+            seg = parse_segment_text(text, self.delims, offset)
+            seg.raw = text
+            if not _TAG.match(seg.tag):
+                yield [
+                    RawSegment(
+                        issue=Issue(
+                            ERR_INVALID_VALUE,
+                            "Not a segment (bad tag %r): %r" % (seg.tag[:10], _preview(text)),
+                            segment_tag=seg.tag[:3] if _TAG.match(seg.tag[:3]) else "",
+                            offset=offset,
+                        ),
+                        delimiters=self.delims,
+                    )
+                ]
+                continue
+            yield [seg]
+
+
+def _bulk_segments(self, buf, pos, limit, base):
+    """Segments of ``buf[pos:limit]``, which holds no release character and no UNA."""
+    d = self.delims
+    elem = d.element
+    chunk = buf[pos:limit]
+    newlines = "\n" in chunk or "\r" in chunk
+    offset = base + pos
+    tag_ok = _TAG.match
+    good = _GOOD_TAGS
+    out = []
+    append = out.append
+    sep, step = d.segment, 1
+    if newlines:
+        # "One segment per line" files: when every terminator is followed by the same line
+        # break, split on both at once instead of stripping each segment.
+        n_terms = chunk.count(sep)
+        for brk in ("\r\n", "\n"):
+            if chunk.count(sep + brk) == n_terms:
+                sep, step = sep + brk, 1 + len(brk)
+                break
+        if step > 1:
+            head = len(chunk) - len(chunk.lstrip(_WS))  # stripped from the first segment anyway
+            breaks = chunk.count("\n") + chunk.count("\r")
+            lead = chunk[:head].count("\n") + chunk[:head].count("\r")
+            newlines = breaks - lead - n_terms * (step - 1) > 0
+    for text in chunk.split(sep):
+        start = offset
+        offset += len(text) + step
+        if text[:1] in _WS_START:
+            stripped = text.lstrip(_WS)
+            start += len(text) - len(stripped)
+            text = stripped
+        if newlines and ("\n" in text or "\r" in text):
+            text = text.replace("\r", "").replace("\n", "")
+        tag = text[:3]
+        if (text[3:4] == elem or len(text) == 3) and (
+            tag in good or (tag_ok(tag) and (len(good) >= 512 or not good.add(tag)))
+        ):
+            append(Segment(tag, None, start, 0, text, d))
+        elif text:
+            tag = text.split(elem, 1)[0]
+            append(
+                RawSegment(
+                    issue=Issue(
+                        ERR_INVALID_VALUE,
+                        "Not a segment (bad tag %r): %r" % (tag[:10], _preview(text)),
+                        segment_tag=tag[:3] if tag_ok(tag[:3]) else "",
+                        offset=start,
+                    ),
+                    delimiters=d,
+                )
+            )
+        else:
+            append(
+                RawSegment(
+                    issue=Issue(ERR_INVALID_VALUE, "Empty segment", offset=start), delimiters=d
+                )
+            )
+    return out
+
+
+Tokenizer._bulk = _bulk_segments
+
+
+def _preview(text, size=40):
+    text = text.strip()
+    return text if len(text) <= size else text[:size] + "..."
+
+
+_PRECHECK = {
+    "UNOA": "A-Z0-9 .,\\-()/='+:?!\"%&*;<>",
+    "UNOB": "A-Za-z0-9 .,\\-()/='+:?!\"%&*;<>",
+}
+
+
+@lru_cache(maxsize=64)
+def precheck(charset, delims):
+    """One regex over the whole raw segment; None when the charset has no restriction."""
+    if charset in _PRECHECK:
+        extra = "".join(re.escape(c) for c in (delims.component, delims.element, delims.release))
+        return re.compile("[^%s%s]" % (_PRECHECK[charset], extra))
+    if charset in ("UNOC", "UNOY"):
+        return _LATIN1_BAD
+    return None
+
+
+def charset_problem(segment, charset, delims=DEFAULT_DELIMITERS):
+    """First character the charset forbids: (element, component, char, severity), or None.
+
+    Lower case in UNOA is common practice among trading partners, so it is only a warning;
+    anything outside level B (accents, control characters, bytes >= 0x80) is an error.
+    """
+    raw = segment.raw
+    if raw is not None:
+        pre = precheck(charset, delims)
+        if pre is None or not pre.search(raw):
+            return None
+    if charset == "UNOA" or charset == "UNOB":
+        checks = (
+            ((_UNOB_BAD, "error"), (_UNOA_BAD, "warning"))
+            if charset == "UNOA"
+            else ((_UNOB_BAD, "error"),)
+        )
+    elif charset in ("UNOC", "UNOY"):
+        checks = ((_LATIN1_BAD, "error"),)
+    else:
+        return None
+    for bad, severity in checks:
+        for e_idx, comps in enumerate(segment.elements, 1):
+            for c_idx, value in enumerate(comps, 1):
+                m = bad.search(value)
+                if m:
+                    return e_idx, c_idx, m.group(0), severity
+    return None
+
+
+def redecode_utf8(segment):
+    """UNOY: the Latin-1 view of the bytes becomes real UTF-8 text; False when it is not UTF-8."""
+    try:
+        segment.elements = [
+            [c.encode("latin-1").decode("utf-8") for c in comps] for comps in segment.elements
+        ]
+    except UnicodeError:
+        return False
+    return True
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def escape(value, delims=DEFAULT_DELIMITERS):
+    """Put the release character before every service character in ``value``."""
+    rel = delims.release
+    specials = (rel, delims.component, delims.element, delims.segment)
+    if not any(s in value for s in specials):
+        return value
+    out = []
+    for ch in value:
+        if ch in specials:
+            out.append(rel)
+        out.append(ch)
+    return "".join(out)
+
+
+def format_segment(tag, elements, delims=DEFAULT_DELIMITERS):
+    """Render one segment. Elements are str/None or sequences of components; trailing empties go."""
+    parts = [tag]
+    for el in elements:
+        if el is None:
+            parts.append("")
+        elif isinstance(el, (list, tuple)):
+            comps = ["" if c is None else escape(str(c), delims) for c in el]
+            while comps and comps[-1] == "":
+                comps.pop()
+            parts.append(delims.component.join(comps))
+        else:
+            parts.append(escape(str(el), delims))
+    while len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    return delims.element.join(parts) + delims.segment
+
+
+def check_writable(tag, elements, charset):
+    """Raise :class:`EdifactSyntaxError` when a value uses characters the charset lacks."""
+    if charset == "UNOA":
+        allowed = UNOA_CHARS
+    elif charset == "UNOB":
+        allowed = UNOB_CHARS
+    else:
+        allowed = None
+    for e_idx, el in enumerate(elements, 1):
+        comps = el if isinstance(el, (list, tuple)) else [el]
+        for c_idx, value in enumerate(comps, 1):
+            if value is None:
+                continue
+            value = str(value)
+            if allowed is not None:
+                bad = [ch for ch in value if ch not in allowed]
+            elif charset == "UNOC":
+                bad = [ch for ch in value if ord(ch) > 0xFF or ord(ch) < 0x20 or ord(ch) == 0x7F]
+            else:
+                bad = [ch for ch in value if ord(ch) < 0x20]
+            if bad:
+                raise EdifactSyntaxError(
+                    "%s element %02d.%d: character %r is not allowed in %s (value %r)"
+                    % (tag, e_idx, c_idx, bad[0], charset, value)
+                )

@@ -1,0 +1,109 @@
+"""EDIFACT syntax layer: escaping, UNA, the fast element check agreeing with the precise one."""
+
+import os
+import tempfile
+
+import hypothesis.strategies as st
+from hypothesis import given, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+from acorn_vendor_edi.core.edifact import structure
+from acorn_vendor_edi.core.edifact import syntax as sx
+from acorn_vendor_edi.core.edifact.reader import InterchangeHeader, Message
+
+# Keep hypothesis' caches out of the repository (no .hypothesis/ next to the sources).
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
+DELIMS = sx.DEFAULT_DELIMITERS
+VALUE = st.text(alphabet="AZ09az.,-:+?'Ü ", max_size=8)
+
+
+def test_escape_and_split_round_trip_with_release_runs():
+    for value in ["A?B", "A??'", "x'y+z:w", "?", "??", ""]:
+        text = sx.format_segment("FTX", ["AAA", None, None, (value, value)])
+        seg = sx.parse_segment_text(text[:-1])
+        assert seg.get(4, 1, default="") == value and seg.get(4, 2, default="") == value
+
+
+def test_una_validation():
+    assert sx.Delimiters.from_una(":+.? '").element == "+"
+    assert sx.Delimiters.from_una("^|,! ~").decimal == ","
+    for bad in [":+.?", "::.? '", "A+.? '"]:
+        try:
+            sx.Delimiters.from_una(bad)
+        except ValueError:
+            continue
+        raise AssertionError("accepted %r" % bad)
+
+
+def _message(raw_segments):
+    msg = Message(ref="1", type="ORDERS", interchange=InterchangeHeader(syntax_id="UNOC"))
+    for n, text in enumerate(raw_segments, 2):
+        seg = sx.parse_segment_text(text, DELIMS)
+        seg.raw = text
+        seg.position = n
+        msg.segments.append(seg)
+    return msg
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(
+    st.sampled_from(sorted(structure._SPECS)),
+    st.lists(st.lists(VALUE, max_size=4), max_size=7),
+)
+def test_fast_element_check_never_hides_a_finding(tag, elements):
+    """Whenever the one-regex fast path accepts a segment, the precise check agrees."""
+    text = sx.format_segment(tag, [tuple(e) for e in elements])[:-1]
+    if "?" in text:
+        return  # the fast path is never used for segments with release characters
+    pattern = structure._fast_pattern(tag, ":", "+")
+    precise = _message([text])
+    structure.check_elements(precise, precise.segments[0])
+    if pattern.match(text):
+        assert precise.issues == [], (text, [str(i) for i in precise.issues])
+
+
+def test_fast_and_precise_agree_on_typical_segments():
+    good = [
+        "QTY+21:24",
+        "QTY+21:24:PCE",
+        "DTM+137:20240301:102",
+        "NAD+BY+5450534000000::9",
+        "MOA+203:1234.5",
+        "PRI+AAA:12.5",
+        "CNT+2:1",
+        "UNS+S",
+        "UCD+12+1:2",
+        "BGM+220+X+9",
+    ]
+    bad = ["QTY+21", "QTY+21:2x", "QTY+ABCD:1", "UNS+1", "DTM+137", "CNT+2:1.2.3", "PIA+5"]
+    for text in good:
+        assert structure._fast_pattern(text[:3], ":", "+").match(text), text
+    for text in bad:
+        msg = _message([text])
+        structure.check_elements(msg, msg.segments[0])
+        assert msg.issues, text
+        assert not structure._fast_pattern(text[:3], ":", "+").match(text), text
+
+
+def _tokens(data, chunk):
+    return [
+        (t.tag, t.elements) if t.issue is None and not t.una else ("!", str(t.issue))
+        for t in sx.Tokenizer(__import__("io").BytesIO(data), chunk)
+    ]
+
+
+def test_line_breaks_anywhere_give_the_same_segments():
+    base = "UNA:+.? 'UNB+UNOC:3+A:14+B:14+240101:1200+1'UNH+1+ORDERS:D:96A:UN'BGM+220+P?'1+9'"
+    base += "DTM+137:20240101:102'UNT+3+1'UNZ+1+1'"
+    expected = _tokens(base.encode(), 1 << 16)
+    head, body = base[:9], base[9:]
+    variants = [
+        head + body.replace("'", "'\n"),
+        head + "\r\n" + body.replace("'", "'\r\n"),
+        head + body.replace("'", "'\n\n"),
+        head + body.replace("BGM+", "BGM\n+").replace("DTM+137", "DTM+1\n37"),
+        head + "\n" + body.replace("'U", "'\nU"),
+    ]
+    for text in variants:
+        for chunk in (3, 16, 1 << 16):
+            assert _tokens(text.encode(), chunk) == expected, (text, chunk)
