@@ -319,8 +319,9 @@ class AcornVcAccount(models.Model):
 
     # ------------------------------------------------------------------ SP-API
 
-    def _acorn_spapi_client(self):
-        """The one place an SP-API client is built from an account's settings."""
+    def _acorn_spapi_client(self, **options):
+        """The one place an SP-API client is built from an account's settings; ``options``
+        are SpApiClient keywords (e.g. fewer retries where a person waits)."""
         self.ensure_one()
         account = self.sudo()
         missing = [
@@ -349,13 +350,15 @@ class AcornVcAccount(models.Model):
             endpoint=account.endpoint_override or None,
             token_url=account.token_url_override or None,
             timeout=CONNECTION_TIMEOUT,
+            **options,
         )
 
     def action_test_connection(self):
         """Token exchange plus one cheap call; the outcome is stored and shown, never raised."""
         self.ensure_one()
         try:
-            summary = self._acorn_spapi_client().check_connection()
+            # A person is waiting: one retry, not the jobs' patient backoff.
+            summary = self._acorn_spapi_client(max_retries=1).check_connection()
         except (SpApiError, ValidationError) as exc:
             message = str(exc.args[0] if isinstance(exc, ValidationError) else exc)
             _logger.info("Vendor Central account %s: connection test failed: %s", self.id, message)

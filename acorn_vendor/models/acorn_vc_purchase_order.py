@@ -74,7 +74,7 @@ class AcornVcPurchaseOrder(models.Model):
     line_ids = fields.One2many("acorn.vc.purchase.order.line", "order_id")
     line_count = fields.Integer(compute="_compute_totals", store=True)
     ordered_units = fields.Integer(compute="_compute_totals", store=True)
-    amount_ordered = fields.Float(compute="_compute_totals", store=True, digits="Product Price")
+    amount_ordered = fields.Float(compute="_compute_totals", store=True, digits=(16, 2))
     ack_deadline = fields.Datetime(
         "Acknowledge By",
         compute="_compute_ack_deadline",

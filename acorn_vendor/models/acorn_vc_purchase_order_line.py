@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+AMAZON_DIGITS = (16, 4)
 MATCH_FIELDS = {"asin": "amz_asin", "sku": "default_code", "ean": "barcode"}
 
 
@@ -26,8 +27,9 @@ class AcornVcPurchaseOrderLine(models.Model):
     unit_size = fields.Integer("Case Size", default=1)
     ordered_units = fields.Integer("Ordered Eaches")
     backorder_allowed = fields.Boolean()
-    net_cost = fields.Float(digits="Product Price", help="Amazon's net cost per each.")
-    list_price = fields.Float(digits="Product Price")
+    # Amazon's decimals as sent (4 places), and no precision lookup per value on import.
+    net_cost = fields.Float(digits=AMAZON_DIGITS, help="Amazon's net cost per each.")
+    list_price = fields.Float(digits=AMAZON_DIGITS)
     accepted_qty = fields.Integer("Accepted", help="Eaches accepted.")
     backordered_qty = fields.Integer("Backordered", help="Eaches backordered.")
     rejected_qty = fields.Integer("Rejected", help="Eaches rejected.")

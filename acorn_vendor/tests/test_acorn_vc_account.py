@@ -71,6 +71,20 @@ class TestAccountConnection(AcornVendorCommon):
         self.assertEqual(self.account.connection_state, "failed")
         self.assertIn("role", self.account.connection_message.lower())
 
+    def test_connection_names_an_expired_client_secret(self):
+        self.sandbox.set_faults("expire_client_secret")
+        self.addCleanup(self.sandbox.clear_faults)
+        self.account.action_test_connection()
+        self.assertEqual(self.account.connection_state, "failed")
+        self.assertIn("secret", self.account.connection_message.lower())
+
+    def test_connection_names_throttling(self):
+        self.sandbox.set_faults("429:getPurchaseOrders:50")
+        self.addCleanup(self.sandbox.clear_faults)
+        self.account.action_test_connection()
+        self.assertEqual(self.account.connection_state, "failed")
+        self.assertIn("throttl", self.account.connection_message.lower())
+
     def test_use_sandbox_sets_endpoint_and_credentials(self):
         account = self.account_2
         account._acorn_use_sandbox(self.sandbox.url, seed=7)
