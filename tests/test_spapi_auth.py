@@ -213,3 +213,17 @@ def test_secrets_never_logged_or_shown(fake, caplog):
 def test_missing_credentials_named():
     with pytest.raises(AuthenticationError, match="missing client_secret, refresh_token"):
         Credentials("amzn1.application-oa2-client.x", "", "")
+
+
+def test_check_connection_exchanges_the_token_even_when_one_is_cached(sandbox):
+    """A cached token must not hide credentials that stopped working."""
+    from acorn_vendor.core.spapi import AuthenticationError, Credentials, SpApiClient
+
+    client = SpApiClient(
+        Credentials(**sandbox.credentials), endpoint=sandbox.url, token_url=sandbox.token_url
+    )
+    client.check_connection()
+    sandbox.set_faults("expire_client_secret")
+    with pytest.raises(AuthenticationError) as err:
+        client.check_connection()
+    assert "secret" in str(err.value).lower()

@@ -1,8 +1,10 @@
+import json
 import logging
 from datetime import timedelta
 from decimal import Decimal
 
 from markupsafe import Markup, escape
+from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -155,7 +157,7 @@ class AcornVcPurchaseOrder(models.Model):
                 [("account_id", "=", account.id), ("name", "in", [n for n in numbers if n])]
             )
         }
-        to_create, payloads_to_create = [], []
+        to_create = []
         for payload in payloads:
             digest = po_import.fingerprint(payload)
             number = payload.get("purchaseOrderNumber") or "?"
@@ -169,15 +171,7 @@ class AcornVcPurchaseOrder(models.Model):
                 continue
             record = existing.get(po.number)
             if record is None:
-                to_create.append(
-                    {
-                        **header,
-                        "account_id": account.id,
-                        "payload_hash": digest,
-                        "line_ids": [fields.Command.create(v) for v in lines.values()],
-                    }
-                )
-                payloads_to_create.append((payload, digest))
+                to_create.append((header, lines, payload, digest))
                 counts["created"] += 1
             elif record.payload_hash == digest:
                 counts["unchanged"] += 1
@@ -185,16 +179,7 @@ class AcornVcPurchaseOrder(models.Model):
                 record._acorn_apply_version(header, lines, payload, digest)
                 counts["updated"] += 1
         if to_create:
-            created = self.with_context(tracking_disable=True, mail_create_nolog=True).create(
-                to_create
-            )
-            self.env["acorn.vc.payload"].create(
-                [
-                    {"purchase_order_id": rec.id, "content": payload, "payload_hash": digest}
-                    for rec, (payload, digest) in zip(created, payloads_to_create, strict=True)
-                ]
-            )
-            created.line_ids._acorn_match_products()
+            created = self._acorn_bulk_create(account, to_create)
             created._acorn_create_sale_orders()
             # Amazon's history arrives already answered: only New POs wait for us.
             created.filtered(lambda po: po.amz_state != "new").ack_status = "done"
@@ -570,6 +555,96 @@ class AcornVcPurchaseOrder(models.Model):
             "res_id": self.sale_order_id.id,
             "view_mode": "form",
         }
+
+    # Columns the bulk import writes itself; the ORM handles everything else (and updates).
+    _LINE_COLUMNS = (
+        "order_id", "company_id", "sequence_number", "sequence_sort", "asin", "vendor_sku",
+        "ean", "product_id", "ordered_qty", "ordered_unit", "unit_size", "ordered_units",
+        "backorder_allowed", "net_cost", "list_price", "accepted_qty", "backordered_qty",
+        "rejected_qty", "received_qty", "create_uid", "write_uid", "create_date", "write_date",
+    )  # fmt: skip
+    _PAYLOAD_COLUMNS = (
+        "purchase_order_id", "account_id", "company_id", "reference", "content",
+        "payload_hash", "create_uid", "write_uid", "create_date", "write_date",
+    )  # fmt: skip
+
+    @api.model
+    def _acorn_bulk_create(self, account, items):
+        """New POs of one batch: headers through the ORM, their lines and archived payloads
+        by multi-row INSERT, products matched in memory first.
+
+        A backfill brings in hundreds of thousands of lines; line-by-line ORM creation is
+        an order of magnitude slower than PostgreSQL, and these rows need no ORM logic:
+        every stored computed value is set here (sequence_sort, company) or below (totals).
+        """
+        headers = [
+            {**header, "account_id": account.id, "payload_hash": digest}
+            for header, _lines, _payload, digest in items
+        ]
+        created = self.with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create(headers)
+        created.flush_recordset()
+        Line = self.env["acorn.vc.purchase.order.line"]
+        find = Line._acorn_product_finder(
+            [values for _header, lines, _payload, _digest in items for values in lines.values()]
+        )
+        company, match_order = account.company_id, account.product_match_order
+        uid, now = self.env.uid, fields.Datetime.now()
+        line_rows, payload_rows = [], []
+        for order, (_header, lines, payload, digest) in zip(created, items, strict=True):
+            for v in lines.values():
+                product = find(v, company, match_order)
+                sequence = v["sequence_number"]
+                line_rows.append(
+                    (
+                        order.id, company.id, sequence, int(sequence) if sequence.isdigit() else 0,
+                        v["asin"] or None, v["vendor_sku"] or None, v["ean"] or None,
+                        product.id if product else None, v["ordered_qty"], v["ordered_unit"],
+                        v["unit_size"], v["ordered_units"], v["backorder_allowed"], v["net_cost"],
+                        v["list_price"], 0, 0, 0, 0, uid, uid, now, now,
+                    )
+                )  # fmt: skip
+            payload_rows.append(
+                (
+                    order.id, account.id, company.id, order.name, json.dumps(payload), digest,
+                    uid, uid, now, now,
+                )
+            )  # fmt: skip
+        cursor = self.env.cr._obj  # psycopg2's own cursor, for execute_values
+        execute_values(
+            cursor,
+            "INSERT INTO acorn_vc_purchase_order_line (%s) VALUES %%s"
+            % ", ".join(self._LINE_COLUMNS),
+            line_rows,
+            page_size=2000,
+        )
+        execute_values(
+            cursor,
+            "INSERT INTO acorn_vc_payload (%s) VALUES %%s" % ", ".join(self._PAYLOAD_COLUMNS),
+            payload_rows,
+            page_size=500,
+        )
+        self.env.cr.execute(
+            """
+            UPDATE acorn_vc_purchase_order po
+               SET line_count = t.n, ordered_units = t.units, amount_ordered = t.amount,
+                   unmatched_line_count = t.unmatched
+              FROM (SELECT order_id, count(*) AS n, sum(ordered_units) AS units,
+                           sum(ordered_units * net_cost) AS amount,
+                           count(*) FILTER (WHERE product_id IS NULL AND ordered_units > 0)
+                               AS unmatched
+                      FROM acorn_vc_purchase_order_line
+                     WHERE order_id = ANY(%s)
+                  GROUP BY order_id) t
+             WHERE po.id = t.order_id
+            """,
+            [created.ids],
+        )
+        created.invalidate_recordset()
+        Line.invalidate_model()
+        self.env["acorn.vc.payload"].invalidate_model()
+        return created
 
     def _acorn_record_failure(self, account, number, payload, digest, exc, existing):
         """Keep the payload and a readable error; the PO shows it, the batch goes on."""

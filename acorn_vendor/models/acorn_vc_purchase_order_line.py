@@ -45,43 +45,58 @@ class AcornVcPurchaseOrderLine(models.Model):
     ack_note = fields.Char("Why", help="What the acknowledgement rules found.")
     received_qty = fields.Integer("Received by Amazon")
 
-    def _acorn_identifiers(self):
-        """This line's value for each matching key (Amazon's SKU field often holds an EAN)."""
+    @staticmethod
+    def _acorn_identifiers(values):
+        """A line's value for each matching key (Amazon's SKU field often holds an EAN).
+
+        ``values`` is a line record or a dict of line values (the bulk import matches
+        before anything is written).
+        """
         return {
-            "asin": [self.asin],
-            "sku": [self.vendor_sku],
-            "ean": [self.ean, self.vendor_sku],
+            "asin": [values["asin"]],
+            "sku": [values["vendor_sku"]],
+            "ean": [values["ean"], values["vendor_sku"]],
         }
 
+    @api.model
+    def _acorn_product_finder(self, values_list):
+        """Index the products any of ``values_list`` could mean (three queries), and return
+        ``find(values, company, match_order) -> product`` for each line."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        no_company = self.env["res.company"]
+        index = {}
+        for key, field_name in MATCH_FIELDS.items():
+            wanted = {
+                v for values in values_list for v in self._acorn_identifiers(values)[key] if v
+            }
+            index[key] = {}
+            if wanted:
+                for product in Product.search([(field_name, "in", list(wanted))]):
+                    index[key].setdefault(product[field_name], product)
+
+        def find(values, company, match_order):
+            identifiers = self._acorn_identifiers(values)
+            for key in match_order.split(","):
+                for value in identifiers[key]:
+                    product = index[key].get(value) if value else None
+                    if product and product.company_id in (company, no_company):
+                        return product
+            return None
+
+        return find
+
     def _acorn_match_products(self):
-        """Find each line's product by the account's identifier order, in three queries."""
+        """Find each unmatched line's product by the account's identifier order."""
         lines = self.filtered(lambda line: not line.product_id)
         if not lines:
             return
-        Product = self.env["product.product"].with_context(active_test=False)
-        index = {}
-        for key, field_name in MATCH_FIELDS.items():
-            values = {value for line in lines for value in line._acorn_identifiers()[key] if value}
-            index[key] = {}
-            if values:
-                for product in Product.search([(field_name, "in", list(values))]):
-                    index[key].setdefault(product[field_name], product)
+        find = self._acorn_product_finder(lines)
         matched = {}
         for line in lines:
-            company = line.order_id.company_id
-            for key in line.order_id.account_id.product_match_order.split(","):
-                product = next(
-                    (
-                        index[key][value]
-                        for value in line._acorn_identifiers()[key]
-                        if value in index[key]
-                        and index[key][value].company_id in (company, self.env["res.company"])
-                    ),
-                    None,
-                )
-                if product:
-                    matched.setdefault(product, []).append(line.id)
-                    break
+            account = line.order_id.account_id
+            product = find(line, line.order_id.company_id, account.product_match_order)
+            if product:
+                matched.setdefault(product, []).append(line.id)
         for product, line_ids in matched.items():
             self.browse(line_ids).with_context(acorn_no_remember=True).write(
                 {"product_id": product.id}

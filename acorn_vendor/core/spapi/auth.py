@@ -135,6 +135,14 @@ class LwaAuth:
             self.cache.set(self.key, entry)
             return entry.token
 
+    def refresh(self):
+        """Exchange the refresh token now, whatever the cache holds: a connection test must
+        prove the credentials, not a token cached before they were changed or expired."""
+        with _lock_for(self.key):
+            entry = self._exchange()
+            self.cache.set(self.key, entry)
+            return entry.token
+
     def invalidate(self, token):
         """Forget ``token`` after Amazon refused it (unless another thread replaced it)."""
         with _lock_for(self.key):

@@ -628,7 +628,7 @@ class BaseClient:
 
     def check_connection(self):
         """Token exchange plus one cheap call; returns a one-line summary or raises."""
-        self.auth.access_token()
+        self.auth.refresh()
         now = utcnow()
         payload = self._request(
             "getPurchaseOrders",
