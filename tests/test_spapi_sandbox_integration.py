@@ -30,7 +30,7 @@ from acorn_vendor.core.spapi import (
     SubmissionUncertainError,
 )
 from acorn_vendor.core.spapi.throttle import RateLimiter
-from acorn_vendor.core.spapi_models import validate_report
+from acorn_vendor.core.spapi_models import validate_report, validate_response
 
 
 def make_client(sb, **kw):
@@ -209,3 +209,34 @@ def test_vendor_report_done_and_fatal(sandbox):
     with pytest.raises(ReportFailedError) as info:
         client.fetch_report(bad, poll_interval=1, timeout=5)
     assert info.value.details
+
+
+def test_a_thousand_pos_over_sixty_days_in_seven_day_calls(sandbox_factory):
+    sb = sandbox_factory(pos_per_day=20, history_days=60, lines_max=2, strict=False)
+    client = make_client(sb, validate_responses=None)
+    now = sb.now()
+    orders = list(
+        client.iter_purchase_orders(createdAfter=now - timedelta(days=60), createdBefore=now)
+    )
+    numbers = {o["purchaseOrderNumber"] for o in orders}
+    assert len(numbers) == len(orders) >= 1000
+    calls = sum(sb.stats()["requests"]["getPurchaseOrders"].values())
+    # 60 days are 9 windows of at most 7 days; pages hold 100 POs, so more calls than
+    # windows proves the nextToken pages were followed.
+    assert calls >= max(9, -(-len(orders) // 100)) + 1
+    for order in orders[::97]:  # a sample against Amazon's model, client-side too
+        validate_response("getPurchaseOrder", 200, {"payload": order})
+
+
+def test_token_refreshed_before_it_expires(sandbox_factory):
+    sb = sandbox_factory(token_ttl=300)
+    client = make_client(sb, now=lambda: sb.now().timestamp())  # the client reads Amazon's time
+    client.get_purchase_orders(limit=1)
+    first = client.auth.refresh_count
+    sb.advance(100)  # 200 s left: still fresh
+    client.get_purchase_orders(limit=1)
+    assert client.auth.refresh_count == first
+    sb.advance(150)  # 50 s left, inside the 60 s margin: refreshed before Amazon refuses it
+    client.get_purchase_orders(limit=1)
+    assert client.auth.refresh_count == first + 1
+    assert sb.stats()["requests"]["getPurchaseOrders"].get("403", 0) == 0
