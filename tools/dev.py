@@ -123,11 +123,21 @@ def find_odoo(allow_clone=True):
     if allow_clone:
         target = CACHE / "odoo"
         say(f"cloning upstream Odoo {ODOO_BRANCH} into {target} (needs network access)")
-        res = subprocess.run(
-            ["git", "clone", "--depth", "1", "-b", ODOO_BRANCH, ODOO_GIT, str(target)],
-            timeout=1800,
-            check=False,
-        )
+        try:
+            res = subprocess.run(
+                ["git", "clone", "--depth", "1", "-b", ODOO_BRANCH, ODOO_GIT, str(target)],
+                timeout=1800,
+                check=False,
+                # Give up on a stalled connection instead of hanging a closed network.
+                env={
+                    **os.environ,
+                    "GIT_TERMINAL_PROMPT": "0",
+                    "GIT_HTTP_LOW_SPEED_LIMIT": "1000",
+                    "GIT_HTTP_LOW_SPEED_TIME": "60",
+                },
+            )
+        except subprocess.TimeoutExpired:
+            res = subprocess.CompletedProcess([], 1)
         if res.returncode == 0:
             pip_install(["-r", str(target / "requirements.txt")])
             return find_odoo(allow_clone=False)[0], tried
