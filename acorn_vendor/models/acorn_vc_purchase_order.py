@@ -14,6 +14,7 @@ from ..core import ack_rules, domain, po_import
 _logger = logging.getLogger(__name__)
 
 ACK_DEADLINE_HOURS = 24
+_BOOLS = ("ack_alert_sent",)
 
 
 def _display(record, field_name, value):
@@ -157,7 +158,7 @@ class AcornVcPurchaseOrder(models.Model):
                 [("account_id", "=", account.id), ("name", "in", [n for n in numbers if n])]
             )
         }
-        to_create = []
+        to_create = {}  # PO number -> its newest version in this batch
         for payload in payloads:
             digest = po_import.fingerprint(payload)
             number = payload.get("purchaseOrderNumber") or "?"
@@ -171,18 +172,20 @@ class AcornVcPurchaseOrder(models.Model):
                 continue
             record = existing.get(po.number)
             if record is None:
-                to_create.append((header, lines, payload, digest))
-                counts["created"] += 1
+                if po.number in to_create:  # the same PO twice in one batch: keep the last
+                    same = to_create[po.number][3] == digest
+                    counts["unchanged" if same else "updated"] += 1
+                else:
+                    counts["created"] += 1
+                to_create[po.number] = (header, lines, payload, digest)
             elif record.payload_hash == digest:
                 counts["unchanged"] += 1
             else:
                 record._acorn_apply_version(header, lines, payload, digest)
                 counts["updated"] += 1
         if to_create:
-            created = self._acorn_bulk_create(account, to_create)
+            created = self._acorn_bulk_create(account, list(to_create.values()))
             created._acorn_create_sale_orders()
-            # Amazon's history arrives already answered: only New POs wait for us.
-            created.filtered(lambda po: po.amz_state != "new").ack_status = "done"
             auto = created.filtered(
                 lambda po: po.amz_state == "new" and po.account_id.auto_acknowledge
             )
@@ -557,6 +560,16 @@ class AcornVcPurchaseOrder(models.Model):
         }
 
     # Columns the bulk import writes itself; the ORM handles everything else (and updates).
+    _HEADER_COLUMNS = (
+        "name", "amz_state", "order_type", "po_date", "amz_changed_date",
+        "amz_state_changed_date", "vendor_code", "buying_party_code", "ship_to_code",
+        "bill_to_code", "ship_window_start", "ship_window_end", "delivery_window_start",
+        "delivery_window_end", "payment_method", "deal_code", "incoterms",
+        "import_method_of_payment", "port_of_delivery", "currency_code", "account_id",
+        "company_id", "payload_hash", "line_count", "ordered_units", "amount_ordered",
+        "unmatched_line_count", "ack_deadline", "ack_status", "ack_alert_sent", "create_uid",
+        "write_uid", "create_date", "write_date",
+    )  # fmt: skip
     _LINE_COLUMNS = (
         "order_id", "company_id", "sequence_number", "sequence_sort", "asin", "vendor_sku",
         "ean", "product_id", "ordered_qty", "ordered_unit", "unit_size", "ordered_units",
@@ -570,35 +583,73 @@ class AcornVcPurchaseOrder(models.Model):
 
     @api.model
     def _acorn_bulk_create(self, account, items):
-        """New POs of one batch: headers through the ORM, their lines and archived payloads
-        by multi-row INSERT, products matched in memory first.
+        """New POs of one batch by multi-row INSERT: headers, lines and archived payloads,
+        with products matched in memory first.
 
-        A backfill brings in hundreds of thousands of lines; line-by-line ORM creation is
-        an order of magnitude slower than PostgreSQL, and these rows need no ORM logic:
-        every stored computed value is set here (sequence_sort, company) or below (totals).
+        A backfill brings in hundreds of thousands of lines; ORM creation is an order of
+        magnitude slower than PostgreSQL, and these rows need no ORM logic: every stored
+        computed value (totals, deadline, sequence sort, company) is computed here, the
+        same way the ``_compute_*`` methods do, and a test compares the two.
         """
-        headers = [
-            {**header, "account_id": account.id, "payload_hash": digest}
-            for header, _lines, _payload, digest in items
-        ]
-        created = self.with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
-        ).create(headers)
-        created.flush_recordset()
         Line = self.env["acorn.vc.purchase.order.line"]
         find = Line._acorn_product_finder(
             [values for _header, lines, _payload, _digest in items for values in lines.values()]
         )
         company, match_order = account.company_id, account.product_match_order
         uid, now = self.env.uid, fields.Datetime.now()
+        deadline = timedelta(hours=ACK_DEADLINE_HOURS)
+        header_rows, matched = [], []
+        for header, lines, _payload, digest in items:
+            products = [find(v, company, match_order) for v in lines.values()]
+            matched.append(products)
+            values = {
+                **header,
+                "account_id": account.id,
+                "company_id": company.id,
+                "payload_hash": digest,
+                "line_count": len(lines),
+                "ordered_units": sum(v["ordered_units"] for v in lines.values()),
+                "amount_ordered": round(
+                    sum(v["ordered_units"] * v["net_cost"] for v in lines.values()), 2
+                ),
+                "unmatched_line_count": sum(
+                    1
+                    for v, p in zip(lines.values(), products, strict=True)
+                    if not p and v["ordered_units"]
+                ),
+                "ack_deadline": header["po_date"] + deadline if header["po_date"] else None,
+                "ack_status": "to_do" if header["amz_state"] == "new" else "done",
+                "ack_alert_sent": False,
+                "create_uid": uid,
+                "write_uid": uid,
+                "create_date": now,
+                "write_date": now,
+            }
+            # False is the ORM's "empty"; SQL wants NULL (but keeps 0 and the booleans).
+            header_rows.append(
+                tuple(
+                    None if values[c] is False and c not in _BOOLS else values[c]
+                    for c in self._HEADER_COLUMNS
+                )
+            )
+        cursor = self.env.cr._obj  # psycopg2's own cursor, for execute_values
+        returned = execute_values(
+            cursor,
+            "INSERT INTO acorn_vc_purchase_order (%s) VALUES %%s RETURNING id, name"
+            % ", ".join(self._HEADER_COLUMNS),
+            header_rows,
+            page_size=1000,
+            fetch=True,
+        )
+        ids = dict((name, id_) for id_, name in returned)
         line_rows, payload_rows = [], []
-        for order, (_header, lines, payload, digest) in zip(created, items, strict=True):
-            for v in lines.values():
-                product = find(v, company, match_order)
+        for (header, lines, payload, digest), products in zip(items, matched, strict=True):
+            order_id = ids[header["name"]]
+            for v, product in zip(lines.values(), products, strict=True):
                 sequence = v["sequence_number"]
                 line_rows.append(
                     (
-                        order.id, company.id, sequence, int(sequence) if sequence.isdigit() else 0,
+                        order_id, company.id, sequence, int(sequence) if sequence.isdigit() else 0,
                         v["asin"] or None, v["vendor_sku"] or None, v["ean"] or None,
                         product.id if product else None, v["ordered_qty"], v["ordered_unit"],
                         v["unit_size"], v["ordered_units"], v["backorder_allowed"], v["net_cost"],
@@ -607,11 +658,10 @@ class AcornVcPurchaseOrder(models.Model):
                 )  # fmt: skip
             payload_rows.append(
                 (
-                    order.id, account.id, company.id, order.name, json.dumps(payload), digest,
-                    uid, uid, now, now,
+                    order_id, account.id, company.id, header["name"], json.dumps(payload),
+                    digest, uid, uid, now, now,
                 )
             )  # fmt: skip
-        cursor = self.env.cr._obj  # psycopg2's own cursor, for execute_values
         execute_values(
             cursor,
             "INSERT INTO acorn_vc_purchase_order_line (%s) VALUES %%s"
@@ -625,26 +675,10 @@ class AcornVcPurchaseOrder(models.Model):
             payload_rows,
             page_size=500,
         )
-        self.env.cr.execute(
-            """
-            UPDATE acorn_vc_purchase_order po
-               SET line_count = t.n, ordered_units = t.units, amount_ordered = t.amount,
-                   unmatched_line_count = t.unmatched
-              FROM (SELECT order_id, count(*) AS n, sum(ordered_units) AS units,
-                           sum(ordered_units * net_cost) AS amount,
-                           count(*) FILTER (WHERE product_id IS NULL AND ordered_units > 0)
-                               AS unmatched
-                      FROM acorn_vc_purchase_order_line
-                     WHERE order_id = ANY(%s)
-                  GROUP BY order_id) t
-             WHERE po.id = t.order_id
-            """,
-            [created.ids],
-        )
-        created.invalidate_recordset()
+        self.invalidate_model()
         Line.invalidate_model()
         self.env["acorn.vc.payload"].invalidate_model()
-        return created
+        return self.browse(sorted(ids.values()))
 
     def _acorn_record_failure(self, account, number, payload, digest, exc, existing):
         """Keep the payload and a readable error; the PO shows it, the batch goes on."""

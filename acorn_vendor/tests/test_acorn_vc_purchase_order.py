@@ -34,6 +34,18 @@ class TestPurchaseOrderImport(AcornVendorCommon):
         self.assertEqual(len(orders.payload_ids), len(self.payloads))
         po = orders[0]
         self.assertEqual(po.ack_deadline, po.po_date + timedelta(hours=24))
+        # The bulk insert stores what the ORM's computes would.
+        for order in orders[:8]:
+            stored = (order.line_count, order.ordered_units, order.amount_ordered)
+            order._compute_totals()
+            self.assertEqual(stored, (order.line_count, order.ordered_units, order.amount_ordered))
+            self.assertEqual(
+                order.ack_status, "to_do" if order.amz_state == "new" else "done", order.name
+            )
+            self.assertEqual(
+                [(ln.sequence_sort, ln.company_id) for ln in order.line_ids],
+                [(int(ln.sequence_number), self.account.company_id) for ln in order.line_ids],
+            )
         self.assertIn(po.vendor_code, ("ACRN1", "ACRN2"))
 
         again = self.PO._acorn_import_orders(self.account, self.payloads)
@@ -45,6 +57,18 @@ class TestPurchaseOrderImport(AcornVendorCommon):
         )
         self.assertEqual(
             len(orders.payload_ids), len(self.payloads), "an unchanged version is not stored twice"
+        )
+
+    def test_the_same_po_twice_in_one_batch_is_stored_once(self):
+        newer = copy.deepcopy(self.payloads[0])
+        newer["orderDetails"]["items"][0]["orderedQuantity"]["amount"] += 1
+        counts = self.PO._acorn_import_orders(self.account, [self.payloads[0], newer])
+        self.assertEqual((counts["created"], counts["updated"]), (1, 1))
+        po = self.PO.search([("name", "=", newer["purchaseOrderNumber"])])
+        self.assertEqual(len(po), 1)
+        self.assertEqual(
+            po.line_ids.sorted("sequence_sort")[0].ordered_qty,
+            newer["orderDetails"]["items"][0]["orderedQuantity"]["amount"],
         )
 
     def test_amazon_changes_update_the_po_and_the_chatter(self):
