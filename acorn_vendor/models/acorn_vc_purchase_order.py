@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import logging
 from datetime import timedelta
@@ -15,6 +17,23 @@ _logger = logging.getLogger(__name__)
 
 ACK_DEADLINE_HOURS = 24
 _BOOLS = ("ack_alert_sent",)
+
+
+def _copy_rows(cursor, table, columns, rows):
+    """COPY rows into a table: PostgreSQL's fastest way in, without per-value quoting in
+    Python. CSV: an unquoted empty field is NULL; booleans and datetimes as PostgreSQL reads
+    them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow(
+            "" if v is None else ("t" if v else "f") if isinstance(v, bool) else v for v in row
+        )
+    buffer.seek(0)
+    cursor.copy_expert(
+        f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)",  # constants only
+        buffer,
+    )
 
 
 def _display(record, field_name, value):
@@ -662,19 +681,8 @@ class AcornVcPurchaseOrder(models.Model):
                     digest, uid, uid, now, now,
                 )
             )  # fmt: skip
-        execute_values(
-            cursor,
-            "INSERT INTO acorn_vc_purchase_order_line (%s) VALUES %%s"
-            % ", ".join(self._LINE_COLUMNS),
-            line_rows,
-            page_size=2000,
-        )
-        execute_values(
-            cursor,
-            "INSERT INTO acorn_vc_payload (%s) VALUES %%s" % ", ".join(self._PAYLOAD_COLUMNS),
-            payload_rows,
-            page_size=500,
-        )
+        _copy_rows(cursor, "acorn_vc_purchase_order_line", self._LINE_COLUMNS, line_rows)
+        _copy_rows(cursor, "acorn_vc_payload", self._PAYLOAD_COLUMNS, payload_rows)
         self.invalidate_model()
         Line.invalidate_model()
         self.env["acorn.vc.payload"].invalidate_model()
