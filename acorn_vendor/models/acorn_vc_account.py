@@ -5,19 +5,11 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from odoo.addons.queue_job.exception import RetryableJobError
-
 from ..core import marketplaces
 from ..core.ack_rules import RuleSettings
 from ..core.sandbox.config import SandboxConfig
-from ..core.spapi import (
-    Credentials,
-    NetworkError,
-    ServerError,
-    SpApiClient,
-    SpApiError,
-    ThrottledError,
-)
+from ..core.spapi import Credentials, SpApiClient, SpApiError
+from .jobs import RETRYABLE, delay, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -27,8 +19,6 @@ DEFAULT_SANDBOX_URL = "http://127.0.0.1:8071"
 # Amazon refuses getPurchaseOrders ranges over 7 days; the backfill walks in such windows.
 BACKFILL_WINDOW = timedelta(days=7)
 IMPORT_BATCH = 200
-# Errors worth another try later: the job is retried by queue_job's retry pattern.
-RETRYABLE = (ThrottledError, NetworkError, ServerError)
 
 
 class AcornVcAccount(models.Model):
@@ -428,10 +418,10 @@ class AcornVcAccount(models.Model):
         """Find work only: one queued job per account; the jobs call Amazon."""
         accounts = self.search([("sync_active", "=", True), ("channel", "=", "spapi")])
         for account in accounts:
-            account.with_delay(
-                channel="root.acorn",
-                identity_key=f"acorn-po-sync-{account.id}",
-                description=self.env._("Sync Amazon POs of %s", account.name),
+            delay(
+                account,
+                f"acorn-po-sync-{account.id}",
+                self.env._("Sync Amazon POs of %s", account.name),
             )._acorn_job_sync_purchase_orders()
             if account.backfill_state == "running":
                 account._acorn_enqueue_backfill_step()
@@ -468,7 +458,7 @@ class AcornVcAccount(models.Model):
         try:
             return self._acorn_sync_purchase_orders()
         except RETRYABLE as exc:
-            raise RetryableJobError(str(exc), seconds=getattr(exc, "retry_after", None)) from exc
+            raise retry_later(exc) from exc
 
     def _acorn_sync_purchase_orders(self, now=None):
         """Read POs created or changed since the cursor (minus the overlap) and import them."""
@@ -544,10 +534,8 @@ class AcornVcAccount(models.Model):
 
     def _acorn_enqueue_backfill_step(self):
         self.ensure_one()
-        self.with_delay(
-            channel="root.acorn",
-            identity_key=f"acorn-po-backfill-{self.id}",
-            description=self.env._("Backfill Amazon POs of %s", self.name),
+        delay(
+            self, f"acorn-po-backfill-{self.id}", self.env._("Backfill Amazon POs of %s", self.name)
         )._acorn_job_backfill_step()
 
     def _acorn_job_backfill_step(self):
@@ -561,7 +549,7 @@ class AcornVcAccount(models.Model):
         try:
             counts = self._acorn_fetch_and_import(start, stop, changed=False)
         except RETRYABLE as exc:
-            raise RetryableJobError(str(exc), seconds=getattr(exc, "retry_after", None)) from exc
+            raise retry_later(exc) from exc
         done = stop >= self.backfill_end
         self.write(
             {

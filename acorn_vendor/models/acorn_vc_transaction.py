@@ -3,10 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from odoo.addons.queue_job.exception import RetryableJobError
-
 from ..core.spapi import SpApiError, SubmissionUncertainError
-from .acorn_vc_account import RETRYABLE
+from .jobs import RETRYABLE, delay, retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -80,10 +78,8 @@ class AcornVcTransaction(models.Model):
 
     def _acorn_enqueue_submit(self):
         for tx in self:
-            tx.with_delay(
-                channel="root.acorn",
-                identity_key=f"acorn-tx-submit-{tx.id}",
-                description=self.env._("Send %s to Amazon", tx.display_name),
+            delay(
+                tx, f"acorn-tx-submit-{tx.id}", self.env._("Send %s to Amazon", tx.display_name)
             )._acorn_job_submit()
 
     def _acorn_job_submit(self):
@@ -102,9 +98,9 @@ class AcornVcTransaction(models.Model):
             result = submit(self.payload)
         except SubmissionUncertainError as exc:
             self.write({"state": "uncertain", "errors": str(exc), "client_key": exc.client_key})
-            raise RetryableJobError(str(exc), seconds=300) from exc
+            raise retry_later(exc, seconds=300) from exc
         except RETRYABLE as exc:
-            raise RetryableJobError(str(exc), seconds=getattr(exc, "retry_after", None)) from exc
+            raise retry_later(exc) from exc
         except SpApiError as exc:
             self._acorn_fail(str(exc))
             return False
@@ -130,10 +126,8 @@ class AcornVcTransaction(models.Model):
             [("state", "=", "processing"), ("next_check_at", "<=", fields.Datetime.now())]
         )
         for tx in due:
-            tx.with_delay(
-                channel="root.acorn",
-                identity_key=f"acorn-tx-check-{tx.id}",
-                description=self.env._("Check %s at Amazon", tx.display_name),
+            delay(
+                tx, f"acorn-tx-check-{tx.id}", self.env._("Check %s at Amazon", tx.display_name)
             )._acorn_job_check_status()
         return len(due)
 
@@ -148,7 +142,7 @@ class AcornVcTransaction(models.Model):
         try:
             status = client.get_transaction(self.transaction_id)
         except SpApiError as exc:
-            raise RetryableJobError(str(exc), seconds=getattr(exc, "retry_after", None)) from exc
+            raise retry_later(exc) from exc
         # The client returns Amazon's TransactionStatus object ({transactionId, status, errors}).
         status = status.get("transactionStatus", status)
         verdict = status.get("status") or "Processing"
