@@ -617,7 +617,9 @@ def cmd_demo(args):
     if not pg.db_exists(db):
         say(f"creating demo database {db} with {', '.join(ADDONS)} (a few minutes)")
         run([*base, "-i", ",".join(ADDONS), "--stop-after-init", "--log-level=warn"], env=env)
-    else:  # an existing demo database may point at another sandbox port
+    else:  # bring an existing demo up to this checkout's code, and to this sandbox port
+        say(f"updating {', '.join(ADDONS)} in {db}")
+        run([*base, "-u", ",".join(ADDONS), "--stop-after-init", "--log-level=warn"], env=env)
         run(
             [*odoo_base_args(odoo, pg, db, args.port, "shell"), "--no-http"],
             input=DEMO_ACCOUNT_SCRIPT % {"url": sandbox_url},
