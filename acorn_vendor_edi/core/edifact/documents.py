@@ -49,6 +49,9 @@ WEIGHT_UNITS = {"Kg": "KGM", "G": "GRM", "Lb": "LBR", "Oz": "ONZ"}
 # -- small helpers ------------------------------------------------------------------------------
 
 
+_NO_COMPONENTS = ["", "", ""]  # padding, so that components(n)[1] and [2] always exist
+
+
 def num(value):
     """EDIFACT number (either decimal mark) → Decimal, or None."""
     if value in (None, ""):
@@ -68,7 +71,9 @@ _DTM_PATTERNS = {"102": "%Y%m%d", "203": "%Y%m%d%H%M", "204": "%Y%m%d%H%M%S", "1
 
 def parse_dtm(seg):
     """DTM C507 → aware datetime (102/203/204) or None."""
-    return _parse_dtm(seg.get(1, 2), seg.get(1, 3) or "102")
+    comps = seg.components(1)
+    n = len(comps)
+    return _parse_dtm(comps[1] if n > 1 else "", (comps[2] if n > 2 else "") or "102")
 
 
 @lru_cache(maxsize=8192)
@@ -95,8 +100,9 @@ def unit_code(quantity):
 
 
 def quantity(seg):
-    amount = num(seg.get(1, 2))
-    unit = "Cases" if seg.get(1, 3) in CASE_UNITS else "Eaches"
+    comps = seg.components(1) + _NO_COMPONENTS
+    amount = num(comps[1])
+    unit = "Cases" if comps[2] in CASE_UNITS else "Eaches"
     return d.Quantity(int(amount) if amount is not None else 0, unit)
 
 
@@ -129,10 +135,13 @@ def id_segments(ids, line_no):
 
 def read_ids(seg, ids):
     if seg.tag == "LIN":
-        set_id(ids, seg.get(3, 2), seg.get(3, 1))
+        comps = seg.components(3)
+        if len(comps) > 1:
+            set_id(ids, comps[1], comps[0])
     elif seg.tag == "PIA":
-        for el in range(2, len(seg.elements) + 1):
-            set_id(ids, seg.get(el, 2), seg.get(el, 1))
+        for comps in seg.elements[1:]:
+            if len(comps) > 1:
+                set_id(ids, comps[1], comps[0])
 
 
 def nad(role, party, with_address=True):
@@ -159,19 +168,27 @@ def nad(role, party, with_address=True):
     return out
 
 
+_NO_ELEMENT = [""]
+
+
 def read_party(seg):
-    pid = seg.get(2, 1)
+    els = seg.elements
+    if len(els) < 9 or not all(els):  # pad, so that every element has a first component
+        els = [comps or _NO_ELEMENT for comps in els] + [_NO_ELEMENT] * (9 - len(els))
+    pid = els[1][0]
     addr = None
-    if seg.get(4, 1) or seg.get(5, 1):
+    name, street = els[3], els[4]
+    if name[0] or street[0]:
+        street = street + ["", ""]
         addr = d.Address(
-            name=" ".join(c for c in seg.components(4)[:5] if c).strip(),
-            line1=seg.get(5, 1),
-            line2=seg.get(5, 2) or None,
-            line3=seg.get(5, 3) or None,
-            city=seg.get(6) or None,
-            state=seg.get(7) or None,
-            postal_code=seg.get(8) or None,
-            country_code=seg.get(9),
+            name=" ".join(c for c in name[:5] if c).strip(),
+            line1=street[0],
+            line2=street[1] or None,
+            line3=street[2] or None,
+            city=els[5][0] or None,
+            state=els[6][0] or None,
+            postal_code=els[7][0] or None,
+            country_code=els[8][0],
         )
     return d.Party(party_id=pid, address=addr)
 
@@ -616,7 +633,8 @@ def parse_desadv(msg):
         if seg.tag == "DTM":
             dates[seg.get(1, 1)] = parse_dtm(seg)
         elif seg.tag == "RFF":
-            refs.setdefault(seg.get(1, 1), seg.get(1, 2))
+            comps = seg.components(1) + _NO_COMPONENTS
+            refs.setdefault(comps[0], comps[1])
         elif seg.tag == "TDT":
             asn.carrier_scac = seg.get(5, 1) or None
             mode = seg.get(3)
@@ -641,14 +659,9 @@ def parse_desadv(msg):
     for group in _groups(body, "CPS", stop=("CNT",)):
         cps = group[0]
         own, parent = cps.get(1), cps.get(2)
-        pac = next((s for s in group if s.tag == "PAC"), None)
-        first_lin = next((k for k, s in enumerate(group) if s.tag == "LIN"), len(group))
-        sscc = next(
-            (s.get(2, 1) for s in group[:first_lin] if s.tag == "GIN" and s.get(1) == "BJ"), None
-        )
-        weight = next((_read_weight(s) for s in group[:first_lin] if s.tag == "MEA"), None)
+        pac, sscc, weight, lin_groups = _package_level(group)
         container_items = []
-        for lin_group in _groups(group, "LIN"):
+        for lin_group in lin_groups:
             seq, ids, ci_qty, po_number, lot = _desadv_line(lin_group, header_po)
             item = items.get(seq)
             if item is None:
@@ -672,6 +685,30 @@ def parse_desadv(msg):
     return asn
 
 
+def _package_level(group):
+    """One pass over a CPS group -> (first PAC, SSCC of the first GIN+BJ and weight of the first
+    MEA before the first LIN, the LIN groups)."""
+    pac = sscc = weight = current = None
+    have_sscc = have_weight = False
+    lin_groups = []
+    for s in group:
+        tag = s.tag
+        if tag == "LIN":
+            current = [s]
+            lin_groups.append(current)
+        elif current is not None:
+            current.append(s)
+        elif tag == "GIN":
+            if not have_sscc and s.get(1) == "BJ":
+                sscc, have_sscc = s.get(2, 1), True
+        elif tag == "MEA":
+            if not have_weight:
+                weight, have_weight = _read_weight(s), True
+        if tag == "PAC" and pac is None:
+            pac = s
+    return pac, sscc, weight, lin_groups
+
+
 def _desadv_line(group, po_number):
     """One LIN group → (item sequence, ids, quantity, PO number, lot)."""
     ids = d.ProductIds()
@@ -683,9 +720,11 @@ def _desadv_line(group, po_number):
             read_ids(seg, ids)
         elif tag == "QTY" and seg.get(1, 1) == "12":
             ci_qty = quantity(seg)
-        elif tag == "RFF" and seg.get(1, 1) == "ON":
-            po_number = seg.get(1, 2) or po_number
-            seq = seg.get(1, 3) or seq
+        elif tag == "RFF":
+            comps = seg.components(1) + _NO_COMPONENTS
+            if comps[0] == "ON":
+                po_number = comps[1] or po_number
+                seq = comps[2] or seq
         elif tag == "PCI":
             lot = lot or d.Lot()
         elif lot is not None:

@@ -20,6 +20,7 @@ _DATE8 = re.compile(r"\d{8}\Z")
 _TIME4 = re.compile(r"([01]\d|2[0-3])[0-5]\d\Z")
 _SERVICE = ("UNB", "UNG", "UNH", "UNT", "UNE", "UNZ")
 _STOP_TAGS = frozenset(_SERVICE)
+_NO_IDENT = [""] * 5  # UNH S009 padding: type, version, release, agency, association
 
 
 @dataclass
@@ -208,6 +209,7 @@ class EdifactReader:
         self._batches = self._tokenizer.batches()
         self._batch = []
         self._i = 0
+        self._clean = (None, None, False)  # (batch, search, batch free of what search finds)
         self._pending = None
         self._una = False
         self._delims = sx.DEFAULT_DELIMITERS
@@ -403,6 +405,16 @@ class EdifactReader:
         n = len(batch)
         append = msg.segments.append
         segment_class = Segment
+        if search is not None:
+            # One charset scan over the whole batch instead of one per segment; segments are
+            # only scanned one by one when the batch holds a suspicious character somewhere.
+            clean_batch, clean_search, clean = self._clean
+            if clean_batch is not batch or clean_search != search:
+                raws = [s.raw for s in batch if s.__class__ is segment_class]
+                clean = search("".join(raws)) is None
+                self._clean = (batch, search, clean)
+            if clean:
+                search = None
         while i < n:
             seg = batch[i]
             if (
@@ -420,13 +432,14 @@ class EdifactReader:
 
     def _read_message(self, ic, unh, group, charset, index):
         ident = unh.components(2)
+        padded = ident + _NO_IDENT
         msg = Message(
             ref=unh.get(1),
-            type=unh.get(2, 1),
-            version=unh.get(2, 2),
-            release=unh.get(2, 3),
-            agency=unh.get(2, 4),
-            association=unh.get(2, 5),
+            type=padded[0],
+            version=padded[1],
+            release=padded[2],
+            agency=padded[3],
+            association=padded[4],
             interchange=ic.header,
             group_ref=group.ref if group else "",
             offset=unh.offset,

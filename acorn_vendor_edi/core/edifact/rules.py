@@ -59,21 +59,18 @@ _gtin_ok = lru_cache(maxsize=16384)(gs1.is_valid_gs1)
 
 def _check_ids(msg, seg):
     if seg.tag == "LIN":
-        value, qual = seg.get(3, 1), seg.get(3, 2)
+        comps = seg.components(3)
+        n = len(comps)
+        value, qual = (comps[0] if n else ""), (comps[1] if n > 1 else "")
         if value and qual not in PRODUCT_QUALIFIERS:
             msg.issue(sx.ERR_VALUE_NOT_SUPPORTED, "Product id qualifier %r" % qual, seg, 3, 2)
         if value and qual in ("EN", "SRV", "UP") and not _gtin_ok(value):
             msg.issue(sx.ERR_INVALID_VALUE, "GTIN %s has a wrong check digit" % value, seg, 3, 1)
         return
-    for el in range(2, len(seg.elements) + 1):
-        if seg.get(el, 1) and seg.get(el, 2) not in PRODUCT_QUALIFIERS:
-            msg.issue(
-                sx.ERR_VALUE_NOT_SUPPORTED,
-                "Product id qualifier %r" % seg.get(el, 2),
-                seg,
-                el,
-                2,
-            )
+    for el, comps in enumerate(seg.elements[1:], 2):
+        qual = comps[1] if len(comps) > 1 else ""
+        if comps and comps[0] and qual not in PRODUCT_QUALIFIERS:
+            msg.issue(sx.ERR_VALUE_NOT_SUPPORTED, "Product id qualifier %r" % qual, seg, el, 2)
 
 
 def _count_lines(msg, body):
@@ -226,8 +223,7 @@ def _check_cps(msg, body):
         elif seg.tag == "PAC" and current is not None:
             current["pac"] = True
         elif seg.tag == "GIN" and seg.get(1) == "BJ":
-            for comp in (1, 2):
-                value = seg.get(2, comp)
+            for comp, value in enumerate(seg.components(2)[:2], 1):
                 if value:
                     for problem in gs1.validate_sscc(value):
                         msg.issue(sx.ERR_INVALID_VALUE, problem, seg, 2, comp)

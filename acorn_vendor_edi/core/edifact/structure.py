@@ -279,7 +279,10 @@ def _valid_date(value, fmt):
 
 
 def check_dtm(msg, seg):
-    value, fmt = seg.get(1, 2), seg.get(1, 3)
+    comps = seg.components(1)
+    n = len(comps)
+    value = comps[1] if n > 1 else ""
+    fmt = comps[2] if n > 2 else ""
     if not value:
         return
     if fmt in _DATE_FORMATS or fmt in ("718", "719"):

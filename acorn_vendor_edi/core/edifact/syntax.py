@@ -96,7 +96,7 @@ class Segment:
     Element and component numbers are 1-based, like the directory (BGM02 is ``get(2)``).
     """
 
-    __slots__ = ("tag", "_elements", "offset", "position", "raw", "_delims")
+    __slots__ = ("tag", "_elements", "_parts", "offset", "position", "raw", "_delims")
     # The tokenizer hands out Segments and RawSegments side by side; these let the reader
     # treat both alike without wrapping every segment.
     una = False
@@ -105,6 +105,7 @@ class Segment:
     def __init__(self, tag, elements, offset=0, position=0, raw=None, delims=None):
         self.tag = tag
         self._elements = elements
+        self._parts = None  # raw split on the element separator (tag first), made by get()
         self.offset = offset
         self.position = position
         self.raw = raw  # the segment as read (escaped), for the one-pass checks
@@ -116,8 +117,11 @@ class Segment:
         els = self._elements
         if els is None:
             d = self._delims
+            parts = self._parts
+            if parts is None:
+                parts = self.raw.split(d.element)
             comp = d.component
-            els = self._elements = [e.split(comp) for e in self.raw.split(d.element)[1:]]
+            els = self._elements = [e.split(comp) for e in parts[1:]]
         return els
 
     @elements.setter
@@ -125,20 +129,49 @@ class Segment:
         self._elements = value
 
     def get(self, element, component=1, default=""):
+        """Element ``element``, component ``component`` (1-based), or ``default`` when empty.
+
+        The hottest call of the reader: a segment read from raw text is only split on the
+        element separator, and an element only on the component separator when asked for a
+        component it has, so most calls build no list at all.
+        """
         els = self._elements
+        if els is None and element > 0 and component > 0:
+            parts = self._parts
+            if parts is None:
+                parts = self._parts = self.raw.split(self._delims.element)
+            if element >= len(parts):
+                return default
+            value = parts[element]
+            comp = self._delims.component
+            if comp in value:
+                comps = value.split(comp)
+                if component > len(comps):
+                    return default
+                value = comps[component - 1]
+            elif component > 1:
+                return default
+            return value or default
         if els is None:
             els = self.elements
         try:
-            value = els[element - 1][component - 1]
+            return els[element - 1][component - 1] or default
         except IndexError:
             return default
-        return value if value != "" else default
 
     @property
     def segment(self):
         return self
 
     def components(self, element):
+        """Components of element ``element`` (a list; do not modify it)."""
+        if self._elements is None and element > 0:
+            parts = self._parts
+            if parts is None:
+                parts = self._parts = self.raw.split(self._delims.element)
+            if element >= len(parts):
+                return []
+            return parts[element].split(self._delims.component)
         try:
             return self.elements[element - 1]
         except IndexError:

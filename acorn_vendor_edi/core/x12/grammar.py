@@ -314,9 +314,12 @@ def _layout(node):
 
 def _build(layout, segments):
     tag, indexes, loops = layout
+    own = [segments[i] for i in indexes]
+    if not loops:  # most nodes (HL levels below the order) have no loops of their own
+        return Node(tag, own, {})
     return Node(
         tag,
-        [segments[i] for i in indexes],
+        own,
         {loop_tag: [_build(child, segments) for child in children] for loop_tag, children in loops},
     )
 

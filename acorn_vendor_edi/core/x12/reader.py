@@ -10,6 +10,7 @@ Delimiters come from each ISA. Nothing here raises on bad input: every problem b
 import codecs
 import functools
 import io
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -191,7 +192,7 @@ def _boundary(term, sep):
 
 
 def _batch(parts):
-    return [raw for raw in (part.strip(_WS) for part in parts) if raw]
+    return [raw for raw in map(str.strip, parts, itertools.repeat(_WS, len(parts))) if raw]
 
 
 class _Buffer:
