@@ -655,8 +655,10 @@ def cmd_odoo(args):
     if odoo is None:
         sys.exit("Odoo 18 not found: " + "; ".join(tried))
     pg = Postgres().start()
-    cmd = odoo_base_args(odoo, pg, args.db, args.port)
     extra = args.odoo_args[1:] if args.odoo_args[:1] == ["--"] else args.odoo_args
+    # An Odoo subcommand (shell, neutralize...) must precede the options.
+    subcommand = extra.pop(0) if extra and not extra[0].startswith("-") else None
+    cmd = odoo_base_args(odoo, pg, args.db, args.port, subcommand)
     return run([*cmd, *extra], check=False, env={**os.environ, **odoo.env}).returncode
 
 
