@@ -29,8 +29,9 @@ class TestAcknowledgement(AcornVendorCommon):
         cls.account.write(
             {"ack_price_tolerance_pct": 0, "responsible_user_id": cls.user_manager.id}
         )
-        cls.warehouse = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1
+        # A warehouse of its own: whatever stock demo data holds elsewhere does not count.
+        cls.warehouse = cls.env["stock.warehouse"].create(
+            {"name": "Acorn Test Warehouse", "code": "ACTW", "company_id": cls.company.id}
         )
         cls.account.warehouse_id = cls.warehouse
         cls.products = cls._catalogue_products()
