@@ -165,3 +165,24 @@ def test_acknowledgement_change_flag():
     assert ack.is_changed()  # line 2 is split accepted/backordered
     ack.items = ack.items[:1]
     assert not ack.is_changed()
+
+
+def test_invoice_total_counts_taxes_once():
+    """Header taxes are the invoice's tax total; line taxes count only without them."""
+    item = d.InvoiceItem(
+        sequence=1,
+        ids=d.ProductIds(asin="B07K2QX9M1"),
+        quantity=d.Quantity(10),
+        net_cost=d.Money(Decimal("14.20")),
+        taxes=[d.TaxDetail("ST", d.Money(Decimal("9.94")))],
+    )
+    inv = d.Invoice(
+        number="INV-1",
+        date=datetime(2026, 11, 27, tzinfo=timezone.utc),
+        remit_to_party=d.Party("ACRN1"),
+        total=d.Money(Decimal("0")),
+        items=[item],
+    )
+    assert inv.computed_total() == Decimal("151.94")
+    inv.taxes = [d.TaxDetail("ST", d.Money(Decimal("9.94")))]
+    assert inv.computed_total() == Decimal("151.94")

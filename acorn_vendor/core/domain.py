@@ -410,12 +410,17 @@ class Invoice:
         return seen
 
     def computed_total(self):
-        """Lines + line/header charges - allowances + taxes, as the 810 TDS must state it."""
+        """Lines + line/header charges - allowances + taxes, as the 810 TDS must state it.
+
+        Header taxes are the invoice's tax total (SP-API's reading), so line taxes count only
+        when the header carries none: never both.
+        """
         total = sum((item.line_amount() for item in self.items), Decimal(0))
         for item in self.items:
             for charge in item.charges:
                 total += -charge.amount.amount if charge.is_allowance else charge.amount.amount
-            total += sum((t.amount.amount for t in item.taxes), Decimal(0))
+            if not self.taxes:
+                total += sum((t.amount.amount for t in item.taxes), Decimal(0))
         for charge in self.charges:
             total += -charge.amount.amount if charge.is_allowance else charge.amount.amount
         total += sum((t.amount.amount for t in self.taxes), Decimal(0))
