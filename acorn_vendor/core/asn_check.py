@@ -336,37 +336,45 @@ def _check_transport(asn):
     return out
 
 
+def resolve_po(doc_line, context, at, missing, fix, **refs):
+    """(the PO a document line names, None), or (None, the problem saying why there is none).
+
+    ASN and invoice lines name their PO the same way; ``missing``/``fix`` say it in the
+    document's words when the number is absent."""
+    number = doc_line.purchase_order_number
+    if not number:
+        return None, _problem("MISSING_PURCHASE_ORDER_NUMBER", at, missing, fix, **refs)
+    po = context.purchase_orders.get(number)
+    if po is None:
+        return None, _problem(
+            "INVALID_PO_NUMBER",
+            at,
+            f"PO {number} is not a purchase order Acorn received from Amazon.",
+            "Correct the PO number to the one on the Amazon order.",
+            po=number,
+            **refs,
+        )
+    return po, None
+
+
 def _check_lines(asn, context):
     out, where = [], f"shipment {asn.shipment_id}"
     totals, seen_pos = {}, set()
     for item in asn.items:
         ref = product_key(item.ids) or f"item {item.sequence}"
         at = f"{where}, item {item.sequence} ({ref})"
-        number = item.purchase_order_number
-        if not number:
-            out.append(
-                _problem(
-                    "MISSING_PURCHASE_ORDER_NUMBER",
-                    at,
-                    "The line does not say which purchase order it ships.",
-                    "Set the PO number of the order this product was picked for.",
-                    item=item.sequence,
-                )
-            )
+        po, problem = resolve_po(
+            item,
+            context,
+            at,
+            "The line does not say which purchase order it ships.",
+            "Set the PO number of the order this product was picked for.",
+            item=item.sequence,
+        )
+        if problem:
+            out.append(problem)
             continue
-        po = context.purchase_orders.get(number)
-        if po is None:
-            out.append(
-                _problem(
-                    "INVALID_PO_NUMBER",
-                    at,
-                    f"PO {number} is not a purchase order Acorn received from Amazon.",
-                    "Correct the PO number to the one on the Amazon order.",
-                    item=item.sequence,
-                    po=number,
-                )
-            )
-            continue
+        number = po.number
         if number not in seen_pos:
             seen_pos.add(number)
             out += _check_po_header(asn, po)

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .asn_check import ERROR, WARNING, PoContext, Problem, eaches, product_key
+from .asn_check import ERROR, WARNING, PoContext, Problem, eaches, product_key, resolve_po
 
 _logger = logging.getLogger(__name__)
 
@@ -184,31 +184,18 @@ def _check_invoice_lines(invoice, context, pending, where):
     for item in invoice.items:
         ref = product_key(item.ids) or f"line {item.sequence}"
         at = f"{where}, line {item.sequence} ({ref})"
-        number = item.purchase_order_number
-        if not number:
-            out.append(
-                _problem(
-                    "MISSING_PURCHASE_ORDER_NUMBER",
-                    at,
-                    "The line does not say which PO it bills.",
-                    "Set the Amazon PO number on the line.",
-                    line=item.sequence,
-                )
-            )
+        po, problem = resolve_po(
+            item,
+            context,
+            at,
+            "The line does not say which PO it bills.",
+            "Set the Amazon PO number on the line.",
+            line=item.sequence,
+        )
+        if problem:
+            out.append(problem)
             continue
-        po = context.purchase_orders.get(number)
-        if po is None:
-            out.append(
-                _problem(
-                    "INVALID_PO_NUMBER",
-                    at,
-                    f"PO {number} is not a purchase order Acorn received from Amazon.",
-                    "Correct the PO number to the one on the Amazon order.",
-                    line=item.sequence,
-                    po=number,
-                )
-            )
-            continue
+        number = po.number
         if po.date and number not in dated and invoice.date.date() < po.date.date():
             dated.add(number)
             out.append(
