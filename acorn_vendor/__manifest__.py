@@ -34,6 +34,14 @@
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "acorn_vendor/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "acorn_vendor/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/acorn_vendor_demo.xml",
     ],

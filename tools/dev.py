@@ -172,6 +172,8 @@ def _missing_debian_packages(with_dev):
         missing += ["postgresql", "libpq-dev"]
     if with_dev and not shutil.which("docker-compose"):
         missing.append("docker-compose")  # checks docker/docker-compose.yml offline
+    if with_dev and not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        missing.append("chromium")  # Odoo's tours (HttpCase.start_tour) drive it headless
     return missing
 
 

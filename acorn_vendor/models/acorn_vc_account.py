@@ -9,6 +9,7 @@ from ..core import marketplaces
 from ..core.ack_rules import RuleSettings
 from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import Credentials, SpApiClient, SpApiError
+from .acorn_vc_purchase_order import ACK_WAITING_DOMAIN
 from .jobs import RETRYABLE, delay, retry_later
 
 _logger = logging.getLogger(__name__)
@@ -231,11 +232,9 @@ class AcornVcAccount(models.Model):
         """The overview's counters: all POs, those waiting for us, those past Amazon's 24 h."""
         PO = self.env["acorn.vc.purchase.order"]
         base = [("account_id", "in", self.ids)]
-        waiting = [("amz_state", "=", "new"), ("ack_status", "in", ("to_do", "failed"))]
-        overdue = [("ack_deadline", "<", fields.Datetime.now())]
         counts = [
-            dict(PO._read_group(domain, ["account_id"], ["__count"]))
-            for domain in (base, base + waiting, base + waiting + overdue)
+            dict(PO._read_group(base + domain, ["account_id"], ["__count"]))
+            for domain in ([], ACK_WAITING_DOMAIN, PO._acorn_overdue_domain())
         ]
         for account in self:
             account.purchase_order_count = counts[0].get(account, 0)
@@ -253,20 +252,10 @@ class AcornVcAccount(models.Model):
         }
 
     def action_view_pos_to_acknowledge(self):
-        return self._acorn_po_action(
-            [("amz_state", "=", "new"), ("ack_status", "in", ("to_do", "failed"))],
-            self.env._("To Acknowledge"),
-        )
+        return self._acorn_po_action([("ack_waiting", "=", True)], self.env._("To Acknowledge"))
 
     def action_view_pos_overdue(self):
-        return self._acorn_po_action(
-            [
-                ("amz_state", "=", "new"),
-                ("ack_status", "in", ("to_do", "failed")),
-                ("ack_deadline", "<", fields.Datetime.now()),
-            ],
-            self.env._("Overdue"),
-        )
+        return self._acorn_po_action([("ack_overdue", "=", True)], self.env._("Overdue"))
 
     @api.depends("marketplace_code")
     def _compute_marketplace(self):

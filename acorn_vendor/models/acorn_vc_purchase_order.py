@@ -10,12 +10,15 @@ from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..core import ack_rules, domain, po_import
 
 _logger = logging.getLogger(__name__)
 
 ACK_DEADLINE_HOURS = 24
+# Amazon still waits for our answer: never sent, or sent and refused.
+ACK_WAITING_DOMAIN = [("amz_state", "=", "new"), ("ack_status", "in", ("to_do", "failed"))]
 _BOOLS = ("ack_alert_sent",)
 
 
@@ -126,6 +129,18 @@ class AcornVcPurchaseOrder(models.Model):
         index=True,
     )
     ack_alert_sent = fields.Boolean(copy=False)
+    ack_waiting = fields.Boolean(
+        "To Acknowledge",
+        compute="_compute_ack_waiting",
+        search="_search_ack_waiting",
+        help="Amazon is still waiting for our answer on this PO.",
+    )
+    ack_overdue = fields.Boolean(
+        "Acknowledgement Overdue",
+        compute="_compute_ack_waiting",
+        search="_search_ack_overdue",
+        help="Amazon is still waiting and its 24-hour deadline has passed.",
+    )
     transaction_ids = fields.One2many("acorn.vc.transaction", "purchase_order_id")
     payload_ids = fields.One2many("acorn.vc.payload", "purchase_order_id", string="Versions")
     payload_hash = fields.Char(readonly=True, copy=False, help="Hash of the last version stored.")
@@ -150,6 +165,45 @@ class AcornVcPurchaseOrder(models.Model):
             order.unmatched_line_count = len(
                 order.line_ids.filtered(lambda line: not line.product_id and line.ordered_units)
             )
+
+    @api.depends("amz_state", "ack_status", "ack_deadline")
+    @api.depends_context("uid")
+    def _compute_ack_waiting(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.ack_waiting = order.amz_state == "new" and order.ack_status in ("to_do", "failed")
+            order.ack_overdue = bool(
+                order.ack_waiting and order.ack_deadline and order.ack_deadline < now
+            )
+
+    @api.model
+    def _acorn_overdue_domain(self):
+        return [*ACK_WAITING_DOMAIN, ("ack_deadline", "<", fields.Datetime.now())]
+
+    def _search_ack_waiting(self, operator, value):
+        return self._acorn_boolean_search(ACK_WAITING_DOMAIN, operator, value)
+
+    def _search_ack_overdue(self, operator, value):
+        return self._acorn_boolean_search(self._acorn_overdue_domain(), operator, value)
+
+    def _acorn_boolean_search(self, domain, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search this field with = True or = False."))
+        if (operator == "=") == value:
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
+
+    @api.model
+    def get_menu_counters(self):
+        """Counts the web client shows beside the Orders menus, within the user's access."""
+        return {
+            "acorn_vendor.acorn_vc_purchase_order_menu_to_acknowledge": self.search_count(
+                ACK_WAITING_DOMAIN
+            ),
+            "acorn_vendor.acorn_vc_purchase_order_menu_overdue": self.search_count(
+                self._acorn_overdue_domain()
+            ),
+        }
 
     @api.depends("po_date")
     def _compute_ack_deadline(self):
