@@ -172,6 +172,8 @@ def _missing_debian_packages(with_dev):
         missing += ["postgresql", "libpq-dev"]
     if with_dev and not shutil.which("docker-compose"):
         missing.append("docker-compose")  # checks docker/docker-compose.yml offline
+    if with_dev and not Path("/usr/sbin/sshd").exists():
+        missing.append("openssh-server")  # the SFTP transport's tests run a real sshd
     return missing
 
 
