@@ -247,3 +247,44 @@ def test_bad_settings_are_clear():
         from acorn_vendor_edi.core.transports.sftp import load_private_key
 
         load_private_key("-----BEGIN NONSENSE-----\nAAAA\n-----END NONSENSE-----\n")
+
+
+def test_encrypted_rsa_pem_key(sshd, boxes, tmp_path):
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "open sesame"]
+        + ["-f", str(tmp_path / "rsa")],
+        check=True,
+        timeout=30,
+    )
+    with open(sshd.root / "authorized_keys", "a") as fh:
+        fh.write((tmp_path / "rsa.pub").read_text())
+    key = (tmp_path / "rsa").read_text()
+    assert "ENCRYPTED" in key
+    cfg = settings(sshd, boxes, private_key=key, private_key_passphrase="open sesame")
+    with make_transport("sftp", cfg) as sftp:
+        assert sftp.send("rsa.x12", X12).endswith("rsa.x12")
+    with pytest.raises(TransportError, match="set private_key_passphrase") as err:
+        make_transport("sftp", settings(sshd, boxes, private_key=key)).poll()
+    assert not err.value.retryable
+
+
+def test_silent_server_times_out(boxes):
+    """A port that accepts connections but never speaks SSH: bounded wait, retryable."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        cfg = {
+            "host": "127.0.0.1",
+            "port": silent.getsockname()[1],
+            "username": "acorn",
+            "password": "x",
+            "insecure_host_key": "1",
+            "in_dir": "/in",
+            "timeout": 1,
+        }
+        started = time.monotonic()
+        with make_transport("sftp", cfg) as sftp:
+            with pytest.raises(TransportError, match="SSH handshake failed") as err:
+                sftp.poll()
+        assert err.value.retryable
+        assert time.monotonic() - started < 5

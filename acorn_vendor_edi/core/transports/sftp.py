@@ -128,11 +128,14 @@ class Transport(BaseTransport):
         try:
             try:
                 ssh.start_client(timeout=self.timeout)
+                if not getattr(ssh, "initial_kex_done", True):  # start_client timed out
+                    raise paramiko.SSHException(f"no SSH handshake within {self.timeout:g} s")
+                key = ssh.get_remote_server_key()
             except (paramiko.SSHException, OSError, EOFError) as exc:
                 raise TransportError(
                     f"{self.where}: SSH handshake failed: {exc}", retryable=True
                 ) from exc
-            self._check_host_key(ssh.get_remote_server_key())
+            self._check_host_key(key)
             self._authenticate(ssh)
             try:
                 sftp = paramiko.SFTPClient.from_transport(ssh)
