@@ -298,6 +298,7 @@ class Transport(BaseTransport):
                 filename=name,
                 subject=self.settings.get("subject") or name,
                 content_type=self.settings.get("content_type") or _content_type(data),
+                disposition_notification_to=agreement.org.as2_name,
             )
         except Exception as exc:  # pyas2lib raises bare AS2Exception/ImproperlyConfigured/...
             raise TransportError(f"as2: cannot build the message: {exc}", False) from exc
