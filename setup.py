@@ -39,6 +39,7 @@ setup(
             "NOTICE",
             "*.js",
             "*.scss",
+            "*.wsdl",
         ]
     },
     install_requires=requirements(),

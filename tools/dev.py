@@ -174,6 +174,8 @@ def _missing_debian_packages(with_dev):
         missing.append("docker-compose")  # checks docker/docker-compose.yml offline
     if with_dev and not (shutil.which("chromium") or shutil.which("chromium-browser")):
         missing.append("chromium")  # Odoo's tours (HttpCase.start_tour) drive it headless
+    if with_dev and not Path("/usr/sbin/sshd").exists():
+        missing.append("openssh-server")  # the SFTP transport's tests run a real sshd
     return missing
 
 
@@ -484,7 +486,10 @@ PYTEST_SUMMARY = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s")
 
 
 def pytest_suite(extra):
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / "tests")]
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    # Test files or folders named after `--` replace the default, the whole tests/ folder.
+    if not any(arg.startswith(("tests", str(ROOT))) or arg.endswith(".py") for arg in extra):
+        cmd.append(str(ROOT / "tests"))
     proc = subprocess.Popen(
         [*cmd, *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT
     )

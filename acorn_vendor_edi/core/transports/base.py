@@ -7,12 +7,16 @@ stays where it is until ``confirm`` (archived) or ``reject`` (moved aside with t
 Settings per kind (all plain strings/ints, as stored on the account):
 
 - folder: ``in_dir``, ``out_dir``, ``archive_dir``, ``error_dir``
-- sftp: ``host``, ``port``, ``username``, ``password`` or ``private_key`` (PEM text),
-  ``host_key`` (the server's public key line; required unless ``insecure_host_key``),
-  ``in_dir``, ``out_dir``, ``archive_dir``, ``error_dir``, ``timeout``
+- sftp: ``host``, ``port``, ``username``, ``password`` or ``private_key`` (key file text) with
+  ``private_key_passphrase``, ``host_key`` (the server's public key line(s) or ``SHA256:``
+  fingerprint; required unless ``insecure_host_key``), ``in_dir``, ``out_dir``,
+  ``archive_dir``, ``error_dir``, ``timeout`` (details in ``sftp.py``)
 - as2: ``as2_from``, ``as2_to``, ``url`` (partner endpoint), ``private_key``/``certificate``
-  (ours, PEM), ``partner_certificate`` (PEM), ``sign``, ``encrypt``, ``mdn`` ("sync"), ``timeout``
-- soap: ``wsdl``, ``username``, ``password``, ``mailbox``, ``timeout``
+  (ours, PEM), ``partner_certificate`` (PEM), ``sign``, ``encrypt``, ``mdn`` ("sync"),
+  ``mdn_signed``, ``spool_dir`` (where pushed messages wait), ``timeout`` (``as2.py``)
+- soap: ``wsdl`` (default: the shipped ``van_mailbox.wsdl``), ``endpoint``, ``username``,
+  ``password``, ``auth`` (basic/wsse), ``mailbox``, ``partner_mailbox``, ``timeout``
+  (``soap.py``)
 """
 
 from dataclasses import dataclass, field
