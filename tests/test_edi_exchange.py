@@ -216,3 +216,12 @@ def test_860_cancel_closes_and_unknown_lines_are_reported():
     assert problems == ["line 9: change QI for a line the PO does not have"]
     with pytest.raises(exchange.ExchangeError, match="not 2JK3S9VC"):
         exchange.apply_change(po, d.PurchaseOrderChange("OTHER", "Change", datetime.now(UTC)))
+
+
+def test_as_partner_swaps_the_envelope():
+    data = exchange.as_partner(PROFILE, [s.purchase_order()], 99)
+    inbound = exchange.read_file(data)
+    assert inbound.ok and inbound.key == ("ZZ", "AMAZON", "000000099")
+    assert inbound.receiver == "ACMEVENDOR"
+    eu = exchange.read_file(exchange.as_partner(EU_PROFILE, [es.purchase_order()], 5))
+    assert eu.ok and eu.key == ("14", es.AMAZON, "5")

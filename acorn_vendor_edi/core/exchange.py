@@ -337,27 +337,40 @@ def _x12_acknowledgement(inbound, profile, control, timestamp):
     )
 
 
-def render_outbound(kind, document, profile, control, timestamp=None, purchase_order=None):
-    """An acknowledgement, shipment or invoice (domain objects) as one interchange of the
-    account's standard. Raises ExchangeError saying what is wrong."""
+def render_outbound(kind, documents, profile, control, timestamp=None, purchase_order=None):
+    """Acknowledgements, shipments or invoices (domain objects; one or a list) as one
+    interchange of the account's standard. Raises ExchangeError saying what is wrong."""
     x12_set, edifact_type = OUTBOUND_TYPES[kind]
+    if not isinstance(documents, (list, tuple)):
+        documents = [documents]
+    if not documents:
+        raise ExchangeError(f"nothing to write: the {x12_set}/{edifact_type} has no document")
+    sets = [str(n) for n in range(1, len(documents) + 1)]
     try:
         if profile.standard == "x12":
             env = _x12_envelope(profile, control, timestamp)
-            text = x12.write([document], env)
+            text = x12.write(list(documents), env)
             ctl = format_control(control, "x12")
             return Outbound(
-                "x12", x12_set, ctl, str(int(control)), ["0001"], text, f"{x12_set}_{ctl}.edi"
+                "x12",
+                x12_set,
+                ctl,
+                str(int(control)),
+                [f"{int(n):04d}" for n in sets],
+                text,
+                f"{x12_set}_{ctl}.edi",
             )
-        if kind == "acknowledgement":
-            builder = edifact.render_ordrsp(document, po=purchase_order)
-        elif kind == "shipment_confirmation":
-            builder = edifact.render_desadv(document)
-        else:
-            builder = edifact.render_invoic(document)
+        builders = []
+        for document in documents:
+            if kind == "acknowledgement":
+                builders.append(edifact.render_ordrsp(document, po=purchase_order))
+            elif kind == "shipment_confirmation":
+                builders.append(edifact.render_desadv(document))
+            else:
+                builders.append(edifact.render_invoic(document))
         ctl = format_control(control, "edifact")
         text = edifact.write_interchange(
-            [builder],
+            builders,
             profile.sender_id,
             profile.receiver_id,
             ctl,
@@ -366,7 +379,7 @@ def render_outbound(kind, document, profile, control, timestamp=None, purchase_o
             test=profile.test,
             prepared=timestamp,
         )
-        return Outbound("edifact", edifact_type, ctl, "", ["1"], text, f"{edifact_type}_{ctl}.edi")
+        return Outbound("edifact", edifact_type, ctl, "", sets, text, f"{edifact_type}_{ctl}.edi")
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise ExchangeError(f"cannot write the {x12_set}/{edifact_type}: {exc}") from exc
 
@@ -501,3 +514,31 @@ def apply_change(po, change):
             line.net_cost = domain.Money(ch.net_cost.amount, currency)
     new = dataclasses.replace(po, items=items, state=state, changed_date=change.change_date)
     return new, problems
+
+
+def as_partner(profile, documents, control, timestamp=None):
+    """``documents`` (e.g. 850s) written as Amazon would send them to the account of
+    ``profile``: envelope sender and receiver swapped. For the demo and tests."""
+    if profile.standard == "x12":
+        env = x12.Envelope(
+            sender_id=profile.receiver_id,
+            receiver_id=profile.sender_id,
+            sender_qualifier=profile.receiver_qualifier or "ZZ",
+            receiver_qualifier=profile.sender_qualifier or "ZZ",
+            interchange_control=int(control),
+            usage="T" if profile.test else "P",
+            timestamp=timestamp,
+        )
+        return x12.write(list(documents), env).encode("utf-8")
+    builders = [edifact.render_orders(doc) for doc in documents]
+    text = edifact.write_interchange(
+        builders,
+        profile.receiver_id,
+        profile.sender_id,
+        str(control),
+        sender_qualifier=profile.receiver_qualifier or "14",
+        recipient_qualifier=profile.sender_qualifier or "14",
+        test=profile.test,
+        prepared=timestamp,
+    )
+    return text.encode("latin-1")
