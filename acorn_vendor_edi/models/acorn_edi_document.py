@@ -180,6 +180,10 @@ class AcornEdiDocument(models.Model):
         self.ensure_one()
         if self.direction != "in" or self.state not in ("received", "parsed"):
             return self.state
+        # One file of an account at a time: the duplicate check then sees the others.
+        self.env.cr.execute(
+            "SELECT id FROM acorn_vc_account WHERE id = %s FOR UPDATE", [self.account_id.id]
+        )
         inbound = exchange.read_file(self._acorn_raw_bytes())
         types = sorted({m.set_id for m in inbound.messages if m.set_id})
         self.write(

@@ -7,10 +7,11 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from odoo.addons.acorn_vendor.models.jobs import delay
+from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..core import exchange
 from ..core._vendor import domain
-from ..core.transports import make_transport
+from ..core.transports import TransportError, make_transport
 
 _logger = logging.getLogger(__name__)
 # The account's transport selection -> the transports package's kind.
@@ -223,9 +224,24 @@ class AcornVcAccount(models.Model):
 
     def _acorn_job_edi_poll(self):
         """Store each waiting file as a document, then (after commit) archive it; each
-        stored document gets its own processing job."""
+        stored document gets its own processing job. A transport that is down is retried;
+        one that is misconfigured says so on the account."""
         self.ensure_one()
-        return self.env["acorn.edi.document"]._acorn_receive(self)
+        try:
+            count = self.env["acorn.edi.document"]._acorn_receive(self)
+        except TransportError as exc:
+            if exc.retryable:
+                raise RetryableJobError(str(exc), seconds=120) from exc
+            self.last_sync_error = str(exc)
+            return 0
+        self.write(
+            {
+                "last_sync_at": fields.Datetime.now(),
+                "last_sync_error": False,
+                "last_sync_summary": self.env._("%s EDI file(s) received", count),
+            }
+        )
+        return count
 
     def _acorn_edi_drop_inbound(self, name, data):
         """Put a file in the account's inbox as a partner would (folder transport only):
