@@ -69,15 +69,13 @@ class AcornEdiDocument(models.Model):
     raw_size = fields.Integer("Size (bytes)", readonly=True)
     raw_hash = fields.Char("SHA-256", readonly=True, index=True)
     sender_qualifier = fields.Char(readonly=True)
-    sender_id = fields.Char("Sender", readonly=True, index=True)
-    receiver_id = fields.Char("Receiver", readonly=True)
+    sender_id = fields.Char(readonly=True, index=True, help="ISA06 / UNB sender.")
+    receiver_id = fields.Char(readonly=True, help="ISA08 / UNB recipient.")
     control_number = fields.Char(
         "Interchange Control", readonly=True, index=True, help="ISA13 / UNB 0020."
     )
-    group_control = fields.Char(
-        "Group Control", readonly=True, index=True, help="GS06 (X12), quoted by AK1."
-    )
-    set_controls = fields.Char("Set Controls", readonly=True, help="ST02 / UNH 0062.")
+    group_control = fields.Char(readonly=True, index=True, help="GS06 (X12), quoted by AK1.")
+    set_controls = fields.Char(readonly=True, help="ST02 / UNH 0062.")
     is_test = fields.Boolean("Test Interchange", readonly=True)
     transport_ref = fields.Char(readonly=True, help="The transport's name for the file.")
     attempts = fields.Integer(readonly=True, help="Sending attempts.")
@@ -106,7 +104,7 @@ class AcornEdiDocument(models.Model):
         "acorn.edi.document", "ack_document_id", string="Acknowledges"
     )
     original_id = fields.Many2one(
-        "acorn.edi.document", "Original", readonly=True, help="Duplicates: the first copy."
+        "acorn.edi.document", readonly=True, help="Duplicates: the first copy."
     )
     transaction_id = fields.Many2one(
         "acorn.vc.transaction", readonly=True, index="btree_not_null", ondelete="set null"

@@ -78,7 +78,7 @@ class EdiCommon(SandboxMixin, TransactionCase):
         path = os.path.join(self.root, name)
         return sorted(os.listdir(path)) if os.path.isdir(path) else []
 
-    def read(self, name, filename):
+    def read_file(self, name, filename):
         with open(os.path.join(self.root, name, filename), "rb") as fh:
             return fh.read()
 

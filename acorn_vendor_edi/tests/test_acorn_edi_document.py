@@ -32,7 +32,7 @@ class TestEdiInbound(EdiCommon):
         self.assertTrue(po.sale_order_id, "the quotation follows, as over SP-API")
         self.assertEqual(po.sale_order_id.order_line.mapped("product_uom_qty"), [5.0, 10.0, 15.0])
         (ack_name,) = self.outbox("997_")
-        ack = self.read("out", ack_name)
+        ack = self.read_file("out", ack_name)
         self.assertIn(b"AK1*PO*7001~", ack)
         self.assertIn(b"AK9*A*1*1*1~", ack)
         self.assertIn(b"*ZZ*ACORNTEST      *ZZ*AMAZONTEST     *", ack)
@@ -69,7 +69,7 @@ class TestEdiInbound(EdiCommon):
         self.assertEqual(mixed.purchase_order_ids.mapped("name"), ["GOOD1"])
         self.assertEqual(mixed._acorn_raw_bytes(), data, "the raw file is kept")
         (ack_name,) = self.outbox("997_")
-        ack = self.read("out", ack_name)
+        ack = self.read_file("out", ack_name)
         self.assertIn(b"AK2*850*0002~", ack)
         self.assertIn(b"AK5*R", ack)
         self.assertIn(b"AK9*P*2*2*1~", ack)
@@ -165,7 +165,7 @@ class TestEdiOutbound(EdiCommon):
         doc = tx.edi_document_ids
         self.assertEqual((doc.state, doc.doc_type), ("sent", "855"))
         (name,) = self.outbox("855_")
-        data = self.read("out", name)
+        data = self.read_file("out", name)
         self.assertIn(f"BAK*00*AD*{self.po.name}*".encode(), data)
         self.assertValidX12(data)
         self.assertFalse(tx.next_check_at, "no getTransaction polling on EDI")
@@ -199,7 +199,7 @@ class TestEdiOutbound(EdiCommon):
             (name,) = self.outbox(prefix)
             self.assertEqual(tx.edi_document_ids.name, name)
             self.assertEqual(tx.edi_document_ids.purchase_order_ids, self.po)
-            self.assertValidX12(self.read("out", name))
+            self.assertValidX12(self.read_file("out", name))
 
     def test_a_file_that_cannot_be_sent_stays_queued_and_is_retried(self):
         blocker = os.path.join(self.root, "blocker")
