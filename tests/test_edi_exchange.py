@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from acorn_vendor.core import domain as d
 from acorn_vendor_edi.core import edifact, exchange, x12
@@ -225,3 +227,66 @@ def test_as_partner_swaps_the_envelope():
     assert inbound.receiver == "ACMEVENDOR"
     eu = exchange.read_file(exchange.as_partner(EU_PROFILE, [es.purchase_order()], 5))
     assert eu.ok and eu.key == ("14", es.AMAZON, "5")
+
+
+_GOOD = _850s(s.purchase_order("FUZZ1"), s.purchase_order("FUZZ2"), control=7300)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cut=st.integers(0, len(_GOOD)),
+    flips=st.lists(st.tuples(st.integers(0, len(_GOOD) - 1), st.integers(0, 255)), max_size=4),
+)
+def test_any_mangled_file_is_read_without_crashing_and_any_997_is_valid(cut, flips):
+    data = bytearray(_GOOD[:cut])
+    for pos, byte in flips:
+        if pos < len(data):
+            data[pos] = byte
+    inbound = exchange.read_file(bytes(data))
+    if inbound.ok:
+        return
+    assert inbound.all_errors()
+    ack = exchange.acknowledgement_for(inbound, PROFILE, 15)
+    if ack is not None:
+        assert bots_errors(ack.text) == [], ack.text
+
+
+_GOOD_EU = edifact.write_interchange(
+    [edifact.render_orders(es.purchase_order()), edifact.render_orders(es.purchase_order("PO2"))],
+    es.AMAZON,
+    es.VENDOR,
+    "AMZ77",
+).encode("latin-1")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cut=st.integers(0, len(_GOOD_EU)),
+    flips=st.lists(st.tuples(st.integers(0, len(_GOOD_EU) - 1), st.integers(0, 255)), max_size=4),
+)
+def test_any_mangled_edifact_is_answered_with_a_valid_contrl(cut, flips):
+    data = bytearray(_GOOD_EU[:cut])
+    for pos, byte in flips:
+        if pos < len(data):
+            data[pos] = byte
+    inbound = exchange.read_file(bytes(data))
+    ack = exchange.acknowledgement_for(inbound, EU_PROFILE, 15)
+    if ack is not None:
+        assert bots_validate(ack.text) == [], ack.text
+
+
+def test_contrl_cuts_an_overlong_qualifier_to_four_characters():
+    # Found by fuzzing: a UNB whose qualifier ran into the next element was echoed whole.
+    data = _GOOD_EU.replace(b"+5450534000000:14+", b"+5450534000000:14i4012345000009+", 1)
+    ack = exchange.acknowledgement_for(exchange.read_file(data), EU_PROFILE, 16)
+    assert ":14i4+" in ack.text
+    assert bots_validate(ack.text) == []
+
+
+def test_ta1_never_echoes_an_impossible_date():
+    # Found by fuzzing: ISA09 "024304" (month 43) was copied into TA102.
+    data = _GOOD.replace(b"*240304*1030*", b"*241304*1030*", 1).replace(b"IEA*1*", b"IEA*7*")
+    ack = exchange.acknowledgement_for(exchange.read_file(data), PROFILE, 17)
+    ta1 = next(line for line in ack.text.split("\n") if line.startswith("TA1"))
+    assert "241304" not in ta1
+    assert bots_errors(ack.text) == []

@@ -8,6 +8,7 @@ made from the bytes and the trading-partner profile is made here and tested with
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from . import edifact, x12
 from ._vendor import domain
@@ -285,6 +286,17 @@ def _digits(value, width):
     return "".join(ch for ch in str(value or "") if ch.isdigit()).rjust(width, "0")[-width:]
 
 
+def _echo_stamp(value, fmt, fallback):
+    """ISA09/ISA10 echoed in TA1 when they are a real date/time, else ``fallback`` (the
+    TA1 must hold a valid one even when the inbound ISA did not)."""
+    text = str(value or "")
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError:
+        return fallback
+    return text
+
+
 def ta1_segments(inbound):
     """TA1 (interchange acknowledgement) for each inbound interchange whose envelope (ISA/IEA)
     is wrong: the 997 speaks of groups and sets only, TA1 says what is wrong with the ISA."""
@@ -298,9 +310,11 @@ def ta1_segments(inbound):
             note = _TA1_IEA.get(first.element, "023")
         else:
             note = _TA1_ISA.get(first.element, "024")
+        now = datetime.now(timezone.utc)
         out.append(
-            ["TA1", _digits(inter.control, 9), _digits(inter.date, 6), _digits(inter.time, 4),
-             "R", note]
+            ["TA1", _digits(inter.control, 9),
+             _echo_stamp(inter.date, "%y%m%d", now.strftime("%y%m%d")),
+             _echo_stamp(inter.time, "%H%M", now.strftime("%H%M")), "R", note]
         )  # fmt: skip
     return out
 
