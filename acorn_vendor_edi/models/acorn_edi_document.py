@@ -219,20 +219,32 @@ class AcornEdiDocument(models.Model):
         self.state = "parsed"
         errors, notes = list(inbound.all_errors()), []
         done = set(filter(None, (self.processed_sets or "").split("\n")))
+        todo = []
         for message in inbound.messages:
-            key = f"{message.interchange_control}/{message.group_control}/{message.control}"
             if not message.ok:
                 continue
-            if key in done:
+            if _key(message) in done:
                 notes.append(
                     self.env._("%(set)s %(control)s: already processed, skipped.",
                                set=message.set_id, control=message.control)
                 )  # fmt: skip
                 continue
+            todo.append(message)
+        # Purchase orders go in as one batch (the bulk import, one round of sale orders);
+        # should the batch fail as a whole, each is tried alone below.
+        orders = [m for m in todo if m.kind == exchange.KIND_PURCHASE_ORDER]
+        if len(orders) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    notes += self._acorn_import_purchase_orders(orders, errors, done)
+                todo = [m for m in todo if m not in orders]
+            except Exception:
+                _logger.exception("EDI document %s: batch import failed, one by one", self.id)
+        for message in todo:
             try:
                 with self.env.cr.savepoint():
                     notes += self._acorn_dispatch(message) or []
-                done.add(key)
+                done.add(_key(message))
             except Exception as exc:  # one bad message never blocks the rest
                 _logger.exception("EDI document %s: %s %s failed", self.id, *message_ref(message))
                 errors.append(
@@ -303,6 +315,42 @@ class AcornEdiDocument(models.Model):
         if counts["failed"]:
             raise ValueError(record.sync_error or self.env._("PO %s was not imported", po.number))
         return [self.env._("PO %(po)s: %(counts)s", po=po.number, counts=_counts(counts))]
+
+    def _acorn_import_purchase_orders(self, messages, errors, done):
+        """Several 850/ORDERS in one import call; a PO the import refuses is an error of
+        its own message, the others are processed."""
+        PO = self.env["acorn.vc.purchase.order"]
+        payloads = [domain.purchase_order_to_spapi(m.document) for m in messages]
+        counts = PO._acorn_import_orders(self.account_id, payloads)
+        numbers = [m.document.number for m in messages]
+        records = {
+            r.name: r
+            for r in PO.search([("account_id", "=", self.account_id.id), ("name", "in", numbers)])
+        }
+        failed = {
+            p.reference
+            for p in self.env["acorn.vc.payload"].search(
+                [("account_id", "=", self.account_id.id), ("reference", "in", numbers),
+                 ("error", "!=", False), ("create_date", ">=", self.env.cr.now())]
+            )
+        } if counts["failed"] else set()  # fmt: skip
+        for message in messages:
+            number = message.document.number
+            if number in records and number not in failed:
+                done.add(_key(message))
+                continue
+            record = records.get(number)
+            errors.append(
+                self.env._(
+                    "%(set)s %(control)s could not be processed: %(error)s",
+                    set=message.set_id,
+                    control=message.control,
+                    error=(record and record.sync_error)
+                    or self.env._("PO %s was not imported", number),
+                )
+            )
+        self.purchase_order_ids = [fields.Command.link(r.id) for r in records.values()]
+        return [self.env._("%(n)s POs: %(counts)s", n=len(messages), counts=_counts(counts))]
 
     def _acorn_apply_po_change(self, change):
         """860: the PO's latest version with the change applied, imported as the next
@@ -555,6 +603,11 @@ def _confirm(account_id, kind, settings, files):
                 transport.confirm(inbound)
     except TransportError as exc:
         _logger.warning("EDI account %s: cannot archive inbound files: %s", account_id, exc)
+
+
+def _key(message):
+    """What identifies a message inside its file, for the reprocess bookkeeping."""
+    return f"{message.interchange_control}/{message.group_control}/{message.control}"
 
 
 def message_ref(message):

@@ -40,6 +40,18 @@ class TestEdiInbound(EdiCommon):
         self.assertEqual(doc.ack_document_id.state, "sent")
         self.assertEqual(doc.ack_document_id.name, ack_name)
 
+    def test_several_850s_in_one_file_import_as_one_batch(self):
+        self.drop_850(*(self.purchase_order(f"BATCH{n}") for n in range(3)), control=7400)
+        self.poll()
+        doc = self.Document.search([("name", "=", "850_7400.edi")])
+        self.assertEqual((doc.state, doc.processed_count), ("acknowledged", 3))
+        self.assertEqual(
+            sorted(doc.purchase_order_ids.mapped("name")), ["BATCH0", "BATCH1", "BATCH2"]
+        )
+        self.assertEqual(len(doc.purchase_order_ids.sale_order_id), 3)
+        self.assertIn("3 POs: 3 created", doc.notes)
+        self.assertIn(b"AK9*A*3*3*3~", self.read_file("out", self.outbox("997_")[0]))
+
     def test_the_same_interchange_is_never_processed_twice(self):
         data = self.drop_850(self.purchase_order("EDIPO2"))
         self.poll()
