@@ -179,9 +179,14 @@ class AcornVcAccount(models.Model):
 
     def _acorn_edi_transport(self):
         self.ensure_one()
-        return make_transport(
-            TRANSPORT_KINDS[self.edi_transport or "folder"], self._acorn_edi_transport_settings()
-        )
+        kind = TRANSPORT_KINDS[self.edi_transport or "folder"]
+        try:
+            return make_transport(kind, self._acorn_edi_transport_settings())
+        except ImportError as exc:  # a transport whose library is not installed
+            raise TransportError(
+                self.env._("The %(kind)s transport cannot load: %(error)s", kind=kind, error=exc),
+                retryable=False,
+            ) from exc
 
     def _acorn_edi_profile(self):
         self.ensure_one()
