@@ -2,6 +2,7 @@ import base64
 import hashlib
 import logging
 from datetime import timedelta
+from urllib.parse import quote
 
 from odoo import api, fields, models
 
@@ -589,7 +590,8 @@ class AcornEdiDocument(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/acorn.edi.document/{self.id}/raw/{self.name}?download=true",
+            "url": f"/web/content/acorn.edi.document/{self.id}/raw/{quote(self.name)}"
+            "?download=true",
             "target": "self",
         }
 

@@ -227,6 +227,16 @@ class AcornVcAccount(models.Model):
             )._acorn_job_edi_poll()
         return len(accounts)
 
+    def action_edi_poll_now(self):
+        """The Poll now button: queue the poll job at once instead of waiting for the cron."""
+        for account in self.filtered(lambda a: a.channel == "edi"):
+            delay(
+                account,
+                f"acorn-edi-poll-{account.id}",
+                self.env._("Poll the EDI transport of %s", account.name),
+            )._acorn_job_edi_poll()
+        return True
+
     def _acorn_job_edi_poll(self):
         """Store each waiting file as a document, then (after commit) archive it; each
         stored document gets its own processing job. A transport that is down is retried;

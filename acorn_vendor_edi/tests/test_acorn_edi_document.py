@@ -97,7 +97,8 @@ class TestEdiInbound(EdiCommon):
         self.assertEqual(self.account._cron_poll_transports(), 0)
         self.assertEqual(self.folder("in"), ["850_7001.edi"])
         self.account.sync_active = True
-        self.poll()
+        self.account.action_edi_poll_now()  # the button queues the same job
+        self.run_jobs()
         doc = self.Document.search([("name", "=", "850_7001.edi")])
         doc.state = "error"
         doc.action_reprocess()
