@@ -201,6 +201,21 @@ class AcornEdiDocument(models.Model):
                 "is_test": inbound.test,
             }
         )
+        ours = (self.account_id.edi_sender_id or "").strip()
+        if inbound.receiver and ours and inbound.receiver.strip() != ours:
+            # Not for this account: nothing is imported and nothing answered in its name.
+            self.write(
+                {
+                    "state": "error",
+                    "errors": self.env._(
+                        "The interchange is addressed to %(to)s, but this account is %(ours)s "
+                        "(Our Interchange ID): not processed.",
+                        to=inbound.receiver,
+                        ours=ours,
+                    ),
+                }
+            )
+            return self.state
         original = self._acorn_find_original(inbound)
         if original:
             self.write(
@@ -441,6 +456,9 @@ class AcornEdiDocument(models.Model):
         profile = account._acorn_edi_profile()
         if inbound.standard and inbound.standard != profile.standard:
             profile.standard = inbound.standard  # answer in the partner's standard
+        if inbound.sender:  # answer whoever sent it (Amazon has test and production IDs)
+            profile.receiver_id = inbound.sender.strip()
+            profile.receiver_qualifier = inbound.sender_qualifier or profile.receiver_qualifier
         if not inbound.needs_acknowledgement:
             return self.browse()
         out = exchange.acknowledgement_for(inbound, profile, account._acorn_edi_next_control())

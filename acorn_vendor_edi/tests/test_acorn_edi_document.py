@@ -91,6 +91,17 @@ class TestEdiInbound(EdiCommon):
         self.assertFalse(garbage.ack_document_id, "nothing to acknowledge in garbage")
         self.assertEqual(garbage._acorn_raw_bytes(), b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
 
+    def test_an_interchange_for_someone_else_is_not_processed(self):
+        profile = self.profile()
+        profile.sender_id = "OTHERVENDOR"
+        self.drop("misrouted.edi", exchange.as_partner(profile, [self.purchase_order("NOTME")], 1))
+        self.poll()
+        doc = self.Document.search([("name", "=", "misrouted.edi")])
+        self.assertEqual(doc.state, "error")
+        self.assertIn("addressed to OTHERVENDOR", doc.errors)
+        self.assertFalse(doc.purchase_order_ids)
+        self.assertEqual(self.outbox("997_"), [])
+
     def test_reprocess_after_a_fix(self):
         self.drop_850(self.purchase_order("EDIPO3"))
         self.account.sync_active = False  # not polled: the cron skips it
