@@ -11,6 +11,14 @@
     "installable": True,
     "depends": ["acorn_vendor"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/acorn_vendor_edi_security.xml",
+        "data/queue_job_function.xml",
+        "data/ir_cron.xml",
+        "views/acorn_edi_document_views.xml",
         "views/acorn_vc_account_views.xml",
+    ],
+    "demo": [
+        "demo/acorn_vendor_edi_demo.xml",
     ],
 }

@@ -1086,3 +1086,273 @@ def invoice_to_spapi(inv):
             "items": items,
         }
     )
+
+
+# --------------------------------------------------------------------------------------------
+# SP-API JSON readers for what Acorn sends (the EDI channel turns them back into documents)
+# --------------------------------------------------------------------------------------------
+
+
+def _date_from_spapi(value):
+    parsed = parse_datetime(value)
+    return parsed.date() if parsed else None
+
+
+def acknowledgement_from_spapi(data):
+    """SP-API ``OrderAcknowledgement`` -> Acknowledgement (inverse of acknowledgement_to_spapi).
+
+    SP-API carries neither the PO date nor the ship-to party: both stay None.
+    """
+    items = []
+    for raw in data.get("items") or []:
+        items.append(
+            AcknowledgementItem(
+                sequence=str(raw["itemSequenceNumber"]) if "itemSequenceNumber" in raw else "",
+                ids=ProductIds(
+                    asin=raw.get("amazonProductIdentifier"),
+                    vendor_product_id=raw.get("vendorProductIdentifier"),
+                ),
+                ordered_quantity=quantity_from_spapi(raw["orderedQuantity"]),
+                acknowledgements=[
+                    ItemAcknowledgement(
+                        code=line["acknowledgementCode"],
+                        quantity=quantity_from_spapi(line["acknowledgedQuantity"]),
+                        scheduled_ship_date=parse_datetime(line.get("scheduledShipDate")),
+                        scheduled_delivery_date=parse_datetime(line.get("scheduledDeliveryDate")),
+                        rejection_reason=line.get("rejectionReason"),
+                    )
+                    for line in raw.get("itemAcknowledgements") or []
+                ],
+                net_cost=money_from_spapi(raw.get("netCost")),
+                list_price=money_from_spapi(raw.get("listPrice")),
+                discount_multiplier=raw.get("discountMultiplier"),
+            )
+        )
+    return Acknowledgement(
+        purchase_order_number=data["purchaseOrderNumber"],
+        selling_party=party_from_spapi(data.get("sellingParty")),
+        date=parse_datetime(data.get("acknowledgementDate")),
+        items=items,
+    )
+
+
+def _weight_from_spapi(data):
+    if not data:
+        return None
+    return Weight(Decimal(str(data["value"])), data.get("unitOfMeasure") or "Lb")
+
+
+def _dimensions_from_spapi(data):
+    if not data:
+        return None
+    return Dimensions(
+        Decimal(str(data["length"])),
+        Decimal(str(data["width"])),
+        Decimal(str(data["height"])),
+        data.get("unitOfMeasure") or "In",
+    )
+
+
+def _lot_from_spapi(details):
+    details = details or {}
+    expiry = details.get("expiry") or {}
+    if not (details.get("lotNumber") or expiry):
+        return None
+    return Lot(
+        lot_number=details.get("lotNumber"),
+        expiry_date=_date_from_spapi(expiry.get("expiryDate")),
+        manufacture_date=_date_from_spapi(expiry.get("manufacturerDate")),
+    )
+
+
+def _container_items_from_spapi(items):
+    return [
+        ContainerItem(
+            item_sequence=str(raw["itemReference"]),
+            quantity=quantity_from_spapi(raw["shippedQuantity"]),
+            lot=_lot_from_spapi(raw.get("itemDetails")),
+        )
+        for raw in items or []
+    ]
+
+
+def _carton_from_spapi(data):
+    sscc, others = None, {}
+    for ident in data.get("cartonIdentifiers") or []:
+        kind = ident["containerIdentificationType"]
+        if kind == "SSCC" and sscc is None:
+            sscc = ident["containerIdentificationNumber"]
+        else:
+            others[kind] = ident["containerIdentificationNumber"]
+    return Carton(
+        sequence=str(data["cartonSequenceNumber"]),
+        sscc=sscc,
+        items=_container_items_from_spapi(data.get("items")),
+        other_ids=others,
+        weight=_weight_from_spapi(data.get("weight")),
+        dimensions=_dimensions_from_spapi(data.get("dimensions")),
+        tracking_number=data.get("trackingNumber"),
+    )
+
+
+def shipment_confirmation_from_spapi(data):
+    """SP-API ``ShipmentConfirmation`` -> Shipment (inverse of shipment_confirmation_to_spapi).
+
+    Cartons a pallet lists in ``cartonReferenceDetails`` go on that pallet, the rest stay loose.
+    """
+    transport = data.get("transportationDetails") or {}
+    measurements = data.get("shipmentMeasurements") or {}
+    cartons = [_carton_from_spapi(c) for c in data.get("cartons") or []]
+    by_sequence = {c.sequence: c for c in cartons}
+    placed = set()
+    pallets = []
+    for raw in data.get("pallets") or []:
+        sscc = next(
+            (
+                i["containerIdentificationNumber"]
+                for i in raw.get("palletIdentifiers") or []
+                if i.get("containerIdentificationType") == "SSCC"
+            ),
+            None,
+        )
+        refs = (raw.get("cartonReferenceDetails") or {}).get("cartonReferenceNumbers") or []
+        mine = [by_sequence[str(r)] for r in refs if str(r) in by_sequence]
+        placed.update(c.sequence for c in mine)
+        pallets.append(
+            Pallet(
+                sscc=sscc,
+                cartons=mine,
+                items=_container_items_from_spapi(raw.get("items")),
+                tier=raw.get("tier"),
+                block=raw.get("block"),
+                weight=_weight_from_spapi(raw.get("weight")),
+                dimensions=_dimensions_from_spapi(raw.get("dimensions")),
+            )
+        )
+    items = []
+    for raw in data.get("shippedItems") or []:
+        details = raw.get("itemDetails") or {}
+        items.append(
+            ShipmentItem(
+                sequence=str(raw["itemSequenceNumber"]),
+                ids=ProductIds(
+                    asin=raw.get("amazonProductIdentifier"),
+                    vendor_product_id=raw.get("vendorProductIdentifier"),
+                ),
+                quantity=quantity_from_spapi(raw["shippedQuantity"]),
+                purchase_order_number=details.get("purchaseOrderNumber"),
+                lot=_lot_from_spapi(details),
+                country_of_origin=details.get("countryOfOrigin"),
+                handling_code=details.get("handlingCode"),
+            )
+        )
+    return Shipment(
+        shipment_id=data["shipmentIdentifier"],
+        confirmation_date=parse_datetime(data.get("shipmentConfirmationDate")),
+        shipped_date=parse_datetime(data.get("shippedDate")),
+        selling_party=party_from_spapi(data.get("sellingParty")),
+        ship_from_party=party_from_spapi(data.get("shipFromParty")),
+        ship_to_party=party_from_spapi(data.get("shipToParty")),
+        items=items,
+        pallets=pallets,
+        cartons=[c for c in cartons if c.sequence not in placed],
+        confirmation_type=data.get("shipmentConfirmationType") or "Original",
+        shipment_type=data.get("shipmentType"),
+        shipment_structure=data.get("shipmentStructure"),
+        carrier_scac=transport.get("carrierScac"),
+        pro_number=transport.get("carrierShipmentReferenceNumber"),
+        bill_of_lading=transport.get("billOfLadingNumber"),
+        transportation_mode=transport.get("transportationMode"),
+        amazon_reference_number=data.get("amazonReferenceNumber"),
+        estimated_delivery_date=parse_datetime(data.get("estimatedDeliveryDate")),
+        gross_weight=_weight_from_spapi(measurements.get("grossShipmentWeight")),
+    )
+
+
+def _tax_from_spapi(data):
+    return TaxDetail(
+        tax_type=data["taxType"],
+        amount=money_from_spapi(data.get("taxAmount")),
+        rate=Decimal(str(data["taxRate"])) if data.get("taxRate") is not None else None,
+        taxable_amount=money_from_spapi(data.get("taxableAmount")),
+    )
+
+
+def _charges_from_spapi(data):
+    charges = []
+    for key, allowance in (("chargeDetails", False), ("allowanceDetails", True)):
+        for raw in data.get(key) or []:
+            charges.append(
+                Charge(
+                    charge_type=raw["type"],
+                    amount=money_from_spapi(
+                        raw.get("allowanceAmount" if allowance else "chargeAmount")
+                    ),
+                    is_allowance=allowance,
+                    description=raw.get("description"),
+                    taxes=[_tax_from_spapi(t) for t in raw.get("taxDetails") or []],
+                )
+            )
+    return charges
+
+
+def invoice_from_spapi(data):
+    """SP-API ``Invoice`` -> Invoice (inverse of invoice_to_spapi); SP-API has no field for
+    the ASN an invoice bills, so ``shipment_id`` stays None."""
+    terms = data.get("paymentTerms")
+    items = []
+    for raw in data.get("items") or []:
+        cn = raw.get("creditNoteDetails")
+        items.append(
+            InvoiceItem(
+                sequence=int(raw["itemSequenceNumber"]),
+                ids=ProductIds(
+                    asin=raw.get("amazonProductIdentifier"),
+                    vendor_product_id=raw.get("vendorProductIdentifier"),
+                ),
+                quantity=quantity_from_spapi(raw["invoicedQuantity"]),
+                net_cost=money_from_spapi(raw.get("netCost")),
+                purchase_order_number=raw.get("purchaseOrderNumber"),
+                hsn_code=raw.get("hsnCode"),
+                credit_note=CreditNoteDetails(
+                    reference_invoice_number=cn.get("referenceInvoiceNumber"),
+                    debit_note_number=cn.get("debitNoteNumber"),
+                    returns_reference_number=cn.get("returnsReferenceNumber"),
+                    goods_return_date=parse_datetime(cn.get("goodsReturnDate")),
+                    rma_id=cn.get("rmaId"),
+                    coop_reference_number=cn.get("coopReferenceNumber"),
+                    consignors_reference_number=cn.get("consignorsReferenceNumber"),
+                )
+                if cn
+                else None,
+                taxes=[_tax_from_spapi(t) for t in raw.get("taxDetails") or []],
+                charges=_charges_from_spapi(raw),
+            )
+        )
+    return Invoice(
+        number=data["id"],
+        date=parse_datetime(data.get("date")),
+        remit_to_party=party_from_spapi(data.get("remitToParty")),
+        total=money_from_spapi(data.get("invoiceTotal")),
+        items=items,
+        invoice_type=data.get("invoiceType") or "Invoice",
+        reference_number=data.get("referenceNumber"),
+        ship_to_party=party_from_spapi(data.get("shipToParty")),
+        ship_from_party=party_from_spapi(data.get("shipFromParty")),
+        bill_to_party=party_from_spapi(data.get("billToParty")),
+        payment_terms=PaymentTerms(
+            terms_type=terms.get("type"),
+            discount_percent=Decimal(str(terms["discountPercent"]))
+            if terms.get("discountPercent") is not None
+            else None,
+            discount_due_days=terms.get("discountDueDays"),
+            net_due_days=terms.get("netDueDays"),
+        )
+        if terms
+        else None,
+        taxes=[_tax_from_spapi(t) for t in data.get("taxDetails") or []],
+        charges=_charges_from_spapi(data),
+        additional_details=[
+            (d.get("type"), d.get("detail")) for d in data.get("additionalDetails") or []
+        ],
+    )

@@ -1,5 +1,21 @@
-from odoo import api, fields, models
+import logging
+import os
+from datetime import timedelta
+from decimal import Decimal
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+
+from odoo.addons.acorn_vendor.models.jobs import delay
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..core import exchange
+from ..core._vendor import domain
+from ..core.transports import TransportError, make_transport
+
+_logger = logging.getLogger(__name__)
+# The account's transport selection -> the transports package's kind.
+TRANSPORT_KINDS = {"folder": "folder", "sftp": "sftp", "as2": "as2", "van": "soap"}
 
 X12_QUALIFIERS = [
     ("01", "01 - DUNS"),
@@ -40,6 +56,251 @@ class AcornVcAccount(models.Model):
         default="folder",
         string="Transport",
     )
+
+    # Where files go: local folders for "folder", remote folders for SFTP.
+    edi_in_dir = fields.Char(
+        "Inbox Folder",
+        help="Inbound files. Empty (local folders): <data dir>/acorn_edi/<db>/<id>/in",
+    )
+    edi_out_dir = fields.Char("Outbox Folder", help="Where Acorn puts outbound files.")
+    edi_archive_dir = fields.Char("Archive Folder", help="Inbound files once stored in Acorn.")
+    edi_error_dir = fields.Char("Error Folder", help="Inbound files Acorn could not store.")
+    edi_sftp_host = fields.Char("SFTP Host")
+    edi_sftp_port = fields.Integer("SFTP Port", default=22)
+    edi_sftp_username = fields.Char("SFTP User")
+    edi_sftp_password = fields.Char("SFTP Password", groups="base.group_system", copy=False)
+    edi_sftp_private_key = fields.Text(
+        "SFTP Private Key", groups="base.group_system", copy=False, help="PEM text."
+    )
+    edi_sftp_host_key = fields.Char(
+        "SFTP Host Key", help="The server's public key line (as in known_hosts)."
+    )
+    edi_as2_from = fields.Char("AS2 From (our AS2 ID)")
+    edi_as2_to = fields.Char("AS2 To (Amazon's AS2 ID)")
+    edi_as2_url = fields.Char("AS2 Partner URL")
+    edi_as2_private_key = fields.Text(
+        "AS2 Private Key", groups="base.group_system", copy=False, help="Ours, PEM."
+    )
+    edi_as2_certificate = fields.Text("AS2 Certificate", help="Ours, PEM.")
+    edi_as2_partner_certificate = fields.Text("AS2 Partner Certificate", help="Amazon's, PEM.")
+    edi_as2_sign = fields.Boolean("AS2 Sign", default=True)
+    edi_as2_encrypt = fields.Boolean("AS2 Encrypt", default=True)
+    edi_soap_wsdl = fields.Char("VAN WSDL URL")
+    edi_soap_username = fields.Char("VAN User")
+    edi_soap_password = fields.Char("VAN Password", groups="base.group_system", copy=False)
+    edi_soap_mailbox = fields.Char("VAN Mailbox")
+    edi_transport_timeout = fields.Integer("Transport Timeout (s)", default=60)
+    edi_ack_hours = fields.Integer(
+        "997/CONTRL Expected Within (h)",
+        default=24,
+        help="Outbound documents whose functional acknowledgement has not arrived after this "
+        "long are flagged.",
+    )
+    edi_control_number = fields.Integer(
+        "Last Control Number",
+        readonly=True,
+        copy=False,
+        help="ISA13 / UNB reference of the last interchange Acorn sent on this account.",
+    )
+    edi_document_count = fields.Integer("EDI Documents", compute="_compute_edi_document_count")
+
+    def _compute_edi_document_count(self):
+        counts = dict(
+            self.env["acorn.edi.document"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.edi_document_count = counts.get(account, 0)
+
+    def action_view_edi_documents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "acorn_vendor_edi.acorn_edi_document_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------ EDI plumbing
+
+    def _acorn_edi_default_root(self):
+        """<data dir>/acorn_edi/<database>/<account id>: local folders when none are set."""
+        self.ensure_one()
+        return os.path.join(tools.config["data_dir"], "acorn_edi", self.env.cr.dbname, str(self.id))
+
+    def _acorn_edi_transport_settings(self):
+        """The transport's settings as a plain dict; reads secrets, so only for the job."""
+        self.ensure_one()
+        account = self.sudo()
+        folders = {
+            "in_dir": account.edi_in_dir,
+            "out_dir": account.edi_out_dir,
+            "archive_dir": account.edi_archive_dir,
+            "error_dir": account.edi_error_dir,
+        }
+        timeout = account.edi_transport_timeout or 60
+        kind = account.edi_transport or "folder"
+        if kind == "folder":
+            settings = {k: v for k, v in folders.items() if v}
+            settings["root"] = account._acorn_edi_default_root()
+            return settings
+        if kind == "sftp":
+            return {
+                **{k: v for k, v in folders.items() if v},
+                "host": account.edi_sftp_host,
+                "port": account.edi_sftp_port or 22,
+                "username": account.edi_sftp_username,
+                "password": account.edi_sftp_password,
+                "private_key": account.edi_sftp_private_key,
+                "host_key": account.edi_sftp_host_key,
+                "timeout": timeout,
+            }
+        if kind == "as2":
+            return {
+                "as2_from": account.edi_as2_from,
+                "as2_to": account.edi_as2_to,
+                "url": account.edi_as2_url,
+                "private_key": account.edi_as2_private_key,
+                "certificate": account.edi_as2_certificate,
+                "partner_certificate": account.edi_as2_partner_certificate,
+                "sign": account.edi_as2_sign,
+                "encrypt": account.edi_as2_encrypt,
+                "mdn": "sync",
+                "timeout": timeout,
+            }
+        return {
+            "wsdl": account.edi_soap_wsdl,
+            "username": account.edi_soap_username,
+            "password": account.edi_soap_password,
+            "mailbox": account.edi_soap_mailbox,
+            "timeout": timeout,
+        }
+
+    def _acorn_edi_transport(self):
+        self.ensure_one()
+        kind = TRANSPORT_KINDS[self.edi_transport or "folder"]
+        try:
+            return make_transport(kind, self._acorn_edi_transport_settings())
+        except ImportError as exc:  # a transport whose library is not installed
+            raise TransportError(
+                self.env._("The %(kind)s transport cannot load: %(error)s", kind=kind, error=exc),
+                retryable=False,
+            ) from exc
+
+    def _acorn_edi_profile(self):
+        self.ensure_one()
+        return exchange.Profile(
+            standard=self.edi_standard or "x12",
+            version="5010" if self.edi_x12_version == "005010" else "4010",
+            sender_id=self.edi_sender_id or "",
+            sender_qualifier=self.edi_sender_qualifier
+            if self.edi_standard == "x12"
+            else (self.edi_sender_qualifier if self.edi_sender_qualifier != "ZZ" else "14"),
+            receiver_id=self.edi_receiver_id or "",
+            receiver_qualifier=self.edi_receiver_qualifier
+            if self.edi_standard == "x12"
+            else (self.edi_receiver_qualifier if self.edi_receiver_qualifier != "ZZ" else "14"),
+            test=self.edi_test_indicator,
+        )
+
+    def _acorn_edi_next_control(self):
+        """Reserve the next interchange control number (row lock: two jobs never share one)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT edi_control_number FROM acorn_vc_account WHERE id = %s FOR UPDATE", [self.id]
+        )
+        last = self.env.cr.fetchone()[0]
+        number = exchange.next_control(last, self.edi_standard or "x12")
+        self.sudo().edi_control_number = number
+        return number
+
+    @api.model
+    def _cron_poll_transports(self):
+        """Find work only: one job per EDI account polls its transport."""
+        accounts = self.search([("channel", "=", "edi"), ("sync_active", "=", True)])
+        for account in accounts:
+            delay(
+                account,
+                f"acorn-edi-poll-{account.id}",
+                self.env._("Poll the EDI transport of %s", account.name),
+            )._acorn_job_edi_poll()
+        return len(accounts)
+
+    def action_edi_poll_now(self):
+        """The Poll now button: queue the poll job at once instead of waiting for the cron."""
+        for account in self.filtered(lambda a: a.channel == "edi"):
+            delay(
+                account,
+                f"acorn-edi-poll-{account.id}",
+                self.env._("Poll the EDI transport of %s", account.name),
+            )._acorn_job_edi_poll()
+        return True
+
+    def _acorn_job_edi_poll(self):
+        """Store each waiting file as a document, then (after commit) archive it; each
+        stored document gets its own processing job. A transport that is down is retried;
+        one that is misconfigured says so on the account."""
+        self.ensure_one()
+        try:
+            count = self.env["acorn.edi.document"]._acorn_receive(self)
+        except TransportError as exc:
+            if exc.retryable:
+                raise RetryableJobError(str(exc), seconds=120) from exc
+            self.last_sync_error = str(exc)
+            return 0
+        self.write(
+            {
+                "last_sync_at": fields.Datetime.now(),
+                "last_sync_error": False,
+                "last_sync_summary": self.env._("%s EDI file(s) received", count),
+            }
+        )
+        return count
+
+    def _acorn_edi_drop_inbound(self, name, data):
+        """Put a file in the account's inbox as a partner would (folder transport only):
+        written atomically under a free name, never replacing one."""
+        self.ensure_one()
+        settings = self._acorn_edi_transport_settings()
+        transport = make_transport("folder", settings)
+        inbox = make_transport("folder", {**settings, "out_dir": transport.dirs["in_dir"]})
+        return inbox.send(name, data)
+
+    def _acorn_edi_demo_inbox(self, lines=3):
+        """Demo: an 850 (or ORDERS) from 'Amazon' for the first products with an ASIN, dropped
+        in the inbox; the scheduled poll brings it in. Labelled DEMO in its PO number."""
+        self.ensure_one()
+        products = self.env["product.product"].search(
+            [("amz_asin", "!=", False), ("company_id", "in", (False, self.company_id.id))],
+            order="default_code",
+            limit=lines,
+        )
+        now = fields.Datetime.now().replace(microsecond=0, tzinfo=domain.UTC)
+        currency = self.currency_id.name or "USD"
+        po = domain.PurchaseOrder(
+            number=f"DEMO{self.id}{now:%m%d%H%M}",
+            date=now,
+            items=[
+                domain.PurchaseOrderItem(
+                    str(n),
+                    domain.ProductIds(asin=p.amz_asin, vendor_product_id=p.default_code or None),
+                    domain.Quantity(12 * n),
+                    back_order_allowed=True,
+                    net_cost=domain.Money(Decimal(str(p.lst_price)), currency),
+                )
+                for n, p in enumerate(products, 1)
+            ],
+            selling_party=domain.Party(self.vendor_code_ids[:1].code or "ACRN1"),
+            ship_to_party=domain.Party("ABE2"),
+            ship_window=(now + timedelta(days=2), now + timedelta(days=5)),
+            delivery_window=(now + timedelta(days=4), now + timedelta(days=9)),
+            currency=currency,
+        )
+        data = exchange.as_partner(
+            self._acorn_edi_profile(), [po], int(now.timestamp()) % 1_000_000_000
+        )
+        return self._acorn_edi_drop_inbound(f"850_{po.number}.edi", data)
 
     @api.constrains("channel", "edi_sender_id", "edi_receiver_id", "edi_standard")
     def _check_edi_ids(self):

@@ -36,3 +36,24 @@ class TestEdiProfile(TransactionCase):
             }
         )
         self.assertEqual(self.account.channel, "edi")
+
+    def test_folders_default_under_the_data_dir(self):
+        import os
+
+        from odoo.tools import config
+
+        self.account.write(
+            {"channel": "edi", "edi_sender_id": "ACORNDEMO", "edi_receiver_id": "AMAZON"}
+        )
+        settings = self.account._acorn_edi_transport_settings()
+        root = os.path.join(
+            config["data_dir"], "acorn_edi", self.env.cr.dbname, str(self.account.id)
+        )
+        self.assertEqual(settings, {"root": root})
+        transport = self.account._acorn_edi_transport()
+        self.assertEqual(transport.dirs["in_dir"], os.path.join(root, "in"))
+        self.account.edi_in_dir = "/srv/edi/amazon/in"
+        self.assertEqual(self.account._acorn_edi_transport().dirs["in_dir"], "/srv/edi/amazon/in")
+        self.assertEqual(
+            self.account._acorn_edi_transport().dirs["out_dir"], os.path.join(root, "out")
+        )

@@ -119,10 +119,11 @@ def build_contrl(result):
     b = MessageBuilder("CONTRL", version="D", release="3", agency="UN")
     ic_errors = [i for i in result.issues if i.severity == "error"]
     uci = [
-        # Mandatory in UCI even when the UNB lacked them: a visible placeholder, not a blank.
+        # Mandatory in UCI even when the UNB lacked them: a visible placeholder, not a blank;
+        # qualifiers (0007) are an..4 whatever the inbound UNB held.
         _clean(h.control_ref)[:14] or "0",
-        (_clean(h.sender) or "UNKNOWN", _clean(h.sender_qualifier) or None),
-        (_clean(h.recipient) or "UNKNOWN", _clean(h.recipient_qualifier) or None),
+        (_clean(h.sender) or "UNKNOWN", (_clean(h.sender_qualifier) or "")[:4] or None),
+        (_clean(h.recipient) or "UNKNOWN", (_clean(h.recipient_qualifier) or "")[:4] or None),
         REJECTED if ic_errors else ACKNOWLEDGED,
     ]
     if ic_errors:
@@ -169,8 +170,8 @@ def contrl_interchange(result, control_ref, prepared=None, charset=None, **kwarg
         _clean(h.recipient) or "UNKNOWN",
         _clean(h.sender) or "UNKNOWN",
         control_ref,
-        sender_qualifier=_clean(h.recipient_qualifier) or "14",
-        recipient_qualifier=_clean(h.sender_qualifier) or "14",
+        sender_qualifier=(_clean(h.recipient_qualifier) or "")[:4] or "14",
+        recipient_qualifier=(_clean(h.sender_qualifier) or "")[:4] or "14",
         charset=charset or "UNOC",
         prepared=prepared,
         **kwargs,
