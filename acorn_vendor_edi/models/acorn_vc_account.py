@@ -78,6 +78,11 @@ class AcornVcAccount(models.Model):
     edi_as2_from = fields.Char("AS2 From (our AS2 ID)")
     edi_as2_to = fields.Char("AS2 To (Amazon's AS2 ID)")
     edi_as2_url = fields.Char("AS2 Partner URL")
+    edi_as2_endpoint = fields.Char(
+        "Our AS2 URL",
+        compute="_compute_edi_as2_endpoint",
+        help="Give Amazon this address: it posts AS2 messages here and gets the MDN back.",
+    )
     edi_as2_private_key = fields.Text(
         "AS2 Private Key", groups="base.group_system", copy=False, help="Ours, PEM."
     )
@@ -103,6 +108,11 @@ class AcornVcAccount(models.Model):
         help="ISA13 / UNB reference of the last interchange Acorn sent on this account.",
     )
     edi_document_count = fields.Integer("EDI Documents", compute="_compute_edi_document_count")
+
+    def _compute_edi_as2_endpoint(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for account in self:
+            account.edi_as2_endpoint = f"{base}/acorn/edi/as2/{account.id}" if account.id else False
 
     def _compute_edi_document_count(self):
         counts = dict(
@@ -168,6 +178,8 @@ class AcornVcAccount(models.Model):
                 "encrypt": account.edi_as2_encrypt,
                 "mdn": "sync",
                 "timeout": timeout,
+                # Amazon pushes AS2: /acorn/edi/as2/<id> stores there, the poll job reads it.
+                "spool_dir": os.path.join(account._acorn_edi_default_root(), "as2"),
             }
         return {
             "wsdl": account.edi_soap_wsdl,
