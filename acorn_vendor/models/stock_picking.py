@@ -167,7 +167,9 @@ class StockPicking(models.Model):
     def action_acorn_print_labels(self):
         """GS1-128 carton and pallet labels (4x6 in); SSCCs are issued first if missing."""
         self._acorn_assign_ssccs()
-        return self.env.ref("acorn_vendor.action_report_acorn_sscc_label").report_action(self)
+        report = self.env.ref("acorn_vendor.action_report_acorn_sscc_label")
+        # Labels use no company letterhead: skip the layout configurator.
+        return report.report_action(self, config=False)
 
     # ------------------------------------------------------------------ ASN data
 

@@ -4,6 +4,7 @@ from . import (
     test_acorn_vc_account_sync,
     test_acorn_vc_purchase_order,
     test_asn,
+    test_asn_label,
     test_product,
     test_security,
     test_xmlrpc,
