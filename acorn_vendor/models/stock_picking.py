@@ -209,9 +209,12 @@ class StockPicking(models.Model):
         packages |= packages.acorn_pallet_id
         po_number = self.acorn_purchase_order_id.name
         lines = []
+        # Index by iterating: browse(id) would prefetch that one record, a query per row.
+        product_of = {p.id: p for p in products}
+        uom_of = {u.id: u for u in uoms}
         for product_id, package_id, lot_id, uom_id, qty in rows:
-            product = products.browse(product_id)
-            uom = uoms.browse(uom_id)
+            product = product_of[product_id]
+            uom = uom_of[uom_id]
             eaches = uom._compute_quantity(qty, product.uom_id) if uom != product.uom_id else qty
             lot_name, expiry = lot_info.get(lot_id, (None, None))
             lines.append(
@@ -242,7 +245,7 @@ class StockPicking(models.Model):
             ("Meter", Decimal("0.001")),
         )
         asn_packages = {}
-        for pkg in packages.sorted("id"):
+        for pkg in sorted(packages, key=lambda p: p.id):
             ptype = pkg.package_type_id
             dims = None
             if ptype and ptype.packaging_length and ptype.width and ptype.height:

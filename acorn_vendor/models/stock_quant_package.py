@@ -104,25 +104,28 @@ class StockQuantPackage(models.Model):
                 )
             )
         sequence = account.sudo()._acorn_sscc_sequence()
-        now = fields.Datetime.now()
+        pallet_extension = account.sscc_pallet_extension_digit
+        issued = {}
         for package in todo:
-            pallet_extension = account.sscc_pallet_extension_digit
             ext = pallet_extension if package.acorn_is_pallet and pallet_extension else extension
             try:
-                sscc = build_sscc(ext or "0", prefix, sequence.next_by_id())
+                issued[package] = build_sscc(ext or "0", prefix, sequence.next_by_id())
             except ValueError as exc:
                 raise UserError(
                     self.env._("Account %(name)s: %(error)s", name=account.name, error=exc)
                 ) from exc
-            if self.sudo().search_count([("acorn_sscc", "=", sscc)]):
-                raise UserError(
-                    self.env._(
-                        "SSCC %(sscc)s was already issued; the SSCC sequence of account "
-                        "%(name)s has been set back. Move it past the highest serial issued.",
-                        sscc=sscc,
-                        name=account.name,
-                    )
+        clash = self.sudo().search([("acorn_sscc", "in", list(issued.values()))], limit=1)
+        if clash:
+            raise UserError(
+                self.env._(
+                    "SSCC %(sscc)s was already issued; the SSCC sequence of account "
+                    "%(name)s has been set back. Move it past the highest serial issued.",
+                    sscc=clash.acorn_sscc,
+                    name=account.name,
                 )
+            )
+        now = fields.Datetime.now()
+        for package, sscc in issued.items():
             package.write({"acorn_sscc": sscc, "acorn_sscc_date": now})
         return self
 
