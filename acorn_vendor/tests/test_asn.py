@@ -206,6 +206,7 @@ class TestAsn(AsnCommon):
         picking._acorn_assign_ssccs()
         carton = cartons.filtered("acorn_sscc")[:1]
         bad = carton.acorn_sscc[:-1] + str((int(carton.acorn_sscc[-1]) + 1) % 10)
+        self.env.flush_all()  # a hand-edited label number, past the ORM's check
         self.env.cr.execute(
             "UPDATE stock_quant_package SET acorn_sscc = %s WHERE id = %s", (bad, carton.id)
         )
@@ -243,6 +244,17 @@ class TestAsn(AsnCommon):
         self.account._acorn_sscc_sequence().number_next_actual = 10000
         with self.assertRaisesRegex(UserError, "does not fit"):
             package._acorn_assign_sscc(self.account)
+
+    def test_logistics_user_prints_labels_and_sends_the_asn(self):
+        picking = self._delivery()
+        self._ship(picking)
+        picking.acorn_bill_of_lading = "BOL-77"
+        as_logistics = picking.with_user(self.user_logistics)
+        as_logistics.action_acorn_print_labels()
+        self.assertTrue(all(picking.acorn_package_ids.mapped("acorn_sscc")))
+        self.assertIs(as_logistics.action_acorn_send_asn(), True, picking.acorn_asn_errors)
+        self.assertEqual(picking.acorn_asn_state, "sent")
+        self.assertEqual(len(picking.acorn_transaction_ids), 1)
 
     def test_send_asn_needs_a_validated_delivery(self):
         picking = self._delivery()
