@@ -30,6 +30,9 @@
         "views/acorn_vc_account_views.xml",
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
+        "views/stock_quant_package_views.xml",
+        "report/acorn_sscc_label_reports.xml",
         "wizards/acorn_vc_acknowledge_wizard_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",

@@ -170,6 +170,8 @@ def _missing_debian_packages(with_dev):
     missing = []
     if pg_bindir() is None:
         missing += ["postgresql", "libpq-dev"]
+    if not shutil.which("wkhtmltopdf"):
+        missing.append("wkhtmltopdf")  # Odoo's PDF reports: GS1-128 carton/pallet labels
     if with_dev and not shutil.which("docker-compose"):
         missing.append("docker-compose")  # checks docker/docker-compose.yml offline
     if with_dev and not (shutil.which("chromium") or shutil.which("chromium-browser")):

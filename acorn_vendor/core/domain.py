@@ -109,6 +109,12 @@ class Dimensions:
     unit: str = "In"  # SP-API: In | Ft | Meter | Yard
 
 
+@dataclass
+class Volume:
+    value: Decimal
+    unit: str = "CuFt"  # SP-API: CuFt | CuIn | CuM | CuY
+
+
 # --------------------------------------------------------------------------------------------
 # Purchase orders (850 / ORDERS / getPurchaseOrder)
 # --------------------------------------------------------------------------------------------
@@ -306,6 +312,7 @@ class Shipment:
     amazon_reference_number: str | None = None  # ARN
     estimated_delivery_date: datetime | None = None
     gross_weight: Weight | None = None
+    volume: Volume | None = None  # SP-API shipmentMeasurements.shipmentVolume
 
     def all_cartons(self):
         """Cartons on pallets first, then loose cartons, in document order."""
@@ -846,6 +853,12 @@ def _weight_to_spapi(weight):
     return {"unitOfMeasure": weight.unit, "value": decimal_str(weight.value)}
 
 
+def _volume_to_spapi(volume):
+    if volume is None:
+        return None
+    return {"unitOfMeasure": volume.unit, "value": decimal_str(volume.value)}
+
+
 def _dimensions_to_spapi(dim):
     if dim is None:
         return None
@@ -925,6 +938,7 @@ def shipment_confirmation_to_spapi(asn):
     measurements = _drop_none(
         {
             "grossShipmentWeight": _weight_to_spapi(asn.gross_weight),
+            "shipmentVolume": _volume_to_spapi(asn.volume),
             "cartonCount": len(cartons) or None,
             "palletCount": len(asn.pallets) or None,
         }

@@ -10,4 +10,6 @@ from . import (
     res_partner,
     sale_order,
     sale_order_line,
+    stock_picking,
+    stock_quant_package,
 )

@@ -220,6 +220,41 @@ class AcornVcAccount(models.Model):
     connection_message = fields.Text(readonly=True, copy=False)
     connection_checked_at = fields.Datetime(readonly=True, copy=False)
 
+    # Shipping: SSCC labels and ASN defaults (core/asn_build.py builds, asn_check.py checks).
+    gs1_company_prefix = fields.Char(
+        "GS1 Company Prefix",
+        help="Your GS1 company prefix (6 to 12 digits); every SSCC on your cartons and "
+        "pallets starts with it.",
+    )
+    sscc_extension_digit = fields.Char(
+        "SSCC Extension Digit", default="0", size=1, help="First digit of carton SSCCs (0-9)."
+    )
+    sscc_pallet_extension_digit = fields.Char(
+        "Pallet Extension Digit", size=1, help="First digit of pallet SSCCs; empty: as cartons."
+    )
+    sscc_sequence_id = fields.Many2one(
+        "ir.sequence",
+        "SSCC Serial Sequence",
+        copy=False,
+        help="Serial references of SSCCs; created on first use. Never set it back: GS1 forbids "
+        "reusing an SSCC within a year (Acorn refuses it).",
+    )
+    asn_shipment_type = fields.Selection(
+        [
+            ("TruckLoad", "Truck load"),
+            ("LessThanTruckLoad", "Less than truck load"),
+            ("SmallParcel", "Small parcel"),
+        ],
+        "Default Shipment Type",
+        default="LessThanTruckLoad",
+    )
+    asn_carrier_scac = fields.Char(
+        "Default Carrier SCAC", help="The carrier's 2-4 letter SCAC, e.g. ODFL."
+    )
+    asn_transit_days = fields.Integer(
+        "Transit Days", default=2, help="Estimated delivery = shipped date + this many days."
+    )
+
     _sql_constraints = [
         (
             "name_company_uniq",
@@ -371,6 +406,44 @@ class AcornVcAccount(models.Model):
             max_units_per_line=self.ack_max_units_per_line or None,
             backorder_shortfall=self.ack_backorder_shortfall,
         )
+
+    @api.constrains("gs1_company_prefix", "sscc_extension_digit", "sscc_pallet_extension_digit")
+    def _check_gs1_settings(self):
+        for account in self:
+            prefix = account.gs1_company_prefix
+            if prefix and not (prefix.isdigit() and 6 <= len(prefix) <= 12):
+                raise ValidationError(
+                    self.env._(
+                        "Account %(name)s: the GS1 company prefix must be 6 to 12 digits, "
+                        "not %(prefix)s.",
+                        name=account.name,
+                        prefix=prefix,
+                    )
+                )
+            for digit in (account.sscc_extension_digit, account.sscc_pallet_extension_digit):
+                if digit and not digit.isdigit():
+                    raise ValidationError(
+                        self.env._(
+                            "Account %(name)s: an SSCC extension digit is one digit 0-9.",
+                            name=account.name,
+                        )
+                    )
+
+    def _acorn_sscc_sequence(self):
+        """The account's SSCC serial sequence, created on first use (no gaps needed)."""
+        self.ensure_one()
+        if not self.sscc_sequence_id:
+            self.sscc_sequence_id = self.env["ir.sequence"].create(
+                {
+                    "name": self.env._("SSCC serials of %s", self.name),
+                    "code": f"acorn.sscc.{self.id}",
+                    "company_id": self.company_id.id,
+                    "implementation": "standard",
+                    "padding": 1,
+                    "number_next": 1,
+                }
+            )
+        return self.sscc_sequence_id
 
     def _acorn_customer(self, purchase_order):
         """The Amazon customer; on first use created from the PO's bill-to party.

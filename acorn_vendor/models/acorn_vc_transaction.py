@@ -40,6 +40,7 @@ class AcornVcTransaction(models.Model):
     purchase_order_id = fields.Many2one(
         "acorn.vc.purchase.order", index="btree_not_null", readonly=True, ondelete="cascade"
     )
+    picking_id = fields.Many2one("stock.picking", index="btree_not_null", readonly=True)
     payload = fields.Json(readonly=True, required=True)
     client_key = fields.Char(readonly=True, copy=False, index=True)
     transaction_id = fields.Char("Amazon Transaction ID", readonly=True, copy=False, index=True)
@@ -179,6 +180,8 @@ class AcornVcTransaction(models.Model):
         self.write({"state": "success", "resolved_by": how, "next_check_at": False})
         if self.purchase_order_id and self.kind == "acknowledgement":
             self.purchase_order_id._acorn_acknowledgement_accepted(self)
+        if self.picking_id and self.kind == "shipment_confirmation":
+            self.picking_id._acorn_asn_accepted(self)
 
     def _acorn_fail(self, text):
         self.write({"state": "failure", "errors": text, "next_check_at": False})
@@ -191,3 +194,5 @@ class AcornVcTransaction(models.Model):
         )
         if self.purchase_order_id and self.kind == "acknowledgement":
             self.purchase_order_id.ack_status = "failed"
+        if self.picking_id and self.kind == "shipment_confirmation":
+            self.picking_id._acorn_asn_rejected(self)

@@ -3,6 +3,8 @@ from . import (
     test_acorn_vc_account,
     test_acorn_vc_account_sync,
     test_acorn_vc_purchase_order,
+    test_asn,
+    test_asn_label,
     test_menu_counters,
     test_product,
     test_security,
