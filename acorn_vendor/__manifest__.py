@@ -31,6 +31,8 @@
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
         "wizards/acorn_vc_acknowledge_wizard_views.xml",
+        "views/account_move_views.xml",
+        "wizards/acorn_vc_invoice_override_wizard_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
     ],

@@ -40,6 +40,7 @@ class AcornVcTransaction(models.Model):
     purchase_order_id = fields.Many2one(
         "acorn.vc.purchase.order", index="btree_not_null", readonly=True, ondelete="cascade"
     )
+    move_id = fields.Many2one("account.move", index="btree_not_null", readonly=True)
     payload = fields.Json(readonly=True, required=True)
     client_key = fields.Char(readonly=True, copy=False, index=True)
     transaction_id = fields.Char("Amazon Transaction ID", readonly=True, copy=False, index=True)
@@ -67,11 +68,11 @@ class AcornVcTransaction(models.Model):
         readonly=True,
     )
 
-    @api.depends("kind", "transaction_id", "purchase_order_id")
+    @api.depends("kind", "transaction_id", "purchase_order_id", "move_id")
     def _compute_display_name(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
         for tx in self:
-            ref = tx.purchase_order_id.name or ""
+            ref = tx.purchase_order_id.name or tx.move_id.name or ""
             tx.display_name = f"{labels.get(tx.kind, '')} {ref} {tx.transaction_id or ''}".strip()
 
     # ------------------------------------------------------------------ submit
@@ -179,10 +180,12 @@ class AcornVcTransaction(models.Model):
         self.write({"state": "success", "resolved_by": how, "next_check_at": False})
         if self.purchase_order_id and self.kind == "acknowledgement":
             self.purchase_order_id._acorn_acknowledgement_accepted(self)
+        if self.move_id and self.kind == "invoice":
+            self.move_id._acorn_amazon_accepted(self)
 
     def _acorn_fail(self, text):
         self.write({"state": "failure", "errors": text, "next_check_at": False})
-        record = self.purchase_order_id or self
+        record = self.purchase_order_id or self.move_id or self
         record.activity_schedule(
             "mail.mail_activity_data_warning",
             summary=self.env._("Amazon rejected %s", self.display_name),
@@ -191,3 +194,5 @@ class AcornVcTransaction(models.Model):
         )
         if self.purchase_order_id and self.kind == "acknowledgement":
             self.purchase_order_id.ack_status = "failed"
+        if self.move_id and self.kind == "invoice":
+            self.move_id._acorn_amazon_rejected(self, text)
