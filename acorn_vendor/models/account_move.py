@@ -96,10 +96,8 @@ class AccountMove(models.Model):
     @api.depends("name", "acorn_account_id")
     def _compute_amz_invoice_number(self):
         for move in self:
-            if move.amz_invoice_number or not move.acorn_account_id:
-                continue
-            if move.name and move.name != "/":
-                move.amz_invoice_number = move.name
+            named = move.acorn_account_id and move.name and move.name != "/"
+            move.amz_invoice_number = move.amz_invoice_number or (move.name if named else False)
 
     @api.depends("acorn_check_ids.severity", "acorn_check_ids.overridden")
     def _compute_acorn_blocking_count(self):
@@ -142,7 +140,9 @@ class AccountMove(models.Model):
                 )
             )
         result = super().button_draft()
-        self.filtered("acorn_account_id").write({"amz_state": "to_check"})
+        self.filtered("acorn_account_id").write(
+            {"amz_state": "to_check", "amz_overridden_keys": False}
+        )
         return result
 
     # ------------------------------------------------------------------ gather
@@ -241,6 +241,7 @@ class AccountMove(models.Model):
                 discount_due_days=term.discount_days if term.early_discount else None,
             )
         credit = self.move_type == "out_refund"
+        original = self.reversed_entry_id
         country = company.account_fiscal_country_id.code or company.country_id.code
         return invoice_build.MoveData(
             number=self.amz_invoice_number or (self.name if self.name != "/" else None),
@@ -256,7 +257,7 @@ class AccountMove(models.Model):
             bill_to=self._acorn_party(self.partner_id, po.bill_to_code or None),
             ship_to=self._acorn_party(self.partner_shipping_id, po.ship_to_code or None),
             payment_terms=terms,
-            reference=self.reversed_entry_id.amz_invoice_number or None if credit else None,
+            reference=(original.amz_invoice_number or original.name or None) if credit else None,
             credit_reason=self.amz_credit_reason or None if credit else None,
             return_reference=self.amz_return_reference or None if credit else None,
         )
