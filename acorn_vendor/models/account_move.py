@@ -36,13 +36,10 @@ class AccountMove(models.Model):
     )
     amz_invoice_number = fields.Char(
         "Amazon Invoice Number",
-        compute="_compute_amz_invoice_number",
-        store=True,
-        readonly=False,
         copy=False,
         index="btree_not_null",
-        help="The id Amazon receives; unique per Vendor Central account. Defaults to the "
-        "invoice's number.",
+        help="The id Amazon receives; unique per Vendor Central account. Set to the "
+        "invoice's number when it is confirmed.",
     )
     amz_state = fields.Selection(
         [
@@ -93,12 +90,6 @@ class AccountMove(models.Model):
                 pos[:1].account_id if move.move_type in AMAZON_MOVE_TYPES else False
             )
 
-    @api.depends("name", "acorn_account_id")
-    def _compute_amz_invoice_number(self):
-        for move in self:
-            named = move.acorn_account_id and move.name and move.name != "/"
-            move.amz_invoice_number = move.amz_invoice_number or (move.name if named else False)
-
     @api.depends("acorn_check_ids.severity", "acorn_check_ids.overridden")
     def _compute_acorn_blocking_count(self):
         for move in self:
@@ -128,6 +119,12 @@ class AccountMove(models.Model):
                         account=move.acorn_account_id.name,
                     )
                 )
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        for move in posted.filtered(lambda m: m.acorn_account_id and not m.amz_invoice_number):
+            move.amz_invoice_number = move.name
+        return posted
 
     def button_draft(self):
         """Amazon has what was accepted or is being processed: correct it with a credit note."""
