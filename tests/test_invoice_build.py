@@ -251,3 +251,25 @@ def test_round_trip_of_a_sent_invoice():
     again = invoice_from_spapi(domain.invoice_to_spapi(invoice))
     assert domain.invoice_to_spapi(again)["items"] == domain.invoice_to_spapi(invoice)["items"]
     assert again.total == invoice.total
+
+
+def test_indexed_po_context_matches_like_the_plain_one():
+    import random
+
+    from acorn_vendor.core.asn_check import PoContext
+    from acorn_vendor.core.invoice_build import IndexedPoContext
+
+    rng = random.Random(5)
+    asins = [f"B{n:09d}" for n in range(12)] + [None]
+    skus = [f"SKU{n}" for n in range(12)]
+    rows = [
+        PoLineData("PO9", str(n), rng.choice(asins), (rng.choice(skus),), D(1), 1, 1, 0)
+        for n in range(40)
+    ]
+    indexed = build_context(rows).purchase_orders["PO9"]
+    assert isinstance(indexed, IndexedPoContext)
+    plain = PoContext("PO9", indexed.lines)
+    for _ in range(500):
+        ids = domain.ProductIds(asin=rng.choice(asins), vendor_product_id=rng.choice(skus + [None]))
+        seq = rng.choice([None, "3"])
+        assert indexed.match(ids, seq) is plain.match(ids, seq)

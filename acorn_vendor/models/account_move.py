@@ -76,7 +76,7 @@ class AccountMove(models.Model):
     )
     acorn_check_ids = fields.One2many("acorn.vc.invoice.check", "move_id", "Invoice Check")
     acorn_blocking_count = fields.Integer(
-        "Blocking Problems", compute="_compute_acorn_blocking_count"
+        "Blocking Problems", compute="_compute_acorn_blocking_count", compute_sudo=True
     )
     acorn_transaction_ids = fields.One2many(
         "acorn.vc.transaction", "move_id", "Amazon Transactions"
@@ -309,26 +309,36 @@ class AccountMove(models.Model):
         """Numbers Amazon has (or may have) from this account, and for a credit note the
         invoice it credits and the credits before it, as they were sent."""
         self.ensure_one()
-        Tx = self.env["acorn.vc.transaction"].sudo()
-        live = Tx.search(
-            [
-                ("account_id", "=", self.acorn_account_id.id),
-                ("kind", "=", "invoice"),
-                ("state", "in", LIVE_TX_STATES),
-                ("move_id", "!=", False),
-                ("move_id", "!=", self.id),
-            ]
-        )
-        numbers = set(live.move_id.mapped("amz_invoice_number")) - {False}
-        earlier = []
         original = self.reversed_entry_id
+        related = self.browse()
         if self.move_type == "out_refund" and original:
             related = original | self.search(
                 [("reversed_entry_id", "=", original.id), ("id", "!=", self.id)]
             )
-            for tx in live.filtered(lambda t: t.move_id in related):
-                for doc in (tx.payload or {}).get("invoices") or []:
-                    earlier.append(invoice_build.invoice_from_spapi(doc))
+        # Only this document's number, the one it credits and the credits before it matter:
+        # no need to read the account's whole history.
+        wanted = [n for n in (self.amz_invoice_number, original.amz_invoice_number) if n]
+        live = (
+            self.env["acorn.vc.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", self.acorn_account_id.id),
+                    ("kind", "=", "invoice"),
+                    ("state", "in", LIVE_TX_STATES),
+                    ("move_id", "!=", False),
+                    ("move_id", "!=", self.id),
+                    "|",
+                    ("move_id.amz_invoice_number", "in", wanted),
+                    ("move_id", "in", related.ids),
+                ]
+            )
+        )
+        numbers = set(live.move_id.mapped("amz_invoice_number")) - {False}
+        earlier = []
+        for tx in live.filtered(lambda t: t.move_id in related):
+            for doc in (tx.payload or {}).get("invoices") or []:
+                earlier.append(invoice_build.invoice_from_spapi(doc))
         return numbers, earlier
 
     def _acorn_run_check(self):

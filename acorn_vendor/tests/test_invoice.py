@@ -3,23 +3,20 @@ from datetime import datetime, timedelta, timezone
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..core.sandbox.testing import SandboxSession, asn_for, now_iso
-from .common import AcornVendorCommon
+from .common import AcornVendorCommon, SandboxMixin
 
 
-@tagged("-at_install", "post_install")
-class TestInvoice(AcornVendorCommon):
-    """Amazon PO -> acknowledged -> delivered -> ASN at Amazon -> invoice checked and sent,
-    against the sandbox; and the mistakes Amazon refuses, stopped in Odoo first."""
+class InvoiceFlow:
+    """An account on a sandbox with New POs, and the steps from PO to invoice."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_invoice_flow(cls, account, seed):
         cls.sandbox = cls._start_sandbox(
-            cls.account,
-            seed=53,
+            account,
+            seed=seed,
             pos_per_day=12,
             history_days=1,
             lines_max=3,
@@ -29,7 +26,7 @@ class TestInvoice(AcornVendorCommon):
             start_time=datetime.now(timezone.utc) - timedelta(days=1),
         )
         cls.warehouse = cls.env["stock.warehouse"].create(
-            {"name": "Acorn Invoice Warehouse", "code": "ACIW", "company_id": cls.company.id}
+            {"name": f"Acorn Invoice Warehouse {seed}", "code": f"AI{seed}"}
         )
         cls.remit_to = cls.env["res.partner"].create(
             {
@@ -40,19 +37,18 @@ class TestInvoice(AcornVendorCommon):
                 "country_id": cls.env.ref("base.us").id,
             }
         )
-        cls.account.write(
+        account.write(
             {
                 "warehouse_id": cls.warehouse.id,
-                "responsible_user_id": cls.user_manager.id,
                 "invoice_remit_to_partner_id": cls.remit_to.id,
             }
         )
         cls.products = cls._catalogue_products()
         cls.sandbox.advance(86400)
-        cls.account._acorn_sync_purchase_orders(now=cls.sandbox.now().replace(tzinfo=None))
+        account._acorn_sync_purchase_orders(now=cls.sandbox.now().replace(tzinfo=None))
         cls.candidates = cls.env["acorn.vc.purchase.order"].search(
             [
-                ("account_id", "=", cls.account.id),
+                ("account_id", "=", account.id),
                 ("amz_state", "=", "new"),
                 ("sale_order_id", "!=", False),
                 ("unmatched_line_count", "=", 0),
@@ -92,7 +88,7 @@ class TestInvoice(AcornVendorCommon):
             skip_backorder=True, picking_ids_not_to_backorder=picking.ids
         ).button_validate()
         self.assertEqual(picking.state, "done")
-        order = self.account._acorn_spapi_client().get_purchase_order(po.name)
+        order = po.account_id._acorn_spapi_client().get_purchase_order(po.name)
         shipped = {
             sol.acorn_po_line_id.sequence_number: int(sol.qty_delivered) for sol in sale.order_line
         }
@@ -109,13 +105,25 @@ class TestInvoice(AcornVendorCommon):
         """The sale order's invoice; numbered after the PO, since each test's rollback hands
         Odoo's invoice numbers out again while the sandbox remembers every number it got."""
         move = sale._create_invoices()
-        self.assertEqual(move.acorn_account_id, self.account)
+        self.assertEqual(move.acorn_account_id, sale.acorn_purchase_order_id.account_id)
         if number:
             move.amz_invoice_number = f"AMZ-{sale.client_order_ref}"
         return move
 
     def _codes(self, result):
         return {p["code"] for p in result["problems"] if not p["overridden"]}
+
+
+@tagged("-at_install", "post_install")
+class TestInvoice(InvoiceFlow, AcornVendorCommon):
+    """Amazon PO -> acknowledged -> delivered -> ASN at Amazon -> invoice checked and sent,
+    against the sandbox; and the mistakes Amazon refuses, stopped in Odoo first."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account.responsible_user_id = cls.user_manager
+        cls._setup_invoice_flow(cls.account, seed=53)
 
     # ------------------------------------------------------------------ tests
 
@@ -317,3 +325,55 @@ class TestInvoice(AcornVendorCommon):
         self.assertFalse(move.acorn_account_id)
         with self.assertRaisesRegex(UserError, "no Amazon purchase order"):
             move.send_to_amazon()
+
+    def test_an_accountant_outside_vendor_central_still_opens_invoices(self):
+        move = self._invoice(self._acknowledge_and_ship(self._po()))
+        accountant = new_test_user(
+            self.env, "plain_accountant", groups="account.group_account_invoice"
+        )
+        with Form(move.with_user(accountant)) as form:
+            form.ref = "opened without Vendor Central rights"
+        self.assertEqual(move.ref, "opened without Vendor Central rights")
+
+
+@tagged("-at_install", "post_install")
+class TestInvoiceXmlRpc(InvoiceFlow, SandboxMixin, HttpCase):
+    """What a vendor's script does over XML-RPC: check, send, read Amazon's verdict."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls.env["acorn.vc.account"].create(
+            {"name": "RPC invoices", "marketplace_code": "US"}
+        )
+        cls._setup_invoice_flow(cls.account, seed=57)
+        new_test_user(
+            cls.env,
+            "acorn_rpc_finance",
+            password="acorn_rpc_fin1",
+            groups="acorn_vendor.group_acorn_finance",
+        )
+
+    def test_check_send_and_read_back_over_xmlrpc(self):
+        po = self._po()
+        move = self._invoice(self._acknowledge_and_ship(po))
+        move.action_post()
+        db = self.env.cr.dbname
+        uid = self.xmlrpc_common.authenticate(db, "acorn_rpc_finance", "acorn_rpc_fin1", {})
+
+        def call(method, *args, **kw):
+            return self.xmlrpc_object.execute_kw(
+                db, uid, "acorn_rpc_fin1", "account.move", method, list(args), kw
+            )
+
+        (checked,) = call("check_amazon_invoice", [move.id])
+        self.assertEqual((checked["ok"], checked["problems"]), (True, []))
+        (sent,) = call("send_to_amazon", [move.id])
+        self.assertTrue(sent["sent"])
+        self.env.invalidate_all()  # the RPC requests wrote through the same cursor
+        self._tick(move.acorn_transaction_ids)  # what the queued job and the cron do
+        (read,) = call("read", [move.id], fields=["amz_state", "amz_errors", "amz_invoice_number"])
+        self.assertEqual(read["amz_state"], "accepted")
+        self.assertEqual(read["amz_invoice_number"], f"AMZ-{po.name}")
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "Finance manager"):
+            call("override_amazon_check", [move.id], "no rights")
