@@ -466,6 +466,14 @@ class AccountMove(models.Model):
                 raise UserError(
                     self.env._("Confirm %s before sending it to Amazon.", move.display_name)
                 )
+            if move.acorn_account_id.channel != "spapi":
+                raise UserError(
+                    self.env._(
+                        "Account %s exchanges documents over EDI: its invoices travel as EDI "
+                        "invoices, not through SP-API.",
+                        move.acorn_account_id.name,
+                    )
+                )
             if move.amz_state in ("sent", "accepted"):
                 results.append(move._acorn_result(sent=False, transaction_id=False))
                 continue

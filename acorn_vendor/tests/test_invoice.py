@@ -175,6 +175,19 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         self.assertEqual(self._tick(tx).state, "success", tx.errors)
         self.assertEqual(refund.amz_state, "accepted")
 
+        # Amazon is owed 0.25 per each of the first line: a price adjustment.
+        adjustment = move._reverse_moves([{"amz_credit_reason": "price_adjustment"}])
+        adjustment.invoice_line_ids[1:].unlink()
+        adjustment.invoice_line_ids.price_unit = 0.25
+        adjustment.action_post()
+        (sent,) = adjustment.send_to_amazon()
+        self.assertTrue(sent["sent"], sent["problems"])
+        tx = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
+        item = tx.payload["invoices"][0]["items"][0]
+        self.assertEqual(item["netCost"]["amount"], "0.25")
+        self.assertNotIn("returnsReferenceNumber", item["creditNoteDetails"])
+        self.assertEqual(self._tick(tx).state, "success", tx.errors)
+
     def test_mistakes_are_stopped_then_overridden_rejected_fixed_and_resent(self):
         po = self._po(min_first_line=2)
         sale = self._acknowledge_and_ship(po, short=1)
