@@ -180,6 +180,14 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         adjustment.invoice_line_ids[1:].unlink()
         adjustment.invoice_line_ids.price_unit = 0.25
         adjustment.action_post()
+        (blocked,) = adjustment.send_to_amazon()
+        # One each of that line came back and was credited in full: it gets no adjustment.
+        self.assertEqual(self._codes(blocked), {"CREDIT_EXCEEDS_INVOICED"})
+        kept = int(adjustment.invoice_line_ids.quantity) - 1
+        self.assertIn(f"Reduce the quantity to {kept}", blocked["problems"][0]["fix"])
+        adjustment.button_draft()
+        adjustment.invoice_line_ids.quantity = kept
+        adjustment.action_post()
         (sent,) = adjustment.send_to_amazon()
         self.assertTrue(sent["sent"], sent["problems"])
         tx = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
