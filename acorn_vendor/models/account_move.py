@@ -51,7 +51,9 @@ class AccountMove(models.Model):
             ("rejected", "Rejected by Amazon"),
         ],
         string="Amazon State",
-        default="to_check",
+        compute="_compute_amz_state",
+        store=True,
+        readonly=False,
         copy=False,
         tracking=True,
         index="btree_not_null",
@@ -89,6 +91,12 @@ class AccountMove(models.Model):
             move.acorn_account_id = (
                 pos[:1].account_id if move.move_type in AMAZON_MOVE_TYPES else False
             )
+
+    @api.depends("acorn_account_id")
+    def _compute_amz_state(self):
+        """Only Amazon's invoices have a state (no value on every other move)."""
+        for move in self:
+            move.amz_state = (move.amz_state or "to_check") if move.acorn_account_id else False
 
     @api.depends("acorn_check_ids.severity", "acorn_check_ids.overridden")
     def _compute_acorn_blocking_count(self):

@@ -106,6 +106,7 @@ class InvoiceFlow:
         Odoo's invoice numbers out again while the sandbox remembers every number it got."""
         move = sale._create_invoices()
         self.assertEqual(move.acorn_account_id, sale.acorn_purchase_order_id.account_id)
+        self.assertEqual(move.amz_state, "to_check")
         if number:
             move.amz_invoice_number = f"AMZ-{sale.client_order_ref}"
         return move
@@ -344,6 +345,7 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
             }
         )
         self.assertFalse(move.acorn_account_id)
+        self.assertFalse(move.amz_state, "no Amazon state on other invoices")
         with self.assertRaisesRegex(UserError, "no Amazon purchase order"):
             move.send_to_amazon()
 
