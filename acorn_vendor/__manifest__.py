@@ -34,6 +34,8 @@
         "views/stock_quant_package_views.xml",
         "report/acorn_sscc_label_reports.xml",
         "wizards/acorn_vc_acknowledge_wizard_views.xml",
+        "views/account_move_views.xml",
+        "wizards/acorn_vc_invoice_override_wizard_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
     ],

@@ -110,34 +110,7 @@ def ordered_eaches(item):
     return eaches(domain.quantity_from_spapi(item["orderedQuantity"]))
 
 
-def shipment_from_spapi(doc):
-    """The fields asn_for writes -> a domain Shipment (domain.py only has the other way)."""
-    items = []
-    for raw in doc["shippedItems"]:
-        details = raw.get("itemDetails") or {}
-        items.append(
-            domain.ShipmentItem(
-                sequence=raw["itemSequenceNumber"],
-                ids=domain.ProductIds(
-                    asin=raw.get("amazonProductIdentifier"),
-                    vendor_product_id=raw.get("vendorProductIdentifier"),
-                ),
-                quantity=domain.quantity_from_spapi(raw["shippedQuantity"]),
-                purchase_order_number=details.get("purchaseOrderNumber"),
-            )
-        )
-    return domain.Shipment(
-        shipment_id=doc["shipmentIdentifier"],
-        confirmation_type=doc["shipmentConfirmationType"],
-        shipment_type=doc.get("shipmentType"),
-        shipment_structure=doc.get("shipmentStructure"),
-        confirmation_date=domain.parse_datetime(doc["shipmentConfirmationDate"]),
-        shipped_date=domain.parse_datetime(doc["shippedDate"]),
-        selling_party=domain.party_from_spapi(doc["sellingParty"]),
-        ship_from_party=domain.party_from_spapi(doc["shipFromParty"]),
-        ship_to_party=domain.party_from_spapi(doc["shipToParty"]),
-        items=items,
-    )
+shipment_from_spapi = domain.shipment_confirmation_from_spapi
 
 
 def packed(asn, serial_base):
@@ -160,28 +133,7 @@ def packed(asn, serial_base):
     )
 
 
-def invoice_from_spapi(doc):
-    items = [
-        domain.InvoiceItem(
-            sequence=raw["itemSequenceNumber"],
-            ids=domain.ProductIds(
-                asin=raw.get("amazonProductIdentifier"),
-                vendor_product_id=raw.get("vendorProductIdentifier"),
-            ),
-            quantity=domain.quantity_from_spapi(raw["invoicedQuantity"]),
-            net_cost=domain.money_from_spapi(raw["netCost"]),
-            purchase_order_number=raw.get("purchaseOrderNumber"),
-        )
-        for raw in doc["items"]
-    ]
-    return domain.Invoice(
-        number=doc["id"],
-        invoice_type=doc["invoiceType"],
-        date=domain.parse_datetime(doc["date"]),
-        remit_to_party=domain.party_from_spapi(doc["remitToParty"]),
-        total=domain.money_from_spapi(doc["invoiceTotal"]),
-        items=items,
-    )
+invoice_from_spapi = domain.invoice_from_spapi
 
 
 def po_context(client, order, accepted=None, shipped=None, invoiced=None):

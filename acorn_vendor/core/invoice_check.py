@@ -39,6 +39,8 @@ class InvoiceContext:
     cost_tolerance: Decimal = Decimal("0")  # Amazon compares the unit net cost exactly
     total_tolerance: Decimal = CENT
     tax_tolerance: Decimal = CENT
+    # A credit note for a price adjustment credits part of the unit price, not all of it.
+    price_adjustment: bool = False
 
 
 def _problem(code, where, message, fix, severity=ERROR, **refs):
@@ -399,9 +401,21 @@ def _check_credit_note(invoice, context, pending, where):
                     invoice=ref,
                 )
             )
-        if abs(abs(item.net_cost.amount) - abs(orig_line.net_cost.amount)) > (
-            context.cost_tolerance
-        ):
+        unit, billed_unit = abs(item.net_cost.amount), abs(orig_line.net_cost.amount)
+        if context.price_adjustment:
+            if unit > billed_unit + context.cost_tolerance:
+                out.append(
+                    _problem(
+                        "CREDIT_COST_MISMATCH",
+                        at,
+                        f"The price adjustment credits {unit} per unit, more than the "
+                        f"{billed_unit} billed on invoice {ref}.",
+                        f"Credit at most {billed_unit} per unit.",
+                        line=item.sequence,
+                        invoice=ref,
+                    )
+                )
+        elif abs(unit - billed_unit) > context.cost_tolerance:
             out.append(
                 _problem(
                     "CREDIT_COST_MISMATCH",

@@ -1,5 +1,7 @@
 from . import (
+    account_move,
     acorn_vc_account,
+    acorn_vc_invoice_check,
     acorn_vc_payload,
     acorn_vc_purchase_order,
     acorn_vc_purchase_order_line,

@@ -254,6 +254,21 @@ class AcornVcAccount(models.Model):
     asn_transit_days = fields.Integer(
         "Transit Days", default=2, help="Estimated delivery = shipped date + this many days."
     )
+    # Invoicing (the invoice check and what Amazon's invoices carry).
+    invoice_cost_tolerance = fields.Float(
+        "Invoice Price Tolerance",
+        digits=(16, 4),
+        help="How far an invoiced unit price may differ from the PO's net cost before the "
+        "invoice check refuses it. Amazon compares exactly: keep 0 unless Amazon agreed "
+        "otherwise.",
+    )
+    invoice_remit_to_partner_id = fields.Many2one(
+        "res.partner",
+        "Remit To",
+        check_company=True,
+        help="Where Amazon sends the money (name and address on every invoice). Empty: "
+        "the company.",
+    )
 
     _sql_constraints = [
         (

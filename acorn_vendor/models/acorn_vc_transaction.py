@@ -41,6 +41,7 @@ class AcornVcTransaction(models.Model):
         "acorn.vc.purchase.order", index="btree_not_null", readonly=True, ondelete="cascade"
     )
     picking_id = fields.Many2one("stock.picking", index="btree_not_null", readonly=True)
+    move_id = fields.Many2one("account.move", index="btree_not_null", readonly=True)
     payload = fields.Json(readonly=True, required=True)
     client_key = fields.Char(readonly=True, copy=False, index=True)
     transaction_id = fields.Char("Amazon Transaction ID", readonly=True, copy=False, index=True)
@@ -68,11 +69,11 @@ class AcornVcTransaction(models.Model):
         readonly=True,
     )
 
-    @api.depends("kind", "transaction_id", "purchase_order_id")
+    @api.depends("kind", "transaction_id", "purchase_order_id", "move_id")
     def _compute_display_name(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
         for tx in self:
-            ref = tx.purchase_order_id.name or ""
+            ref = tx.purchase_order_id.name or tx.move_id.name or ""
             tx.display_name = f"{labels.get(tx.kind, '')} {ref} {tx.transaction_id or ''}".strip()
 
     # ------------------------------------------------------------------ submit
@@ -182,17 +183,25 @@ class AcornVcTransaction(models.Model):
             self.purchase_order_id._acorn_acknowledgement_accepted(self)
         if self.picking_id and self.kind == "shipment_confirmation":
             self.picking_id._acorn_asn_accepted(self)
+        if self.move_id and self.kind == "invoice":
+            self.move_id._acorn_amazon_accepted(self)
 
     def _acorn_fail(self, text):
         self.write({"state": "failure", "errors": text, "next_check_at": False})
-        record = self.purchase_order_id or self
-        record.activity_schedule(
-            "mail.mail_activity_data_warning",
-            summary=self.env._("Amazon rejected %s", self.display_name),
-            note=text,
-            user_id=self.account_id._acorn_responsible().id,
-        )
+        # The activity goes where a person fixes it: the invoice, the delivery, else the PO.
+        record = self.move_id or self.picking_id or self.purchase_order_id
+        if record:
+            record.activity_schedule(
+                "mail.mail_activity_data_warning",
+                summary=self.env._("Amazon rejected %s", self.display_name),
+                note=text,
+                user_id=self.account_id._acorn_responsible().id,
+            )
+        else:
+            self.message_post(body=self.env._("Amazon rejected it: %s", text))
         if self.purchase_order_id and self.kind == "acknowledgement":
             self.purchase_order_id.ack_status = "failed"
         if self.picking_id and self.kind == "shipment_confirmation":
             self.picking_id._acorn_asn_rejected(self)
+        if self.move_id and self.kind == "invoice":
+            self.move_id._acorn_amazon_rejected(self, text)

@@ -1,1 +1,1 @@
-from . import acorn_vc_acknowledge_wizard
+from . import acorn_vc_acknowledge_wizard, acorn_vc_invoice_override_wizard
