@@ -28,14 +28,14 @@ class _CsvStream:
         self._rows_per_chunk = rows_per_chunk
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="\n")
+        # The file methods psycopg2 calls (it wants readline too; COPY FROM only reads).
+        self.read = self.readline = self._next_chunk
 
-    def read(self, size=-1):
+    def _next_chunk(self, size=-1):
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.writerows(itertools.islice(self._rows, self._rows_per_chunk))
         return self._buffer.getvalue()
-
-    readline = read  # psycopg2 asks for it on file objects; COPY FROM STDIN only reads
 
 
 def _copy_rows(cursor, table, columns, rows):
