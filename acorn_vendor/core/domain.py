@@ -631,11 +631,14 @@ def money_to_spapi(money):
     return {"currencyCode": money.currency, "amount": decimal_str(money.amount)}
 
 
+# Amazon's own sandbox sends "CASES"/"EACHES" at times; the model spells Cases/Eaches.
+_UNITS = {"cases": "Cases", "eaches": "Eaches"}
+
+
 def quantity_from_spapi(data):
-    # Amazon's own sandbox sends "CASES"/"EACHES" at times; the model spells Cases/Eaches.
-    unit = {"cases": "Cases", "eaches": "Eaches"}.get(
-        str(data.get("unitOfMeasure", "Eaches")).lower(), data.get("unitOfMeasure")
-    )
+    unit = data.get("unitOfMeasure", "Eaches")
+    if unit not in ("Eaches", "Cases"):  # the usual spellings skip the lookup
+        unit = _UNITS.get(str(unit).lower(), unit)
     return Quantity(int(data["amount"]), unit, data.get("unitSize"))
 
 

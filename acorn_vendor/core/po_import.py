@@ -34,9 +34,17 @@ def _amount(money):
     return float(money.amount) if money else 0.0
 
 
-def fingerprint(payload):
-    """Stable hash of Amazon's JSON: the same document twice is recognised and skipped."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+def canonical_json(payload):
+    """Amazon's JSON with sorted keys and no spaces: what is hashed, and what the archive
+    stores (one serialisation per PO serves both)."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def fingerprint(payload, canonical=None):
+    """Stable hash of Amazon's JSON: the same document twice is recognised and skipped.
+    ``canonical``: ``canonical_json(payload)`` when the caller has it already."""
+    if canonical is None:
+        canonical = canonical_json(payload)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -1,4 +1,10 @@
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 
 class AcornVcPayload(models.Model):
@@ -30,3 +36,22 @@ class AcornVcPayload(models.Model):
     def _compute_account_id(self):
         for payload in self:
             payload.account_id = payload.purchase_order_id.account_id or payload.account_id
+
+    def init(self):
+        """Archive compression lz4 (PostgreSQL 14+ built with it): a backfill writes
+        thousands of payloads a second, and lz4 compresses them about twice as fast as the
+        default pglz for ~10% more space. Elsewhere the default stays; nothing depends on it."""
+        cr = self.env.cr
+        if cr._cnx.server_version < 140000:  # column compression came with PostgreSQL 14
+            return
+        cr.execute(
+            "SELECT attcompression FROM pg_attribute "
+            "WHERE attrelid = 'acorn_vc_payload'::regclass AND attname = 'content'"
+        )
+        if cr.fetchone()[0] == "l":
+            return
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("ALTER TABLE acorn_vc_payload ALTER COLUMN content SET COMPRESSION lz4")
+        except psycopg2.Error as exc:
+            _logger.info("acorn.vc.payload: keeping PostgreSQL's default compression (%s)", exc)

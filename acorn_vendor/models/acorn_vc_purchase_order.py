@@ -1,12 +1,11 @@
 import csv
 import io
-import json
+import itertools
 import logging
 from datetime import timedelta
 from decimal import Decimal
 
 from markupsafe import Markup, escape
-from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -22,20 +21,34 @@ ACK_WAITING_DOMAIN = [("amz_state", "=", "new"), ("ack_status", "in", ("to_do", 
 _BOOLS = ("ack_alert_sent",)
 
 
+class _CsvStream:
+    """Rows as a file COPY reads, written as CSV only when PostgreSQL asks for the next
+    chunk: Python builds and formats the next rows while the server stores the last ones,
+    so a batch keeps both cores busy instead of taking turns."""
+
+    def __init__(self, rows, rows_per_chunk=500):
+        self._rows = iter(rows)
+        self._rows_per_chunk = rows_per_chunk
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+        # The file methods psycopg2 calls (it wants readline too; COPY FROM only reads).
+        self.read = self.readline = self._next_chunk
+
+    def _next_chunk(self, size=-1):
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerows(itertools.islice(self._rows, self._rows_per_chunk))
+        return self._buffer.getvalue()
+
+
 def _copy_rows(cursor, table, columns, rows):
-    """COPY rows into a table: PostgreSQL's fastest way in, without per-value quoting in
-    Python. CSV: an unquoted empty field is NULL; booleans and datetimes as PostgreSQL reads
-    them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        writer.writerow(
-            "" if v is None else ("t" if v else "f") if isinstance(v, bool) else v for v in row
-        )
-    buffer.seek(0)
+    """COPY rows (any iterable of tuples) into a table: PostgreSQL's fastest way in.
+    CSV as the csv module writes it: None is an unquoted empty field (NULL), booleans
+    True/False and datetimes as str() gives them, all of which PostgreSQL reads back. Empty
+    strings would become NULL too: callers pass None for "no value"."""
     cursor.copy_expert(
         f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)",  # constants only
-        buffer,
+        _CsvStream(rows),
     )
 
 
@@ -233,7 +246,8 @@ class AcornVcPurchaseOrder(models.Model):
         }
         to_create = {}  # PO number -> its newest version in this batch
         for payload in payloads:
-            digest = po_import.fingerprint(payload)
+            canonical = po_import.canonical_json(payload)
+            digest = po_import.fingerprint(payload, canonical)
             number = payload.get("purchaseOrderNumber") or "?"
             try:
                 po = domain.purchase_order_from_spapi(payload)
@@ -250,21 +264,35 @@ class AcornVcPurchaseOrder(models.Model):
                     counts["unchanged" if same else "updated"] += 1
                 else:
                     counts["created"] += 1
-                to_create[po.number] = (header, lines, payload, digest)
+                to_create[po.number] = (header, lines, canonical, digest)
             elif record.payload_hash == digest:
                 counts["unchanged"] += 1
             else:
                 record._acorn_apply_version(header, lines, payload, digest)
                 counts["updated"] += 1
         if to_create:
-            created = self._acorn_bulk_create(account, list(to_create.values()))
-            created._acorn_create_sale_orders()
-            auto = created.filtered(
-                lambda po: po.amz_state == "new" and po.account_id.auto_acknowledge
+            items = list(to_create.values())
+            created = self._acorn_bulk_create(account, items)
+            # A backfill is mostly history: only open POs inside the cut-off can become sale
+            # orders, so only those are read back for the full check.
+            since = fields.Datetime.subtract(
+                fields.Datetime.now(), days=account.sale_order_cutoff_days
             )
-            if auto:
-                auto.action_apply_ack_rules()
-                auto._acorn_send_acknowledgement()
+            headers = [header for header, _lines, _canonical, _digest in items]
+            self.browse(
+                po_id
+                for po_id, header in zip(created.ids, headers, strict=True)
+                if header["amz_state"] != "closed" and header["po_date"] >= since
+            )._acorn_create_sale_orders()
+            if account.auto_acknowledge:
+                auto = self.browse(
+                    po_id
+                    for po_id, header in zip(created.ids, headers, strict=True)
+                    if header["amz_state"] == "new"
+                )
+                if auto:
+                    auto.action_apply_ack_rules()
+                    auto._acorn_send_acknowledgement()
         return counts
 
     # ------------------------------------------------------------------ acknowledgement
@@ -656,9 +684,11 @@ class AcornVcPurchaseOrder(models.Model):
 
     @api.model
     def _acorn_bulk_create(self, account, items):
-        """New POs of one batch by multi-row INSERT: headers, lines and archived payloads,
-        with products matched in memory first.
+        """New POs of one batch by COPY: headers, lines and archived payloads, with ids
+        drawn from the sequence in one query and products matched in memory first.
 
+        ``items``: (header values, line values by sequence, canonical JSON, hash) per PO;
+        the records come back in the same order.
         A backfill brings in hundreds of thousands of lines; ORM creation is an order of
         magnitude slower than PostgreSQL, and these rows need no ORM logic: every stored
         computed value (totals, deadline, sequence sort, company) is computed here, the
@@ -668,28 +698,37 @@ class AcornVcPurchaseOrder(models.Model):
         find = Line._acorn_product_finder(
             [values for _header, lines, _payload, _digest in items for values in lines.values()]
         )
-        company, match_order = account.company_id, account.product_match_order
+        company, match_order = account.company_id.id, account.product_match_order
+        company_record = account.company_id
         uid, now = self.env.uid, fields.Datetime.now()
         deadline = timedelta(hours=ACK_DEADLINE_HOURS)
-        header_rows, matched = [], []
-        for header, lines, _payload, digest in items:
-            products = [find(v, company, match_order) for v in lines.values()]
+        cursor = self.env.cr._obj  # psycopg2's own cursor, for COPY
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('acorn_vc_purchase_order', 'id'))"
+            " FROM generate_series(1, %s)",
+            (len(items),),
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        header_rows, payload_rows, matched = [], [], []
+        for order_id, (header, lines, canonical, digest) in zip(ids, items, strict=True):
+            products = [find(v, company_record, match_order) for v in lines.values()]
             matched.append(products)
+            units = cost = unmatched = 0
+            for v, product in zip(lines.values(), products, strict=True):
+                ordered = v["ordered_units"]
+                units += ordered
+                cost += ordered * v["net_cost"]
+                if not product and ordered:
+                    unmatched += 1
             values = {
                 **header,
                 "account_id": account.id,
-                "company_id": company.id,
+                "company_id": company,
                 "payload_hash": digest,
                 "line_count": len(lines),
-                "ordered_units": sum(v["ordered_units"] for v in lines.values()),
-                "amount_ordered": round(
-                    sum(v["ordered_units"] * v["net_cost"] for v in lines.values()), 2
-                ),
-                "unmatched_line_count": sum(
-                    1
-                    for v, p in zip(lines.values(), products, strict=True)
-                    if not p and v["ordered_units"]
-                ),
+                "ordered_units": units,
+                "amount_ordered": round(cost, 2),
+                "unmatched_line_count": unmatched,
                 "ack_deadline": header["po_date"] + deadline if header["po_date"] else None,
                 "ack_status": "to_do" if header["amz_state"] == "new" else "done",
                 "ack_alert_sent": False,
@@ -700,47 +739,39 @@ class AcornVcPurchaseOrder(models.Model):
             }
             # False is the ORM's "empty"; SQL wants NULL (but keeps 0 and the booleans).
             header_rows.append(
-                tuple(
+                (order_id,)
+                + tuple(
                     None if values[c] is False and c not in _BOOLS else values[c]
                     for c in self._HEADER_COLUMNS
                 )
             )
-        cursor = self.env.cr._obj  # psycopg2's own cursor, for execute_values
-        returned = execute_values(
-            cursor,
-            "INSERT INTO acorn_vc_purchase_order (%s) VALUES %%s RETURNING id, name"
-            % ", ".join(self._HEADER_COLUMNS),
-            header_rows,
-            page_size=1000,
-            fetch=True,
-        )
-        ids = dict((name, id_) for id_, name in returned)
-        line_rows, payload_rows = [], []
-        for (header, lines, payload, digest), products in zip(items, matched, strict=True):
-            order_id = ids[header["name"]]
-            for v, product in zip(lines.values(), products, strict=True):
-                sequence = v["sequence_number"]
-                line_rows.append(
-                    (
-                        order_id, company.id, sequence, int(sequence) if sequence.isdigit() else 0,
+            payload_rows.append(
+                (
+                    order_id, account.id, company, header["name"], canonical,
+                    digest, uid, uid, now, now,
+                )
+            )  # fmt: skip
+
+        def line_rows():  # built while COPY streams them
+            for order_id, item, products in zip(ids, items, matched, strict=True):
+                lines = item[1]
+                for v, product in zip(lines.values(), products, strict=True):
+                    sequence = v["sequence_number"]
+                    yield (
+                        order_id, company, sequence, int(sequence) if sequence.isdigit() else 0,
                         v["asin"] or None, v["vendor_sku"] or None, v["ean"] or None,
                         product.id if product else None, v["ordered_qty"], v["ordered_unit"],
                         v["unit_size"], v["ordered_units"], v["backorder_allowed"], v["net_cost"],
                         v["list_price"], 0, 0, 0, 0, uid, uid, now, now,
-                    )
-                )  # fmt: skip
-            payload_rows.append(
-                (
-                    order_id, account.id, company.id, header["name"], json.dumps(payload),
-                    digest, uid, uid, now, now,
-                )
-            )  # fmt: skip
-        _copy_rows(cursor, "acorn_vc_purchase_order_line", self._LINE_COLUMNS, line_rows)
+                    )  # fmt: skip
+
+        _copy_rows(cursor, "acorn_vc_purchase_order", ("id", *self._HEADER_COLUMNS), header_rows)
         _copy_rows(cursor, "acorn_vc_payload", self._PAYLOAD_COLUMNS, payload_rows)
+        _copy_rows(cursor, "acorn_vc_purchase_order_line", self._LINE_COLUMNS, line_rows())
         self.invalidate_model()
         Line.invalidate_model()
         self.env["acorn.vc.payload"].invalidate_model()
-        return self.browse(sorted(ids.values()))
+        return self.browse(ids)
 
     def _acorn_record_failure(self, account, number, payload, digest, exc, existing):
         """Keep the payload and a readable error; the PO shows it, the batch goes on."""

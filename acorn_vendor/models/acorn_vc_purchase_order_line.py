@@ -63,8 +63,7 @@ class AcornVcPurchaseOrderLine(models.Model):
         """Index the products any of ``values_list`` could mean (three queries), and return
         ``find(values, company, match_order) -> product`` for each line."""
         Product = self.env["product.product"].with_context(active_test=False)
-        no_company = self.env["res.company"]
-        index = {}
+        index, product_company = {}, {}
         for key, field_name in MATCH_FIELDS.items():
             wanted = {
                 v for values in values_list for v in self._acorn_identifiers(values)[key] if v
@@ -73,13 +72,21 @@ class AcornVcPurchaseOrderLine(models.Model):
             if wanted:
                 for product in Product.search([(field_name, "in", list(wanted))]):
                     index[key].setdefault(product[field_name], product)
+                    product_company[product.id] = product.company_id.id
+        keys_by_order = {}  # "asin,sku,ean" -> the indexes in that order, split once
 
         def find(values, company, match_order):
+            keys = keys_by_order.get(match_order)
+            if keys is None:
+                keys = keys_by_order[match_order] = [
+                    (key, index[key]) for key in match_order.split(",")
+                ]
+            allowed = (company.id, False)
             identifiers = self._acorn_identifiers(values)
-            for key in match_order.split(","):
+            for key, products in keys:
                 for value in identifiers[key]:
-                    product = index[key].get(value) if value else None
-                    if product and product.company_id in (company, no_company):
+                    product = products.get(value) if value else None
+                    if product and product_company[product.id] in allowed:
                         return product
             return None
 

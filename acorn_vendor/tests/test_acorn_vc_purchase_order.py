@@ -59,6 +59,30 @@ class TestPurchaseOrderImport(AcornVendorCommon):
             len(orders.payload_ids), len(self.payloads), "an unchanged version is not stored twice"
         )
 
+    def test_the_bulk_insert_keeps_awkward_values_exactly(self):
+        """COPY's CSV carries quotes, separators, line breaks, backslashes, accents,
+        booleans and empties as they came; the archive keeps Amazon's JSON."""
+        payload = copy.deepcopy(self.payloads[0])
+        items = payload["orderDetails"]["items"]
+        awkward = 'SKU,"7"\nbis\\ \u00e9t\u00e9'
+        items[0]["vendorProductIdentifier"] = awkward
+        items[0]["isBackOrderAllowed"] = True
+        items[1]["isBackOrderAllowed"] = False
+        items[1].pop("vendorProductIdentifier", None)
+        payload["orderDetails"].pop("dealCode", None)
+        counts = self.PO._acorn_import_orders(self.account, [payload])
+        self.assertEqual(counts["created"], 1)
+        po = self.PO.search([("name", "=", payload["purchaseOrderNumber"])])
+        lines = {line.sequence_number: line for line in po.line_ids}
+        first = lines[str(items[0]["itemSequenceNumber"])]
+        second = lines[str(items[1]["itemSequenceNumber"])]
+        self.assertEqual(first.vendor_sku, awkward)
+        self.assertEqual((first.backorder_allowed, second.backorder_allowed), (True, False))
+        self.assertFalse(second.vendor_sku)
+        self.assertFalse(po.deal_code)
+        self.assertFalse(po.ack_alert_sent)
+        self.assertEqual(po.payload_ids.content, payload)
+
     def test_the_same_po_twice_in_one_batch_is_stored_once(self):
         newer = copy.deepcopy(self.payloads[0])
         newer["orderDetails"]["items"][0]["orderedQuantity"]["amount"] += 1

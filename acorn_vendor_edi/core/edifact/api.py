@@ -7,6 +7,7 @@ twice. ``read`` collects everything for the common small file.
 import logging
 from dataclasses import dataclass, field
 
+from .._gc import fewer_collections
 from . import syntax as sx
 from .contrl import parse_contrl
 from .documents import PARSERS
@@ -129,13 +130,14 @@ def iter_results(source, amazon=True, parse=True, chunk_size=1 << 16, keep_segme
     """Yield ``(interchange, MessageResult)`` as messages are read, then ``(interchange, None)``
     once the interchange is complete (its ``issues`` are final then)."""
     try:
-        for ic in EdifactReader(source, chunk_size):
-            for msg in ic.messages():
-                result = process_message(msg, amazon, parse)
-                if not keep_segments:
-                    msg.segments = msg.segments[:1]
-                yield ic, result
-            yield ic, None
+        with fewer_collections():
+            for ic in EdifactReader(source, chunk_size):
+                for msg in ic.messages():
+                    result = process_message(msg, amazon, parse)
+                    if not keep_segments:
+                        msg.segments = msg.segments[:1]
+                    yield ic, result
+                yield ic, None
     except Exception as exc:  # pragma: no cover - last line of defence, logged
         _logger.exception("EDIFACT reader failed")
         ic = _Broken(exc)

@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from .._gc import fewer_collections
 from . import segments as S
 from .grammar import FUNCTIONAL_IDS, STRUCTURES, Segment, match
 
@@ -374,7 +375,8 @@ class X12Reader:
     # ---- envelopes --------------------------------------------------------------------------
     def __iter__(self):
         try:
-            yield from self._iterate()
+            with fewer_collections():
+                yield from self._iterate()
         except Exception as exc:  # the promise is: never an unhandled exception on bad input
             _logger.exception("X12 reader failed")
             self.issues.append(Issue(f"internal reader error: {exc!r}"))
