@@ -4,6 +4,9 @@
     ./acorn edi ack FILE        print the 997 functional acknowledgement for FILE
     ./acorn edi validate FILE   errors only; exit 1 when there are any
     ./acorn edi edifact ...     the EDIFACT tools (parse | validate | contrl)
+    ./acorn edi partner --out DIR --in DIR --sender ID --receiver ID [--watch SECONDS]
+                                play Amazon over a folder pair: answer each new file Acorn
+                                wrote to DIR (out) with a 997 / CONTRL in DIR (in), once
 
 An EDIFACT file (starting with UNA or UNB) given to parse/validate/ack is handed to the EDIFACT
 tools (ack answers with a CONTRL there).
@@ -93,8 +96,58 @@ def _is_edifact(path):
     return head[:3] in (b"UNA", b"UNB")
 
 
+def _partner(argv):
+    """``./acorn edi partner``: the local Amazon trading partner (core/partner.py)."""
+    from . import exchange, partner
+
+    parser = argparse.ArgumentParser(
+        prog="acorn edi partner",
+        description="Play Amazon over local folders: answer what Acorn sends with 997/CONTRL.",
+    )
+    parser.add_argument("--out", required=True, help="Acorn's outbound folder (read)")
+    parser.add_argument("--in", dest="in_dir", required=True, help="Acorn's inbox (written)")
+    parser.add_argument("--sender", required=True, help="Acorn's interchange id (ISA06/UNB)")
+    parser.add_argument("--receiver", required=True, help="Amazon's interchange id (ISA08/UNB)")
+    parser.add_argument("--sender-qualifier", help="default ZZ (X12) / 14 (EDIFACT)")
+    parser.add_argument("--receiver-qualifier", help="default ZZ (X12) / 14 (EDIFACT)")
+    parser.add_argument("--standard", choices=exchange.STANDARDS, default="x12")
+    parser.add_argument("--version", default="4010", help="X12 version of the 997s")
+    parser.add_argument("--production", action="store_true", help="usage P instead of T")
+    parser.add_argument("--state", help="the partner's own folder (default: partner/ by --out)")
+    parser.add_argument("--watch", type=float, metavar="SECONDS", help="repeat until Ctrl-C")
+    args = parser.parse_args(argv)
+    qualifier = "ZZ" if args.standard == "x12" else "14"
+    profile = exchange.Profile(
+        args.standard,
+        args.version,
+        args.sender,
+        args.sender_qualifier or qualifier,
+        args.receiver,
+        args.receiver_qualifier or qualifier,
+        test=not args.production,
+    )
+    try:
+        amazon = partner.Partner(args.out, args.in_dir, profile, state_dir=args.state)
+        if args.watch:
+            try:
+                amazon.watch(args.watch)
+            except KeyboardInterrupt:
+                return 0
+        answers = amazon.run_once()
+    except partner.folder.TransportError as exc:
+        print(f"partner: {exc}", file=sys.stderr)
+        return 2
+    for answer in answers:
+        print(answer.line())
+    if not answers:
+        print("nothing new to answer")
+    return 0
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["partner"]:
+        return _partner(argv[1:])
     if argv[:1] == ["edifact"] or (
         len(argv) >= 2 and argv[0] in ("parse", "validate", "ack") and _is_edifact(argv[1])
     ):
