@@ -9,7 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.addons.acorn_vendor.models.jobs import delay
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..core import exchange
+from ..core import exchange, partner
 from ..core._vendor import domain
 from ..core.transports import TransportError, make_transport
 
@@ -94,6 +94,12 @@ class AcornVcAccount(models.Model):
     edi_soap_username = fields.Char("VAN User")
     edi_soap_password = fields.Char("VAN Password", groups="base.group_system", copy=False)
     edi_soap_mailbox = fields.Char("VAN Mailbox")
+    edi_demo_partner = fields.Boolean(
+        "Simulated Amazon (demo)",
+        help="Demo and tests only: a local program plays Amazon on this account's folders and "
+        "answers every file Acorn sends with a 997 / CONTRL. Must be off in production, where "
+        "the real Amazon answers.",
+    )
     edi_transport_timeout = fields.Integer("Transport Timeout (s)", default=60)
     edi_ack_hours = fields.Integer(
         "997/CONTRL Expected Within (h)",
@@ -313,6 +319,36 @@ class AcornVcAccount(models.Model):
             self._acorn_edi_profile(), [po], int(now.timestamp()) % 1_000_000_000
         )
         return self._acorn_edi_drop_inbound(f"850_{po.number}.edi", data)
+
+    @api.model
+    def _cron_edi_demo_partner(self):
+        """Demo only (the scheduled action exists in demo databases): find the accounts whose
+        Amazon is simulated and queue one job each to answer what they sent."""
+        accounts = self.search(
+            [("channel", "=", "edi"), ("edi_demo_partner", "=", True), ("sync_active", "=", True)]
+        )
+        for account in accounts:
+            delay(
+                account,
+                f"acorn-edi-demo-partner-{account.id}",
+                self.env._("Simulated Amazon answers %s", account.name),
+            )._acorn_job_edi_demo_partner()
+        return len(accounts)
+
+    def _acorn_job_edi_demo_partner(self):
+        """Play Amazon once over the account's folders (core/partner.py): a 997 / CONTRL in
+        the inbox for each new file of the outbox; the next poll brings them in."""
+        self.ensure_one()
+        if not self.edi_demo_partner or self.channel != "edi":
+            return []
+        if (self.edi_transport or "folder") != "folder":
+            return []
+        dirs = make_transport("folder", self._acorn_edi_transport_settings()).dirs
+        amazon = partner.Partner(dirs["out_dir"], dirs["in_dir"], self._acorn_edi_profile())
+        answers = amazon.run_once()
+        for answer in answers:
+            _logger.info("simulated Amazon, account %s: %s", self.id, answer.line())
+        return [answer.line() for answer in answers]
 
     @api.constrains("channel", "edi_sender_id", "edi_receiver_id", "edi_standard")
     def _check_edi_ids(self):

@@ -1,0 +1,115 @@
+from odoo.tests import tagged
+
+from ..core import exchange
+from .common import EdiCommon
+
+
+@tagged("-at_install", "post_install")
+class TestEdiDemoPartner(EdiCommon):
+    """The demo's simulated Amazon (core/partner.py) closes the EDI loop: 850 in, 855 out and
+    accepted, delivery, 856 out and accepted, invoice, 810 out and accepted."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.write(
+            {
+                "street": "100 Industrial Way",
+                "city": "Allentown",
+                "zip": "18106",
+                "country_id": cls.env.ref("base.us").id,
+            }
+        )
+        cls.account.write(
+            {
+                "edi_demo_partner": True,
+                "gs1_company_prefix": "0614141",
+                "asn_shipment_type": "LessThanTruckLoad",
+                "asn_carrier_scac": "ODFL",
+            }
+        )
+
+    def amazon_answers(self):
+        """The demo's scheduled action, its job, then Acorn's poll of the inbox."""
+        self.assertEqual(self.account._cron_edi_demo_partner(), 1)
+        self.run_jobs()
+        answered = [f for f in self.folder("in") if f.startswith("997_")]
+        self.poll()
+        return answered
+
+    def assertAccepted(self, prefix):
+        """One outbound file with ``prefix``, valid for bots, answered with an accepting 997."""
+        (name,) = self.outbox(prefix)
+        data = self.read_file("out", name)
+        self.assertValidX12(data)
+        return name
+
+    def test_the_simulated_amazon_confirms_855_856_and_810(self):
+        number = f"SIM{self.id()[-6:]}"
+        self.drop_850(self.purchase_order(number))
+        self.poll()
+        po = self.env["acorn.vc.purchase.order"].search(
+            [("account_id", "=", self.account.id), ("name", "=", number)]
+        )
+        self.assertTrue(po.sale_order_id, "the 850 made a PO and a quotation")
+        self.assertEqual(len(self.outbox("997_")), 1, "Acorn acknowledged the 850")
+        # Off: the scheduled action finds nothing, and the job does nothing.
+        self.account.edi_demo_partner = False
+        self.assertEqual(self.account._cron_edi_demo_partner(), 0)
+        self.assertEqual(self.account._acorn_job_edi_demo_partner(), [])
+        self.account.edi_demo_partner = True
+
+        po.action_accept_all()
+        po.action_send_acknowledgement()
+        self.run_jobs()
+        tx = po.transaction_ids
+        self.assertEqual(tx.state, "processing")
+        self.assertAccepted("855_")
+        self.assertEqual(len(self.amazon_answers()), 1, "Acorn's own 997 is not answered")
+        self.assertEqual((tx.state, tx.resolved_by), ("success", "edi_ack"), tx.errors)
+        sale = po.sale_order_id
+        self.assertEqual(sale.state, "sale")
+        self.assertEqual(self.amazon_answers(), [], "nothing is answered twice")
+
+        # The delivery, packed on a pallet, validated; its ASN leaves as an 856.
+        picking = sale.picking_ids
+        self.assertEqual(len(picking), 1)
+        for move in picking.move_ids:
+            self.env["stock.quant"]._update_available_quantity(
+                move.product_id, picking.location_id, move.product_uom_qty
+            )
+        picking.action_assign()
+        for move_line in picking.move_line_ids:
+            picking._put_in_pack(move_line)
+        picking.action_acorn_put_on_pallet()
+        picking.move_ids.picked = True
+        self.assertIs(picking.button_validate(), True)
+        self.assertIs(picking.action_acorn_send_asn(), True, picking.acorn_asn_errors)
+        self.run_jobs()
+        asn = self.env["acorn.vc.transaction"].search(
+            [("picking_id", "=", picking.id), ("kind", "=", "shipment_confirmation")]
+        )
+        self.assertEqual(asn.state, "processing", asn.errors)
+        self.assertAccepted("856_")
+        self.assertEqual(len(self.amazon_answers()), 1)
+        self.assertEqual(asn.state, "success", asn.errors)
+
+        # The invoice leaves as an 810 and is accepted.
+        move = sale._create_invoices()
+        move.amz_invoice_number = f"AMZ-{number}"
+        move.action_post()
+        (sent,) = move.send_to_amazon()
+        self.assertTrue(sent["sent"], sent)
+        self.run_jobs()
+        inv = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
+        self.assertEqual(inv.state, "processing", inv.errors)
+        self.assertAccepted("810_")
+        self.assertEqual(len(self.amazon_answers()), 1)
+        self.assertEqual(inv.state, "success", inv.errors)
+        self.assertEqual(move.amz_state, "accepted")
+        # Every 997 the partner wrote reads back as accepting.
+        for name in self.folder("archive"):
+            inbound = exchange.read_file(self.read_file("archive", name))
+            if inbound.messages and inbound.messages[0].kind == "functional_ack":
+                for message in inbound.messages:
+                    self.assertTrue(all(o.accepted for o in exchange.ack_outcomes(message)))
