@@ -153,3 +153,19 @@ def test_cli_partner_answers_and_prints_what_it_did(tmp_path, capsys):
     assert cli.main(argv) == 0
     assert "nothing new" in capsys.readouterr().out
     assert os.listdir(in_dir) == ["997_000000001.edi"]
+
+
+def test_a_new_file_under_an_answered_name_is_answered_and_watch_repeats(tmp_path):
+    out_dir, in_dir = _dirs(tmp_path)
+    first = exchange.render_outbound("acknowledgement", s.acknowledgement(), PROFILE, 1)
+    _send(out_dir, first)
+    amazon = partner.Partner(out_dir, in_dir, PROFILE, state_dir=tmp_path / "amazon")
+    lines = []
+    amazon.watch(0, report=lines.append, rounds=2)
+    assert lines == ["855_000000001.edi: 997 997_000000001.edi accepted"]
+    assert (tmp_path / "amazon" / "partner_state.json").exists()
+    # Acorn's outbox was emptied and its numbers started again: same name, other bytes.
+    second = exchange.render_outbound("invoice", s.invoice(), PROFILE, 1)
+    (out_dir / first.filename).write_bytes(second.data)
+    (answer,) = amazon.run_once()
+    assert (answer.name, answer.reply) == (first.filename, "997_000000002.edi")
