@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.edifact import rules
+from acorn_vendor_edi.core.edifact import documents, rules
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
@@ -173,3 +173,33 @@ def test_variations_report_the_same_issues_as_the_generic_checks(kind, data):
         assert issues == generic
         if fast:
             assert generic == []
+
+
+def _documents(text):
+    out = []
+    for mres in e.read(text, amazon=False, parse=False)[0].messages:
+        try:
+            out.append(documents.PARSERS[mres.message.type](mres.message))
+        except Exception as exc:  # the generic parsers may raise on broken input; so must we
+            out.append(type(exc))
+    return out
+
+
+def test_desadv_raw_package_levels_build_the_same_shipments(monkeypatch):
+    """``_package_level_raw`` (one walk over raw text) against the generic readers."""
+    texts = list(_single_edits(SAMPLES["DESADV"]))
+    raw_taken = []
+    real = documents._package_level_raw
+
+    def spy(group, po_number):
+        out = real(group, po_number)
+        raw_taken.append(out is not None)
+        return out
+
+    monkeypatch.setattr(documents, "_package_level_raw", spy)
+    fast = [_documents(t) for t in texts]
+    assert any(raw_taken) and not all(raw_taken)  # both roads were taken
+    monkeypatch.setattr(documents, "_package_level_raw", lambda group, po_number: None)
+    generic = [_documents(t) for t in texts]
+    for text, a, b in zip(texts, fast, generic, strict=True):
+        assert a == b, text
