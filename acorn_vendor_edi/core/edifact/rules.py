@@ -28,6 +28,14 @@ PARTY_ROLES = {"BY", "SU", "DP", "ST", "IV", "SF", "WH", "CA", "OB"}
 def check_amazon(msg):
     """Run the rules for ``msg.type`` (no-op for types without Amazon rules)."""
     body = msg.body()
+    fast = _FAST_CLEAN.get(msg.type)
+    if fast is not None and fast(body):
+        return  # proven clean in one pass: the checks below would add no issue
+    _check_amazon(msg, body)
+
+
+def _check_amazon(msg, body):
+    """The generic checks, which locate every problem (segment, element, component)."""
     bgm = next((s for s in body if s.tag == "BGM"), None)
     codes = BGM_CODES.get(msg.type)
     if bgm is not None and codes and bgm.get(1, 1) not in codes:
@@ -288,6 +296,221 @@ def _slsrpt(msg, body, bgm):
     _need(msg, body, "DTM", "90", "Report period start", bgm)
     _need(msg, body, "DTM", "91", "Report period end", bgm)
 
+
+# Segments the clean checks look at; the others only need their raw text to be unescaped.
+_ORDERS_TAGS = frozenset(
+    ("LIN", "PIA", "QTY", "UNS", "CPS", "CNT", "NAD", "DTM", "PRI", "CUX", "BGM")
+)
+_DESADV_TAGS = frozenset(
+    ("LIN", "PIA", "QTY", "UNS", "CPS", "CNT", "PAC", "GIN", "NAD", "DTM", "RFF", "BGM")
+)
+
+
+def _orders_clean(body):  # noqa: C901 - one flat loop is the point of the shortcut
+    """True when ``_check_amazon`` would find nothing in this ORDERS body; False when unsure.
+
+    One walk over the raw text of each segment, with no Segment.get call: the common clean
+    order is accepted here, anything unusual (escaped text, a problem, an odd shape) goes to
+    the generic checks, which report it with its position.
+    """
+    if not body:
+        return False
+    delims = body[0]._delims
+    if delims is None:
+        return False
+    el, co, rel = delims.element, delims.component, delims.release
+    codes = BGM_CODES["ORDERS"]
+    have_bgm = have_137 = have_pri = have_cux = False
+    roles = set()
+    seen = set()
+    counts = []
+    lines = 0
+    in_group = False
+    has_id = has_qty = False
+    for seg in body:
+        raw = seg.raw
+        if raw is None or (rel and rel in raw) or seg._delims is not delims:
+            return False
+        tag = seg.tag
+        if tag not in _ORDERS_TAGS:
+            continue
+        parts = raw.split(el)
+        n = len(parts)
+        if tag == "LIN":
+            if in_group and not (has_id and has_qty):
+                return False
+            lines += 1
+            number = parts[1] if n > 1 else ""
+            if co in number or number in seen:
+                return False
+            seen.add(number)
+            comps = parts[3].split(co) if n > 3 else [""]
+            value = comps[0]
+            if value:
+                qual = comps[1] if len(comps) > 1 else ""
+                if qual not in PRODUCT_QUALIFIERS:
+                    return False
+                if qual in ("EN", "SRV", "UP") and not _gtin_ok(value):
+                    return False
+            in_group, has_id, has_qty = True, bool(value), False
+        elif tag == "PIA":
+            for element in parts[2:]:
+                comps = element.split(co)
+                if comps[0] and (len(comps) < 2 or comps[1] not in PRODUCT_QUALIFIERS):
+                    return False
+            has_id = True
+        elif tag == "QTY":
+            if in_group and not has_qty:
+                comps = parts[1].split(co) if n > 1 else [""]
+                if comps[0] == "21":
+                    if (num(comps[1] if len(comps) > 1 else "") or 0) <= 0:
+                        return False
+                    has_qty = True
+        elif tag in ("UNS", "CPS", "CNT"):
+            if in_group and not (has_id and has_qty):
+                return False
+            in_group = False
+            if tag == "CNT":
+                comps = parts[1].split(co) if n > 1 else [""]
+                if comps[0] == "2":
+                    counts.append(num(comps[1] if len(comps) > 1 else ""))
+        elif tag == "NAD":
+            role = parts[1].split(co)[0] if n > 1 else ""
+            if role not in PARTY_ROLES:
+                return False
+            roles.add(role)
+        elif tag == "DTM":
+            if n > 1 and parts[1].split(co)[0] == "137":
+                have_137 = True
+        elif tag == "PRI":
+            have_pri = True
+        elif tag == "CUX":
+            have_cux = True
+        elif tag == "BGM" and not have_bgm:
+            have_bgm = True
+            if n < 3 or parts[1].split(co)[0] not in codes or not parts[2].split(co)[0]:
+                return False
+    if in_group and not (has_id and has_qty):
+        return False
+    return (
+        have_bgm
+        and have_137
+        and lines > 0
+        and "BY" in roles
+        and "SU" in roles
+        and ("DP" in roles or "ST" in roles)
+        and not (have_pri and not have_cux)
+        and all(c is None or c == lines for c in counts)
+    )
+
+
+def _desadv_clean(body):  # noqa: C901 - one flat loop is the point of the shortcut
+    """True when ``_check_amazon`` would find nothing in this DESADV body; False when unsure.
+
+    Same idea as ``_orders_clean``: ids, party roles, BGM, DTM+11, RFF+ON, CNT, despatched
+    quantities and the CPS hierarchy with its SSCCs, in one walk over the raw text.
+    """
+    if not body:
+        return False
+    delims = body[0]._delims
+    if delims is None:
+        return False
+    el, co, rel = delims.element, delims.component, delims.release
+    have_bgm = have_11 = have_on = False
+    counts = []
+    lines = 0
+    in_group = has_qty = False
+    cps_ids = {}  # own number -> [has PAC, has SSCC]
+    current = None
+    for seg in body:
+        raw = seg.raw
+        if raw is None or (rel and rel in raw) or seg._delims is not delims:
+            return False
+        tag = seg.tag
+        if tag not in _DESADV_TAGS:
+            continue
+        parts = raw.split(el)
+        n = len(parts)
+        if tag == "LIN":
+            if in_group and not has_qty:
+                return False
+            lines += 1
+            comps = parts[3].split(co) if n > 3 else [""]
+            value = comps[0]
+            if value:
+                qual = comps[1] if len(comps) > 1 else ""
+                if qual not in PRODUCT_QUALIFIERS:
+                    return False
+                if qual in ("EN", "SRV", "UP") and not _gtin_ok(value):
+                    return False
+            in_group, has_qty, current = True, False, None
+        elif tag == "PIA":
+            for element in parts[2:]:
+                comps = element.split(co)
+                if comps[0] and (len(comps) < 2 or comps[1] not in PRODUCT_QUALIFIERS):
+                    return False
+        elif tag == "QTY":
+            if in_group and not has_qty:
+                comps = parts[1].split(co) if n > 1 else [""]
+                if comps[0] == "12":
+                    if (num(comps[1] if len(comps) > 1 else "") or 0) <= 0:
+                        return False
+                    has_qty = True
+        elif tag in ("UNS", "CPS", "CNT"):
+            if in_group and not has_qty:
+                return False
+            in_group = False
+            if tag == "CPS":
+                own = parts[1].split(co)[0] if n > 1 else ""
+                parent = parts[2].split(co)[0] if n > 2 else ""
+                if not cps_ids and (own != "1" or parent):
+                    return False
+                if own in cps_ids or (parent and parent not in cps_ids):
+                    return False
+                if not parent and own != "1":
+                    return False
+                current = cps_ids[own] = [False, False]
+            elif tag == "CNT":
+                comps = parts[1].split(co) if n > 1 else [""]
+                if comps[0] == "2":
+                    counts.append(num(comps[1] if len(comps) > 1 else ""))
+        elif tag == "PAC":
+            if current is not None:
+                current[0] = True
+        elif tag == "GIN":
+            if n > 1 and parts[1].split(co)[0] == "BJ":
+                for value in parts[2].split(co)[:2] if n > 2 else ():
+                    if value and gs1.validate_sscc(value):
+                        return False
+                if current is not None:
+                    current[1] = True
+        elif tag == "NAD":
+            if (parts[1].split(co)[0] if n > 1 else "") not in PARTY_ROLES:
+                return False
+        elif tag == "DTM":
+            if n > 1 and parts[1].split(co)[0] == "11":
+                have_11 = True
+        elif tag == "RFF":
+            if n > 1 and parts[1].split(co)[0] == "ON":
+                have_on = True
+        elif tag == "BGM" and not have_bgm:
+            have_bgm = True
+            codes = BGM_CODES["DESADV"]
+            if n < 3 or parts[1].split(co)[0] not in codes or not parts[2].split(co)[0]:
+                return False
+    if in_group and not has_qty:
+        return False
+    return (
+        have_bgm
+        and have_11
+        and have_on
+        and lines > 0
+        and all(c is None or c == lines for c in counts)
+        and all(sscc or not pac for pac, sscc in cps_ids.values())
+    )
+
+
+_FAST_CLEAN = {"ORDERS": _orders_clean, "DESADV": _desadv_clean}
 
 _CHECKS = {
     "ORDERS": _orders,
