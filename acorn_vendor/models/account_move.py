@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..core import domain, invoice_build
 from ..core.invoice_check import check_invoice
+from .notification import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -161,21 +162,9 @@ class AccountMove(models.Model):
         """A domain Party; the address only when Amazon's model would accept it."""
         if not code:
             return None
-        address = None
-        if partner and partner.name and partner.street and partner.country_id:
-            address = domain.Address(
-                name=partner.commercial_company_name or partner.name,
-                line1=partner.street,
-                line2=partner.street2 or None,
-                city=partner.city or None,
-                state=partner.state_id.code or None,
-                postal_code=partner.zip or None,
-                country_code=partner.country_id.code,
-                phone=partner.phone or None,
-            )
         return domain.Party(
             party_id=code,
-            address=address,
+            address=partner._acorn_address(partner.commercial_company_name),
             tax_registration_type="VAT" if partner and partner.vat else None,
             tax_registration_number=(partner.vat or None) if partner else None,
         )
@@ -351,7 +340,7 @@ class AccountMove(models.Model):
         earlier = []
         for tx in live.filtered(lambda t: t.move_id in related):
             for doc in (tx.payload or {}).get("invoices") or []:
-                earlier.append(invoice_build.invoice_from_spapi(doc))
+                earlier.append(domain.invoice_from_spapi(doc))
         return numbers, earlier
 
     def _acorn_run_check(self):
@@ -545,12 +534,12 @@ class AccountMove(models.Model):
         results = self.check_amazon_invoice()
         blocked = sum(1 for r in results if not r["ok"])
         if blocked:
-            return self._acorn_notify(
+            return notification(
                 self.env._("Amazon would refuse this invoice"),
                 self.env._("See the Amazon tab: each problem says how to fix it."),
                 "warning",
             )
-        return self._acorn_notify(
+        return notification(
             self.env._("Invoice check passed"),
             self.env._("Nothing Amazon would refuse was found."),
             "success",
@@ -559,7 +548,7 @@ class AccountMove(models.Model):
     def action_amz_send(self):
         results = self.send_to_amazon()
         if any(not r["sent"] and r["amz_state"] == "blocked" for r in results):
-            return self._acorn_notify(
+            return notification(
                 self.env._("Not sent"),
                 self.env._(
                     "The invoice check found problems (Amazon tab): fix them, or have a Finance "
@@ -567,7 +556,7 @@ class AccountMove(models.Model):
                 ),
                 "danger",
             )
-        return self._acorn_notify(
+        return notification(
             self.env._("Sent to Amazon"),
             self.env._("Amazon's verdict appears here when its transaction completes."),
             "success",
@@ -581,19 +570,6 @@ class AccountMove(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"active_model": "account.move", "active_ids": self.ids},
-        }
-
-    def _acorn_notify(self, title, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message,
-                "type": kind,
-                "sticky": kind == "danger",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
         }
 
     # ------------------------------------------------------------------ Amazon's verdict

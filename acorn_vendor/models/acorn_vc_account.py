@@ -11,6 +11,7 @@ from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import Credentials, SpApiClient, SpApiError
 from .acorn_vc_purchase_order import ACK_WAITING_DOMAIN
 from .jobs import RETRYABLE, delay, retry_later
+from .notification import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -398,7 +399,7 @@ class AcornVcAccount(models.Model):
                     "connection_checked_at": fields.Datetime.now(),
                 }
             )
-            return self._acorn_notify(self.env._("Connection failed"), message, "danger")
+            return notification(self.env._("Connection failed"), message, "danger")
         self.write(
             {
                 "connection_state": "ok",
@@ -406,7 +407,7 @@ class AcornVcAccount(models.Model):
                 "connection_checked_at": fields.Datetime.now(),
             }
         )
-        return self._acorn_notify(self.env._("Connected to Vendor Central"), summary, "success")
+        return notification(self.env._("Connected to Vendor Central"), summary, "success")
 
     def _acorn_responsible(self):
         self.ensure_one()
@@ -524,8 +525,8 @@ class AcornVcAccount(models.Model):
         try:
             counts = self.sync_purchase_orders()
         except SpApiError as exc:
-            return self._acorn_notify(self.env._("Sync failed"), str(exc), "danger")
-        return self._acorn_notify(
+            return notification(self.env._("Sync failed"), str(exc), "danger")
+        return notification(
             self.env._("Purchase orders synced"), self._acorn_counts_text(counts), "success"
         )
 
@@ -662,16 +663,3 @@ class AcornVcAccount(models.Model):
         self.ensure_one()
         self._acorn_use_sandbox()
         return self.action_test_connection()
-
-    def _acorn_notify(self, title, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message,
-                "type": kind,
-                "sticky": kind == "danger",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }

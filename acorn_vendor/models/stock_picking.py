@@ -20,6 +20,7 @@ from ..core.asn_build import (
 )
 from ..core.asn_check import AsnContext, PoContext, PoLineContext, check_shipment, has_errors
 from ..core.asn_labels import labels_for
+from .notification import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -270,24 +271,10 @@ class StockPicking(models.Model):
         """Amazon's shipmentIdentifier: the picking reference in letters, digits and dashes."""
         return re.sub(r"[^A-Za-z0-9-]+", "-", self.name).strip("-")
 
-    def _acorn_party(self, code, partner):
-        address = None
-        if partner and partner.street and partner.country_id:
-            address = domain.Address(
-                name=partner.name or partner.display_name,
-                line1=partner.street,
-                line2=partner.street2 or None,
-                city=partner.city or None,
-                state=partner.state_id.code or None,
-                postal_code=partner.zip or None,
-                country_code=partner.country_id.code,
-            )
-        return domain.Party(code, address)
-
     def _acorn_ship_from(self):
         warehouse = self.picking_type_id.warehouse_id
         partner = warehouse.partner_id or self.company_id.partner_id
-        return self._acorn_party(warehouse.code or self.company_id.name, partner)
+        return domain.Party(warehouse.code or self.company_id.name, partner._acorn_address())
 
     def _acorn_asn_header(self, now=None):
         self.ensure_one()
@@ -418,17 +405,7 @@ class StockPicking(models.Model):
             return True
         title = self.env._("The ASN was not sent")
         message = "\n".join(p.acorn_asn_errors or "" for p in self - sent.picking_id)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message[:2000],
-                "type": "danger",
-                "sticky": True,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification(title, message[:2000], "danger")
 
     def _acorn_send_asn(self, now=None):
         """One transaction per delivery whose ASN passes pre-validation; problems are stored
