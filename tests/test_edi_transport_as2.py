@@ -1,7 +1,6 @@
 """AS2 between two partners on loopback: A sends a signed and encrypted X12 interchange, B's
 As2Receiver (behind a real HTTP server) stores it and answers a signed MDN that A verifies."""
 
-import datetime
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,42 +8,13 @@ import pytest
 
 from acorn_vendor_edi.core.transports import TransportError, make_transport
 from acorn_vendor_edi.core.transports.as2 import As2Receiver
+from acorn_vendor_edi.core.transports.testing import self_signed_identity as _identity
 
 X12 = (
     b"ISA*00*          *00*          *ZZ*ACORN          *ZZ*AMAZON         *260304*1200*U*00401"
     b"*000000001*0*P*>~GS*PR*ACORN*AMAZON*20260304*1200*1*X*004010~ST*855*0001~"
     b"BAK*00*AC*PO12345*20260304~SE*3*0001~GE*1*1~IEA*1*000000001~"
 )
-
-
-def _identity(common_name, days=30):
-    """A self-signed RSA certificate and its key, both PEM."""
-    from cryptography import x509
-    from cryptography.hazmat.backends import default_backend
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(65537, 2048, default_backend())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256(), default_backend())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    ).decode()
-    return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
 @pytest.fixture(scope="module")

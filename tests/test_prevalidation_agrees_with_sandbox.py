@@ -110,9 +110,6 @@ def ordered_eaches(item):
     return eaches(domain.quantity_from_spapi(item["orderedQuantity"]))
 
 
-shipment_from_spapi = domain.shipment_confirmation_from_spapi
-
-
 def packed(asn, serial_base):
     """The ASN as Acorn sends it: carrier data, one labelled carton per line on one pallet."""
     cartons = [
@@ -131,9 +128,6 @@ def packed(asn, serial_base):
         bill_of_lading=f"BOL{serial_base}",
         estimated_delivery_date=asn.shipped_date + timedelta(days=2),
     )
-
-
-invoice_from_spapi = domain.invoice_from_spapi
 
 
 def po_context(client, order, accepted=None, shipped=None, invoiced=None):
@@ -198,7 +192,10 @@ def test_asn_refusals_are_caught_first(sandbox):
     sandbox.advance(61)
     shipped_at = now_iso(sandbox, -3600)
     clean = packed(
-        shipment_from_spapi(asn_for(order, "ASN-OK-1", shipped_at)["shipmentConfirmations"][0]), 100
+        domain.shipment_confirmation_from_spapi(
+            asn_for(order, "ASN-OK-1", shipped_at)["shipmentConfirmations"][0]
+        ),
+        100,
     )
     number = order["purchaseOrderNumber"]
     contexts = {number: po_context(client, order)}
@@ -232,7 +229,9 @@ def test_asn_refusals_are_caught_first(sandbox):
         )
 
     unacked_asn = packed(
-        shipment_from_spapi(asn_for(unacked, "ASN-NEW-1", shipped_at)["shipmentConfirmations"][0]),
+        domain.shipment_confirmation_from_spapi(
+            asn_for(unacked, "ASN-NEW-1", shipped_at)["shipmentConfirmations"][0]
+        ),
         200,
     )
     mistakes = {
@@ -288,7 +287,7 @@ def test_invoice_refusals_are_caught_first(sandbox):
     asn_doc = asn_for(
         order, "ASN-INV-1", now_iso(sandbox, -3600), {first["itemSequenceNumber"]: short}
     )
-    asn = packed(shipment_from_spapi(asn_doc["shipmentConfirmations"][0]), 300)
+    asn = packed(domain.shipment_confirmation_from_spapi(asn_doc["shipmentConfirmations"][0]), 300)
     asn_context = AsnContext({number: po_context(client, order)}, sandbox.now(), picking_of(asn))
     assert check_shipment(asn, asn_context) == []
     exchange = Exchange(client, sandbox)
@@ -317,7 +316,7 @@ def test_invoice_refusals_are_caught_first(sandbox):
     def build(invoice_id, **kw):
         kw.setdefault("quantities", {seq1: short})
         doc = invoice_for(order, invoice_id, kw.pop("date", today), **kw)["invoices"][0]
-        return invoice_from_spapi(doc)
+        return domain.invoice_from_spapi(doc)
 
     clean = build("INV-OK-1")
     clean.shipment_id = asn.shipment_id

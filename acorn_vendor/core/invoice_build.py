@@ -26,7 +26,6 @@ __all__ = [
     "blocking_problems",
     "build_context",
     "build_invoice",
-    "invoice_from_spapi",
     "payload_problems",
     "problem_key",
     "source_problems",
@@ -349,10 +348,6 @@ def build_context(
         cost_tolerance=Decimal(str(cost_tolerance)),
         price_adjustment=price_adjustment,
     )
-
-
-# What Acorn sent, read back (earlier invoices): the one reader the EDI channel uses too.
-invoice_from_spapi = domain.invoice_from_spapi
 
 
 def problem_key(problem):

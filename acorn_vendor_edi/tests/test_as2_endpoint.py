@@ -1,4 +1,3 @@
-import datetime
 import os
 import shutil
 
@@ -6,37 +5,8 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..core.transports import TransportError, make_transport
+from ..core.transports.testing import self_signed_identity
 from .common import EdiCommon
-
-
-def _identity(common_name):
-    """A self-signed RSA certificate and its key, both PEM (what partners exchange)."""
-    from cryptography import x509
-    from cryptography.hazmat.backends import default_backend
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(65537, 2048, default_backend())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256(), default_backend())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    ).decode()
-    return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
 @tagged("-at_install", "post_install")
@@ -47,7 +17,7 @@ class TestAs2Endpoint(EdiCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.ours, cls.amazons, cls.stranger = (
-            _identity(n) for n in ("ACORNTEST", "AMAZONTEST", "MALLORY")
+            self_signed_identity(n) for n in ("ACORNTEST", "AMAZONTEST", "MALLORY")
         )
         cls.account.write(
             {
