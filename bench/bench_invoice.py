@@ -20,16 +20,14 @@ Everything runs in one transaction that is rolled back.
 """
 
 import argparse
-import json
 import os
-import platform
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import machine, run_in_odoo  # noqa: E402
 from tools import dev  # noqa: E402
 
 INSIDE_ODOO = r"""
@@ -143,19 +141,6 @@ env.cr.rollback()
 """
 
 
-def machine():
-    cpu = "unknown"
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; load {load:.1f}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", type=int, default=5000)
@@ -179,30 +164,7 @@ def main():
             ],
             env={**os.environ, **odoo.env},
         )
-    proc = subprocess.run(
-        [
-            *dev.odoo_base_args(odoo, pg, args.db, dev.free_port(), "shell"),
-            "--no-http",
-            "--log-level=warn",
-        ],
-        input=INSIDE_ODOO % {"cfg": json.dumps({"lines": args.lines})},
-        text=True,
-        capture_output=True,
-        env={**os.environ, **odoo.env},
-    )
-    marker = "ACORN-BENCH "
-    result = next(
-        (
-            json.loads(line.split(marker, 1)[1])
-            for line in proc.stdout.splitlines()
-            if marker in line
-        ),
-        None,
-    )
-    if result is None:
-        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
-        sys.exit("benchmark failed")
-    r = result
+    r = run_in_odoo(dev, odoo, pg, args.db, INSIDE_ODOO, {"lines": args.lines})
     print(f"machine: {machine()}")
     print(f"invoice of {r['lines']} lines (setup: PO, SO, invoice in {r['setup_s']:.0f} s)")
     print(

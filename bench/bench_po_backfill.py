@@ -16,10 +16,7 @@ Everything runs in one Odoo transaction that is rolled back, so the database sta
 """
 
 import argparse
-import json
 import os
-import platform
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from acorn_vendor.core.sandbox import start_sandbox  # noqa: E402
+from bench.common import machine, run_in_odoo  # noqa: E402
 from tools import dev  # noqa: E402
 
 DB = "acorn_bench"
@@ -147,18 +145,6 @@ env.cr.rollback()
 """
 
 
-def machine():
-    cpu = "unknown"
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pos", type=int, default=10000)
@@ -230,30 +216,7 @@ def main():
                 {"asin": p.asin, "ean": p.ean, "title": p.title} for p in default_catalogue()
             ],
         }
-        proc = subprocess.run(
-            [
-                *dev.odoo_base_args(odoo, pg, DB, dev.free_port(), "shell"),
-                "--no-http",
-                "--log-level=warn",
-            ],
-            input=INSIDE_ODOO % {"cfg": json.dumps(cfg)},
-            text=True,
-            capture_output=True,
-            env={**os.environ, **odoo.env},
-        )
-    marker = "ACORN-BENCH "
-    result = next(
-        (
-            json.loads(line.split(marker, 1)[1])
-            for line in proc.stdout.splitlines()
-            if marker in line
-        ),
-        None,
-    )
-    if result is None:
-        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
-        sys.exit("benchmark failed")
-    r = result
+        r = run_in_odoo(dev, odoo, pg, DB, INSIDE_ODOO, cfg)
     ratio = (r["lines"] / r["import_s"]) / (r["naive_import_lines"] / r["naive_import_s"])
     cpu_ratio = (r["lines"] / sum(r["import_cpu"])) / (
         r["naive_import_lines"] / sum(r["naive_import_cpu"])
@@ -261,7 +224,7 @@ def main():
     if r.get("profile"):
         print(r.pop("profile"))
     r["batch"] = args.batch
-    print(f"machine: {machine()}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"machine: {machine()}")
     print(f"sandbox: {r['pos']} POs, {r['lines']} lines")
     print(f"fetch over HTTP:          {r['fetch_s']:7.1f} s  ({r['pos'] / r['fetch_s']:.0f} POs/s)")
     print(

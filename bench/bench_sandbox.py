@@ -10,7 +10,6 @@ submitAcknowledgement, and the time to generate a 20,000-PO history (about 10 li
 import argparse
 import json
 import os
-import platform
 import socket
 import sys
 import tempfile
@@ -26,22 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from acorn_vendor.core.sandbox import start_sandbox  # noqa: E402
 from acorn_vendor.core.sandbox.testing import SandboxSession, acknowledgement_for  # noqa: E402
-
-
-def machine():
-    cpu = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (
-        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}"
-    )
+from bench.common import machine  # noqa: E402
 
 
 def rate(fn, seconds, threads=1):

