@@ -180,7 +180,6 @@ class AcornVcPurchaseOrder(models.Model):
             )
 
     @api.depends("amz_state", "ack_status", "ack_deadline")
-    @api.depends_context("uid")
     def _compute_ack_waiting(self):
         now = fields.Datetime.now()
         for order in self:
