@@ -11,6 +11,7 @@ from .._gc import fewer_collections
 from . import syntax as sx
 from .contrl import parse_contrl
 from .documents import PARSERS
+from .onepass import READERS
 from .reader import EdifactReader
 from .rules import check_amazon
 from .structure import check_message, structure
@@ -73,6 +74,11 @@ class InterchangeResult:
 
 def validate_message(msg, amazon=True):
     """Structure, data elements and (with ``amazon``) Amazon's rules; issues land on ``msg``."""
+    _validate(msg, amazon)
+
+
+def _validate(msg, amazon):
+    """``validate_message``; returns the document when the one-pass reader built it."""
     if msg.type == "CONTRL":
         if (msg.version, msg.release) not in _CONTRL_VERSIONS:
             msg.issue(
@@ -92,7 +98,7 @@ def validate_message(msg, amazon=True):
             2,
             1,
         )
-        return
+        return None
     elif (msg.version, msg.release, msg.agency) != _D96A:
         msg.issue(
             sx.ERR_VALUE_NOT_SUPPORTED,
@@ -102,23 +108,29 @@ def validate_message(msg, amazon=True):
             2,
             2,
         )
-        return
+        return None
     check_message(msg)
     if amazon:
-        check_amazon(msg)
+        body = msg.body()
+        one_pass = READERS.get(msg.type)
+        document = one_pass(body) if one_pass is not None else None
+        if document is None:
+            check_amazon(msg, body)
+        return document
+    return None
 
 
 def process_message(msg, amazon=True, parse=True):
     """Validate and, when it is clean, turn the message into its document. Never raises."""
     try:
-        validate_message(msg, amazon)
-        if parse and msg.ok:
+        document = _validate(msg, amazon)
+        if not (parse and msg.ok):
+            document = None
+        elif document is None:
             if msg.type == "CONTRL":
                 document = parse_contrl(msg)
             else:
                 document = PARSERS[msg.type](msg)
-        else:
-            document = None
     except Exception as exc:  # the contract is: bad input never escapes as an exception
         _logger.exception("EDIFACT message %s could not be read", msg.ref)
         msg.issue(sx.ERR_UNSPECIFIED, "Message could not be read: %s" % exc)

@@ -659,12 +659,8 @@ def parse_desadv(msg):
     for group in _groups(body, "CPS", stop=("CNT",)):
         cps = group[0]
         own, parent = cps.get(1), cps.get(2)
-        level = _package_level_raw(group, header_po)
-        if level is None:
-            pac, sscc, weight, lin_groups = _package_level(group)
-            lines = [_desadv_line(lin_group, header_po) for lin_group in lin_groups]
-        else:
-            pac, sscc, weight, lines = level
+        pac, sscc, weight, lin_groups = _package_level(group)
+        lines = [_desadv_line(lin_group, header_po) for lin_group in lin_groups]
         container_items = []
         for seq, ids, ci_qty, po_number, lot in lines:
             item = items.get(seq)
@@ -734,78 +730,6 @@ def _desadv_line(group, po_number):
         elif lot is not None:
             _read_lot(seg, lot)
     return seq, ids, ci_qty, po_number, lot
-
-
-def _package_level_raw(group, po_number):  # noqa: C901 - one flat loop keeps it fast
-    """``_package_level`` and ``_desadv_line`` of every LIN group in one walk over the raw text.
-
-    The same answer, with no Segment.get call; None when a segment has no raw text or escaped
-    text (the two functions above read those).
-    """
-    delims = group[0]._delims
-    if delims is None:
-        return None
-    el, co, rel = delims.element, delims.component, delims.release
-    pac = sscc = weight = line = lot = seq = ids = ci_qty = line_po = None
-    have_sscc = have_weight = False
-    lines = []
-    for s in group:
-        raw = s.raw
-        if raw is None or (rel and rel in raw) or s._delims is not delims:
-            return None
-        tag = s.tag
-        if tag == "PAC":
-            if pac is None:
-                pac = s
-            if line is None:
-                continue
-        elif tag not in _LEVEL_TAGS:
-            continue
-        parts = raw.split(el)
-        n = len(parts)
-        if tag == "LIN":
-            if line is not None:
-                lines.append((seq, ids, ci_qty, line_po, lot))
-            ids = d.ProductIds()
-            ci_qty = d.Quantity(0)
-            seq = parts[1].split(co)[0] if n > 1 else ""
-            line, line_po, lot = True, po_number, None
-            comps = parts[3].split(co) if n > 3 else ()
-            if len(comps) > 1:
-                set_id(ids, comps[1], comps[0])
-        elif line is None:
-            if tag == "GIN":
-                if not have_sscc and n > 1 and parts[1].split(co)[0] == "BJ":
-                    sscc, have_sscc = (parts[2].split(co)[0] if n > 2 else ""), True
-            elif tag == "MEA":
-                if not have_weight:
-                    weight, have_weight = _read_weight(s), True
-        elif tag == "PIA":
-            for element in parts[2:]:
-                comps = element.split(co)
-                if len(comps) > 1:
-                    set_id(ids, comps[1], comps[0])
-        elif tag == "QTY" and n > 1 and parts[1].split(co)[0] == "12":
-            comps = parts[1].split(co) + _NO_COMPONENTS
-            amount = num(comps[1])
-            unit = "Cases" if comps[2] in CASE_UNITS else "Eaches"
-            ci_qty = d.Quantity(int(amount) if amount is not None else 0, unit)
-        elif tag == "RFF":
-            comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
-            if comps[0] == "ON":
-                line_po = comps[1] or line_po
-                seq = comps[2] or seq
-        elif tag == "PCI":
-            lot = lot or d.Lot()
-        elif lot is not None:
-            _read_lot(s, lot)
-    if line is not None:
-        lines.append((seq, ids, ci_qty, line_po, lot))
-    return pac, sscc, weight, lines
-
-
-# What _package_level_raw reads (PAC aside); in a LIN group the others matter only to a lot.
-_LEVEL_TAGS = frozenset(("LIN", "GIN", "MEA", "PIA", "QTY", "RFF", "PCI", "DTM"))
 
 
 def _read_lot(seg, lot):

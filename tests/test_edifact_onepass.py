@@ -1,9 +1,9 @@
-"""The one-pass "clean" checks of Amazon's rules agree with the generic checks.
+"""The one-pass readers of clean ORDERS and DESADV agree with the generic road.
 
-``check_amazon`` first asks a one-pass check whether an ORDERS or DESADV message is clean and
-only runs the generic checks (which locate every problem) when it is not sure. These tests
-prove the shortcut never hides a problem: on the samples and on hypothesis-made variations of
-them, ``check_amazon`` reports exactly the issues of the generic checks.
+``onepass`` checks Amazon's rules and builds the document in one walk, and sends a message to
+the generic rules and parsers (which locate every problem) when it is not sure. These tests
+prove the shortcut changes no answer: on the samples, on every single edit of them and on
+hypothesis-made variations, reading gives the same issues and the same document either way.
 """
 
 import os
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.edifact import documents, rules
+from acorn_vendor_edi.core.edifact import documents, onepass, rules
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
@@ -64,26 +64,45 @@ VALUES = [
     "4006381333931",
     "4006381333932",
     "A?+B",
+    "AAD",
+    "201",
+    "PD",
+    "VA",
+    "94",
+    "64",
     "340123450000000011",
     "340123450000000012",
 ]
 
 
 def _both(text):
-    """[(fast-path answer, issues of check_amazon, issues of the generic checks)] per message."""
+    """[(one-pass document, (issues, document) of ``read``, the same on the generic road)].
+
+    Where the one-pass reader gave a document, the generic rules must find nothing in the
+    message and the generic parser must build that very document.
+    """
     out = []
-    for path in ("shortcut", "generic"):
-        [result] = e.read(text, amazon=False, parse=False)
-        for k, mres in enumerate(result.messages):
-            msg = mres.message
+    [result] = e.read(text, amazon=False, parse=False)
+    taken = []
+    for m in result.messages:
+        msg = m.message
+        doc = onepass.READERS[msg.type](msg.body())
+        if doc is not None:
             before = len(msg.issues)
-            if path == "shortcut":
-                rules.check_amazon(msg)
-                out.append([rules._FAST_CLEAN[msg.type](msg.body()), msg.issues[before:]])
-            else:
-                rules._check_amazon(msg, msg.body())
-                out[k].append(msg.issues[before:])
-    return [(fast, _issues_of(a), _issues_of(b)) for fast, a, b in out]
+            rules.check_amazon(msg)
+            assert msg.issues[before:] == [], text
+            assert documents.PARSERS[msg.type](msg) == doc, text
+        taken.append(doc)
+    [fast] = e.read(text)
+    real = dict(onepass.READERS)
+    onepass.READERS.clear()
+    try:
+        [generic] = e.read(text)
+    finally:
+        onepass.READERS.update(real)
+    for doc, a, b in zip(taken, fast.messages, generic.messages, strict=True):
+        out.append((doc, (_issues_of(a.issues), a.document), (_issues_of(b.issues), b.document)))
+    return out
 
 
 def _issues_of(issues):
@@ -94,20 +113,22 @@ def _issues_of(issues):
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_samples_take_the_shortcut_and_are_clean(kind):
-    [(fast, issues, generic)] = _both(SAMPLES[kind])
-    assert fast is True
-    assert issues == generic == []
+def test_samples_take_one_pass_and_are_clean(kind):
+    [(doc, (issues, document), generic)] = _both(SAMPLES[kind])
+    assert doc is not None and doc == document
+    assert issues == [] and (issues, document) == generic
 
 
-def test_bench_interchange_takes_the_shortcut():
+def test_bench_interchange_takes_one_pass():
     w = []
     for k in range(1, 4):
         po = purchase_order(number="P%07d" % k)
         w += [e.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)), e.render_orders(po)]
     text = e.write_interchange(w, VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True)
     answers = _both(text)
-    assert len(answers) == 6 and all(fast is True and not a and not b for fast, a, b in answers)
+    assert len(answers) == 6
+    for doc, fast, generic in answers:
+        assert doc is not None and fast == generic and fast[0] == [] and fast[1] == doc
 
 
 def _single_edits(text):
@@ -132,15 +153,13 @@ def _single_edits(text):
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_every_single_edit_reports_the_same_issues_as_the_generic_checks(kind):
+def test_every_single_edit_gives_the_same_answer_as_the_generic_road(kind):
     shortcuts = fallbacks = 0
     for text in _single_edits(SAMPLES[kind]):
-        for fast, issues, generic in _both(text):
-            assert issues == generic, text
-            if fast:
-                assert generic == [], text
-            shortcuts += bool(fast)
-            fallbacks += not fast
+        for doc, fast, generic in _both(text):
+            assert fast == generic, text
+            shortcuts += doc is not None
+            fallbacks += doc is None
     assert shortcuts and fallbacks  # both roads were taken
 
 
@@ -172,40 +191,7 @@ def _mutate(text, data):
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(kind=st.sampled_from(sorted(SAMPLES)), data=st.data())
-def test_variations_report_the_same_issues_as_the_generic_checks(kind, data):
+def test_variations_give_the_same_answer_as_the_generic_road(kind, data):
     text = _mutate(SAMPLES[kind], data)
-    for fast, issues, generic in _both(text):
-        assert issues == generic
-        if fast:
-            assert generic == []
-
-
-def _documents(text):
-    out = []
-    for mres in e.read(text, amazon=False, parse=False)[0].messages:
-        try:
-            out.append(documents.PARSERS[mres.message.type](mres.message))
-        except Exception as exc:  # the generic parsers may raise on broken input; so must we
-            out.append(type(exc))
-    return out
-
-
-@pytest.mark.parametrize(("kind", "name"), [("DESADV", "_package_level_raw")])
-def test_raw_readers_build_the_same_documents_as_the_generic_ones(monkeypatch, kind, name):
-    """The one-walk readers over raw text against the generic readers, on every single edit."""
-    texts = list(_single_edits(SAMPLES[kind]))
-    raw_taken = []
-    real = getattr(documents, name)
-
-    def spy(*args):
-        out = real(*args)
-        raw_taken.append(out is not None)
-        return out
-
-    monkeypatch.setattr(documents, name, spy)
-    fast = [_documents(t) for t in texts]
-    assert any(raw_taken) and not all(raw_taken)  # both roads were taken
-    monkeypatch.setattr(documents, name, lambda *args: None)
-    generic = [_documents(t) for t in texts]
-    for text, a, b in zip(texts, fast, generic, strict=True):
-        assert a == b, text
+    for doc, fast, generic in _both(text):
+        assert fast == generic
