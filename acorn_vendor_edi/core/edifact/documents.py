@@ -44,6 +44,7 @@ ACTIVITY_QTY = {"153": "sold", "145": "on_hand", "21": "on_order", "61": "return
 PALLET_PACKAGES = ("201", "PX", "PLT", "09")
 TRANSPORT_MODES = {"Road": "30", "Air": "40", "Ocean": "10", "Rail": "20"}
 WEIGHT_UNITS = {"Kg": "KGM", "G": "GRM", "Lb": "LBR", "Oz": "ONZ"}
+_WEIGHT_UNITS_BY_CODE = {v: k for k, v in WEIGHT_UNITS.items()}
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -747,8 +748,7 @@ def _read_weight(seg):
     value = num(seg.get(3, 2))
     if value is None:
         return None
-    unit = next((k for k, v in WEIGHT_UNITS.items() if v == seg.get(3, 1)), "Kg")
-    return d.Weight(value, unit)
+    return d.Weight(value, _WEIGHT_UNITS_BY_CODE.get(seg.get(3, 1), "Kg"))
 
 
 # -- INVOIC (outbound invoice / credit note) ---------------------------------------------------

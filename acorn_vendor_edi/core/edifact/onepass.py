@@ -22,52 +22,54 @@ _MODES = {v: k for k, v in TRANSPORT_MODES.items()}
 _PARTY_KEEP = frozenset(("LOC", "CTA", "COM", "DTM", "RFF"))
 
 
-def _ids_ok(parts, co):
-    """LIN/PIA product ids: known qualifiers, GTIN check digits (``rules._check_ids``)."""
-    if parts[0] == "LIN":
-        comps = parts[3].split(co) if len(parts) > 3 else [""]
-        value = comps[0]
+def _lin_ids(parts, co, ids):
+    """LIN product id into ``ids``; False when Amazon's rules would flag it (``_check_ids``)."""
+    comps = parts[3].split(co) if len(parts) > 3 else ()
+    if len(comps) > 1:
+        value, qual = comps[0], comps[1]
         if value:
-            qual = comps[1] if len(comps) > 1 else ""
             if qual not in PRODUCT_QUALIFIERS:
                 return False
             if qual in _GTIN_QUALIFIERS and not _gtin_ok(value):
                 return False
-        return True
+            _set_id(ids, qual, value)
+    elif comps and comps[0]:
+        return False  # a value without its qualifier
+    return True
+
+
+def _pia_ids(parts, co, ids):
+    """PIA product ids into ``ids``; False when Amazon's rules would flag one."""
     for element in parts[2:]:
         comps = element.split(co)
-        if comps[0] and (len(comps) < 2 or comps[1] not in PRODUCT_QUALIFIERS):
+        if len(comps) > 1:
+            if comps[0] and comps[1] not in PRODUCT_QUALIFIERS:
+                return False
+            _set_id(ids, comps[1], comps[0])
+        elif comps[0]:
             return False
     return True
 
 
-def _read_ids(parts, co, ids):
-    """``documents.read_ids`` on split text."""
-    if parts[0] == "LIN":
-        comps = parts[3].split(co) if len(parts) > 3 else ()
-        if len(comps) > 1:
-            _set_id(ids, comps[1], comps[0])
-    else:
-        for element in parts[2:]:
-            comps = element.split(co)
-            if len(comps) > 1:
-                _set_id(ids, comps[1], comps[0])
+def _quantity(text, unit):
+    """(amount as documents.quantity reads it, amount > 0 for the rules)."""
+    if text.isdigit() and text.isascii():
+        amount = int(text)
+        return amount, amount > 0
+    value = num(text)
+    return (int(value) if value is not None else 0), (value or 0) > 0
 
 
-def _first(parts, n, co, k):
-    """First component of element ``k`` ('' when absent)."""
-    return parts[k].split(co, 1)[0] if n > k else ""
-
-
-def _dtm(parts, n, co):
-    comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
-    return comps[0], _parse_dtm(comps[1], comps[2] or "102")
+def _sscc_ok(value):
+    if len(value) == 18 and value.isascii() and value.isdigit():
+        return gs1.check_digit(value[:17]) == value[17]
+    return not gs1.validate_sscc(value)
 
 
 class _Header:
-    """What ``documents._header``/``_parties`` read before the first line, in one object."""
+    """What ``documents._header``/``_parties`` and the rules read before the first line."""
 
-    __slots__ = ("bgm", "dates", "parties", "last", "roles")
+    __slots__ = ("bgm", "dates", "parties", "last", "roles", "refs")
 
     def __init__(self):
         self.bgm = None
@@ -75,179 +77,178 @@ class _Header:
         self.parties = {}
         self.last = None
         self.roles = set()
+        self.refs = []  # RFF element 1 components, in order
 
-    def party(self, seg, parts, n, co):
-        """NAD; False when its role is not one Amazon uses."""
-        role = _first(parts, n, co, 1)
-        if role not in PARTY_ROLES:
-            return False
-        self.roles.add(role)
-        self.last = D.read_party(seg)
-        self.parties.setdefault(seg.get(1), self.last)
+    def read(self, seg, tag, parts, co, codes):
+        """One header segment; False when the message must take the generic road."""
+        if tag == "DTM":
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+            self.dates[comps[0]] = _parse_dtm(comps[1], comps[2] or "102")
+            return True
+        if tag == "RFF":
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+            self.refs.append(comps)
+            last = self.last
+            if last is not None and comps[0] in ("VA", "FC"):
+                last.tax_registration_type = "VAT"
+                last.tax_registration_number = comps[1]
+            return True
+        if tag == "NAD":
+            role = parts[1].split(co, 1)[0] if len(parts) > 1 else ""
+            if role not in PARTY_ROLES:
+                return False
+            self.roles.add(role)
+            if len(parts) > 4:
+                self.last = D.read_party(seg)
+            else:
+                self.last = d.Party(party_id=parts[2].split(co, 1)[0] if len(parts) > 2 else "")
+            self.parties.setdefault(role, self.last)
+            return True
+        if tag == "BGM" and self.bgm is None:
+            self.bgm = parts
+            n = len(parts)
+            if n < 3 or parts[1].split(co, 1)[0] not in codes or not parts[2].split(co, 1)[0]:
+                return False
+        if tag not in _PARTY_KEEP:
+            self.last = None
         return True
 
-    def tax_id(self, comps):
-        if self.last is not None and comps[0] in ("VA", "FC"):
-            self.last.tax_registration_type = "VAT"
-            self.last.tax_registration_number = comps[1]
-
-
-def _split_body(body):
-    """(element separator, component separator) when every segment is plain text, else None."""
-    if not body:
-        return None
-    delims = body[0]._delims
-    if delims is None:
-        return None
-    rel = delims.release
-    for seg in body:
-        raw = seg.raw
-        if raw is None or (rel and rel in raw) or seg._delims is not delims:
-            return None
-    return delims.element, delims.component
+    def bgm_element(self, k, co):
+        bgm = self.bgm
+        return bgm[k].split(co, 1)[0] if len(bgm) > k else ""
 
 
 def read_orders(body):  # noqa: C901 - one flat loop is the point
     """PurchaseOrder of a clean ORDERS body, or None (see module)."""
-    seps = _split_body(body)
-    if seps is None:
+    delims = body[0]._delims if body else None
+    if delims is None:
         return None
-    el, co = seps
+    el, co, rel = delims.element, delims.component, delims.release or None
     h = _Header()
     po = d.PurchaseOrder(number="", date=None, items=[])
+    have_pri = have_cux = False
+    codes = BGM_CODES["ORDERS"]
+    i, nb = 0, len(body)
+    while i < nb:  # the header, up to the first LIN, UNS or CPS
+        seg = body[i]
+        raw = seg.raw
+        if raw is None or (rel is not None and rel in raw) or seg._delims is not delims:
+            return None
+        tag = seg.tag
+        if tag in ("LIN", "UNS", "CPS"):
+            break
+        i += 1
+        parts = raw.split(el)
+        if tag == "RFF":
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+            if comps[0] == "PD":
+                po.deal_code = comps[1]
+        elif tag == "CUX":
+            have_cux = True
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+            if comps[0] == "2":
+                po.currency = comps[1]
+        elif tag == "FTX":
+            text = " ".join(c for c in (parts[4].split(co) if len(parts) > 4 else ()) if c)
+            if text:
+                po.notes.append(text)
+        elif tag == "PRI":
+            have_pri = True
+        elif tag in ("PIA", "CNT"):
+            return None  # read by the generic checks even before the first line
+        if not h.read(seg, tag, parts, co, codes):
+            return None
+    have_137 = "137" in h.dates
     seen = set()
     counts = []
     item = None  # the line being read
-    has_id = has_qty = in_header = True
-    have_pri = have_cux = have_137 = False
+    has_id = has_qty = True
     after_uns = False
-    for seg in body:
-        parts = seg.raw.split(el)
-        n = len(parts)
-        tag = parts[0]
-        if tag == "PRI":
-            have_pri = True
-        elif tag == "CUX":
-            have_cux = True
-        if tag == "LIN":
-            if after_uns or (item is not None and not (has_id and has_qty)):
+    n_items = 0
+    while i < nb:
+        seg = body[i]
+        i += 1
+        raw = seg.raw
+        if raw is None or (rel is not None and rel in raw) or seg._delims is not delims:
+            return None
+        tag = seg.tag
+        if after_uns:
+            if tag == "CNT":
+                parts = raw.split(el)
+                comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+                if comps[0] == "2":
+                    counts.append(num(comps[1]))
+            elif tag == "DTM":
+                parts = raw.split(el)
+                have_137 = have_137 or (len(parts) > 1 and parts[1].split(co, 1)[0] == "137")
+            elif tag == "PRI":
+                have_pri = True
+            elif tag in ("LIN", "PIA", "NAD", "CUX", "BGM", "CPS", "UNS"):
                 return None
-            in_header = False
-            number = parts[1] if n > 1 else ""
+            continue
+        parts = raw.split(el)
+        if tag == "LIN":
+            if not (has_id and has_qty):
+                return None
+            number = parts[1] if len(parts) > 1 else ""
             if co in number or number in seen:
                 return None
             seen.add(number)
-            if not _ids_ok(parts, co):
+            ids = d.ProductIds()
+            if not _lin_ids(parts, co, ids):
                 return None
-            item = d.PurchaseOrderItem(
-                sequence=number, ids=d.ProductIds(), ordered_quantity=d.Quantity(0)
-            )
+            item = d.PurchaseOrderItem(sequence=number, ids=ids, ordered_quantity=d.Quantity(0))
             po.items.append(item)
-            _read_ids(parts, co, item.ids)
-            has_id = bool(_first(parts, n, co, 3))
+            n_items += 1
+            has_id = len(parts) > 3 and bool(parts[3].split(co, 1)[0])
             has_qty = False
-            continue
-        if tag == "NAD":
-            if not h.party(seg, parts, n, co):
-                return None
-            if not in_header:
-                return None
-            continue
-        if tag == "DTM":
-            qual, value = _dtm(parts, n, co)
-            have_137 = have_137 or qual == "137"
-            if in_header:
-                h.dates[qual] = value
-            continue
-        if in_header:
-            if tag in ("UNS", "CPS"):
-                in_header = False
-            elif tag == "BGM":
-                if h.bgm is None:
-                    h.bgm = parts
-                    if _first(parts, n, co, 1) not in BGM_CODES["ORDERS"]:
-                        return None
-                    if not _first(parts, n, co, 2):
-                        return None
-                h.last = None
-                continue
-            elif tag == "RFF":
-                comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
-                if comps[0] == "PD":
-                    po.deal_code = comps[1]
-                h.tax_id(comps)
-                continue
-            elif tag == "CUX":
-                comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
-                if comps[0] == "2":
-                    po.currency = comps[1]
-            elif tag == "FTX":
-                text = " ".join(c for c in (parts[4].split(co) if n > 4 else ()) if c)
-                if text:
-                    po.notes.append(text)
-            elif tag in ("PIA", "CNT"):
-                return None  # read by the generic checks even before the first line
-            if tag not in _PARTY_KEEP:
-                h.last = None
-            if in_header:
-                continue
-        if tag == "PIA":
-            if item is None or after_uns or not _ids_ok(parts, co):
-                return None
-            _read_ids(parts, co, item.ids)
-            has_id = True
         elif tag == "QTY":
-            if item is None or after_uns:
-                continue
-            comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
             if comps[0] == "21":
+                amount, positive = _quantity(comps[1], comps[2])
                 if not has_qty:
-                    if (num(comps[1]) or 0) <= 0:
+                    if not positive:
                         return None
                     has_qty = True
-                amount = num(comps[1])
                 item.ordered_quantity = d.Quantity(
-                    int(amount) if amount is not None else 0,
-                    "Cases" if comps[2] in CASE_UNITS else "Eaches",
+                    amount, "Cases" if comps[2] in CASE_UNITS else "Eaches"
                 )
+        elif tag == "PIA":
+            if not _pia_ids(parts, co, item.ids):
+                return None
+            has_id = True
         elif tag == "PRI":
-            if item is None or after_uns:
-                continue
-            comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
+            have_pri = True
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
             price = num(comps[1])
             if price is not None and comps[0] == "AAA":
                 item.net_cost = price
             elif price is not None and comps[0] == "AAB":
                 item.list_price = price
         elif tag == "UNS":
-            if item is not None and not (has_id and has_qty):
+            if not (has_id and has_qty):
                 return None
             after_uns = True
-        elif tag == "CNT":
-            if not after_uns:
-                return None
-            comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
-            if comps[0] == "2":
-                counts.append(num(comps[1]))
-        elif tag in ("CPS", "CUX", "BGM"):
-            return None  # outside the header: rare, and read differently by each road
-    if item is not None and not (has_id and has_qty):
+        elif tag == "DTM":
+            have_137 = have_137 or (len(parts) > 1 and parts[1].split(co, 1)[0] == "137")
+        elif tag in ("NAD", "CNT", "CPS", "CUX", "BGM"):
+            return None  # after the header: rare, and read differently by each road
+    if not (has_id and has_qty):
         return None
     roles = h.roles
     if not (
         h.bgm is not None
         and have_137
-        and po.items
+        and n_items
         and "BY" in roles
         and "SU" in roles
         and ("DP" in roles or "ST" in roles)
         and not (have_pri and not have_cux)
-        and all(c is None or c == len(po.items) for c in counts)
+        and all(c is None or c == n_items for c in counts)
     ):
         return None
-    bgm = h.bgm
-    po.number = _first(bgm, len(bgm), co, 2)
-    po.order_type = D.ORDER_TYPES.get(_first(bgm, len(bgm), co, 1), "RegularOrder")
+    po.number = h.bgm_element(2, co)
+    po.order_type = D.ORDER_TYPES.get(h.bgm_element(1, co), "RegularOrder")
     window = h.dates
     po.date = window.get("137")
     if "64" in window or "63" in window:
@@ -271,10 +272,10 @@ def read_orders(body):  # noqa: C901 - one flat loop is the point
 
 def read_desadv(body):  # noqa: C901 - one flat loop is the point
     """Shipment of a clean DESADV body, or None (see module)."""
-    seps = _split_body(body)
-    if seps is None:
+    delims = body[0]._delims if body else None
+    if delims is None:
         return None
-    el, co = seps
+    el, co, rel = delims.element, delims.component, delims.release or None
     h = _Header()
     asn = d.Shipment(
         shipment_id="",
@@ -285,74 +286,101 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
         ship_to_party=None,
         items=[],
     )
+    codes = BGM_CODES["DESADV"]
+    have_on = False
+    i, nb = 0, len(body)
+    while i < nb:  # the header, up to the first CPS
+        seg = body[i]
+        raw = seg.raw
+        if raw is None or (rel is not None and rel in raw) or seg._delims is not delims:
+            return None
+        tag = seg.tag
+        if tag == "CPS":
+            break
+        i += 1
+        if tag in _NOT_IN_HEADER:
+            return None  # a line or package part before the first CPS
+        parts = raw.split(el)
+        if tag == "TDT":
+            n = len(parts)
+            asn.carrier_scac = (parts[5].split(co, 1)[0] if n > 5 else "") or None
+            asn.transportation_mode = _MODES.get(parts[3].split(co, 1)[0] if n > 3 else "")
+        elif tag == "MEA":
+            if len(parts) > 2 and parts[2].split(co, 1)[0] == "AAD":
+                asn.gross_weight = D._read_weight(seg)
+        if not h.read(seg, tag, parts, co, codes):
+            return None
     refs = {}
-    have_11 = have_on = False
+    for comps in h.refs:
+        refs.setdefault(comps[0], comps[1])
+        have_on = have_on or comps[0] == "ON"
+    have_11 = "11" in h.dates
+    header_po = refs.get("ON")
     counts = []
     n_lines = 0
     cps_ids = {}  # own number -> [has PAC, has SSCC]
-    packages = []  # (own, parent, PAC parts, SSCC, weight, lines)
-    package = None  # [own, parent, pac, sscc, weight, lines, rule state]
+    packages = []
+    package = None  # [own, parent, PAC raw, SSCC, weight, lines, SSCC read, weight read]
     line = None  # [seq, ids, quantity, po number, lot, has QTY+12]
-    current = None  # cps_ids entry GIN+BJ / PAC count for (None after a LIN)
-    in_header = True
+    current = None  # the cps_ids entry a PAC or GIN+BJ counts for (None after a LIN)
     after_cnt = False
-    for seg in body:
-        parts = seg.raw.split(el)
-        n = len(parts)
-        tag = parts[0]
-        if tag == "DTM":
-            qual, value = _dtm(parts, n, co)
-            have_11 = have_11 or qual == "11"
-            if in_header:
-                h.dates[qual] = value
-            elif line is not None and line[4] is not None and value:
-                if qual == "361":
-                    line[4].expiry_date = value.date()
-                elif qual == "94":
-                    line[4].manufacture_date = value.date()
+    while i < nb:
+        seg = body[i]
+        i += 1
+        raw = seg.raw
+        if raw is None or (rel is not None and rel in raw) or seg._delims is not delims:
+            return None
+        tag = seg.tag
+        if tag == "PCI":
+            if line is not None and line[4] is None:
+                line[4] = d.Lot()
+            elif after_cnt:
+                return None
             continue
+        parts = raw.split(el)
+        n = len(parts)
         if tag == "RFF":
             comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
-            have_on = have_on or comps[0] == "ON"
-            if in_header:
-                refs.setdefault(comps[0], comps[1])
-                h.tax_id(comps)
-            elif line is not None and comps[0] == "ON":
-                line[3] = comps[1] or line[3]
-                line[0] = comps[2] or line[0]
-            continue
-        if tag == "NAD":
-            if not h.party(seg, parts, n, co) or not in_header:
-                return None
-            continue
-        if in_header:
-            if tag == "CPS":
-                in_header = False
-            elif tag in ("LIN", "UNS", "PIA", "QTY", "PAC", "GIN", "CNT", "PCI"):
-                return None  # a line or package part before the first CPS
-            else:
-                if tag == "BGM":
-                    if h.bgm is None:
-                        h.bgm = parts
-                        if _first(parts, n, co, 1) not in BGM_CODES["DESADV"]:
-                            return None
-                        if not _first(parts, n, co, 2):
-                            return None
-                elif tag == "TDT":
-                    asn.carrier_scac = _first(parts, n, co, 5) or None
-                    asn.transportation_mode = _MODES.get(_first(parts, n, co, 3))
-                elif tag == "MEA" and _first(parts, n, co, 2) == "AAD":
-                    asn.gross_weight = D._read_weight(seg)
-                if tag not in _PARTY_KEEP:
-                    h.last = None
-                continue
-        if after_cnt:
+            if comps[0] == "ON":
+                have_on = True
+                if line is not None:
+                    line[3] = comps[1] or line[3]
+                    line[0] = comps[2] or line[0]
+        elif tag == "DTM":
+            comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
+            qual = comps[0]
+            have_11 = have_11 or qual == "11"
+            if line is not None and line[4] is not None and qual in ("361", "94"):
+                value = _parse_dtm(comps[1], comps[2] or "102")
+                if value and qual == "361":
+                    line[4].expiry_date = value.date()
+                elif value:
+                    line[4].manufacture_date = value.date()
+        elif after_cnt:
             return None
-        if tag == "CPS":
+        elif tag == "GIN":
+            qual = parts[1].split(co, 1)[0] if n > 1 else ""
+            if qual == "BJ":
+                comps = parts[2].split(co) if n > 2 else []
+                for value in comps[:2]:
+                    if value and not _sscc_ok(value):
+                        return None
+                if current is not None:
+                    current[1] = True
+                if line is None and not package[6]:
+                    package[3], package[6] = (comps[0] if comps else ""), True
+            elif qual == "BX" and line is not None and line[4] is not None:
+                line[4].lot_number = parts[2].split(co, 1)[0] if n > 2 else ""
+        elif tag == "PAC":
+            if package[2] is None:
+                package[2] = parts
+            if current is not None:
+                current[0] = True
+        elif tag == "CPS":
             if line is not None and not line[5]:
                 return None
-            own = _first(parts, n, co, 1)
-            parent = _first(parts, n, co, 2)
+            own = parts[1].split(co, 1)[0] if n > 1 else ""
+            parent = parts[2].split(co, 1)[0] if n > 2 else ""
             if not cps_ids and (own != "1" or parent):
                 return None
             if own in cps_ids or (parent and parent not in cps_ids):
@@ -366,55 +394,31 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
         elif tag == "LIN":
             if line is not None and not line[5]:
                 return None
-            if not _ids_ok(parts, co):
+            ids = d.ProductIds()
+            if not _lin_ids(parts, co, ids):
                 return None
             n_lines += 1
-            ids = d.ProductIds()
-            _read_ids(parts, co, ids)
-            line = [_first(parts, n, co, 1), ids, d.Quantity(0), refs.get("ON"), None, False]
+            seq = parts[1].split(co, 1)[0] if n > 1 else ""
+            line = [seq, ids, None, header_po, None, False]  # no QTY+12 yet: a quantity of 0
             package[5].append(line)
             current = None
-        elif tag == "PIA":
-            if line is None or not _ids_ok(parts, co):
-                return None
-            _read_ids(parts, co, line[1])
         elif tag == "QTY":
             if line is None:
                 continue
             comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
             if comps[0] == "12":
+                amount, positive = _quantity(comps[1], comps[2])
                 if not line[5]:
-                    if (num(comps[1]) or 0) <= 0:
+                    if not positive:
                         return None
                     line[5] = True
-                amount = num(comps[1])
-                line[2] = d.Quantity(
-                    int(amount) if amount is not None else 0,
-                    "Cases" if comps[2] in CASE_UNITS else "Eaches",
-                )
-        elif tag == "PAC":
-            if package[2] is None:
-                package[2] = parts
-            if current is not None:
-                current[0] = True
-        elif tag == "GIN":
-            if _first(parts, n, co, 1) == "BJ":
-                comps = parts[2].split(co) if n > 2 else []
-                for value in comps[:2]:
-                    if value and gs1.validate_sscc(value):
-                        return None
-                if current is not None:
-                    current[1] = True
-                if line is None and not package[6]:
-                    package[3], package[6] = (comps[0] if comps else ""), True
-            elif line is not None and line[4] is not None and _first(parts, n, co, 1) == "BX":
-                line[4].lot_number = _first(parts, n, co, 2)
+                line[2] = d.Quantity(amount, "Cases" if comps[2] in CASE_UNITS else "Eaches")
+        elif tag == "PIA":
+            if line is None or not _pia_ids(parts, co, line[1]):
+                return None
         elif tag == "MEA":
             if line is None and not package[7]:
                 package[4], package[7] = D._read_weight(seg), True
-        elif tag == "PCI":
-            if line is not None and line[4] is None:
-                line[4] = d.Lot()
         elif tag == "CNT":
             if line is not None and not line[5]:
                 return None
@@ -423,13 +427,12 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
             comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
             if comps[0] == "2":
                 counts.append(num(comps[1]))
-        elif tag in ("UNS", "BGM"):
+        elif tag in ("NAD", "UNS", "BGM"):
             return None
     if line is not None and not line[5]:
         return None
-    bgm = h.bgm
     if not (
-        bgm is not None
+        h.bgm is not None
         and have_11
         and have_on
         and n_lines
@@ -437,8 +440,8 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
         and all(sscc or not pac for pac, sscc in cps_ids.values())
     ):
         return None
-    asn.shipment_id = _first(bgm, len(bgm), co, 2)
-    if _first(bgm, len(bgm), co, 3) == "5":
+    asn.shipment_id = h.bgm_element(2, co)
+    if h.bgm_element(3, co) == "5":
         asn.confirmation_type = "Replace"
     dates = h.dates
     asn.confirmation_date = dates.get("137")
@@ -452,9 +455,11 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
     asn.ship_from_party = parties.get("SF")
     asn.ship_to_party = parties.get("DP") or parties.get("ST")
     pallets, n_cartons, items = {}, 0, {}
-    for own, parent, pac, sscc, weight, lines, _sscc_seen, _weight_seen in packages:
+    for own, parent, pac, sscc, weight, lines, _sscc_read, _weight_read in packages:
         container_items = []
         for seq, ids, ci_qty, po_number, lot, _qty_seen in lines:
+            if ci_qty is None:
+                ci_qty = d.Quantity(0)
             item = items.get(seq)
             if item is None:
                 item = items[seq] = d.ShipmentItem(
@@ -465,7 +470,7 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
             container_items.append(d.ContainerItem(seq, ci_qty, lot))
         if pac is None:
             continue
-        if _first(pac, len(pac), co, 3) in PALLET_PACKAGES:
+        if (pac[3].split(co, 1)[0] if len(pac) > 3 else "") in PALLET_PACKAGES:
             pallet = pallets[own] = d.Pallet(sscc=sscc or "", items=container_items, weight=weight)
             asn.pallets.append(pallet)
         else:
@@ -478,5 +483,8 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
                 asn.cartons.append(carton)
     return asn
 
+
+# Segments of lines and packages: the generic road reads them differently before the first CPS.
+_NOT_IN_HEADER = frozenset(("LIN", "UNS", "PIA", "QTY", "PAC", "GIN", "CNT", "PCI"))
 
 READERS = {"ORDERS": read_orders, "DESADV": read_desadv}
