@@ -373,19 +373,42 @@ def check_message(msg):
     delims = ic.delimiters if ic else sx.DEFAULT_DELIMITERS
     comp, elem, rel = delims.component, delims.element, delims.release
     if ic is not None and ic.syntax_id == "UNOY":
-        table = None  # raw holds UTF-8 bytes: lengths differ, use the precise check
+        table = clean = None  # raw holds UTF-8 bytes: lengths differ, use the precise check
     else:
         table = _fast_patterns(comp, elem)
+        clean = _clean_segments(comp, elem)
     for seg in msg.body():
         raw = seg.raw
         if table is not None and raw is not None and rel not in raw:
+            if raw in clean:
+                continue
             tag = seg.tag
             pattern = table.get(tag, False)
             if pattern is False:
                 pattern = table[tag] = _fast_pattern(tag, comp, elem)
             if pattern is None or pattern.match(raw):
                 if tag == "DTM":
+                    before = len(msg.issues)
                     check_dtm(msg, seg)
+                    if len(msg.issues) != before:
+                        continue
+                if len(clean) >= _CLEAN_SEGMENTS_MAX:
+                    clean.clear()
+                clean.add(raw)
                 continue
         check_elements(msg, seg)
     return known
+
+
+# Segment texts the element checks passed, per delimiter pair: files repeat the same codes,
+# products, parties and dates, so most segments are a set lookup instead of a regex match.
+_CLEAN_SEGMENTS = {}
+_CLEAN_SEGMENTS_MAX = 65536
+
+
+def _clean_segments(comp, elem):
+    key = (comp, elem)
+    clean = _CLEAN_SEGMENTS.get(key)
+    if clean is None:
+        clean = _CLEAN_SEGMENTS[key] = set()
+    return clean
