@@ -403,7 +403,7 @@ def check_message(msg):
 # Segment texts the element checks passed, per delimiter pair: files repeat the same codes,
 # products, parties and dates, so most segments are a set lookup instead of a regex match.
 _CLEAN_SEGMENTS = {}
-_CLEAN_SEGMENTS_MAX = 65536
+_CLEAN_SEGMENTS_MAX = 16384
 
 
 def _clean_segments(comp, elem):
