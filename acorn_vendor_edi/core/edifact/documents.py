@@ -257,17 +257,7 @@ def parse_orders(msg):
             text = " ".join(c for c in seg.components(4) if c)
             if text:
                 po.notes.append(text)
-    po.date = window.get("137")
-    if "64" in window or "63" in window:
-        start = window.get("64") or window.get("63")
-        po.delivery_window = (start, window.get("63") or start)
-    elif "2" in window:
-        po.delivery_window = (window["2"], window["2"])
-    parties = _parties(header)
-    po.buying_party = parties.get("BY")
-    po.selling_party = parties.get("SU")
-    po.ship_to_party = parties.get("DP") or parties.get("ST")
-    po.bill_to_party = parties.get("IV")
+    order_header(po, window, _parties(header))
     currency = po.currency or "EUR"
     for group in _groups(body, "LIN", stop=("UNS",)):
         item = d.PurchaseOrderItem(
@@ -281,6 +271,21 @@ def parse_orders(msg):
         item.net_cost, item.list_price = _prices(group, currency)
         po.items.append(item)
     return po
+
+
+def order_header(po, window, parties):
+    """A PurchaseOrder's dates and parties from its header DTMs (by qualifier) and NADs (by
+    role); the one-pass reader shares it."""
+    po.date = window.get("137")
+    if "64" in window or "63" in window:
+        start = window.get("64") or window.get("63")
+        po.delivery_window = (start, window.get("63") or start)
+    elif "2" in window:
+        po.delivery_window = (window["2"], window["2"])
+    po.buying_party = parties.get("BY")
+    po.selling_party = parties.get("SU")
+    po.ship_to_party = parties.get("DP") or parties.get("ST")
+    po.bill_to_party = parties.get("IV")
 
 
 def _prices(group, currency):
@@ -644,17 +649,8 @@ def parse_desadv(msg):
             )
         elif seg.tag == "MEA" and seg.get(2) == "AAD":
             asn.gross_weight = _read_weight(seg)
-    asn.confirmation_date = dates.get("137")
-    asn.shipped_date = dates.get("11")
-    asn.estimated_delivery_date = dates.get("132")
+    shipment_header(asn, dates, refs, _parties(header))
     header_po = refs.get("ON")
-    asn.bill_of_lading = refs.get("BM")
-    asn.pro_number = refs.get("CN")
-    asn.amazon_reference_number = refs.get("ACD")
-    parties = _parties(header)
-    asn.selling_party = parties.get("SU")
-    asn.ship_from_party = parties.get("SF")
-    asn.ship_to_party = parties.get("DP") or parties.get("ST")
     pallets, cartons_by_id = {}, {}
     items = {}
     for group in _groups(body, "CPS", stop=("CNT",)):
@@ -684,6 +680,20 @@ def parse_desadv(msg):
             else:
                 asn.cartons.append(c)
     return asn
+
+
+def shipment_header(asn, dates, refs, parties):
+    """A Shipment's dates, references and parties from its header DTMs, RFFs (first of each
+    qualifier) and NADs; the one-pass reader shares it."""
+    asn.confirmation_date = dates.get("137")
+    asn.shipped_date = dates.get("11")
+    asn.estimated_delivery_date = dates.get("132")
+    asn.bill_of_lading = refs.get("BM")
+    asn.pro_number = refs.get("CN")
+    asn.amazon_reference_number = refs.get("ACD")
+    asn.selling_party = parties.get("SU")
+    asn.ship_from_party = parties.get("SF")
+    asn.ship_to_party = parties.get("DP") or parties.get("ST")
 
 
 def _package_level(group):

@@ -69,9 +69,18 @@ def _sscc_ok(value):
 class _Header:
     """What ``documents._header``/``_parties`` and the rules read before the first line."""
 
-    __slots__ = ("bgm", "dates", "parties", "last", "roles", "refs")
+    __slots__ = ("delims", "el", "co", "rel", "bgm", "dates", "parties", "last", "roles", "refs")
 
-    def __init__(self):
+    @classmethod
+    def of(cls, body):
+        """The reader's state for ``body``, or None when its segments have no raw text."""
+        delims = body[0]._delims if body else None
+        return None if delims is None else cls(delims)
+
+    def __init__(self, delims):
+        self.delims = delims
+        self.el, self.co = delims.element, delims.component
+        self.rel = delims.release or None
         self.bgm = None
         self.dates = {}
         self.parties = {}
@@ -118,27 +127,31 @@ class _Header:
         return bgm[k].split(co, 1)[0] if len(bgm) > k else ""
 
 
+def _plain(seg, delims, rel):
+    """True when the segment's raw text can be read here (no escapes, this interchange's)."""
+    raw = seg.raw
+    return raw is not None and (rel is None or rel not in raw) and seg._delims is delims
+
+
 def read_orders(body):  # noqa: C901 - one flat loop is the point
     """PurchaseOrder of a clean ORDERS body, or None (see module)."""
-    delims = body[0]._delims if body else None
-    if delims is None:
+    h = _Header.of(body)
+    if h is None:
         return None
-    el, co, rel = delims.element, delims.component, delims.release or None
-    h = _Header()
+    delims, el, co, rel = h.delims, h.el, h.co, h.rel
     po = d.PurchaseOrder(number="", date=None, items=[])
     have_pri = have_cux = False
     codes = BGM_CODES["ORDERS"]
     i, nb = 0, len(body)
     while i < nb:  # the header, up to the first LIN, UNS or CPS
         seg = body[i]
-        raw = seg.raw
-        if raw is None or (rel is not None and rel in raw) or seg._delims is not delims:
+        if not _plain(seg, delims, rel):
             return None
         tag = seg.tag
         if tag in ("LIN", "UNS", "CPS"):
             break
         i += 1
-        parts = raw.split(el)
+        parts = seg.raw.split(el)
         if tag == "RFF":
             comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
             if comps[0] == "PD":
@@ -168,25 +181,24 @@ def read_orders(body):  # noqa: C901 - one flat loop is the point
     while i < nb:
         seg = body[i]
         i += 1
-        raw = seg.raw
-        if raw is None or (rel is not None and rel in raw) or seg._delims is not delims:
+        if not _plain(seg, delims, rel):
             return None
         tag = seg.tag
         if after_uns:
             if tag == "CNT":
-                parts = raw.split(el)
+                parts = seg.raw.split(el)
                 comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
                 if comps[0] == "2":
                     counts.append(num(comps[1]))
             elif tag == "DTM":
-                parts = raw.split(el)
+                parts = seg.raw.split(el)
                 have_137 = have_137 or (len(parts) > 1 and parts[1].split(co, 1)[0] == "137")
             elif tag == "PRI":
                 have_pri = True
             elif tag in ("LIN", "PIA", "NAD", "CUX", "BGM", "CPS", "UNS"):
                 return None
             continue
-        parts = raw.split(el)
+        parts = seg.raw.split(el)
         if tag == "LIN":
             if not (has_id and has_qty):
                 return None
@@ -249,18 +261,7 @@ def read_orders(body):  # noqa: C901 - one flat loop is the point
         return None
     po.number = h.bgm_element(2, co)
     po.order_type = D.ORDER_TYPES.get(h.bgm_element(1, co), "RegularOrder")
-    window = h.dates
-    po.date = window.get("137")
-    if "64" in window or "63" in window:
-        start = window.get("64") or window.get("63")
-        po.delivery_window = (start, window.get("63") or start)
-    elif "2" in window:
-        po.delivery_window = (window["2"], window["2"])
-    parties = h.parties
-    po.buying_party = parties.get("BY")
-    po.selling_party = parties.get("SU")
-    po.ship_to_party = parties.get("DP") or parties.get("ST")
-    po.bill_to_party = parties.get("IV")
+    D.order_header(po, h.dates, h.parties)
     currency = po.currency or "EUR"
     for line in po.items:
         if line.net_cost is not None:
@@ -272,11 +273,10 @@ def read_orders(body):  # noqa: C901 - one flat loop is the point
 
 def read_desadv(body):  # noqa: C901 - one flat loop is the point
     """Shipment of a clean DESADV body, or None (see module)."""
-    delims = body[0]._delims if body else None
-    if delims is None:
+    h = _Header.of(body)
+    if h is None:
         return None
-    el, co, rel = delims.element, delims.component, delims.release or None
-    h = _Header()
+    delims, el, co, rel = h.delims, h.el, h.co, h.rel
     asn = d.Shipment(
         shipment_id="",
         confirmation_date=None,
@@ -291,8 +291,7 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
     i, nb = 0, len(body)
     while i < nb:  # the header, up to the first CPS
         seg = body[i]
-        raw = seg.raw
-        if raw is None or (rel is not None and rel in raw) or seg._delims is not delims:
+        if not _plain(seg, delims, rel):
             return None
         tag = seg.tag
         if tag == "CPS":
@@ -300,7 +299,7 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
         i += 1
         if tag in _NOT_IN_HEADER:
             return None  # a line or package part before the first CPS
-        parts = raw.split(el)
+        parts = seg.raw.split(el)
         if tag == "TDT":
             n = len(parts)
             asn.carrier_scac = (parts[5].split(co, 1)[0] if n > 5 else "") or None
@@ -327,8 +326,7 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
     while i < nb:
         seg = body[i]
         i += 1
-        raw = seg.raw
-        if raw is None or (rel is not None and rel in raw) or seg._delims is not delims:
+        if not _plain(seg, delims, rel):
             return None
         tag = seg.tag
         if tag == "PCI":
@@ -337,7 +335,7 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
             elif after_cnt:
                 return None
             continue
-        parts = raw.split(el)
+        parts = seg.raw.split(el)
         n = len(parts)
         if tag == "RFF":
             comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
@@ -443,17 +441,7 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
     asn.shipment_id = h.bgm_element(2, co)
     if h.bgm_element(3, co) == "5":
         asn.confirmation_type = "Replace"
-    dates = h.dates
-    asn.confirmation_date = dates.get("137")
-    asn.shipped_date = dates.get("11")
-    asn.estimated_delivery_date = dates.get("132")
-    asn.bill_of_lading = refs.get("BM")
-    asn.pro_number = refs.get("CN")
-    asn.amazon_reference_number = refs.get("ACD")
-    parties = h.parties
-    asn.selling_party = parties.get("SU")
-    asn.ship_from_party = parties.get("SF")
-    asn.ship_to_party = parties.get("DP") or parties.get("ST")
+    D.shipment_header(asn, h.dates, refs, h.parties)
     pallets, n_cartons, items = {}, 0, {}
     for own, parent, pac, sscc, weight, lines, _sscc_read, _weight_read in packages:
         container_items = []
