@@ -64,9 +64,10 @@ class AcornVcTransaction(models.Model):
         links = {"transaction_id": self.id}
         if self.purchase_order_id:
             links["purchase_order_ids"] = [fields.Command.set(self.purchase_order_id.ids)]
-        for field_name in ("picking_id", "invoice_id"):
-            if field_name in self._fields and self[field_name]:
-                links[field_name] = self[field_name].id
+        # The transaction's delivery and invoice (move_id) are the document's too.
+        for tx_field, doc_field in (("picking_id", "picking_id"), ("move_id", "invoice_id")):
+            if self[tx_field]:
+                links[doc_field] = self[tx_field].id
         doc = Document._acorn_create_outbound(account, out, **links)
         self.write(
             {

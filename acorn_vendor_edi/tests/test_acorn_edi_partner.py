@@ -91,6 +91,7 @@ class TestEdiDemoPartner(EdiCommon):
             [("picking_id", "=", picking.id), ("kind", "=", "shipment_confirmation")]
         )
         self.assertEqual(asn.state, "processing", asn.errors)
+        self.assertEqual(asn.edi_document_ids.picking_id, picking)
         self.assertAccepted("856_")
         self.assertEqual(len(self.amazon_answers()), 1)
         self.assertEqual(asn.state, "success", asn.errors)
@@ -104,6 +105,7 @@ class TestEdiDemoPartner(EdiCommon):
         self.run_jobs()
         inv = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
         self.assertEqual(inv.state, "processing", inv.errors)
+        self.assertEqual(inv.edi_document_ids.invoice_id, move, "the 810 is the invoice's")
         self.assertAccepted("810_")
         self.assertEqual(len(self.amazon_answers()), 1)
         self.assertEqual(inv.state, "success", inv.errors)
