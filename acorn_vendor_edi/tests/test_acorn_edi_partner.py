@@ -106,6 +106,7 @@ class TestEdiDemoPartner(EdiCommon):
         inv = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
         self.assertEqual(inv.state, "processing", inv.errors)
         self.assertEqual(inv.edi_document_ids.invoice_id, move, "the 810 is the invoice's")
+        self.assertEqual(inv.edi_document_ids.purchase_order_ids, po, "and the PO's")
         self.assertAccepted("810_")
         self.assertEqual(len(self.amazon_answers()), 1)
         self.assertEqual(inv.state, "success", inv.errors)
