@@ -361,7 +361,15 @@ class AcornVcAccount(models.Model):
         if (self.edi_transport or "folder") != "folder":
             return []
         dirs = make_transport("folder", self._acorn_edi_transport_settings()).dirs
-        amazon = partner.Partner(dirs["out_dir"], dirs["in_dir"], self._acorn_edi_profile())
+        # Its state (the 997s' control numbers) stays with the account, not the folders:
+        # folders pointed elsewhere would restart at 1, and Acorn rightly refuses a second
+        # interchange 000000001 from AMAZON as a duplicate.
+        amazon = partner.Partner(
+            dirs["out_dir"],
+            dirs["in_dir"],
+            self._acorn_edi_profile(),
+            state_dir=os.path.join(self._acorn_edi_default_root(), "partner"),
+        )
         answers = amazon.run_once()
         for answer in answers:
             _logger.info("simulated Amazon, account %s: %s", self.id, answer.line())

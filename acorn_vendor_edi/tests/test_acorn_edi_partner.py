@@ -1,3 +1,6 @@
+import os
+import tempfile
+
 from odoo.tests import tagged
 
 from ..core import exchange
@@ -119,3 +122,42 @@ class TestEdiDemoPartner(EdiCommon):
             self.assertValidX12(data)
             (message,) = exchange.read_file(data).messages
             self.assertTrue(all(o.accepted for o in exchange.ack_outcomes(message)))
+
+    def acknowledge(self, number, control):
+        """An 850 in, its 855 out, the simulated Amazon's 997 back: the 855's transaction."""
+        self.drop_850(self.purchase_order(number), control=control)
+        self.poll()
+        po = self.env["acorn.vc.purchase.order"].search(
+            [("account_id", "=", self.account.id), ("name", "=", number)]
+        )
+        po.action_accept_all()
+        po.action_send_acknowledgement()
+        self.run_jobs()
+        self.assertEqual(len(self.amazon_answers()), 1)
+        return po.transaction_ids
+
+    def test_amazon_keeps_its_numbering_when_the_folders_move(self):
+        """The simulated Amazon's state is the account's: after the folders move, its next
+        997 is 000000002, which Acorn applies (a second 000000001 would be a duplicate)."""
+        first = self.acknowledge(f"MV1{self.id()[-5:]}", 7101)
+        self.assertEqual(first.state, "success", first.errors)
+        moved = tempfile.TemporaryDirectory()
+        self.addCleanup(moved.cleanup)
+        self.root = moved.name
+        self.account.write(
+            {
+                f"edi_{name}_dir": os.path.join(self.root, name)
+                for name in ("in", "out", "archive", "error")
+            }
+        )
+        second = self.acknowledge(f"MV2{self.id()[-5:]}", 7102)
+        self.assertEqual(second.state, "success", second.errors)
+        answers = self.Document.search(
+            [
+                ("account_id", "=", self.account.id),
+                ("direction", "=", "in"),
+                ("doc_type", "=", "997"),
+            ]
+        )
+        self.assertEqual(sorted(answers.mapped("control_number")), ["000000001", "000000002"])
+        self.assertEqual(set(answers.mapped("state")), {"processed"})
