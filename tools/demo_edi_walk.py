@@ -236,6 +236,12 @@ class Walk:
             odoo.call("acorn.vc.account", "write", [self.account_id], values)
             self.say(f"switched to EDI over local folders: {sorted(values)}")
             account = self.account_fields()
+        if self.args.manual_ack and account["auto_acknowledge"]:
+            # The account form's Acknowledge automatically box, cleared: the walk presses
+            # Accept all and Send acknowledgement itself.
+            odoo.call("acorn.vc.account", "write", [self.account_id], {"auto_acknowledge": False})
+            self.say("automatic acknowledgement switched off (--manual-ack)")
+            account = self.account_fields()
         if account["edi_standard"] != "x12":
             raise WalkError("the walk speaks X12; this account is set to EDIFACT")
         if not account["edi_demo_partner"]:
@@ -641,6 +647,11 @@ def main(argv=None):
     parser.add_argument("--folder", help="point the account's folders to DIR/in, out, ...")
     parser.add_argument("--our-id", default="ACORNWALK", help="when switching an account")
     parser.add_argument("--amazon-id", default="AMAZON", help="when switching an account")
+    parser.add_argument(
+        "--manual-ack",
+        action="store_true",
+        help="switch the account's automatic acknowledgement off and press the buttons",
+    )
     parser.add_argument("--asin", action="append", help="a product for the 850 (repeat)")
     parser.add_argument("--lines", type=int, default=3, help="850 lines without --asin")
     parser.add_argument("--ship-to", default="ABE2", help="Amazon fulfilment centre")

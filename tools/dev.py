@@ -442,6 +442,7 @@ def run_odoo_tests(odoo, pg, addons):
                 counts = tuple(int(g) for g in match.groups())
         rc = proc.wait()
     pg.drop_db(db)
+    forget_db_files(db)
     elapsed = time.monotonic() - started
     return {"rc": rc, "errors": errors, "counts": counts, "log": log_path, "seconds": elapsed}
 
