@@ -2,8 +2,9 @@
 """Walk the EDI demo the way a user would, over XML-RPC only, and check every file.
 
 An EDI account on local folders (the demo's *Amazon US (EDI over folders)* unless
-``--account`` names another; ``--folder`` first points its four folders somewhere else)
-receives an X12 850 written by Acorn's own writer for demo products looked up by ASIN; then
+``--account`` names another, which ``--switch`` first switches to X12 over local folders with
+the simulated Amazon; ``--folder`` points its four folders somewhere else) receives an X12
+850 written by Acorn's own writer for demo products looked up by ASIN (and EAN); then
 the buttons a user presses: *Poll now*, *Accept all* and *Send acknowledgement* (unless the
 account acknowledges on its own), *Put in Pack*, *Put on Pallet*, *Validate*, *Send ASN*,
 *Create Invoice*, *Confirm*, *Check for Amazon*, *Send to Amazon*. Queue jobs run in the
@@ -221,20 +222,38 @@ class Walk:
                     "acorn_vendor_edi installed? (or pass --account)"
                 )
         account = self.account_fields()
-        if account["channel"] != "edi" or account["edi_transport"] != "folder" or self.args.folder:
+        ready = (
+            account["channel"] == "edi"
+            and account["edi_standard"] == "x12"
+            and account["edi_transport"] == "folder"
+            and account["edi_demo_partner"]
+        )
+        if not ready and not self.args.switch:
+            raise WalkError(
+                f"{account['name']} is not an X12 account over local folders with the simulated "
+                "Amazon; pass --switch to switch it (demo databases only: the walk creates a "
+                "purchase order, a delivery and an invoice)"
+            )
+        values = {}
+        if not ready:
             # What a user does on the account form to switch it to EDI over local folders.
-            values = {"channel": "edi", "edi_standard": "x12", "edi_transport": "folder"}
+            values = {
+                "channel": "edi",
+                "edi_standard": "x12",
+                "edi_transport": "folder",
+                "edi_demo_partner": True,
+            }
             if not account["edi_sender_id"]:
                 values["edi_sender_id"] = self.args.our_id
             if not account["edi_receiver_id"]:
                 values["edi_receiver_id"] = self.args.amazon_id
-            if self.args.folder:
-                root = os.path.abspath(self.args.folder)
-                for name in ("in", "out", "archive", "error"):
-                    values[f"edi_{name}_dir"] = os.path.join(root, name)
-            values["edi_demo_partner"] = True
+        if self.args.folder:
+            root = os.path.abspath(self.args.folder)
+            for name in ("in", "out", "archive", "error"):
+                values[f"edi_{name}_dir"] = os.path.join(root, name)
+        if values:
             odoo.call("acorn.vc.account", "write", [self.account_id], values)
-            self.say(f"switched to EDI over local folders: {sorted(values)}")
+            self.say(f"account form: {', '.join(f'{k}={v}' for k, v in sorted(values.items()))}")
             account = self.account_fields()
         if self.args.manual_ack and account["auto_acknowledge"]:
             # The account form's Acknowledge automatically box, cleared: the walk presses
@@ -242,13 +261,6 @@ class Walk:
             odoo.call("acorn.vc.account", "write", [self.account_id], {"auto_acknowledge": False})
             self.say("automatic acknowledgement switched off (--manual-ack)")
             account = self.account_fields()
-        if account["edi_standard"] != "x12":
-            raise WalkError("the walk speaks X12; this account is set to EDIFACT")
-        if not account["edi_demo_partner"]:
-            raise WalkError(
-                f"{account['name']}: Simulated Amazon (demo) is off; nobody would answer the "
-                "855/856/810 with a 997 and the sale order would never be confirmed"
-            )
         self.account = account
         self.say(
             f"{account['name']} (id {self.account_id}): X12 {account['edi_x12_version']}, "
@@ -644,9 +656,14 @@ def main(argv=None):
     parser.add_argument("--user", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--account", help="account id or name (default: the demo EDI account)")
+    parser.add_argument(
+        "--switch",
+        action="store_true",
+        help="switch --account to X12 over local folders with the simulated Amazon first",
+    )
     parser.add_argument("--folder", help="point the account's folders to DIR/in, out, ...")
-    parser.add_argument("--our-id", default="ACORNWALK", help="when switching an account")
-    parser.add_argument("--amazon-id", default="AMAZON", help="when switching an account")
+    parser.add_argument("--our-id", default="ACORNWALK", help="with --switch, if none is set")
+    parser.add_argument("--amazon-id", default="AMAZON", help="with --switch, if none is set")
     parser.add_argument(
         "--manual-ack",
         action="store_true",
