@@ -442,6 +442,7 @@ def run_odoo_tests(odoo, pg, addons):
                 counts = tuple(int(g) for g in match.groups())
         rc = proc.wait()
     pg.drop_db(db)
+    forget_db_files(db)
     elapsed = time.monotonic() - started
     return {"rc": rc, "errors": errors, "counts": counts, "log": log_path, "seconds": elapsed}
 
@@ -608,6 +609,14 @@ env.cr.commit()
 """
 
 
+def forget_db_files(db, data_dir=None):
+    """What a dropped database leaves in Odoo's data dir: its filestore and its EDI folders.
+    A rebuilt demo reuses account ids, so old folders would hand it the last demo's files."""
+    data_dir = Path(data_dir or CACHE / "odoo-data")
+    for path in (data_dir / "filestore" / db, data_dir / "acorn_edi" / db):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def cmd_demo(args):
     ensure_installed(with_dev=False)
     odoo, tried = find_odoo(allow_clone=True)
@@ -618,6 +627,7 @@ def cmd_demo(args):
     db = args.db
     if args.reset:
         pg.drop_db(db)
+        forget_db_files(db)
     base = odoo_base_args(odoo, pg, db, args.port)
     sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
     env = {**os.environ, **odoo.env, "ACORN_SANDBOX_URL": sandbox_url}

@@ -445,13 +445,30 @@ class AcornVcAccount(models.Model):
                         )
                     )
 
+    def _acorn_sscc_peers(self):
+        """Other accounts with the same GS1 company prefix: an SSCC is unique per prefix,
+        so they must draw serials from one sequence (a vendor on SP-API and EDI has one)."""
+        self.ensure_one()
+        if not self.gs1_company_prefix:
+            return self.browse()
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("id", "!=", self.id), ("gs1_company_prefix", "=", self.gs1_company_prefix)])
+        )
+
     def _acorn_sscc_sequence(self):
-        """The account's SSCC serial sequence, created on first use (no gaps needed)."""
+        """The account's SSCC serial sequence, created on first use (no gaps needed), or the
+        one other accounts with the same GS1 prefix already use."""
         self.ensure_one()
         if not self.sscc_sequence_id:
+            shared = self._acorn_sscc_peers().sscc_sequence_id[:1]
+            if shared:
+                self.sscc_sequence_id = shared
+                return shared
             self.sscc_sequence_id = self.env["ir.sequence"].create(
                 {
-                    "name": self.env._("SSCC serials of %s", self.name),
+                    "name": self.env._("SSCC serials of GS1 prefix %s", self.gs1_company_prefix),
                     "code": f"acorn.sscc.{self.id}",
                     "company_id": self.company_id.id,
                     "implementation": "standard",

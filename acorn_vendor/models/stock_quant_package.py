@@ -115,6 +115,20 @@ class StockQuantPackage(models.Model):
                     self.env._("Account %(name)s: %(error)s", name=account.name, error=exc)
                 ) from exc
         clash = self.sudo().search([("acorn_sscc", "in", list(issued.values()))], limit=1)
+        apart = account._acorn_sscc_peers().filtered(
+            lambda a: a.sscc_sequence_id and a.sscc_sequence_id != sequence
+        )
+        if clash and apart:
+            raise UserError(
+                self.env._(
+                    "SSCC %(sscc)s was already issued: accounts %(names)s share GS1 prefix "
+                    "%(prefix)s but number SSCCs with different sequences. Give them the same "
+                    "SSCC Serial Sequence (the one furthest ahead).",
+                    sscc=clash.acorn_sscc,
+                    names=", ".join((account | apart).mapped("name")),
+                    prefix=prefix,
+                )
+            )
         if clash:
             raise UserError(
                 self.env._(

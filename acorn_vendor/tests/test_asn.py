@@ -235,6 +235,31 @@ class TestAsn(AsnCommon):
         with self.assertRaisesRegex(UserError, "already issued"):
             extra._acorn_assign_sscc(self.account)
 
+    def test_accounts_with_one_gs1_prefix_share_sscc_serials(self):
+        """The vendor's SP-API and EDI accounts (as in the demo) have one GS1 prefix: their
+        cartons never get the same SSCC, whichever ships first."""
+        other = self.env["acorn.vc.account"].create(
+            {
+                "name": "Amazon US (second)",
+                "marketplace_code": "US",
+                "gs1_company_prefix": "0614141",
+            }
+        )
+        Package = self.env["stock.quant.package"]
+        first = Package.create({"name": "FIRST"})._acorn_assign_sscc(self.account)
+        second = Package.create({"name": "SECOND"})._acorn_assign_sscc(other)
+        self.assertEqual(other.sscc_sequence_id, self.account.sscc_sequence_id)
+        self.assertNotEqual(first.acorn_sscc, second.acorn_sscc)
+        # Accounts that already number apart: the clash says how to mend it.
+        apart = self.env["acorn.vc.account"].create(
+            {"name": "Amazon US (apart)", "marketplace_code": "US", "gs1_company_prefix": "0614141"}
+        )
+        apart.sscc_sequence_id = self.account.sscc_sequence_id.copy(
+            {"number_next": int(first.acorn_sscc[8:17])}
+        )
+        with self.assertRaisesRegex(UserError, "share GS1 prefix 0614141"):
+            Package.create({"name": "THIRD"})._acorn_assign_sscc(apart)
+
     def test_sscc_needs_a_prefix_and_a_serial_that_fits(self):
         package = self.env["stock.quant.package"].create({"name": "P1"})
         self.account.gs1_company_prefix = False

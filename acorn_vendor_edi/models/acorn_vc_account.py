@@ -65,6 +65,12 @@ class AcornVcAccount(models.Model):
     edi_out_dir = fields.Char("Outbox Folder", help="Where Acorn puts outbound files.")
     edi_archive_dir = fields.Char("Archive Folder", help="Inbound files once stored in Acorn.")
     edi_error_dir = fields.Char("Error Folder", help="Inbound files Acorn could not store.")
+    # Local folders: where files really go once the defaults are filled in, so the person
+    # (or script) dropping Amazon's files knows the inbox without reading the server config.
+    edi_in_path = fields.Char("Inbox in Use", compute="_compute_edi_paths")
+    edi_out_path = fields.Char("Outbox in Use", compute="_compute_edi_paths")
+    edi_archive_path = fields.Char("Archive in Use", compute="_compute_edi_paths")
+    edi_error_path = fields.Char("Error Folder in Use", compute="_compute_edi_paths")
     edi_sftp_host = fields.Char("SFTP Host")
     edi_sftp_port = fields.Integer("SFTP Port", default=22)
     edi_sftp_username = fields.Char("SFTP User")
@@ -119,6 +125,17 @@ class AcornVcAccount(models.Model):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for account in self:
             account.edi_as2_endpoint = f"{base}/acorn/edi/as2/{account.id}" if account.id else False
+
+    @api.depends("edi_transport", "edi_in_dir", "edi_out_dir", "edi_archive_dir", "edi_error_dir")
+    def _compute_edi_paths(self):
+        for account in self:
+            dirs = {}
+            if account.id and (account.edi_transport or "folder") == "folder":
+                dirs = make_transport("folder", account._acorn_edi_transport_settings()).dirs
+            account.edi_in_path = dirs.get("in_dir", False)
+            account.edi_out_path = dirs.get("out_dir", False)
+            account.edi_archive_path = dirs.get("archive_dir", False)
+            account.edi_error_path = dirs.get("error_dir", False)
 
     def _compute_edi_document_count(self):
         counts = dict(
@@ -344,7 +361,15 @@ class AcornVcAccount(models.Model):
         if (self.edi_transport or "folder") != "folder":
             return []
         dirs = make_transport("folder", self._acorn_edi_transport_settings()).dirs
-        amazon = partner.Partner(dirs["out_dir"], dirs["in_dir"], self._acorn_edi_profile())
+        # Its state (the 997s' control numbers) stays with the account, not the folders:
+        # folders pointed elsewhere would restart at 1, and Acorn rightly refuses a second
+        # interchange 000000001 from AMAZON as a duplicate.
+        amazon = partner.Partner(
+            dirs["out_dir"],
+            dirs["in_dir"],
+            self._acorn_edi_profile(),
+            state_dir=os.path.join(self._acorn_edi_default_root(), "partner"),
+        )
         answers = amazon.run_once()
         for answer in answers:
             _logger.info("simulated Amazon, account %s: %s", self.id, answer.line())

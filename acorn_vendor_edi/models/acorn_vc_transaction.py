@@ -62,11 +62,16 @@ class AcornVcTransaction(models.Model):
             self._acorn_fail(self.env._("The EDI document cannot be written: %s", exc))
             return False
         links = {"transaction_id": self.id}
-        if self.purchase_order_id:
-            links["purchase_order_ids"] = [fields.Command.set(self.purchase_order_id.ids)]
-        for field_name in ("picking_id", "invoice_id"):
-            if field_name in self._fields and self[field_name]:
-                links[field_name] = self[field_name].id
+        # An invoice transaction names no PO: the 810 belongs to those its lines invoice.
+        pos = self.purchase_order_id or (
+            self.move_id.invoice_line_ids.sale_line_ids.order_id.acorn_purchase_order_id
+        )
+        if pos:
+            links["purchase_order_ids"] = [fields.Command.set(pos.ids)]
+        # The transaction's delivery and invoice (move_id) are the document's too.
+        for tx_field, doc_field in (("picking_id", "picking_id"), ("move_id", "invoice_id")):
+            if self[tx_field]:
+                links[doc_field] = self[tx_field].id
         doc = Document._acorn_create_outbound(account, out, **links)
         self.write(
             {

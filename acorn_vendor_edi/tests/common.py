@@ -1,4 +1,5 @@
 import os
+import shutil
 import tempfile
 
 from odoo.tests import tagged
@@ -56,6 +57,8 @@ class EdiCommon(SandboxMixin, TransactionCase):
                 for name in ("in", "out", "archive", "error")
             }
         )
+        # What lives in the account's own folder (the simulated Amazon's state) goes too.
+        self.addCleanup(shutil.rmtree, self.account._acorn_edi_default_root(), True)
 
     # ------------------------------------------------------------------ helpers
 

@@ -57,3 +57,24 @@ class TestEdiProfile(TransactionCase):
         self.assertEqual(
             self.account._acorn_edi_transport().dirs["out_dir"], os.path.join(root, "out")
         )
+
+    def test_the_form_shows_the_folders_in_use(self):
+        """Default folders are spelled out on the account, so whoever drops Amazon's files
+        (a person, the demo walk) finds the inbox without reading the server's config."""
+        import os
+
+        from odoo.tools import config
+
+        self.account.write(
+            {"channel": "edi", "edi_sender_id": "ACORNDEMO", "edi_receiver_id": "AMAZON"}
+        )
+        root = os.path.join(
+            config["data_dir"], "acorn_edi", self.env.cr.dbname, str(self.account.id)
+        )
+        self.assertEqual(self.account.edi_in_path, os.path.join(root, "in"))
+        self.assertEqual(self.account.edi_error_path, os.path.join(root, "error"))
+        self.account.edi_out_dir = "/srv/edi/amazon/out"
+        self.assertEqual(self.account.edi_out_path, "/srv/edi/amazon/out")
+        self.assertEqual(self.account.edi_archive_path, os.path.join(root, "archive"))
+        self.account.edi_transport = "sftp"
+        self.assertFalse(self.account.edi_in_path, "remote folders are not local paths")

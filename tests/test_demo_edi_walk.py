@@ -1,0 +1,69 @@
+"""tools/demo_edi_walk.py without a server: the 850 it drops, its bots verdicts, and the
+demo reset that leaves no EDI folders behind (tools/dev.py)."""
+
+from datetime import datetime, timezone
+
+from acorn_vendor_edi.core import exchange
+from tools import demo_edi_walk, dev
+
+from .x12_bots import bots_errors
+
+NOW = datetime(2026, 11, 27, 10, 30, tzinfo=timezone.utc)
+# As the walk reads them over XML-RPC (product.product of the demo catalogue).
+PRODUCTS = [
+    {
+        "amz_asin": "B0DH6W2R24",
+        "default_code": "ACN-BK-SM2",
+        "barcode": "0850041001432",
+        "lst_price": 17.99,
+    },
+    {"amz_asin": "B08D4LQ7R5", "default_code": "ACN-CB-L01", "barcode": False, "lst_price": 24.5},
+]
+
+
+def _profile():
+    return exchange.Profile(sender_id="ACORNDEMO", receiver_id="AMAZON", test=True)
+
+
+def test_the_walks_850_is_amazons_to_the_account_and_valid_for_bots():
+    data = demo_edi_walk.purchase_order_850(
+        _profile(), "WALK1", PRODUCTS, "ACRNE", "ABE2", "USD", NOW
+    )
+    assert bots_errors(data) == []
+    assert demo_edi_walk.bots_verdict(data) == (True, "valid")
+    inbound = exchange.read_file(data)
+    assert inbound.ok, inbound.all_errors()
+    assert (inbound.sender.strip(), inbound.receiver.strip()) == ("AMAZON", "ACORNDEMO")
+    (message,) = inbound.messages
+    assert message.kind == exchange.KIND_PURCHASE_ORDER
+    po = message.document
+    assert po.number == "WALK1"
+    assert [(i.ids.asin, i.ids.vendor_product_id, i.ids.ean) for i in po.items] == [
+        ("B0DH6W2R24", "ACN-BK-SM2", "0850041001432"),
+        ("B08D4LQ7R5", "ACN-CB-L01", None),
+    ]
+    assert [i.ordered_quantity.amount for i in po.items] == [6, 12]
+    assert str(po.items[0].net_cost.amount) == "17.99"
+
+
+def test_the_walk_reports_what_bots_refuses():
+    data = demo_edi_walk.purchase_order_850(
+        _profile(), "WALK2", PRODUCTS, "ACRNE", "ABE2", "USD", NOW
+    )
+    broken = data.replace(b"SE*", b"XX*")
+    ok, verdict = demo_edi_walk.bots_verdict(broken)
+    assert not ok
+    assert verdict.startswith("INVALID")
+
+
+def test_demo_reset_forgets_the_dropped_databases_edi_folders(tmp_path):
+    for db in ("acorn_demo", "other"):
+        for sub in ("filestore", "acorn_edi"):
+            folder = tmp_path / sub / db / "2" / "out"
+            folder.mkdir(parents=True)
+            (folder / "855_000000001.edi").write_text("ISA...")
+    dev.forget_db_files("acorn_demo", tmp_path)
+    assert not (tmp_path / "acorn_edi" / "acorn_demo").exists()
+    assert not (tmp_path / "filestore" / "acorn_demo").exists()
+    assert (tmp_path / "acorn_edi" / "other" / "2" / "out" / "855_000000001.edi").exists()
+    dev.forget_db_files("never_built", tmp_path)  # nothing there: nothing to do
