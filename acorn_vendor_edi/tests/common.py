@@ -48,6 +48,14 @@ class EdiCommon(SandboxMixin, TransactionCase):
 
     def setUp(self):
         super().setUp()
+        self.use_new_folders()
+        # What lives in the account's own folder (the simulated Amazon's state) goes too.
+        self.addCleanup(shutil.rmtree, self.account._acorn_edi_default_root(), True)
+
+    # ------------------------------------------------------------------ helpers
+
+    def use_new_folders(self):
+        """Point the account at a fresh set of in/out/archive/error folders (self.root)."""
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)
         self.root = tmp.name
@@ -57,10 +65,6 @@ class EdiCommon(SandboxMixin, TransactionCase):
                 for name in ("in", "out", "archive", "error")
             }
         )
-        # What lives in the account's own folder (the simulated Amazon's state) goes too.
-        self.addCleanup(shutil.rmtree, self.account._acorn_edi_default_root(), True)
-
-    # ------------------------------------------------------------------ helpers
 
     def folder(self, name):
         path = os.path.join(self.root, name)

@@ -1,6 +1,3 @@
-import os
-import tempfile
-
 from odoo.tests import tagged
 
 from ..core import exchange
@@ -151,15 +148,7 @@ class TestEdiDemoPartner(EdiCommon):
         997 is 000000002, which Acorn applies (a second 000000001 would be a duplicate)."""
         first = self.acknowledge(f"MV1{self.id()[-5:]}", 7101)
         self.assertEqual(first.state, "success", first.errors)
-        moved = tempfile.TemporaryDirectory()
-        self.addCleanup(moved.cleanup)
-        self.root = moved.name
-        self.account.write(
-            {
-                f"edi_{name}_dir": os.path.join(self.root, name)
-                for name in ("in", "out", "archive", "error")
-            }
-        )
+        self.use_new_folders()
         second = self.acknowledge(f"MV2{self.id()[-5:]}", 7102)
         self.assertEqual(second.state, "success", second.errors)
         answers = self.Document.search(
