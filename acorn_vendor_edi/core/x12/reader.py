@@ -450,7 +450,12 @@ class X12Reader:
             )
         elements = buf[4 : idx + 2].split(sep)
         repetition = None
-        if len(elements) > 11 and elements[11] >= "00402" and not elements[10].isalnum():
+        if (
+            len(elements) > 11
+            and elements[11] >= "00402"
+            and len(elements[10]) == 1  # else ISA11 is reported as the wrong width
+            and not elements[10].isalnum()
+        ):
             repetition = elements[10]
         return Delimiters(sep, component, terminator, repetition), length
 
