@@ -362,7 +362,7 @@ class X12Reader:
     def _interchange_body(self, buf, delims):
         """Yield batches of segments up to IEA (then return None: look for the next ISA) or
         to the end of the data (return False). A batch is (raw segments, delimiters, clean);
-        the IEA / next ISA is found with one regular-expression search per chunk."""
+        the IEA / next ISA is found with one search per chunk."""
         term, sep = delims.segment, delims.element
         while True:
             text = buf.text
