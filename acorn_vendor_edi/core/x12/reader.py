@@ -5,6 +5,10 @@ is read, so a large file is never held in memory (only the current transaction s
 Delimiters come from each ISA. Nothing here raises on bad input: every problem becomes an
 ``Issue`` saying what and where, and the envelope bookkeeping needed for a 997 is kept in
 ``GroupInfo``.
+
+Segments of a set are kept as raw text until its SE. A clean 856 is then read in one walk
+(``onepass``); any other set, or an 856 that walk is unsure about, goes down the generic road:
+a ``Segment`` each, element checks, the loop tree (``grammar.match``), ``sets.read_document``.
 """
 
 import codecs
