@@ -185,7 +185,7 @@ class _Asn:
         return True
 
 
-def read_856(body, sep, fast, sender):  # noqa: C901 - one flat loop is the point
+def read_856(body, sep, fast, sender):
     """Shipment of a clean 856 body (raw segments between ST and SE), or None (see module).
 
     ``fast`` is the set's table of compiled element patterns, ``sender`` ISA06.
@@ -196,7 +196,7 @@ def read_856(body, sep, fast, sender):  # noqa: C901 - one flat loop is the poin
         return None
 
 
-def _read_856(body, sep, fast, sender):  # noqa: C901
+def _read_856(body, sep, fast, sender):  # noqa: C901 - one flat loop is the point
     tags = []
     add_tag = tags.append
     asn = _Asn()
