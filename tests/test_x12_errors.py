@@ -156,6 +156,20 @@ def test_wrong_isa_length_is_reported_but_read():
     assert len(result.documents()) == 3
 
 
+def test_wide_repetition_separator_is_reported_not_a_crash():
+    text = x12.write([s.shipment()], s.env("5010"))
+    isa = text[:106].split("*")
+    assert isa[11] == "^" and isa[12] == "00501"
+    isa[11] = "^^"
+    result, errors = _errors("*".join(isa) + text[106:])
+    assert errors == [
+        "ERROR ISA (file segment 1): ISA is 107 characters long, X12 requires exactly 106",
+        "ERROR interchange 000000001, ISA11 (file segment 1): ISA11 must be 1 characters wide, "
+        "got 2",
+    ]
+    assert len(result.documents("856")) == 1
+
+
 def test_truncated_file():
     text = _pos()
     cut = text[: text.index("PO1*2*20*EA*14.5*PE*BP*B0748G1A02*VN*SKU-2~\nPO1*3", 600)]

@@ -274,18 +274,22 @@ def match(set_id, segments):
     The fit depends only on the sequence of segment tags, so it is computed once per distinct
     sequence (files repeat a few shapes thousands of times) and replayed on the segments.
     """
-    tags = tuple(map(_TAG, segments))
-    plan = _PLANS.get((set_id, tags))
-    if plan is None:
-        if len(_PLANS) >= _PLAN_LIMIT:
-            _PLANS.clear()
-        plan = _PLANS[(set_id, tags)] = _plan(set_id, tags)
-    layout, error_specs = plan
+    layout, error_specs = plan(set_id, tuple(map(_TAG, segments)))
     errors = [
         GrammarError(segments[idx] if idx is not None else None, tag, position, code, message)
         for idx, tag, position, code, message in error_specs
     ]
     return _build(layout, segments), errors
+
+
+def plan(set_id, tags):
+    """(layout, error specs) of a sequence of segment tags, computed once per sequence."""
+    found = _PLANS.get((set_id, tags))
+    if found is None:
+        if len(_PLANS) >= _PLAN_LIMIT:
+            _PLANS.clear()
+        found = _PLANS[(set_id, tags)] = _plan(set_id, tags)
+    return found
 
 
 def _plan(set_id, tags):

@@ -5,6 +5,10 @@ is read, so a large file is never held in memory (only the current transaction s
 Delimiters come from each ISA. Nothing here raises on bad input: every problem becomes an
 ``Issue`` saying what and where, and the envelope bookkeeping needed for a 997 is kept in
 ``GroupInfo``.
+
+Segments of a set are kept as raw text until its SE. A clean 856 is then read in one walk
+(``onepass``); any other set, or an 856 that walk is unsure about, goes down the generic road:
+a ``Segment`` each, element checks, the loop tree (``grammar.match``), ``sets.read_document``.
 """
 
 import codecs
@@ -123,16 +127,61 @@ class GroupInfo:
         return [i.ak9 for i in self.issues if i.ak9]
 
 
-@dataclass
 class Transaction:
-    set_id: str
-    control: str
-    segments: list  # Segment, ST first and SE last when present
-    interchange: InterchangeInfo
-    group: GroupInfo
-    issues: list = field(default_factory=list)
-    document: object = None  # the domain object, None when the set could not be read
-    tree: object = None
+    """One transaction set as read: its segments (ST first, SE last when present), the loop
+    tree, the issues found and the domain document (None when the set could not be read).
+
+    A set read in one pass (``onepass``) keeps its raw segments and builds ``segments`` and
+    ``tree`` only when asked for them.
+    """
+
+    __slots__ = (
+        "set_id",
+        "control",
+        "interchange",
+        "group",
+        "issues",
+        "document",
+        "_segments",
+        "_tree",
+        "_raw",
+    )
+
+    def __init__(
+        self, set_id, control, segments, interchange, group, issues=None, document=None, tree=None
+    ):
+        self.set_id = set_id
+        self.control = control
+        self._segments = segments
+        self.interchange = interchange
+        self.group = group
+        self.issues = [] if issues is None else issues
+        self.document = document
+        self._tree = tree
+        self._raw = None  # (items, element separator) while segments are not built
+
+    @property
+    def segments(self):
+        if self._segments is None and self._raw is not None:
+            self._segments = _build_segments(*self._raw, {}, ())[0]
+        return self._segments
+
+    @segments.setter
+    def segments(self, value):
+        self._segments = value
+
+    @property
+    def tree(self):
+        if self._tree is None and self._raw is not None:
+            self._tree = match(self.set_id, self.segments[1:-1])[0]
+        return self._tree
+
+    @tree.setter
+    def tree(self, value):
+        self._tree = value
+
+    def __repr__(self):
+        return f"Transaction({self.set_id!r}, {self.control!r}, {len(self.issues)} issues)"
 
     @property
     def version(self):
@@ -176,6 +225,7 @@ _GS_SPECS = S._compile(
     "M ID 2/2, M AN 2/15, M AN 2/15, M DT 8/8, M TM 4/8, M N0 1/9, M ID 1/2, M AN 1/12"
 )
 _ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
+_ENVELOPE_PREFIXES = frozenset(tag[:2] for tag in _ENVELOPE)
 
 
 def _bad_chars(text, delims):
@@ -187,9 +237,46 @@ def _bad_chars(text, delims):
 
 
 @functools.lru_cache(maxsize=64)
-def _boundary(term, sep):
-    """Pattern finding the next IEA or ISA segment (at a segment start) in a buffer."""
-    return re.compile(rf"(?:\A|{re.escape(term)})[ \t\r\n]*(IEA|ISA)(?={re.escape(sep)}|\Z)")
+def _allowed_bytes(element, component, repetition):
+    """The ASCII bytes ``_bad_chars`` accepts with these delimiters."""
+    text = "".join(map(chr, range(128)))
+    for delim in (element, component, repetition):
+        if delim and ord(delim) < 32:
+            text = text.replace(delim, "")
+    bad = set(_BAD_CHAR.findall(text))
+    return bytes(c for c in range(128) if chr(c) not in bad)
+
+
+def _clean(text, delims):
+    """``_bad_chars(text, delims) is None``, at C speed for ASCII text."""
+    if text.isascii():
+        allowed = _allowed_bytes(delims.element, delims.component, delims.repetition)
+        return not text.encode("ascii").translate(None, allowed)
+    return _bad_chars(text, delims) is None
+
+
+def _boundary(text, term, sep):
+    """(position, tag) of the first IEA or ISA at a segment start in ``text``, or None: the
+    tag follows the start of the text or a segment terminator, whitespace between, and is
+    followed by an element separator or the end of the text."""
+    end = len(text)
+    iea, isa = text.find("IEA"), text.find("ISA")
+    while iea >= 0 or isa >= 0:
+        if isa < 0 or 0 <= iea < isa:
+            pos, tag = iea, "IEA"
+        else:
+            pos, tag = isa, "ISA"
+        if pos + 3 == end or text[pos + 3] == sep:
+            j = pos - 1
+            while j >= 0 and text[j] in _WS and text[j] != term:
+                j -= 1
+            if j < 0 or text[j] == term:
+                return pos, tag
+        if tag == "IEA":
+            iea = text.find("IEA", pos + 1)
+        else:
+            isa = text.find("ISA", pos + 1)
+    return None
 
 
 def _batch(parts):
@@ -279,15 +366,14 @@ class X12Reader:
     def _interchange_body(self, buf, delims):
         """Yield batches of segments up to IEA (then return None: look for the next ISA) or
         to the end of the data (return False). A batch is (raw segments, delimiters, clean);
-        the IEA / next ISA is found with one regular-expression search per chunk."""
-        term = delims.segment
-        boundary = _boundary(term, delims.element)
+        the IEA / next ISA is found with one search per chunk."""
+        term, sep = delims.segment, delims.element
         while True:
             text = buf.text
-            found = boundary.search(text)
+            found = _boundary(text, term, sep)
             if found is not None:
-                start = found.start(1)
-                if found.group(1) == "ISA":  # a new interchange without IEA before it
+                start, tag = found
+                if tag == "ISA":  # a new interchange without IEA before it
                     cut, rest = start, start
                 else:
                     cut = text.find(term, start)
@@ -297,19 +383,19 @@ class X12Reader:
                     rest = cut + 1
                 chunk = text[:cut]
                 buf.text = text[rest:]
-                yield _batch(chunk.split(term)), delims, _bad_chars(chunk, delims) is None
+                yield _batch(chunk.split(term)), delims, _clean(chunk, delims)
                 return None
             parts = text.split(term)
             buf.text = parts.pop()  # the incomplete tail waits for the next chunk
             if parts:
                 # One scan per chunk for characters X12 text cannot hold; segments are only
                 # examined one by one when the chunk has some.
-                yield _batch(parts), delims, _bad_chars(text, delims) is None
+                yield _batch(parts), delims, _clean(text, delims)
             if not buf.more():
                 tail = buf.text.strip(_WS)
                 buf.text = ""
                 if tail:
-                    yield [tail], delims, _bad_chars(tail, delims) is None
+                    yield [tail], delims, _clean(tail, delims)
                 return False
 
     def _garbage(self, text, seg_no, what):
@@ -368,7 +454,12 @@ class X12Reader:
             )
         elements = buf[4 : idx + 2].split(sep)
         repetition = None
-        if len(elements) > 11 and elements[11] >= "00402" and not elements[10].isalnum():
+        if (
+            len(elements) > 11
+            and elements[11] >= "00402"
+            and len(elements[10]) == 1  # else ISA11 is reported as the wrong width
+            and not elements[10].isalnum()
+        ):
             repetition = elements[10]
         return Delimiters(sep, component, terminator, repetition), length
 
@@ -383,8 +474,8 @@ class X12Reader:
 
     def _iterate(self):
         self._inter = self._group = self._tx = self._tx_issues = None
-        self._fast, self._suspect = {}, []
-        envelope, make = _ENVELOPE, Segment
+        self._fast, self._suspect, self._dirty = {}, [], False
+        envelope, prefixes = _ENVELOPE, _ENVELOPE_PREFIXES
         for raws, delims, clean in self._segments():
             if clean is None:  # an ISA, numbered by the tokenizer
                 done = self._segment(
@@ -394,30 +485,43 @@ class X12Reader:
                     yield done
                 continue
             sep = delims.element
-            seg_no = self._seg_no
-            tx_segs, fast, suspect = self._tx, self._fast, self._suspect
-            for raw in raws:
-                seg_no += 1
+            base = self._seg_no  # raws[i] is file segment base + i + 1
+            if clean:
+                # The common case: runs of clean segments between envelope segments go into
+                # the open transaction set as they are (checked when the set ends).
+                marks = [i for i, raw in enumerate(raws) if raw[:2] in prefixes]
+            else:
+                marks = range(len(raws))
+            start = 0
+            for i in marks:
+                raw = raws[i]
                 elements = raw.split(sep)
-                tag = elements[0]
-                if clean and tx_segs is not None and tag not in envelope:
-                    # The common case, kept short: a clean segment inside a transaction set.
-                    # The set's compiled pattern vouches for it, or it is checked in detail.
-                    seg = make(tag, elements[1:], len(tx_segs) + 1, raw)
-                    tx_segs.append(seg)
-                    rx = fast.get(tag)
-                    if rx is None or rx.fullmatch(raw) is None:
-                        suspect.append(seg)
+                if clean and elements[0] not in envelope:
                     continue
-                self._seg_no = seg_no
-                done = self._segment(seg_no, raw, elements, delims, clean)
-                tx_segs, fast, suspect = self._tx, self._fast, self._suspect
+                if start < i:
+                    self._run(raws, start, i, base, delims)
+                self._seg_no = base + i + 1
+                done = self._segment(base + i + 1, raw, elements, delims, clean)
                 if done is not None:
                     yield done
-            self._seg_no = seg_no
+                start = i + 1
+            if start < len(raws):
+                self._run(raws, start, len(raws), base, delims)
+            self._seg_no = base + len(raws)
         done = self._close_all(None)
         if done is not None:
             yield done
+
+    def _run(self, raws, start, stop, base, delims):
+        """Clean segments raws[start:stop], none of them an envelope segment."""
+        if self._tx is not None:
+            self._tx.extend(raws[start:stop])
+            return
+        sep = delims.element
+        for i in range(start, stop):  # outside any set: each one is a problem
+            self._seg_no = base + i + 1
+            raw = raws[i]
+            self._segment(base + i + 1, raw, raw.split(sep), delims, True)
 
     def _close_all(self, seg_no):
         """End whatever is open (a new ISA or the end of the data); returns a cut-off set."""
@@ -478,6 +582,7 @@ class X12Reader:
             )
         self._tx.append(Segment(tag, body, len(self._tx) + 1, raw))
         self._suspect.append(self._tx[-1])
+        self._dirty = True
 
     def _envelope(self, tag, body, seg_no, raw=None):
         """ST, GS, GE, IEA and segments found outside any transaction set."""
@@ -498,6 +603,7 @@ class X12Reader:
             rx = self._fast.get(tag)
             ok = raw is not None and rx is not None and rx.fullmatch(raw) is not None
             self._suspect = [] if ok else [self._tx[0]]
+            self._dirty = False
             group.received += 1
         elif tag == "GS":
             if group is not None:
@@ -684,29 +790,43 @@ class X12Reader:
     def _finish_tx(self, complete):
         """Check the set just read (trailer, elements, segment order, Amazon's rules), turn it
         into a domain document and do the group's bookkeeping for the 997."""
-        from .sets import read_document  # late import: sets imports this module
-
-        segs, issues, inter, group = self._tx, self._tx_issues, self._inter, self._group
-        suspects = self._suspect
+        items, issues, inter, group = self._tx, self._tx_issues, self._inter, self._group
+        flagged, fast, dirty = set(self._suspect), self._fast, self._dirty
         self._tx = self._tx_issues = None
         self._suspect = []
-        st = segs[0]
+        st = items[0]
         set_id, control = st.get(1), st.get(2)
         self.transaction_count += 1
 
         def add(message, **kw):
-            issues.append(self._tx_issue(inter, group, segs, message, **kw))
+            issues.append(self._tx_issue(inter, group, items, message, **kw))
 
-        body = self._check_header_trailer(segs, complete, add)
-        tx = Transaction(set_id, control, segs, inter, group, issues)
-        if set_id in STRUCTURES:
-            self._check_elements(set_id, suspects, add)
-            tree, gerrors = match(set_id, body)
-            for err in gerrors:
-                add(err.message, segment_id=err.tag, segment_position=err.position, ak3=err.code)
-            tx.tree = tree
-            if self.parse_documents:
-                read_document(tx)
+        self._check_header_trailer(items, complete, add)
+        tx = Transaction(set_id, control, None, inter, group, issues)
+        sep = inter.delimiters.element
+        quick = _ONEPASS.get(set_id) if complete and not dirty and self.parse_documents else None
+        doc = quick(items[1:-1], sep, fast, inter.sender) if quick is not None else None
+        if doc is not None:
+            # Read in one pass: only ST and SE may still need their elements checked.
+            self._check_elements(set_id, [s for s in (items[0], items[-1]) if s in flagged], add)
+            tx._raw = (items, sep)
+            tx.document = doc
+        else:
+            segs, suspects = _build_segments(items, sep, fast, flagged)
+            tx.segments = segs
+            if set_id in STRUCTURES:
+                self._check_elements(set_id, suspects, add)
+                tree, gerrors = match(set_id, segs[1:-1] if complete else segs[1:])
+                for err in gerrors:
+                    add(
+                        err.message,
+                        segment_id=err.tag,
+                        segment_position=err.position,
+                        ak3=err.code,
+                    )
+                tx.tree = tree
+                if self.parse_documents:
+                    _read_document(tx)
         if group is not None:
             errors = [i for i in issues if i.severity == "error"]
             if not errors:
@@ -777,6 +897,29 @@ class X12Reader:
                 )
 
 
+def _build_segments(items, sep, fast, flagged):
+    """The set's Segments from its items (the raw text of a clean segment, else a Segment),
+    and those that need their elements checked in detail: a clean segment the compiled
+    pattern ``fast[tag]`` does not vouch for, or a Segment in ``flagged``."""
+    segs = []
+    suspects = []
+    make = Segment
+    for pos, item in enumerate(items, 1):
+        if item.__class__ is str:
+            elements = item.split(sep)
+            tag = elements[0]
+            seg = make(tag, elements[1:], pos, item)
+            rx = fast.get(tag)
+            if rx is None or rx.fullmatch(item) is None:
+                suspects.append(seg)
+        else:
+            seg = item
+            if seg in flagged:
+                suspects.append(seg)
+        segs.append(seg)
+    return segs, suspects
+
+
 @functools.cache
 def _known_tags(set_id):
     def walk(entries):
@@ -821,3 +964,8 @@ def parse(source, **kwargs):
     for tx in transactions:
         issues.extend(tx.issues)
     return ParseResult(reader.interchanges, transactions, issues)
+
+
+# Imported last: both modules import this one (Issue).
+from .onepass import READERS as _ONEPASS  # noqa: E402
+from .sets import read_document as _read_document  # noqa: E402
