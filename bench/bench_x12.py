@@ -51,19 +51,14 @@ def child(tool, path):
                 errors += not tx.ok
         errors += len(reader.issues)
     else:
-        from edi_parser import validate_edi
-        from edi_parser.core import grammar
+        from acorn_vendor_edi.core import bots
 
-        grammar.x12.defaultsyntax["allow_flexible_optional_order"] = False
-        import logging
-
-        logging.getLogger("edi_parser").setLevel(logging.CRITICAL)
+        bots.x12_errors(b"")  # imports and patches bots before the clock starts
         base = _status("VmRSS")
         start, cpu = time.perf_counter(), time.process_time()
         with open(path, "rb") as fh:
-            result = validate_edi(fh.read(), "x12", "x12")
+            errors = len(bots.x12_errors(fh.read()))
         count = None
-        errors = len(result["errors"])
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = _status("VmHWM") - base
     result = {"seconds": elapsed, "cpu": cpu, "peak": peak, "sets": count, "errors": errors}

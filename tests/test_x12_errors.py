@@ -2,6 +2,7 @@
 a 997 rejection is built from it, and nothing raises."""
 
 import io
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -256,7 +257,8 @@ _BASE = _pos().encode()
 
 
 @settings(
-    max_examples=200,
+    # ACORN_FUZZ_EXAMPLES=N runs a longer campaign (the README says how long one ran)
+    max_examples=int(os.environ.get("ACORN_FUZZ_EXAMPLES", 200)),
     deadline=None,
     derandomize=True,
     database=None,
