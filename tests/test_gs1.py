@@ -53,3 +53,39 @@ def test_validate_sscc_messages():
     assert gs1.validate_sscc(None) == ["SSCC must be text, got NoneType"]
     with pytest.raises(ValueError):
         gs1.check_digit("")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "006141410000000012",
+        "006141410000000013",
+        "00006141410000000012",
+        " 006141410000000012 ",
+        "00614141000000001",
+        "0061414100000000123",
+        "00614141000000001X",
+        "００６１４１４１００００００００１２",  # fullwidth digits: isdigit, not ASCII
+        "006141410000000012\n",
+        "",
+        None,
+        12,
+    ],
+)
+def test_is_valid_sscc_agrees_with_validate_sscc(value):
+    assert gs1.is_valid_sscc(value) == (not gs1.validate_sscc(value))
+
+
+def test_is_valid_sscc_on_every_check_digit():
+    for body in ("00614141000000001", "12345678901234567", "99999999999999999", "0" * 17):
+        for digit in "0123456789":
+            value = body + digit
+            assert gs1.is_valid_sscc(value) == (not gs1.validate_sscc(value)), value
+
+
+def test_digits_are_ascii_digits_only():
+    with pytest.raises(ValueError):
+        gs1.check_digit("1234\n")
+    with pytest.raises(ValueError):
+        gs1.check_digit("１２３")  # fullwidth
+    assert gs1.validate_sscc("１" * 18) == [f"SSCC {'１' * 18!r} must contain digits only"]

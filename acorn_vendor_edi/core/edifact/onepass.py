@@ -60,12 +60,6 @@ def _quantity(text, unit):
     return (int(value) if value is not None else 0), (value or 0) > 0
 
 
-def _sscc_ok(value):
-    if len(value) == 18 and value.isascii() and value.isdigit():
-        return gs1.check_digit(value[:17]) == value[17]
-    return not gs1.validate_sscc(value)
-
-
 class _Header:
     """What ``documents._header``/``_parties`` and the rules read before the first line."""
 
@@ -361,7 +355,7 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
             if qual == "BJ":
                 comps = parts[2].split(co) if n > 2 else []
                 for value in comps[:2]:
-                    if value and not _sscc_ok(value):
+                    if value and not gs1.is_valid_sscc(value):
                         return None
                 if current is not None:
                     current[1] = True

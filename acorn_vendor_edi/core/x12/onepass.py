@@ -66,16 +66,6 @@ def _party(n1, n3, n4):
     return D.Party(party_id=n1[4] or n1[2], address=addr)
 
 
-_SSCC_BIAS = 48 * (3 * 9 + 8)  # the ASCII '0's of an SSCC's 17 weighted digits
-
-
-def _sscc_ok(sscc):
-    """True when ``sets._AsnReader.container`` finds nothing wrong with the MAN*GM value."""
-    if len(sscc) == 18 and sscc.isdigit() and gs1.check_digit(sscc[:17]) == sscc[17]:
-        return True
-    return not gs1.validate_sscc(sscc)
-
-
 class _Asn:
     """What ``sets._AsnReader`` gathers, filled level by level as the HL loops end."""
 
@@ -126,12 +116,7 @@ class _Asn:
             if man is None:
                 return False
             sscc = man[2] if len(man) > 2 else ""
-            if len(sscc) == 18 and sscc.isascii() and sscc.isdigit():
-                # the GS1 check digit (weights 3, 1, 3, ... from the right) on the bytes
-                b = sscc.encode()
-                if (_SSCC_BIAS - 3 * sum(b[0:17:2]) - sum(b[1:17:2])) % 10 != b[17] - 48:
-                    return False
-            elif not _sscc_ok(sscc):
+            if not gs1.is_valid_sscc(sscc):
                 return False
             if level == "T":
                 self.pallets[hid] = D.Pallet(sscc=sscc or "")
