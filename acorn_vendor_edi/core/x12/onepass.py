@@ -17,7 +17,16 @@ from decimal import Decimal
 from .._vendor import domain as D
 from .._vendor import gs1
 from .grammar import plan
-from .sets import _HL_PARENTS, X12_TO_MODE, X12_TO_UOM, X12_TO_WEIGHT, dec, parse_d8, parse_dt
+from .sets import (
+    _HL_PARENTS,
+    X12_TO_MODE,
+    X12_TO_UOM,
+    X12_TO_WEIGHT,
+    dec,
+    ids_from_elements,
+    parse_d8,
+    parse_dt,
+)
 
 _EMPTY = ("",) * 32
 # Segments the 856's compiled patterns vouched for, by element separator: files repeat most
@@ -29,25 +38,7 @@ _VOUCHED_LIMIT = 4096
 
 def _ids(parts):
     """``sets.ids_from(lin, 2, 30)`` on the split LIN (tag at index 0)."""
-    ids = D.ProductIds()
-    extra = {}
-    for j in range(2, min(31, len(parts) - 1), 2):
-        qual, value = parts[j], parts[j + 1]
-        if not qual or not value:
-            continue
-        if qual == "BP":
-            ids.asin = value
-        elif qual in ("VN", "VP", "SK"):
-            ids.vendor_product_id = ids.vendor_product_id or value
-        elif qual in ("EN", "UK"):
-            ids.ean = ids.ean or value
-        elif qual in ("UP", "UA"):
-            ids.upc = ids.upc or value
-        elif qual == "IB":
-            ids.isbn = value
-        else:
-            extra[qual] = value
-    return ids, extra
+    return ids_from_elements(parts[1:], 2, 30)
 
 
 def _party(n1, n3, n4):

@@ -112,9 +112,14 @@ def qty_int(text):
 
 
 def ids_from(seg, first, last):
+    return ids_from_elements(seg.elements, first, last)
+
+
+def ids_from_elements(els, first, last):
+    """ProductIds (and the other qualifier/value pairs) of elements ``first``..``last``
+    (1-based) of a segment's elements; the one-pass 856 reader shares it."""
     ids = D.ProductIds()
     extra = {}
-    els = seg.elements
     for idx in range(first - 1, min(last, len(els) - 1), 2):
         qual, value = els[idx], els[idx + 1]
         if not qual or not value:
