@@ -51,7 +51,7 @@ def _pia_ids(parts, co, ids):
     return True
 
 
-def _quantity(text, unit):
+def _quantity(text):
     """(amount as documents.quantity reads it, amount > 0 for the rules)."""
     if text.isdigit() and text.isascii():
         amount = int(text)
@@ -211,7 +211,7 @@ def read_orders(body):  # noqa: C901 - one flat loop is the point
         elif tag == "QTY":
             comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
             if comps[0] == "21":
-                amount, positive = _quantity(comps[1], comps[2])
+                amount, positive = _quantity(comps[1])
                 if not has_qty:
                     if not positive:
                         return None
@@ -399,7 +399,7 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
                 continue
             comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
             if comps[0] == "12":
-                amount, positive = _quantity(comps[1], comps[2])
+                amount, positive = _quantity(comps[1])
                 if not line[5]:
                     if not positive:
                         return None
