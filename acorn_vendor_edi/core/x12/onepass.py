@@ -22,6 +22,7 @@ from .sets import (
     X12_TO_MODE,
     X12_TO_UOM,
     X12_TO_WEIGHT,
+    add_item,
     dec,
     ids_from_elements,
     parse_d8,
@@ -141,23 +142,7 @@ class _Asn:
                 when[dtm[1] if m > 1 else ""] = parse_d8(dtm[2] if m > 2 else "")
             if extra.get("LT") or when.get("036") or when.get("094"):
                 lot = D.Lot(extra.get("LT"), when.get("036"), when.get("094"))
-        key = (po, ids.asin, ids.vendor_product_id, ids.ean, ids.upc, ids.isbn, unit)
-        items = self.items
-        item = items.get(key)
-        if item is None:
-            item = items[key] = D.ShipmentItem(
-                str(len(items) + 1),
-                ids,
-                D.Quantity(0, unit),
-                purchase_order_number=po,
-                lot=lot,
-            )
-        item.quantity.amount += amount
-        container = D.ContainerItem(item.sequence, qty, lot)
-        if parent_level == "P":
-            self.carton_by_hl[parent].items.append(container)
-        elif parent_level == "T":
-            self.pallets[parent].items.append(container)
+        add_item(self, po, ids, qty, lot, parent, parent_level)
         return True
 
 

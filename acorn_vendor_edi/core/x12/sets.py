@@ -701,6 +701,28 @@ def read_856(tx, ctx):
     _AsnReader(tx, ctx).read()
 
 
+def add_item(asn, po, ids, qty, lot, parent, parent_level):
+    """One item (I) level into an 856 being read: the Shipment's item for this PO, product
+    and unit grows, and the carton (P) or pallet (T) above gets a container item. ``asn`` has
+    ``items``, ``carton_by_hl`` and ``pallets``; the one-pass reader shares this."""
+    key = (po, ids.asin, ids.vendor_product_id, ids.ean, ids.upc, ids.isbn, qty.unit)
+    item = asn.items.get(key)
+    if item is None:
+        item = asn.items[key] = D.ShipmentItem(
+            str(len(asn.items) + 1),
+            ids,
+            D.Quantity(0, qty.unit),
+            purchase_order_number=po,
+            lot=lot,
+        )
+    item.quantity.amount += qty.amount
+    container = D.ContainerItem(item.sequence, qty, lot)
+    if parent_level == "P":
+        asn.carton_by_hl[parent].items.append(container)
+    elif parent_level == "T":
+        asn.pallets[parent].items.append(container)
+
+
 class _AsnReader:
     """Rebuilds a Shipment from the HL tree and checks Amazon's hierarchy on the way."""
 
@@ -813,22 +835,7 @@ class _AsnReader:
             when = {d.get(1): parse_d8(d.get(2)) for d in dtms}
             if extra.get("LT") or when.get("036") or when.get("094"):
                 lot = D.Lot(extra.get("LT"), when.get("036"), when.get("094"))
-        key = (po, ids.asin, ids.vendor_product_id, ids.ean, ids.upc, ids.isbn, qty.unit)
-        item = self.items.get(key)
-        if item is None:
-            item = self.items[key] = D.ShipmentItem(
-                str(len(self.items) + 1),
-                ids,
-                D.Quantity(0, qty.unit),
-                purchase_order_number=po,
-                lot=lot,
-            )
-        item.quantity.amount += amount
-        container = D.ContainerItem(item.sequence, qty, lot)
-        if parent_level == "P":
-            self.carton_by_hl[parent].items.append(container)
-        elif parent_level == "T":
-            self.pallets[parent].items.append(container)
+        add_item(self, po, ids, qty, lot, parent, parent_level)
 
     def check_ctt(self, ctt):
         if ctt is None:
