@@ -98,22 +98,22 @@ def _contrl_grammar(gram_edifact):
     def composite(name, mandatory, parts):
         return [name, mandatory, [["%s.%s" % (name, p[0]), p[1], p[2], p[3]] for p in parts]]
 
+    def s009():  # message identifier, in UNH and UCM
+        parts = [
+            ("0065", "M", 6, "AN"),
+            ("0052", "M", 3, "AN"),
+            ("0054", "M", 3, "AN"),
+            ("0051", "M", 2, "AN"),
+            ("0057", "C", 6, "AN"),
+        ]
+        return composite("S009", "M", parts)
+
     recorddefs = {
         # fresh UNH/UNT lists too: the D96A ones are rewritten once a D96A grammar is loaded
         "UNH": [
             ["BOTSID", "M", 3, "AN"],
             ["0062", "M", 14, "AN"],
-            composite(
-                "S009",
-                "M",
-                [
-                    ("0065", "M", 6, "AN"),
-                    ("0052", "M", 3, "AN"),
-                    ("0054", "M", 3, "AN"),
-                    ("0051", "M", 2, "AN"),
-                    ("0057", "C", 6, "AN"),
-                ],
-            ),
+            s009(),
             ["0068", "C", 35, "AN"],
         ],
         "UNT": [["BOTSID", "M", 3, "AN"], ["0074", "M", 6, "N"], ["0062", "M", 14, "AN"]],
@@ -138,17 +138,7 @@ def _contrl_grammar(gram_edifact):
         "UCM": [
             ["BOTSID", "M", 3, "AN"],
             ["0062", "M", 14, "AN"],
-            composite(
-                "S009",
-                "M",
-                [
-                    ("0065", "M", 6, "AN"),
-                    ("0052", "M", 3, "AN"),
-                    ("0054", "M", 3, "AN"),
-                    ("0051", "M", 2, "AN"),
-                    ("0057", "C", 6, "AN"),
-                ],
-            ),
+            s009(),
             ["0083", "M", 3, "AN"],
             ["0085", "C", 3, "AN"],
             ["0013", "C", 3, "AN"],
