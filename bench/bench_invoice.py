@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine, run_in_odoo  # noqa: E402
+from bench.common import machine, odoo_and_postgres, run_in_odoo  # noqa: E402
 from tools import dev  # noqa: E402
 
 INSIDE_ODOO = r"""
@@ -147,10 +147,7 @@ def main():
     parser.add_argument("--db", default="acorn_bench_invoice")
     args = parser.parse_args()
 
-    odoo, tried = dev.find_odoo(allow_clone=False)
-    if odoo is None:
-        sys.exit("Odoo 18 not found: " + "; ".join(tried))
-    pg = dev.Postgres().start()
+    odoo, pg = odoo_and_postgres(dev)
     if not pg.db_exists(args.db):
         dev.say(f"building {args.db} (once)")
         dev.run(

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from acorn_vendor.core.sandbox import start_sandbox  # noqa: E402
-from bench.common import machine, run_in_odoo  # noqa: E402
+from bench.common import machine, odoo_and_postgres, run_in_odoo  # noqa: E402
 from tools import dev  # noqa: E402
 
 DB = "acorn_bench"
@@ -166,10 +166,7 @@ def main():
     )
     args = parser.parse_args()
 
-    odoo, tried = dev.find_odoo(allow_clone=False)
-    if odoo is None:
-        sys.exit("Odoo 18 not found: " + "; ".join(tried))
-    pg = dev.Postgres().start()
+    odoo, pg = odoo_and_postgres(dev)
     if not pg.db_exists(DB) or args.update:
         dev.say(f"building {DB} (once)" if not args.update else f"updating acorn_vendor in {DB}")
         dev.run(

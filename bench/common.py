@@ -29,6 +29,14 @@ def machine():
     )
 
 
+def odoo_and_postgres(dev):
+    """(Odoo, running PostgreSQL) for the Odoo benchmarks, or exit saying what is missing."""
+    odoo, tried = dev.find_odoo(allow_clone=False)
+    if odoo is None:
+        sys.exit("Odoo 18 not found: " + "; ".join(tried))
+    return odoo, dev.Postgres().start()
+
+
 def run_in_odoo(dev, odoo, pg, db, script, cfg):
     """Run ``script % {"cfg": json}`` in ``odoo shell`` on ``db``; return the dict it printed
     after MARKER, or exit with the end of Odoo's output."""
