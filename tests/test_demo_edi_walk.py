@@ -4,9 +4,8 @@ demo reset that leaves no EDI folders behind (tools/dev.py)."""
 from datetime import datetime, timezone
 
 from acorn_vendor_edi.core import exchange
+from acorn_vendor_edi.core.bots import x12_errors as bots_errors
 from tools import demo_edi_walk, dev
-
-from .x12_bots import bots_errors
 
 NOW = datetime(2026, 11, 27, 10, 30, tzinfo=timezone.utc)
 # As the walk reads them over XML-RPC (product.product of the demo catalogue).

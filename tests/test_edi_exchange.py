@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from acorn_vendor.core import domain as d
 from acorn_vendor_edi.core import edifact, exchange, x12
 from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
+from acorn_vendor_edi.core.bots import x12_errors as bots_errors
 
 from . import edifact_samples as es
 from . import x12_samples as s
-from .x12_bots import bots_errors
 
 UTC = timezone.utc
 PROFILE = exchange.Profile("x12", "4010", "ACMEVENDOR", "ZZ", "AMAZON", "ZZ", test=True)

@@ -5,10 +5,10 @@ import os
 
 from acorn_vendor_edi.core import cli, edifact, exchange, partner, x12
 from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
+from acorn_vendor_edi.core.bots import x12_errors as bots_errors
 
 from . import edifact_samples as es
 from . import x12_samples as s
-from .x12_bots import bots_errors
 
 PROFILE = exchange.Profile("x12", "4010", "ACMEVENDOR", "ZZ", "AMAZON", "ZZ", test=True)
 EU_PROFILE = exchange.Profile("edifact", "", es.VENDOR, "14", es.AMAZON, "14", test=False)

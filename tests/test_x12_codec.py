@@ -11,10 +11,10 @@ import pytest
 
 from acorn_vendor.core import domain as d
 from acorn_vendor_edi.core import x12
+from acorn_vendor_edi.core.bots import x12_errors as bots_errors
 from acorn_vendor_edi.core.x12.ack import FunctionalAck
 
 from . import x12_samples as s
-from .x12_bots import bots_errors
 
 GOLDEN = Path(__file__).parent / "golden" / "x12"
 UPDATE = os.environ.get("ACORN_UPDATE_GOLDEN") == "1"

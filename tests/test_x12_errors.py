@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acorn_vendor_edi.core import x12
+from acorn_vendor_edi.core.bots import x12_errors as bots_errors
 
 from . import x12_samples as s
-from .x12_bots import bots_errors
 
 
 def _pos():

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from acorn_vendor.core import domain as d
 from acorn_vendor_edi.core import x12
+from acorn_vendor_edi.core.bots import x12_errors as bots_errors
 
 from . import x12_samples as s
-from .x12_bots import bots_errors
 
 
 def _asn_text():
