@@ -115,10 +115,10 @@ class StockQuantPackage(models.Model):
                     self.env._("Account %(name)s: %(error)s", name=account.name, error=exc)
                 ) from exc
         clash = self.sudo().search([("acorn_sscc", "in", list(issued.values()))], limit=1)
-        apart = account._acorn_sscc_peers().filtered(
+        apart = clash and account._acorn_sscc_peers().filtered(
             lambda a: a.sscc_sequence_id and a.sscc_sequence_id != sequence
         )
-        if clash and apart:
+        if apart:
             raise UserError(
                 self.env._(
                     "SSCC %(sscc)s was already issued: accounts %(names)s share GS1 prefix "
