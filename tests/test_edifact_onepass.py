@@ -86,7 +86,8 @@ def _both(text):
     taken = []
     for m in result.messages:
         msg = m.message
-        doc = onepass.READERS[msg.type](msg.body())
+        plain = msg.plain_texts()
+        doc = onepass.READERS[msg.type](*plain) if plain is not None else None
         if doc is not None:
             before = len(msg.issues)
             rules.check_amazon(msg)

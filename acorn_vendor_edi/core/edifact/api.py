@@ -111,11 +111,11 @@ def _validate(msg, amazon):
         return None
     check_message(msg)
     if amazon:
-        body = msg.body()
         one_pass = READERS.get(msg.type)
-        document = one_pass(body) if one_pass is not None else None
+        plain = msg.plain_texts() if one_pass is not None else None
+        document = one_pass(*plain) if plain is not None else None
         if document is None:
-            check_amazon(msg, body)
+            check_amazon(msg)
         return document
     return None
 
@@ -147,7 +147,7 @@ def iter_results(source, amazon=True, parse=True, chunk_size=1 << 16, keep_segme
                 for msg in ic.messages():
                     result = process_message(msg, amazon, parse)
                     if not keep_segments:
-                        msg.segments = msg.segments[:1]
+                        msg.drop_body()
                     yield ic, result
                 yield ic, None
     except Exception as exc:  # pragma: no cover - last line of defence, logged

@@ -3,8 +3,9 @@
 The generic road checks Amazon's rules (``rules._check_amazon``) and then builds the document
 (``documents.PARSERS``), each reading every segment again through ``Segment.get``. For the
 message that is clean — nearly all of them — both answers come out of one walk over the raw
-text here: the document when ``_check_amazon`` would find nothing and the parser would build
-exactly this object, None when unsure (escaped text, a problem, an unusual shape). None sends
+segment texts here (``Message.plain_texts``: no release character, one set of delimiters):
+the document when ``_check_amazon`` would find nothing and the parser would build exactly
+this object, None when unsure (a problem, an unusual shape). None sends
 the message down the generic road, which locates every problem. ``tests/test_edifact_onepass``
 proves the equivalence on every single edit of the samples and on hypothesis-made variations.
 """
@@ -12,6 +13,7 @@ proves the equivalence on every single edit of the samples and on hypothesis-mad
 from . import documents as D
 from .documents import _NO_COMPONENTS, CASE_UNITS, PALLET_PACKAGES, TRANSPORT_MODES, num
 from .rules import BGM_CODES, PARTY_ROLES, PRODUCT_QUALIFIERS, _gtin_ok, gs1
+from .syntax import Segment
 
 d = D.d
 _parse_dtm = D._parse_dtm
@@ -51,6 +53,11 @@ def _pia_ids(parts, co, ids):
     return True
 
 
+def _segment(text, delims):
+    """A Segment of a plain text, for the documents helpers that read one."""
+    return Segment(text[:3], None, 0, 0, text, delims)
+
+
 def _quantity(text):
     """(amount as documents.quantity reads it, amount > 0 for the rules)."""
     if text.isdigit() and text.isascii():
@@ -63,18 +70,11 @@ def _quantity(text):
 class _Header:
     """What ``documents._header``/``_parties`` and the rules read before the first line."""
 
-    __slots__ = ("delims", "el", "co", "rel", "bgm", "dates", "parties", "last", "roles", "refs")
-
-    @classmethod
-    def of(cls, body):
-        """The reader's state for ``body``, or None when its segments have no raw text."""
-        delims = body[0]._delims if body else None
-        return None if delims is None else cls(delims)
+    __slots__ = ("delims", "el", "co", "bgm", "dates", "parties", "last", "roles", "refs")
 
     def __init__(self, delims):
         self.delims = delims
         self.el, self.co = delims.element, delims.component
-        self.rel = delims.release or None
         self.bgm = None
         self.dates = {}
         self.parties = {}
@@ -82,7 +82,7 @@ class _Header:
         self.roles = set()
         self.refs = []  # RFF element 1 components, in order
 
-    def read(self, seg, tag, parts, co, codes):
+    def read(self, text, tag, parts, co, codes):
         """One header segment; False when the message must take the generic road."""
         if tag == "DTM":
             comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
@@ -102,7 +102,7 @@ class _Header:
                 return False
             self.roles.add(role)
             if len(parts) > 4:
-                self.last = D.read_party(seg)
+                self.last = D.read_party(_segment(text, self.delims))
             else:
                 self.last = d.Party(party_id=parts[2].split(co, 1)[0] if len(parts) > 2 else "")
             self.parties.setdefault(role, self.last)
@@ -121,31 +121,21 @@ class _Header:
         return bgm[k].split(co, 1)[0] if len(bgm) > k else ""
 
 
-def _plain(seg, delims, rel):
-    """True when the segment's raw text can be read here (no escapes, this interchange's)."""
-    raw = seg.raw
-    return raw is not None and (rel is None or rel not in raw) and seg._delims is delims
-
-
-def read_orders(body):  # noqa: C901 - one flat loop is the point
+def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
     """PurchaseOrder of a clean ORDERS body, or None (see module)."""
-    h = _Header.of(body)
-    if h is None:
-        return None
-    delims, el, co, rel = h.delims, h.el, h.co, h.rel
+    h = _Header(delims)
+    el, co = h.el, h.co
     po = d.PurchaseOrder(number="", date=None, items=[])
     have_pri = have_cux = False
     codes = BGM_CODES["ORDERS"]
-    i, nb = 0, len(body)
+    i, nb = 0, len(texts)
     while i < nb:  # the header, up to the first LIN, UNS or CPS
-        seg = body[i]
-        if not _plain(seg, delims, rel):
-            return None
-        tag = seg.tag
+        text = texts[i]
+        tag = text[:3]
         if tag in ("LIN", "UNS", "CPS"):
             break
         i += 1
-        parts = seg.raw.split(el)
+        parts = text.split(el)
         if tag == "RFF":
             comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
             if comps[0] == "PD":
@@ -163,7 +153,7 @@ def read_orders(body):  # noqa: C901 - one flat loop is the point
             have_pri = True
         elif tag in ("PIA", "CNT"):
             return None  # read by the generic checks even before the first line
-        if not h.read(seg, tag, parts, co, codes):
+        if not h.read(text, tag, parts, co, codes):
             return None
     have_137 = "137" in h.dates
     seen = set()
@@ -173,26 +163,24 @@ def read_orders(body):  # noqa: C901 - one flat loop is the point
     after_uns = False
     n_items = 0
     while i < nb:
-        seg = body[i]
+        text = texts[i]
         i += 1
-        if not _plain(seg, delims, rel):
-            return None
-        tag = seg.tag
+        tag = text[:3]
         if after_uns:
             if tag == "CNT":
-                parts = seg.raw.split(el)
+                parts = text.split(el)
                 comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
                 if comps[0] == "2":
                     counts.append(num(comps[1]))
             elif tag == "DTM":
-                parts = seg.raw.split(el)
+                parts = text.split(el)
                 have_137 = have_137 or (len(parts) > 1 and parts[1].split(co, 1)[0] == "137")
             elif tag == "PRI":
                 have_pri = True
             elif tag in ("LIN", "PIA", "NAD", "CUX", "BGM", "CPS", "UNS"):
                 return None
             continue
-        parts = seg.raw.split(el)
+        parts = text.split(el)
         if tag == "LIN":
             if not (has_id and has_qty):
                 return None
@@ -265,12 +253,10 @@ def read_orders(body):  # noqa: C901 - one flat loop is the point
     return po
 
 
-def read_desadv(body):  # noqa: C901 - one flat loop is the point
+def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     """Shipment of a clean DESADV body, or None (see module)."""
-    h = _Header.of(body)
-    if h is None:
-        return None
-    delims, el, co, rel = h.delims, h.el, h.co, h.rel
+    h = _Header(delims)
+    el, co = h.el, h.co
     asn = d.Shipment(
         shipment_id="",
         confirmation_date=None,
@@ -282,26 +268,24 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
     )
     codes = BGM_CODES["DESADV"]
     have_on = False
-    i, nb = 0, len(body)
+    i, nb = 0, len(texts)
     while i < nb:  # the header, up to the first CPS
-        seg = body[i]
-        if not _plain(seg, delims, rel):
-            return None
-        tag = seg.tag
+        text = texts[i]
+        tag = text[:3]
         if tag == "CPS":
             break
         i += 1
         if tag in _NOT_IN_HEADER:
             return None  # a line or package part before the first CPS
-        parts = seg.raw.split(el)
+        parts = text.split(el)
         if tag == "TDT":
             n = len(parts)
             asn.carrier_scac = (parts[5].split(co, 1)[0] if n > 5 else "") or None
             asn.transportation_mode = _MODES.get(parts[3].split(co, 1)[0] if n > 3 else "")
         elif tag == "MEA":
             if len(parts) > 2 and parts[2].split(co, 1)[0] == "AAD":
-                asn.gross_weight = D._read_weight(seg)
-        if not h.read(seg, tag, parts, co, codes):
+                asn.gross_weight = D._read_weight(_segment(text, delims))
+        if not h.read(text, tag, parts, co, codes):
             return None
     refs = {}
     for comps in h.refs:
@@ -318,18 +302,16 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
     current = None  # the cps_ids entry a PAC or GIN+BJ counts for (None after a LIN)
     after_cnt = False
     while i < nb:
-        seg = body[i]
+        text = texts[i]
         i += 1
-        if not _plain(seg, delims, rel):
-            return None
-        tag = seg.tag
+        tag = text[:3]
         if tag == "PCI":
             if line is not None and line[4] is None:
                 line[4] = d.Lot()
             elif after_cnt:
                 return None
             continue
-        parts = seg.raw.split(el)
+        parts = text.split(el)
         n = len(parts)
         if tag == "RFF":
             comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
@@ -410,7 +392,7 @@ def read_desadv(body):  # noqa: C901 - one flat loop is the point
                 return None
         elif tag == "MEA":
             if line is None and not package[7]:
-                package[4], package[7] = D._read_weight(seg), True
+                package[4], package[7] = D._read_weight(_segment(text, delims)), True
         elif tag == "CNT":
             if line is not None and not line[5]:
                 return None

@@ -44,22 +44,63 @@ class InterchangeHeader:
     offset: int = 0
 
 
-@dataclass
 class Message:
-    """One UNH..UNT message with its segments (UNH and UNT included) and its problems."""
+    """One UNH..UNT message with its segments (UNH and UNT included) and its problems.
 
-    ref: str = ""
-    type: str = ""
-    version: str = ""
-    release: str = ""
-    agency: str = ""
-    association: str = ""
-    segments: list = field(default_factory=list)
-    issues: list = field(default_factory=list)
-    interchange: InterchangeHeader = None
-    group_ref: str = ""
-    offset: int = 0
-    index: int = 0  # 1-based rank in the interchange
+    A clean message read from a :class:`~.syntax.TextBatch` keeps its body as ``texts``, the
+    raw segment texts; its Segments are only made when something asks for ``segments``.
+    """
+
+    __slots__ = (
+        "ref",
+        "type",
+        "version",
+        "release",
+        "agency",
+        "association",
+        "issues",
+        "interchange",
+        "group_ref",
+        "offset",
+        "index",
+        "texts",
+        "heads",
+        "delims",
+        "_segments",
+        "_source",
+    )
+
+    def __init__(
+        self,
+        ref="",
+        type="",  # noqa: A002 - the EDIFACT name
+        version="",
+        release="",
+        agency="",
+        association="",
+        segments=None,
+        issues=None,
+        interchange=None,
+        group_ref="",
+        offset=0,
+        index=0,  # 1-based rank in the interchange
+    ):
+        self.ref = ref
+        self.type = type
+        self.version = version
+        self.release = release
+        self.agency = agency
+        self.association = association
+        self._segments = [] if segments is None else segments
+        self.issues = [] if issues is None else issues
+        self.interchange = interchange
+        self.group_ref = group_ref
+        self.offset = offset
+        self.index = index
+        self.texts = None  # body texts, when read as text
+        self.heads = None  # their first four characters (tag and separator)
+        self.delims = None  # the delimiters ``texts`` were split with
+        self._source = None  # (batch, index of the first body text) while segments are unmade
 
     @property
     def identifier(self):
@@ -69,6 +110,57 @@ class Message:
     @property
     def ok(self):
         return not any(i.severity == "error" for i in self.issues)
+
+    @property
+    def segments(self):
+        source = self._source
+        if source is not None:
+            batch, first = source
+            unh, unt = self._segments
+            segs = [unh]
+            for position, j in enumerate(range(first, first + len(self.texts)), 2):
+                seg = batch[j]
+                seg.position = position
+                segs.append(seg)
+            segs.append(unt)
+            self._segments = segs
+            self._source = None
+        return self._segments
+
+    @segments.setter
+    def segments(self, value):
+        self._segments = value
+        self._source = self.texts = self.heads = None
+
+    def drop_body(self):
+        """Keep only UNH: what a streaming caller needs once the message is answered."""
+        self._segments = self._segments[:1]
+        self._source = self.texts = self.heads = None
+
+    def plain_texts(self):
+        """(body texts, delimiters) when every body segment is plain raw text, else None.
+
+        Plain: read from raw text with no release character, with one set of delimiters, and
+        not UNOY (whose raw text is the Latin-1 view of UTF-8 bytes). The one-pass readers work
+        on these.
+        """
+        if self.texts is not None:
+            return self.texts, self.delims
+        ic = self.interchange
+        if ic is not None and ic.syntax_id == "UNOY":
+            return None
+        body = self.body()
+        delims = body[0]._delims if body else None
+        if delims is None:
+            return None
+        rel = delims.release or None
+        texts = []
+        for seg in body:
+            raw = seg.raw
+            if raw is None or seg._delims is not delims or (rel is not None and rel in raw):
+                return None
+            texts.append(raw)
+        return texts, delims
 
     def issue(self, code, text, segment=None, element=0, component=0, severity="error"):
         """Record a problem located in this message."""
@@ -410,7 +502,10 @@ class EdifactReader:
             # only scanned one by one when the batch holds a suspicious character somewhere.
             clean_batch, clean_search, clean = self._clean
             if clean_batch is not batch or clean_search != search:
-                raws = [s.raw for s in batch if s.__class__ is segment_class]
+                if batch.__class__ is sx.TextBatch:
+                    raws = batch.texts
+                else:
+                    raws = [s.raw for s in batch if s.__class__ is segment_class]
                 clean = search("".join(raws)) is None
                 self._clean = (batch, search, clean)
             if clean:
@@ -457,6 +552,9 @@ class EdifactReader:
         precheck = sx.precheck(charset, ic.header.delimiters)
         search = precheck.search if precheck is not None else None
         position = 1
+        if not utf8 and self._pending is None and self._batch.__class__ is sx.TextBatch:
+            if self._take_text(msg, self._batch, precheck):
+                return msg
         while True:
             if self._pending is None and not utf8:
                 position = self._take_plain(msg, search, position)
@@ -506,24 +604,88 @@ class EdifactReader:
                 )
             msg.segments.append(seg)
             if seg.tag == "UNT":
-                count = seg.get(1)
-                if not count.isdigit():
-                    msg.issue(sx.ERR_INVALID_VALUE, "UNT segment count %r" % count, seg, 1)
-                elif int(count) != position:
-                    msg.issue(
-                        sx.ERR_COUNT_MISMATCH,
-                        "UNT says %s segments, message has %d" % (count, position),
-                        seg,
-                        1,
-                    )
-                if seg.get(2) != msg.ref:
-                    msg.issue(
-                        sx.ERR_REFS_DO_NOT_MATCH,
-                        "UNT reference %r differs from UNH reference %r" % (seg.get(2), msg.ref),
-                        seg,
-                        2,
-                    )
+                _check_unt(msg, seg, position)
                 return msg
+
+    def _take_text(self, msg, batch, precheck):
+        """Fast road: the message whole in ``batch``, its segments well formed and its
+        characters clean, is taken as text (``msg.texts``); False leaves it to the careful
+        road, which reads the very same tokens. ``tests/test_edifact_text_road`` proves both
+        give the same answers."""
+        delims = batch.delims  # those of the interchange: a UNA ends the interchange before it
+        i = self._i
+        k = batch.find_unt(i)
+        if k < 0:
+            return False
+        texts = batch.texts[i:k]
+        heads = [t[:4] for t in texts]
+        known = _heads(delims.element)
+        if not known.issuperset(heads) and not _learn(known, texts, delims):
+            return False
+        if precheck is not None and not batch.clean(precheck):
+            if sx.has_match(precheck, "".join(batch.texts[i : k + 1])):
+                return False
+        unt = batch[k]
+        position = len(texts) + 2
+        unt.position = position
+        msg._segments.append(unt)
+        msg.texts = texts
+        msg.heads = heads
+        msg.delims = delims
+        msg._source = (batch, i)
+        self._i = k + 1
+        _check_unt(msg, unt, position)
+        return True
+
+
+# Heads (first four characters) of segment texts known to make a body segment's token: a tag
+# and the element separator ("LIN+"), or a bare tag; never a service segment. A set per separator.
+_HEADS = {}
+
+
+def _heads(element):
+    known = _HEADS.get(element)
+    if known is None:
+        known = _HEADS[element] = set()
+    return known
+
+
+def _learn(known, texts, delims):
+    """Add the new heads of ``texts`` to ``known``; False when one is no body segment's."""
+    element = delims.element
+    for text in texts:
+        head = text[:4]
+        if head in known:
+            continue
+        tag = text[:3]
+        if not (
+            (head[3:] == element or len(text) == 3) and sx._TAG.match(tag) and tag not in _STOP_TAGS
+        ):
+            return False
+        if len(known) >= 4096:
+            known.clear()
+        known.add(head)
+    return True
+
+
+def _check_unt(msg, seg, position):
+    count = seg.get(1)
+    if not count.isdigit():
+        msg.issue(sx.ERR_INVALID_VALUE, "UNT segment count %r" % count, seg, 1)
+    elif int(count) != position:
+        msg.issue(
+            sx.ERR_COUNT_MISMATCH,
+            "UNT says %s segments, message has %d" % (count, position),
+            seg,
+            1,
+        )
+    if seg.get(2) != msg.ref:
+        msg.issue(
+            sx.ERR_REFS_DO_NOT_MATCH,
+            "UNT reference %r differs from UNH reference %r" % (seg.get(2), msg.ref),
+            seg,
+            2,
+        )
 
 
 def _header(seg, delims, una):

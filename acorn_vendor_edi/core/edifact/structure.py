@@ -65,10 +65,17 @@ def check_structure(msg):
     nodes = structure(msg.type)
     if nodes is None:
         return False
-    body = msg.body()
-    shape = (msg.type, *[seg.tag for seg in body])
-    if shape in _CLEAN_SHAPES:
-        return True
+    texts = msg.texts
+    if texts is not None:
+        shape = (msg.type, *msg.heads)  # heads fix the tags: the same memo serves both
+        if shape in _CLEAN_SHAPES:
+            return True
+        body = msg.body()
+    else:
+        body = msg.body()
+        shape = (msg.type, *[seg.tag for seg in body])
+        if shape in _CLEAN_SHAPES:
+            return True
     before = len(msg.issues)
     unt = msg.segments[-1] if msg.segments and msg.segments[-1].tag == "UNT" else None
     i = 0
@@ -280,29 +287,37 @@ def _valid_date(value, fmt):
 
 def check_dtm(msg, seg):
     comps = seg.components(1)
-    n = len(comps)
-    value = comps[1] if n > 1 else ""
-    fmt = comps[2] if n > 2 else ""
-    if not value:
-        return
-    if fmt in _DATE_FORMATS or fmt in ("718", "719"):
-        if not _valid_date(value, fmt):
-            msg.issue(
-                sx.ERR_INVALID_VALUE,
-                "DTM %s: %r is not a valid %s for format %s"
-                % (seg.get(1, 1), value, "period" if fmt in ("718", "719") else "date", fmt),
-                seg,
-                1,
-                2,
-            )
-    elif fmt:
+    component = _dtm_problem(comps)
+    if component == 2:
+        value, fmt = comps[1], comps[2]
+        msg.issue(
+            sx.ERR_INVALID_VALUE,
+            "DTM %s: %r is not a valid %s for format %s"
+            % (seg.get(1, 1), value, "period" if fmt in ("718", "719") else "date", fmt),
+            seg,
+            1,
+            2,
+        )
+    elif component == 3:
         msg.issue(
             sx.ERR_VALUE_NOT_SUPPORTED,
-            "DTM date format %r is not supported (use 102, 203, 204, 718 or 719)" % fmt,
+            "DTM date format %r is not supported (use 102, 203, 204, 718 or 719)" % comps[2],
             seg,
             1,
             3,
         )
+
+
+def _dtm_problem(comps):
+    """The component of C507 that is wrong (2: the value, 3: the format), or None."""
+    n = len(comps)
+    value = comps[1] if n > 1 else ""
+    fmt = comps[2] if n > 2 else ""
+    if not value:
+        return None
+    if fmt in _DATE_FORMATS or fmt in ("718", "719"):
+        return None if _valid_date(value, fmt) else 2
+    return 3 if fmt else None
 
 
 def _component_pattern(kind, var, size, mandatory, comp, elem):
@@ -373,31 +388,53 @@ def check_message(msg):
     delims = ic.delimiters if ic else sx.DEFAULT_DELIMITERS
     comp, elem, rel = delims.component, delims.element, delims.release
     if ic is not None and ic.syntax_id == "UNOY":
-        table = clean = None  # raw holds UTF-8 bytes: lengths differ, use the precise check
+        for seg in msg.body():  # raw holds UTF-8 bytes: lengths differ, use the precise check
+            check_elements(msg, seg)
+        return known
+    table = _fast_patterns(comp, elem)
+    clean = _clean_segments(comp, elem)
+    texts = msg.texts
+    if texts is not None:
+        fresh = [raw for raw in texts if raw not in clean]
+        if all(_passes(raw, table, comp, elem) for raw in fresh):
+            if len(clean) + len(fresh) > _CLEAN_SEGMENTS_MAX:
+                clean.clear()
+            clean.update(fresh)
+            return known
+        body = None  # one fails: the loop below locates the problem
     else:
-        table = _fast_patterns(comp, elem)
-        clean = _clean_segments(comp, elem)
-    for seg in msg.body():
-        raw = seg.raw
-        if table is not None and raw is not None and rel not in raw:
+        body = msg.body()
+        texts = [seg.raw for seg in body]
+    for k, raw in enumerate(texts):
+        if raw is not None and rel not in raw:
             if raw in clean:
                 continue
-            tag = seg.tag
-            pattern = table.get(tag, False)
-            if pattern is False:
-                pattern = table[tag] = _fast_pattern(tag, comp, elem)
-            if pattern is None or pattern.match(raw):
-                if tag == "DTM":
-                    before = len(msg.issues)
-                    check_dtm(msg, seg)
-                    if len(msg.issues) != before:
-                        continue
+            if _passes(raw, table, comp, elem):
                 if len(clean) >= _CLEAN_SEGMENTS_MAX:
                     clean.clear()
                 clean.add(raw)
                 continue
-        check_elements(msg, seg)
+        if body is None:
+            body = msg.body()
+        check_elements(msg, body[k])
     return known
+
+
+def _passes(raw, table, comp, elem):
+    """True when the element checks find nothing in ``raw`` (no release character in it)."""
+    tag = raw[:3]
+    pattern = table.get(tag, False)
+    if pattern is False:
+        pattern = table[tag] = _fast_pattern(tag, comp, elem)
+    if pattern is not None and not pattern.match(raw):
+        return False
+    return tag != "DTM" or _dtm_problem(_dtm_components(raw, comp, elem)) is None
+
+
+def _dtm_components(raw, comp, elem):
+    """``Segment.components(1)`` of a raw DTM text with no release character."""
+    parts = raw.split(elem, 2)
+    return parts[1].split(comp) if len(parts) > 1 else []
 
 
 # Segment texts the element checks passed, per delimiter pair: files repeat the same codes,

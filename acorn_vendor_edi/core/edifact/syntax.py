@@ -7,8 +7,11 @@ ASCII in every repertoire, so splitting before the charset check is safe.
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
 
 # Syntax error codes (data element 0085, UN/EDIFACT D96A service code list), used by CONTRL.
 ERR_SYNTAX_VERSION = "2"
@@ -464,16 +467,16 @@ class Tokenizer:
 
 
 def _bulk_segments(self, buf, pos, limit, base):
-    """Segments of ``buf[pos:limit]``, which holds no release character and no UNA."""
+    """Tokens of ``buf[pos:limit]``, which holds no release character and no UNA.
+
+    The usual file (one terminator, maybe one line break after each, nothing else between
+    segments) becomes a :class:`TextBatch`: the texts and nothing more, so that the reader
+    can take clean messages as text. Anything else is cut into tokens here.
+    """
     d = self.delims
-    elem = d.element
     chunk = buf[pos:limit]
     newlines = "\n" in chunk or "\r" in chunk
     offset = base + pos
-    tag_ok = _TAG.match
-    good = _GOOD_TAGS
-    out = []
-    append = out.append
     sep, step = d.segment, 1
     if newlines:
         # "One segment per line" files: when every terminator is followed by the same line
@@ -488,6 +491,11 @@ def _bulk_segments(self, buf, pos, limit, base):
             breaks = chunk.count("\n") + chunk.count("\r")
             lead = chunk[:head].count("\n") + chunk[:head].count("\r")
             newlines = breaks - lead - n_terms * (step - 1) > 0
+    if not newlines and chunk[:1] not in _WS_START and (sep + " ") not in chunk:
+        if (sep + "\t") not in chunk:
+            return TextBatch(chunk, sep, offset, d)
+    out = []
+    append = out.append
     for text in chunk.split(sep):
         start = offset
         offset += len(text) + step
@@ -497,31 +505,80 @@ def _bulk_segments(self, buf, pos, limit, base):
             text = stripped
         if newlines and ("\n" in text or "\r" in text):
             text = text.replace("\r", "").replace("\n", "")
-        tag = text[:3]
-        if (text[3:4] == elem or len(text) == 3) and (
-            tag in good or (tag_ok(tag) and (len(good) >= 512 or not good.add(tag)))
-        ):
-            append(Segment(tag, None, start, 0, text, d))
-        elif text:
-            tag = text.split(elem, 1)[0]
-            append(
-                RawSegment(
-                    issue=Issue(
-                        ERR_INVALID_VALUE,
-                        "Not a segment (bad tag %r): %r" % (tag[:10], _preview(text)),
-                        segment_tag=tag[:3] if tag_ok(tag[:3]) else "",
-                        offset=start,
-                    ),
-                    delimiters=d,
-                )
-            )
-        else:
-            append(
-                RawSegment(
-                    issue=Issue(ERR_INVALID_VALUE, "Empty segment", offset=start), delimiters=d
-                )
-            )
+        append(_token(text, start, d))
     return out
+
+
+def _token(text, start, d):
+    """The Segment of one segment text (no release character in it), or a RawSegment issue."""
+    tag = text[:3]
+    if (text[3:4] == d.element or len(text) == 3) and (
+        tag in _GOOD_TAGS
+        or (_TAG.match(tag) and (len(_GOOD_TAGS) >= 512 or not _GOOD_TAGS.add(tag)))
+    ):
+        return Segment(tag, None, start, 0, text, d)
+    if text:
+        tag = text.split(d.element, 1)[0]
+        return RawSegment(
+            issue=Issue(
+                ERR_INVALID_VALUE,
+                "Not a segment (bad tag %r): %r" % (tag[:10], _preview(text)),
+                segment_tag=tag[:3] if _TAG.match(tag[:3]) else "",
+                offset=start,
+            ),
+            delimiters=d,
+        )
+    return RawSegment(issue=Issue(ERR_INVALID_VALUE, "Empty segment", offset=start), delimiters=d)
+
+
+class TextBatch:
+    """Segment texts of a bulk chunk, each made a token only when indexed.
+
+    Every text starts right after a separator (the terminator, plus the line break when each
+    terminator has one), so its offset in the file is a sum of lengths. The reader takes clean
+    messages from ``texts`` without a Segment per segment (see ``reader._read_message``).
+    """
+
+    __slots__ = ("chunk", "texts", "sep", "step", "offset", "delims", "starts", "_clean")
+
+    def __init__(self, chunk, sep, offset, delims):
+        self.chunk = chunk
+        self.texts = texts = chunk.split(sep)
+        self.sep = sep
+        self.step = step = len(sep)
+        self.offset = offset
+        self.delims = delims
+        # Where each text starts in ``chunk`` (one more entry: the end, plus a separator).
+        self.starts = [0, *accumulate(map(add, map(len, texts), repeat(step)))]
+        self._clean = (None, False)
+
+    def clean(self, pattern):
+        """True when no text holds a character ``pattern`` (a charset precheck) finds."""
+        known, clean = self._clean
+        if known is not pattern:
+            clean = not has_match(pattern, "".join(self.texts))
+            self._clean = (pattern, clean)
+        return clean
+
+    def __len__(self):
+        return len(self.texts)
+
+    def __getitem__(self, i):
+        return _token(self.texts[i], self.offset + self.starts[i], self.delims)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.texts)))
+
+    def find_unt(self, i):
+        """Index of the first text from ``i`` on that is a UNT segment, or -1."""
+        if i < 1:
+            return -1  # the UNH is in an earlier batch: the careful road
+        starts = self.starts
+        at = self.chunk.find(self.sep + "UNT" + self.delims.element, starts[i] - self.step)
+        if at < 0:
+            return -1
+        k = bisect_left(starts, at + self.step, i)
+        return k if k < len(self.texts) and starts[k] == at + self.step else -1
 
 
 Tokenizer._bulk = _bulk_segments
@@ -536,6 +593,13 @@ _PRECHECK = {
     "UNOA": "A-Z0-9 .,\\-()/='+:?!\"%&*;<>",
     "UNOB": "A-Za-z0-9 .,\\-()/='+:?!\"%&*;<>",
 }
+
+
+def has_match(pattern, text):
+    """``pattern.search(text)``, sped up for the Latin-1 control-character check."""
+    if pattern is _LATIN1_BAD and text.isprintable():
+        return False  # every control character is unprintable
+    return pattern.search(text) is not None
 
 
 @lru_cache(maxsize=64)

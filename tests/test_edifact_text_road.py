@@ -1,0 +1,133 @@
+"""The reader's text road gives the answers of its careful road, segment for segment.
+
+A clean message whole in one chunk is taken as its segment texts (``EdifactReader._take_text``)
+and its Segments are only made when asked for. These tests read the same bytes with the text
+road on and off, and compare everything a caller can see: the issues with their positions and
+byte offsets, the documents, and the Segments themselves.
+"""
+
+import io
+import os
+import tempfile
+
+import hypothesis.strategies as st
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+from acorn_vendor_edi.core import edifact as e
+from acorn_vendor_edi.core.edifact import reader, structure
+from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
+from tests.test_edifact_onepass import SAMPLES, VALUES, _single_edits
+
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
+
+
+def _interchange(n=3, **kw):
+    builders = []
+    for k in range(1, n + 1):
+        po = purchase_order(number="P%07d" % k)
+        builders += [
+            e.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)),
+            e.render_orders(po),
+        ]
+    return e.write_interchange(builders, VENDOR, AMAZON, "1001", prepared=T0, **kw)
+
+
+LINES = _interchange(line_breaks=True)
+FLAT = _interchange(line_breaks=False)
+
+
+def _answer(data, chunk, text_road):
+    """Everything ``read`` tells, with Segments as (tag, elements, offset, position)."""
+    real = reader.EdifactReader._take_text
+    if not text_road:
+        reader.EdifactReader._take_text = lambda *_args: False
+    try:
+        results = e.read(io.BytesIO(data), chunk_size=chunk)
+    finally:
+        reader.EdifactReader._take_text = real
+    out = []
+    taken = 0
+    for result in results:
+        out.append(("interchange", [i.as_dict() for i in result.issues]))
+        for m in result.messages:
+            taken += m.message.texts is not None
+            segs = [(s.tag, s.elements, s.offset, s.position) for s in m.message.segments]
+            out.append((m.ref, m.type, [i.as_dict() for i in m.issues], m.document, segs))
+    return out, taken
+
+
+def _same(text, chunks=(64, 1 << 16)):
+    data = text.encode("latin-1", "replace") if isinstance(text, str) else text
+    roads = 0
+    for chunk in chunks:
+        fast, taken = _answer(data, chunk, True)
+        careful, none = _answer(data, chunk, False)
+        assert none == 0
+        assert fast == careful, (text, chunk)
+        roads += taken
+    return roads
+
+
+@pytest.mark.parametrize(
+    "text", [LINES, FLAT, LINES.replace("'\n", "'\r\n")], ids=["lf", "flat", "crlf"]
+)
+def test_clean_files_take_the_text_road_with_the_same_answers(text):
+    assert _same(text, chunks=(1 << 16,)) == 6  # every message took it
+    assert _same(text, chunks=(200, 1000))  # and some did across small chunks
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_every_single_edit_reads_the_same_on_both_roads(kind):
+    taken = 0
+    for text in _single_edits(SAMPLES[kind]):
+        taken += _same(text, chunks=(1 << 16,))
+    assert taken  # the text road was used, and refused where the edit needed care
+
+
+def test_cold_and_warm_memos_give_the_same_answers():
+    texts = list(_single_edits(SAMPLES["DESADV"]))[:400]
+    reader._HEADS.clear()
+    structure._CLEAN_SHAPES.clear()
+    structure._CLEAN_SEGMENTS.clear()
+    cold = [_answer(t.encode("latin-1"), 1 << 16, True)[0] for t in texts]
+    warm = [_answer(t.encode("latin-1"), 1 << 16, True)[0] for t in texts]
+    assert cold == warm
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t.replace("LIN+2+", "LINX+2+"),  # a head the reader has not seen
+        lambda t: t.replace("PCI+33E'", "PCI+33E''", 1),  # an empty segment
+        lambda t: t.replace("UNT+", "UNH+99+ORDERS:D:96A:UN'\nUNT+", 1),  # UNH inside a message
+        lambda t: t.replace("FTX+PUR+++Bitte", "FTX+PUR+++Bi\x01tte"),  # a control character
+        lambda t: t.replace("'\nQTY", "'\n QTY"),  # a space before a segment
+        lambda t: t.replace("'\nPIA", "'\r\nPIA", 1),  # mixed line breaks
+        lambda t: t.replace("BGM+220+P0000002", "BGM+220+P?+0000002"),  # a release character
+        lambda t: t.replace("UNT+", "UNT", 1),  # a bare UNT
+    ],
+)
+def test_anything_unusual_reads_the_same_on_both_roads(edit):
+    text = edit(LINES)
+    assert text != LINES
+    _same(text, chunks=(64, 500, 1 << 16))
+
+
+@settings(
+    max_examples=int(os.environ.get("ACORN_FUZZ_EXAMPLES", 60)),
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    cut=st.integers(0, len(LINES)),
+    junk=st.text(alphabet="UNHTZBCPSLIGQ0123456789+:'?\n\r \x00é", max_size=12)
+    | st.sampled_from(VALUES),
+    span=st.integers(0, 30),
+    chunk=st.sampled_from([16, 333, 1 << 16]),
+)
+def test_spliced_junk_reads_the_same_on_both_roads(cut, junk, span, chunk):
+    _same(LINES[:cut] + junk + LINES[cut + span :], chunks=(chunk,))
