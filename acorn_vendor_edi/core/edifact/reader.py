@@ -301,7 +301,7 @@ class EdifactReader:
         self._batches = self._tokenizer.batches()
         self._batch = []
         self._i = 0
-        self._clean = (None, None, False)  # (batch, search, batch free of what search finds)
+        self._clean = (None, None, False)  # (batch, precheck, batch free of what it finds)
         self._pending = None
         self._una = False
         self._delims = sx.DEFAULT_DELIMITERS
@@ -487,7 +487,7 @@ class EdifactReader:
                 )
         ic.complete = True
 
-    def _take_plain(self, msg, search, position):
+    def _take_plain(self, msg, precheck, position):
         """Hot path: plain body segments with clean characters, straight from the batch.
 
         Anything else (service segments, garbage, suspicious characters) stops it and goes
@@ -497,19 +497,20 @@ class EdifactReader:
         n = len(batch)
         append = msg.segments.append
         segment_class = Segment
-        if search is not None:
+        search = None
+        if precheck is not None:
             # One charset scan over the whole batch instead of one per segment; segments are
             # only scanned one by one when the batch holds a suspicious character somewhere.
-            clean_batch, clean_search, clean = self._clean
-            if clean_batch is not batch or clean_search != search:
-                if batch.__class__ is sx.TextBatch:
-                    raws = batch.texts
-                else:
+            if batch.__class__ is sx.TextBatch:
+                clean = batch.clean(precheck)
+            else:
+                clean_batch, clean_pattern, clean = self._clean
+                if clean_batch is not batch or clean_pattern is not precheck:
                     raws = [s.raw for s in batch if s.__class__ is segment_class]
-                clean = search("".join(raws)) is None
-                self._clean = (batch, search, clean)
-            if clean:
-                search = None
+                    clean = not sx.has_match(precheck, "".join(raws))
+                    self._clean = (batch, precheck, clean)
+            if not clean:
+                search = precheck.search
         while i < n:
             seg = batch[i]
             if (
@@ -550,14 +551,13 @@ class EdifactReader:
             )
         utf8 = charset == "UNOY"
         precheck = sx.precheck(charset, ic.header.delimiters)
-        search = precheck.search if precheck is not None else None
         position = 1
         if not utf8 and self._pending is None and self._batch.__class__ is sx.TextBatch:
             if self._take_text(msg, self._batch, precheck):
                 return msg
         while True:
             if self._pending is None and not utf8:
-                position = self._take_plain(msg, search, position)
+                position = self._take_plain(msg, precheck, position)
             batch, i = self._batch, self._i
             if self._pending is None and i < len(batch):  # inlined _next
                 raw = batch[i]
