@@ -133,7 +133,8 @@ def test_bench_interchange_takes_one_pass():
 
 
 def _single_edits(text):
-    """Every body segment dropped, doubled, and each of its components set to each of VALUES."""
+    """Every body segment dropped, doubled, moved to the end of its message, and each of its
+    components set to each of VALUES."""
     segs = text.split("'")
     for i, seg in enumerate(segs):
         tag = seg.strip()[:3]
@@ -141,6 +142,8 @@ def _single_edits(text):
             continue
         yield "'".join(segs[:i] + segs[i + 1 :])
         yield "'".join(segs[: i + 1] + [seg.strip()] + segs[i + 1 :])
+        unt = next(k for k in range(i, len(segs)) if segs[k].strip()[:3] == "UNT")
+        yield "'".join(segs[:i] + segs[i + 1 : unt] + [seg] + segs[unt:])
         elements = seg.split("+")
         for el in range(1, len(elements) + 1):
             comps = (elements[el] if el < len(elements) else "").split(":")

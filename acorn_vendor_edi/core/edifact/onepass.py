@@ -10,8 +10,17 @@ the message down the generic road, which locates every problem. ``tests/test_edi
 proves the equivalence on every single edit of the samples and on hypothesis-made variations.
 """
 
+from dataclasses import fields
+
 from . import documents as D
-from .documents import _NO_COMPONENTS, CASE_UNITS, PALLET_PACKAGES, TRANSPORT_MODES, num
+from .documents import (
+    _NO_COMPONENTS,
+    CASE_UNITS,
+    ID_QUALIFIERS,
+    PALLET_PACKAGES,
+    TRANSPORT_MODES,
+    num,
+)
 from .rules import BGM_CODES, PARTY_ROLES, PRODUCT_QUALIFIERS, _gtin_ok, gs1
 from .syntax import Segment
 
@@ -24,9 +33,44 @@ _MODES = {v: k for k, v in TRANSPORT_MODES.items()}
 _PARTY_KEEP = frozenset(("LOC", "CTA", "COM", "DTM", "RFF"))
 
 
-def _lin_ids(parts, co, ids):
-    """LIN product id into ``ids``; False when Amazon's rules would flag it (``_check_ids``)."""
+class _Readings(dict):
+    """What recurring segment texts say (products, quantities, parties), per delimiters.
+
+    Files repeat them: the same products and parties on every message. A reading holds only
+    immutable values; every message still builds its own domain objects from it. Bounded like
+    the other memos: cleared when full.
+    """
+
+    __slots__ = ("read", "el", "co")
+
+    def __init__(self, read, el, co):
+        super().__init__()
+        self.read, self.el, self.co = read, el, co
+
+    def __missing__(self, text):
+        if len(self) >= _READINGS_MAX:
+            self.clear()
+        value = self[text] = self.read(text.split(self.el), self.co)
+        return value
+
+
+_READINGS = {}
+_READINGS_MAX = 8192
+
+
+def _readings(read, delims):
+    key = (read, delims.element, delims.component)
+    memo = _READINGS.get(key)
+    if memo is None:
+        memo = _READINGS[key] = _Readings(read, delims.element, delims.component)
+    return memo
+
+
+def _read_lin(parts, co):
+    """(element 1, its first component, product ids as (attribute, value) pairs, has an id),
+    or False when Amazon's rules would flag the product id (``_check_ids``)."""
     comps = parts[3].split(co) if len(parts) > 3 else ()
+    pairs = ()
     if len(comps) > 1:
         value, qual = comps[0], comps[1]
         if value:
@@ -34,23 +78,56 @@ def _lin_ids(parts, co, ids):
                 return False
             if qual in _GTIN_QUALIFIERS and not _gtin_ok(value):
                 return False
-            _set_id(ids, qual, value)
+            pairs = ((ID_QUALIFIERS[qual], value),)
     elif comps and comps[0]:
         return False  # a value without its qualifier
-    return True
+    number = parts[1] if len(parts) > 1 else ""
+    return number, number.split(co, 1)[0], pairs, bool(comps and comps[0])
 
 
-def _pia_ids(parts, co, ids):
-    """PIA product ids into ``ids``; False when Amazon's rules would flag one."""
+def _read_pia(parts, co):
+    """Product ids as (attribute, value) pairs; False when Amazon's rules would flag one."""
+    pairs = []
     for element in parts[2:]:
         comps = element.split(co)
         if len(comps) > 1:
-            if comps[0] and comps[1] not in PRODUCT_QUALIFIERS:
+            value, qual = comps[0], comps[1]
+            if value and qual not in PRODUCT_QUALIFIERS:
                 return False
-            _set_id(ids, comps[1], comps[0])
+            if value and qual in ID_QUALIFIERS:
+                pairs.append((ID_QUALIFIERS[qual], value))
         elif comps[0]:
             return False
-    return True
+    return tuple(pairs)
+
+
+def _read_qty(parts, co):
+    """(qualifier, amount as documents.quantity reads it, amount > 0, unit)."""
+    comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+    amount, positive = _quantity(comps[1])
+    return comps[0], amount, positive, "Cases" if comps[2] in CASE_UNITS else "Eaches"
+
+
+def _read_nad(parts, co):
+    """(party role, party id, Address fields or None), as ``documents.read_party`` reads them."""
+    role = parts[1].split(co, 1)[0] if len(parts) > 1 else ""
+    if len(parts) <= 4:
+        return role, parts[2].split(co, 1)[0] if len(parts) > 2 else "", None
+    party = D.read_party(Segment("NAD", [element.split(co) for element in parts[1:]]))
+    address = party.address
+    if address is not None:
+        address = tuple(getattr(address, f) for f in _ADDRESS_FIELDS)
+    return role, party.party_id, address
+
+
+_ADDRESS_FIELDS = [f.name for f in fields(d.Address)]  # d.Address(*values) in this order
+
+
+def _set_ids(ids, pairs):
+    """``documents.set_id`` for each pair: the first value of an attribute wins."""
+    for attr, value in pairs:
+        if not getattr(ids, attr):
+            setattr(ids, attr, value)
 
 
 def _segment(text, delims):
@@ -70,10 +147,11 @@ def _quantity(text):
 class _Header:
     """What ``documents._header``/``_parties`` and the rules read before the first line."""
 
-    __slots__ = ("delims", "el", "co", "bgm", "dates", "parties", "last", "roles", "refs")
+    __slots__ = ("delims", "el", "co", "bgm", "dates", "parties", "last", "roles", "refs", "nads")
 
     def __init__(self, delims):
         self.delims = delims
+        self.nads = _readings(_read_nad, delims)
         self.el, self.co = delims.element, delims.component
         self.bgm = None
         self.dates = {}
@@ -97,14 +175,11 @@ class _Header:
                 last.tax_registration_number = comps[1]
             return True
         if tag == "NAD":
-            role = parts[1].split(co, 1)[0] if len(parts) > 1 else ""
+            role, party_id, address = self.nads[text]
             if role not in PARTY_ROLES:
                 return False
             self.roles.add(role)
-            if len(parts) > 4:
-                self.last = D.read_party(_segment(text, self.delims))
-            else:
-                self.last = d.Party(party_id=parts[2].split(co, 1)[0] if len(parts) > 2 else "")
+            self.last = d.Party(party_id, d.Address(*address) if address else None)
             self.parties.setdefault(role, self.last)
             return True
         if tag == "BGM" and self.bgm is None:
@@ -162,6 +237,9 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
     has_id = has_qty = True
     after_uns = False
     n_items = 0
+    lins = _readings(_read_lin, delims)
+    pias = _readings(_read_pia, delims)
+    qtys = _readings(_read_qty, delims)
     while i < nb:
         text = texts[i]
         i += 1
@@ -180,39 +258,37 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
             elif tag in ("LIN", "PIA", "NAD", "CUX", "BGM", "CPS", "UNS"):
                 return None
             continue
-        parts = text.split(el)
         if tag == "LIN":
-            if not (has_id and has_qty):
+            reading = lins[text]
+            if not (reading and has_id and has_qty):
                 return None
-            number = parts[1] if len(parts) > 1 else ""
+            number, _first, pairs, has_id = reading
             if co in number or number in seen:
                 return None
             seen.add(number)
             ids = d.ProductIds()
-            if not _lin_ids(parts, co, ids):
-                return None
+            _set_ids(ids, pairs)
             item = d.PurchaseOrderItem(sequence=number, ids=ids, ordered_quantity=d.Quantity(0))
             po.items.append(item)
             n_items += 1
-            has_id = len(parts) > 3 and bool(parts[3].split(co, 1)[0])
             has_qty = False
         elif tag == "QTY":
-            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
-            if comps[0] == "21":
-                amount, positive = _quantity(comps[1])
+            qual, amount, positive, unit = qtys[text]
+            if qual == "21":
                 if not has_qty:
                     if not positive:
                         return None
                     has_qty = True
-                item.ordered_quantity = d.Quantity(
-                    amount, "Cases" if comps[2] in CASE_UNITS else "Eaches"
-                )
+                item.ordered_quantity = d.Quantity(amount, unit)
         elif tag == "PIA":
-            if not _pia_ids(parts, co, item.ids):
+            pairs = pias[text]
+            if pairs is False:
                 return None
+            _set_ids(item.ids, pairs)
             has_id = True
         elif tag == "PRI":
             have_pri = True
+            parts = text.split(el)
             comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
             price = num(comps[1])
             if price is not None and comps[0] == "AAA":
@@ -224,6 +300,7 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
                 return None
             after_uns = True
         elif tag == "DTM":
+            parts = text.split(el)
             have_137 = have_137 or (len(parts) > 1 and parts[1].split(co, 1)[0] == "137")
         elif tag in ("NAD", "CNT", "CPS", "CUX", "BGM"):
             return None  # after the header: rare, and read differently by each road
@@ -301,6 +378,9 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     line = None  # [seq, ids, quantity, po number, lot, has QTY+12]
     current = None  # the cps_ids entry a PAC or GIN+BJ counts for (None after a LIN)
     after_cnt = False
+    lins = _readings(_read_lin, delims)
+    pias = _readings(_read_pia, delims)
+    qtys = _readings(_read_qty, delims)
     while i < nb:
         text = texts[i]
         i += 1
@@ -310,6 +390,36 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
                 line[4] = d.Lot()
             elif after_cnt:
                 return None
+            continue
+        if tag == "LIN":
+            reading = lins[text]
+            if not reading or after_cnt or (line is not None and not line[5]):
+                return None
+            ids = d.ProductIds()
+            _set_ids(ids, reading[2])
+            n_lines += 1
+            line = [reading[1], ids, None, header_po, None, False]  # no QTY+12 yet: quantity 0
+            package[5].append(line)
+            current = None
+            continue
+        if tag == "QTY":
+            if after_cnt:
+                return None
+            if line is None:
+                continue
+            qual, amount, positive, unit = qtys[text]
+            if qual == "12":
+                if not line[5]:
+                    if not positive:
+                        return None
+                    line[5] = True
+                line[2] = d.Quantity(amount, unit)
+            continue
+        if tag == "PIA":
+            pairs = pias[text]
+            if line is None or pairs is False or after_cnt:
+                return None
+            _set_ids(line[1], pairs)
             continue
         parts = text.split(el)
         n = len(parts)
@@ -365,31 +475,6 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
             line = None
             package = [own, parent, None, None, None, [], False, False]
             packages.append(package)
-        elif tag == "LIN":
-            if line is not None and not line[5]:
-                return None
-            ids = d.ProductIds()
-            if not _lin_ids(parts, co, ids):
-                return None
-            n_lines += 1
-            seq = parts[1].split(co, 1)[0] if n > 1 else ""
-            line = [seq, ids, None, header_po, None, False]  # no QTY+12 yet: a quantity of 0
-            package[5].append(line)
-            current = None
-        elif tag == "QTY":
-            if line is None:
-                continue
-            comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
-            if comps[0] == "12":
-                amount, positive = _quantity(comps[1])
-                if not line[5]:
-                    if not positive:
-                        return None
-                    line[5] = True
-                line[2] = d.Quantity(amount, "Cases" if comps[2] in CASE_UNITS else "Eaches")
-        elif tag == "PIA":
-            if line is None or not _pia_ids(parts, co, line[1]):
-                return None
         elif tag == "MEA":
             if line is None and not package[7]:
                 package[4], package[7] = D._read_weight(_segment(text, delims)), True
