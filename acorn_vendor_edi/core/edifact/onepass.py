@@ -108,6 +108,24 @@ def _read_qty(parts, co):
     return comps[0], amount, positive, "Cases" if comps[2] in CASE_UNITS else "Eaches"
 
 
+def _read_dtm(parts, co):
+    """(qualifier, date as ``documents._parse_dtm`` reads it)."""
+    comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+    return comps[0], _parse_dtm(comps[1], comps[2] or "102")
+
+
+def _read_pri(parts, co):
+    """(qualifier, price or None)."""
+    comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+    return comps[0], num(comps[1])
+
+
+def _read_cps(parts, co):
+    """(own number, parent number)."""
+    n = len(parts)
+    return (parts[1].split(co, 1)[0] if n > 1 else ""), (parts[2].split(co, 1)[0] if n > 2 else "")
+
+
 def _read_nad(parts, co):
     """(party role, party id, Address fields or None), as ``documents.read_party`` reads them."""
     role = parts[1].split(co, 1)[0] if len(parts) > 1 else ""
@@ -147,11 +165,24 @@ def _quantity(text):
 class _Header:
     """What ``documents._header``/``_parties`` and the rules read before the first line."""
 
-    __slots__ = ("delims", "el", "co", "bgm", "dates", "parties", "last", "roles", "refs", "nads")
+    __slots__ = (
+        "delims",
+        "el",
+        "co",
+        "bgm",
+        "dates",
+        "parties",
+        "last",
+        "roles",
+        "refs",
+        "nads",
+        "dtms",
+    )
 
     def __init__(self, delims):
         self.delims = delims
         self.nads = _readings(_read_nad, delims)
+        self.dtms = _readings(_read_dtm, delims)
         self.el, self.co = delims.element, delims.component
         self.bgm = None
         self.dates = {}
@@ -162,10 +193,6 @@ class _Header:
 
     def read(self, text, tag, parts, co, codes):
         """One header segment; False when the message must take the generic road."""
-        if tag == "DTM":
-            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
-            self.dates[comps[0]] = _parse_dtm(comps[1], comps[2] or "102")
-            return True
         if tag == "RFF":
             comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
             self.refs.append(comps)
@@ -210,6 +237,10 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
         if tag in ("LIN", "UNS", "CPS"):
             break
         i += 1
+        if tag == "DTM":
+            qual, value = h.dtms[text]
+            h.dates[qual] = value
+            continue
         parts = text.split(el)
         if tag == "RFF":
             comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
@@ -240,6 +271,7 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
     lins = _readings(_read_lin, delims)
     pias = _readings(_read_pia, delims)
     qtys = _readings(_read_qty, delims)
+    pris = _readings(_read_pri, delims)
     while i < nb:
         text = texts[i]
         i += 1
@@ -251,8 +283,7 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
                 if comps[0] == "2":
                     counts.append(num(comps[1]))
             elif tag == "DTM":
-                parts = text.split(el)
-                have_137 = have_137 or (len(parts) > 1 and parts[1].split(co, 1)[0] == "137")
+                have_137 = have_137 or h.dtms[text][0] == "137"
             elif tag == "PRI":
                 have_pri = True
             elif tag in ("LIN", "PIA", "NAD", "CUX", "BGM", "CPS", "UNS"):
@@ -288,20 +319,17 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
             has_id = True
         elif tag == "PRI":
             have_pri = True
-            parts = text.split(el)
-            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
-            price = num(comps[1])
-            if price is not None and comps[0] == "AAA":
+            qual, price = pris[text]
+            if price is not None and qual == "AAA":
                 item.net_cost = price
-            elif price is not None and comps[0] == "AAB":
+            elif price is not None and qual == "AAB":
                 item.list_price = price
         elif tag == "UNS":
             if not (has_id and has_qty):
                 return None
             after_uns = True
         elif tag == "DTM":
-            parts = text.split(el)
-            have_137 = have_137 or (len(parts) > 1 and parts[1].split(co, 1)[0] == "137")
+            have_137 = have_137 or h.dtms[text][0] == "137"
         elif tag in ("NAD", "CNT", "CPS", "CUX", "BGM"):
             return None  # after the header: rare, and read differently by each road
     if not (has_id and has_qty):
@@ -354,6 +382,10 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
         i += 1
         if tag in _NOT_IN_HEADER:
             return None  # a line or package part before the first CPS
+        if tag == "DTM":
+            qual, value = h.dtms[text]
+            h.dates[qual] = value
+            continue
         parts = text.split(el)
         if tag == "TDT":
             n = len(parts)
@@ -378,22 +410,39 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     line = None  # [seq, ids, quantity, po number, lot, has QTY+12]
     current = None  # the cps_ids entry a PAC or GIN+BJ counts for (None after a LIN)
     after_cnt = False
+    dtms = h.dtms
+    cpss = _readings(_read_cps, delims)
     lins = _readings(_read_lin, delims)
     pias = _readings(_read_pia, delims)
     qtys = _readings(_read_qty, delims)
-    while i < nb:
-        text = texts[i]
-        i += 1
+    for text in texts[i:]:
         tag = text[:3]
         if tag == "PCI":
             if line is not None and line[4] is None:
                 line[4] = d.Lot()
             elif after_cnt:
                 return None
-            continue
-        if tag == "LIN":
+        elif tag == "RFF":
+            parts = text.split(el)
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+            if comps[0] == "ON":
+                have_on = True
+                if line is not None:
+                    line[3] = comps[1] or line[3]
+                    line[0] = comps[2] or line[0]
+        elif tag == "DTM":
+            qual, value = dtms[text]
+            have_11 = have_11 or qual == "11"
+            if line is not None and line[4] is not None and qual in ("361", "94"):
+                if value and qual == "361":
+                    line[4].expiry_date = value.date()
+                elif value:
+                    line[4].manufacture_date = value.date()
+        elif after_cnt:
+            return None
+        elif tag == "LIN":
             reading = lins[text]
-            if not reading or after_cnt or (line is not None and not line[5]):
+            if not reading or (line is not None and not line[5]):
                 return None
             ids = d.ProductIds()
             _set_ids(ids, reading[2])
@@ -401,10 +450,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
             line = [reading[1], ids, None, header_po, None, False]  # no QTY+12 yet: quantity 0
             package[5].append(line)
             current = None
-            continue
-        if tag == "QTY":
-            if after_cnt:
-                return None
+        elif tag == "QTY":
             if line is None:
                 continue
             qual, amount, positive, unit = qtys[text]
@@ -414,35 +460,14 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
                         return None
                     line[5] = True
                 line[2] = d.Quantity(amount, unit)
-            continue
-        if tag == "PIA":
+        elif tag == "PIA":
             pairs = pias[text]
-            if line is None or pairs is False or after_cnt:
+            if line is None or pairs is False:
                 return None
             _set_ids(line[1], pairs)
-            continue
-        parts = text.split(el)
-        n = len(parts)
-        if tag == "RFF":
-            comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
-            if comps[0] == "ON":
-                have_on = True
-                if line is not None:
-                    line[3] = comps[1] or line[3]
-                    line[0] = comps[2] or line[0]
-        elif tag == "DTM":
-            comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
-            qual = comps[0]
-            have_11 = have_11 or qual == "11"
-            if line is not None and line[4] is not None and qual in ("361", "94"):
-                value = _parse_dtm(comps[1], comps[2] or "102")
-                if value and qual == "361":
-                    line[4].expiry_date = value.date()
-                elif value:
-                    line[4].manufacture_date = value.date()
-        elif after_cnt:
-            return None
         elif tag == "GIN":
+            parts = text.split(el)
+            n = len(parts)
             qual = parts[1].split(co, 1)[0] if n > 1 else ""
             if qual == "BJ":
                 comps = parts[2].split(co) if n > 2 else []
@@ -455,16 +480,10 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
                     package[3], package[6] = (comps[0] if comps else ""), True
             elif qual == "BX" and line is not None and line[4] is not None:
                 line[4].lot_number = parts[2].split(co, 1)[0] if n > 2 else ""
-        elif tag == "PAC":
-            if package[2] is None:
-                package[2] = parts
-            if current is not None:
-                current[0] = True
         elif tag == "CPS":
             if line is not None and not line[5]:
                 return None
-            own = parts[1].split(co, 1)[0] if n > 1 else ""
-            parent = parts[2].split(co, 1)[0] if n > 2 else ""
+            own, parent = cpss[text]
             if not cps_ids and (own != "1" or parent):
                 return None
             if own in cps_ids or (parent and parent not in cps_ids):
@@ -475,6 +494,11 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
             line = None
             package = [own, parent, None, None, None, [], False, False]
             packages.append(package)
+        elif tag == "PAC":
+            if package[2] is None:
+                package[2] = text.split(el)
+            if current is not None:
+                current[0] = True
         elif tag == "MEA":
             if line is None and not package[7]:
                 package[4], package[7] = D._read_weight(_segment(text, delims)), True
@@ -483,7 +507,8 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
                 return None
             line = current = None
             after_cnt = True
-            comps = (parts[1].split(co) if n > 1 else []) + _NO_COMPONENTS
+            parts = text.split(el)
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
             if comps[0] == "2":
                 counts.append(num(comps[1]))
         elif tag in ("NAD", "UNS", "BGM"):
