@@ -126,6 +126,18 @@ def _read_cps(parts, co):
     return (parts[1].split(co, 1)[0] if n > 1 else ""), (parts[2].split(co, 1)[0] if n > 2 else "")
 
 
+def _read_mea(parts, co):
+    """(measurement attribute, the Weight's value and unit as ``documents._read_weight``
+    reads them; value None when there is no weight)."""
+    weight = D._read_weight(Segment("MEA", [element.split(co) for element in parts[1:]]))
+    qual = parts[2].split(co, 1)[0] if len(parts) > 2 else ""
+    return (qual, None, None) if weight is None else (qual, weight.value, weight.unit)
+
+
+def _weight(reading):
+    return None if reading[1] is None else d.Weight(reading[1], reading[2])
+
+
 def _read_nad(parts, co):
     """(party role, party id, Address fields or None), as ``documents.read_party`` reads them."""
     role = parts[1].split(co, 1)[0] if len(parts) > 1 else ""
@@ -146,11 +158,6 @@ def _set_ids(ids, pairs):
     for attr, value in pairs:
         if not getattr(ids, attr):
             setattr(ids, attr, value)
-
-
-def _segment(text, delims):
-    """A Segment of a plain text, for the documents helpers that read one."""
-    return Segment(text[:3], None, 0, 0, text, delims)
 
 
 def _quantity(text):
@@ -373,6 +380,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     )
     codes = BGM_CODES["DESADV"]
     have_on = False
+    meas = _readings(_read_mea, delims)
     i, nb = 0, len(texts)
     while i < nb:  # the header, up to the first CPS
         text = texts[i]
@@ -392,8 +400,9 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
             asn.carrier_scac = (parts[5].split(co, 1)[0] if n > 5 else "") or None
             asn.transportation_mode = _MODES.get(parts[3].split(co, 1)[0] if n > 3 else "")
         elif tag == "MEA":
-            if len(parts) > 2 and parts[2].split(co, 1)[0] == "AAD":
-                asn.gross_weight = D._read_weight(_segment(text, delims))
+            reading = meas[text]
+            if reading[0] == "AAD":
+                asn.gross_weight = _weight(reading)
         if not h.read(text, tag, parts, co, codes):
             return None
     refs = {}
@@ -501,7 +510,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
                 current[0] = True
         elif tag == "MEA":
             if line is None and not package[7]:
-                package[4], package[7] = D._read_weight(_segment(text, delims)), True
+                package[4], package[7] = _weight(meas[text]), True
         elif tag == "CNT":
             if line is not None and not line[5]:
                 return None
