@@ -199,23 +199,3 @@ def test_variations_give_the_same_answer_as_the_generic_road(kind, data):
     text = _mutate(SAMPLES[kind], data)
     for _doc, fast, generic in _both(text):
         assert fast == generic
-
-
-def _all_issues(text):
-    return [i for r in e.read(text, amazon=False, parse=False) for i in _issues_of(r.all_issues())]
-
-
-@pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_the_clean_segment_memo_changes_no_answer(kind):
-    """Element checks remember clean segment texts; warm or cold, every edit reads the same."""
-    texts = list(_single_edits(SAMPLES[kind]))
-    cold = []
-    for text in texts:
-        structure._CLEAN_SEGMENTS.clear()
-        cold.append(_all_issues(text))
-    assert any(cold) and not all(cold)
-    for text in texts:
-        _all_issues(text)  # the memo now holds every segment it found clean
-    assert structure._CLEAN_SEGMENTS[(":", "+")]
-    warm = [_all_issues(text) for text in texts]
-    assert warm == cold

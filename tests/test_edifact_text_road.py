@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.edifact import reader, structure
+from acorn_vendor_edi.core.edifact import onepass, reader, structure
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 from tests.test_edifact_onepass import SAMPLES, VALUES, _single_edits
 
@@ -86,13 +86,17 @@ def test_every_single_edit_reads_the_same_on_both_roads(kind):
     assert taken  # the text road was used, and refused where the edit needed care
 
 
-def test_cold_and_warm_memos_give_the_same_answers():
-    texts = list(_single_edits(SAMPLES["DESADV"]))[:400]
-    reader._HEADS.clear()
-    structure._CLEAN_SHAPES.clear()
-    structure._CLEAN_SEGMENTS.clear()
-    cold = [_answer(t.encode("latin-1"), 1 << 16, True)[0] for t in texts]
-    warm = [_answer(t.encode("latin-1"), 1 << 16, True)[0] for t in texts]
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_cold_and_warm_memos_give_the_same_answers(kind):
+    """Every memo (heads, clean texts, shapes, readings, dates) forgotten before each edit,
+    then every edit read again with all the others remembered."""
+    texts = [t.encode("latin-1") for t in _single_edits(SAMPLES[kind])]
+    cold = []
+    for text in texts:
+        e.forget_memos()
+        cold.append(_answer(text, 1 << 16, True)[0])
+    assert reader._HEADS and structure._CLEAN_SHAPES and onepass._MEMOS
+    warm = [_answer(text, 1 << 16, True)[0] for text in texts]
     assert cold == warm
 
 

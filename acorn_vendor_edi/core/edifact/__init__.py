@@ -6,7 +6,14 @@ Public entry points::
     from acorn_vendor_edi.core.edifact import render_desadv, write_interchange
 """
 
-from .api import InterchangeResult, MessageResult, iter_results, process_message, read
+from .api import (
+    InterchangeResult,
+    MessageResult,
+    forget_memos,
+    iter_results,
+    process_message,
+    read,
+)
 from .contrl import ContrlReport, build_contrl, contrl_interchange, parse_contrl
 from .documents import (
     PARSERS,

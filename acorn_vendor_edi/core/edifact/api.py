@@ -8,6 +8,8 @@ import logging
 from dataclasses import dataclass, field
 
 from .._gc import fewer_collections
+from . import documents, onepass, reader, rules
+from . import structure as checks
 from . import syntax as sx
 from .contrl import parse_contrl
 from .documents import PARSERS
@@ -70,6 +72,23 @@ class InterchangeResult:
             for m in self.messages
             if m.ok and m.document is not None and (msg_type is None or m.type == msg_type)
         ]
+
+
+def forget_memos():
+    """Read the next file as if it were the first one this process sees.
+
+    The reader remembers what files repeat: well-formed segment heads, clean segment texts and
+    message shapes, dates, GTIN check digits and what recurring parties, products and
+    quantities say. Answers never depend on it (the tests read every input cold and warm);
+    speed does, and the benchmark measures files that repeat nothing this way.
+    """
+    reader._HEADS.clear()
+    checks._CLEAN_SHAPES.clear()
+    checks._CLEAN_SEGMENTS.clear()
+    checks._valid_date.cache_clear()
+    onepass.forget()
+    documents._parse_dtm.cache_clear()
+    rules._gtin_ok.cache_clear()
 
 
 def validate_message(msg, amazon=True):

@@ -54,16 +54,33 @@ class _Readings(dict):
         return value
 
 
-_READINGS = {}
 _READINGS_MAX = 8192
 
 
-def _readings(read, delims):
-    key = (read, delims.element, delims.component)
-    memo = _READINGS.get(key)
-    if memo is None:
-        memo = _READINGS[key] = _Readings(read, delims.element, delims.component)
-    return memo
+class _Memos:
+    """The readings of one pair of delimiters, one memo per segment tag."""
+
+    __slots__ = ("nad", "dtm", "lin", "pia", "qty", "pri", "cps", "mea")
+
+    def __init__(self, el, co):
+        for name in self.__slots__:
+            setattr(self, name, _Readings(_READS[name], el, co))
+
+
+_MEMOS = {}
+
+
+def _memos(delims):
+    key = (delims.element, delims.component)
+    memos = _MEMOS.get(key)
+    if memos is None:
+        memos = _MEMOS[key] = _Memos(*key)
+    return memos
+
+
+def forget():
+    """Drop every reading (for measurements of files that repeat nothing, and tests)."""
+    _MEMOS.clear()
 
 
 def _read_lin(parts, co):
@@ -153,6 +170,18 @@ def _read_nad(parts, co):
 _ADDRESS_FIELDS = [f.name for f in fields(d.Address)]  # d.Address(*values) in this order
 
 
+_READS = {
+    "nad": _read_nad,
+    "dtm": _read_dtm,
+    "lin": _read_lin,
+    "pia": _read_pia,
+    "qty": _read_qty,
+    "pri": _read_pri,
+    "cps": _read_cps,
+    "mea": _read_mea,
+}
+
+
 def _set_ids(ids, pairs):
     """``documents.set_id`` for each pair: the first value of an attribute wins."""
     for attr, value in pairs:
@@ -182,14 +211,14 @@ class _Header:
         "last",
         "roles",
         "refs",
-        "nads",
+        "memos",
         "dtms",
     )
 
     def __init__(self, delims):
         self.delims = delims
-        self.nads = _readings(_read_nad, delims)
-        self.dtms = _readings(_read_dtm, delims)
+        self.memos = _memos(delims)
+        self.dtms = self.memos.dtm
         self.el, self.co = delims.element, delims.component
         self.bgm = None
         self.dates = {}
@@ -209,7 +238,7 @@ class _Header:
                 last.tax_registration_number = comps[1]
             return True
         if tag == "NAD":
-            role, party_id, address = self.nads[text]
+            role, party_id, address = self.memos.nad[text]
             if role not in PARTY_ROLES:
                 return False
             self.roles.add(role)
@@ -275,10 +304,8 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
     has_id = has_qty = True
     after_uns = False
     n_items = 0
-    lins = _readings(_read_lin, delims)
-    pias = _readings(_read_pia, delims)
-    qtys = _readings(_read_qty, delims)
-    pris = _readings(_read_pri, delims)
+    memos = h.memos
+    lins, pias, qtys, pris = memos.lin, memos.pia, memos.qty, memos.pri
     while i < nb:
         text = texts[i]
         i += 1
@@ -380,7 +407,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     )
     codes = BGM_CODES["DESADV"]
     have_on = False
-    meas = _readings(_read_mea, delims)
+    meas = h.memos.mea
     i, nb = 0, len(texts)
     while i < nb:  # the header, up to the first CPS
         text = texts[i]
@@ -420,10 +447,8 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     current = None  # the cps_ids entry a PAC or GIN+BJ counts for (None after a LIN)
     after_cnt = False
     dtms = h.dtms
-    cpss = _readings(_read_cps, delims)
-    lins = _readings(_read_lin, delims)
-    pias = _readings(_read_pia, delims)
-    qtys = _readings(_read_qty, delims)
+    memos = h.memos
+    cpss, lins, pias, qtys = memos.cps, memos.lin, memos.pia, memos.qty
     for text in texts[i:]:
         tag = text[:3]
         if tag == "PCI":
