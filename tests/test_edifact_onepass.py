@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.edifact import documents, onepass, rules, structure
+from acorn_vendor_edi.core.edifact import documents, onepass, rules
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from datetime import datetime
 
 import hypothesis.strategies as st
 from hypothesis import given, settings
@@ -107,3 +108,31 @@ def test_line_breaks_anywhere_give_the_same_segments():
     for text in variants:
         for chunk in (3, 16, 1 << 16):
             assert _tokens(text.encode(), chunk) == expected, (text, chunk)
+
+
+@settings(max_examples=500, deadline=None, database=None, derandomize=True)
+@given(
+    st.sampled_from(["102", "203", "204"]),
+    st.lists(st.sampled_from("0123456789"), min_size=6, max_size=15).map("".join)
+    | st.datetimes().map(lambda t: t.strftime("%Y%m%d%H%M%S"))
+    | st.text(alphabet="0123456789 +-٣", max_size=15),
+)
+def test_digit_dates_agree_with_strptime(fmt, value):
+    pattern = {"102": "%Y%m%d", "203": "%Y%m%d%H%M", "204": "%Y%m%d%H%M%S"}[fmt]
+    value = value[: {"102": 8, "203": 12, "204": 14}[fmt]] if value.isdigit() else value
+    try:
+        expected = datetime.strptime(value, pattern)
+    except ValueError:
+        expected = False
+    fast = sx.digits_datetime(value, fmt)
+    if fast is not None:
+        assert fast == expected, value
+
+
+def test_digit_dates_examples():
+    assert sx.digits_datetime("20240229", "102") == datetime(2024, 2, 29)
+    assert sx.digits_datetime("20230229", "102") is False
+    assert sx.digits_datetime("202403012400", "203") is False
+    assert sx.digits_datetime("20240301235960", "204") is False
+    assert sx.digits_datetime("2024031", "102") is None  # strptime's call: it reads 2024-03-01
+    assert sx.digits_datetime("240301", "101") is None

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .._vendor import domain as d
+from .syntax import digits_datetime
 from .writer import MessageBuilder
 
 UTC = timezone.utc
@@ -82,6 +83,9 @@ def _parse_dtm(value, fmt):
     # datetimes are immutable, so one cached object per distinct date is safe to share
     if fmt not in _DTM_PATTERNS:
         return None
+    fast = digits_datetime(value, fmt)
+    if fast is not None:
+        return fast.replace(tzinfo=UTC) if fast else None
     try:
         return datetime.strptime(value, _DTM_PATTERNS[fmt]).replace(tzinfo=UTC)
     except ValueError:

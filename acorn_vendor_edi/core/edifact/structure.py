@@ -65,29 +65,47 @@ def check_structure(msg):
     nodes = structure(msg.type)
     if nodes is None:
         return False
-    texts = msg.texts
-    if texts is not None:
+    if msg.texts is not None:
         shape = (msg.type, *msg.heads)  # heads fix the tags: the same memo serves both
         if shape in _CLEAN_SHAPES:
             return True
-        body = msg.body()
+        tags = [head[:3] for head in msg.heads]
     else:
-        body = msg.body()
-        shape = (msg.type, *[seg.tag for seg in body])
+        tags = [seg.tag for seg in msg.body()]
+        shape = (msg.type, *tags)
         if shape in _CLEAN_SHAPES:
             return True
     before = len(msg.issues)
-    unt = msg.segments[-1] if msg.segments and msg.segments[-1].tag == "UNT" else None
+    at = _Where(msg)
     i = 0
     state = _Level(nodes)
-    while i < len(body):
-        i = _match(state, body, i, msg, unt, top=True)
-    state.finish(msg, unt, body, len(body))
+    while i < len(tags):
+        i = _match(state, tags, i, msg, at, top=True)
+    state.finish(msg, at, len(tags))
     if len(msg.issues) == before:
         if len(_CLEAN_SHAPES) >= _CLEAN_SHAPES_MAX:
             _CLEAN_SHAPES.clear()
         _CLEAN_SHAPES[shape] = True
     return True
+
+
+class _Where:
+    """The segment an issue points at, body index ``i`` (UNT past the end); the matcher works
+    on tags, so a clean message read as text never has its Segments made."""
+
+    __slots__ = ("msg", "body")
+
+    def __init__(self, msg):
+        self.msg = msg
+        self.body = None
+
+    def __call__(self, i):
+        if self.body is None:
+            self.body = self.msg.body()
+        if i < len(self.body):
+            return self.body[i]
+        segs = self.msg.segments
+        return segs[-1] if segs and segs[-1].tag == "UNT" else None
 
 
 class _Level:
@@ -98,24 +116,22 @@ class _Level:
         self.idx = 0
         self.counts = [0] * len(nodes)
 
-    def finish(self, msg, unt, body, i):
+    def finish(self, msg, at, i):
         for k in range(self.idx, len(self.nodes)):
             node = self.nodes[k]
             if self.counts[k] < node.min:
-                at = body[i] if i < len(body) else unt
                 msg.issue(
                     sx.ERR_MISSING,
                     "Mandatory segment %s is missing before this point" % node.tag,
-                    at,
+                    at(i),
                 )
 
 
-def _match(level, body, i, msg, unt, top=False):
+def _match(level, tags, i, msg, at, top=False):
     nodes = level.nodes
     n = len(nodes)
-    while i < len(body):
-        seg = body[i]
-        tag = seg.tag
+    while i < len(tags):
+        tag = tags[i]
         j = level.idx
         while j < n and nodes[j].tag != tag:
             j += 1
@@ -131,7 +147,7 @@ def _match(level, body, i, msg, unt, top=False):
                     else "Segment %s is not part of the D.96A %s message"
                 )
                 % (tag, msg.type),
-                seg,
+                at(i),
             )
             return i + 1
         for k in range(level.idx, j):
@@ -139,7 +155,7 @@ def _match(level, body, i, msg, unt, top=False):
                 msg.issue(
                     sx.ERR_MISSING,
                     "Mandatory segment %s is missing before %s" % (nodes[k].tag, tag),
-                    seg,
+                    at(i),
                 )
         level.idx = j
         node = nodes[j]
@@ -149,13 +165,13 @@ def _match(level, body, i, msg, unt, top=False):
                 sx.ERR_GROUP_TOO_MANY if node.children else sx.ERR_SEGMENT_TOO_MANY,
                 "%s %s repeats more than %d times"
                 % ("Segment group of" if node.children else "Segment", tag, node.max),
-                seg,
+                at(i),
             )
         i += 1
         if node.children:
             child = _Level(node.children)
-            i = _match(child, body, i, msg, unt)
-            child.finish(msg, unt, body, i)
+            i = _match(child, tags, i, msg, at)
+            child.finish(msg, at, i)
     return i
 
 
@@ -278,6 +294,9 @@ def _valid_date(value, fmt):
     pattern, size = _DATE_FORMATS[fmt]
     if len(value) != size or not value.isdigit():
         return False
+    fast = sx.digits_datetime(value, fmt)
+    if fast is not None:
+        return fast is not False
     try:
         datetime.strptime(value, pattern)
     except ValueError:
