@@ -136,3 +136,35 @@ def test_digit_dates_examples():
     assert sx.digits_datetime("20240301235960", "204") is False
     assert sx.digits_datetime("2024031", "102") is None  # strptime's call: it reads 2024-03-01
     assert sx.digits_datetime("240301", "101") is None
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(structure._SPECS) + ["FTX", "ZZZ"]),
+            st.lists(st.lists(VALUE, max_size=4), max_size=6),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_all_texts_in_one_match_agree_with_each_on_its_own(segments):
+    """``_all_pass`` (one regex over texts joined by line breaks) accepts exactly when every
+    text passes on its own: no text's pattern may run on into the next one."""
+    texts = [sx.format_segment(tag, [tuple(e) for e in els])[:-1] for tag, els in segments]
+    texts = [t for t in texts if "?" not in t]  # texts with release characters never get here
+    if not texts:
+        return
+    table = structure._fast_patterns(":", "+")
+    each = all(structure._passes(t, table, ":", "+") for t in texts)
+    assert structure._all_pass(texts, ":", "+") == each, texts
+
+
+def test_one_match_does_not_run_on_into_the_next_text():
+    ok = "PCI+33E"
+    bad = "QTY+12:X"  # the quantity is no number
+    table = structure._fast_patterns(":", "+")
+    assert structure._passes(ok, table, ":", "+") and not structure._passes(bad, table, ":", "+")
+    assert not structure._all_pass([ok, bad], ":", "+")
+    assert not structure._all_pass(["NAD+SU+1::9+X", "QTY+12:X"], ":", "+")  # NAD03 is free

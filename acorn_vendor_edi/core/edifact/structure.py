@@ -5,6 +5,7 @@ element/component number, so a CONTRL UCS/UCD can point at it.
 """
 
 import re
+import sys
 from datetime import datetime
 from functools import cache, lru_cache
 
@@ -26,8 +27,11 @@ class Node:
 def structure(msg_type):
     """Parsed structure of a message type, or None when the type is not known here."""
     text = STRUCTURES.get(msg_type)
-    if text is None:
-        return None
+    return None if text is None else parse_structure(text)
+
+
+def parse_structure(text):
+    """Nodes of a structure written as in ``_structures`` (``TAG min max``, indented groups)."""
     root = Node("UNH", 1, 1)
     stack = [(-1, root)]
     for line in text.strip("\n").splitlines():
@@ -60,6 +64,46 @@ _CLEAN_SHAPES = {}
 _CLEAN_SHAPES_MAX = 4096
 
 
+@cache
+def _shape_pattern(msg_type):
+    """A regex over a body's tags, joined, that accepts only what the matcher finds clean.
+
+    One C-level match instead of the matcher for a message whose shape is new; anything it
+    refuses goes to the matcher, which locates the problem, so it only needs to be safe.
+    """
+    return shape_regex(msg_type, native=sys.version_info >= (3, 11))
+
+
+def shape_regex(msg_type, native):
+    """The pattern of ``_shape_pattern``; ``native`` uses atomic groups (Python 3.11+)."""
+    return compile_shape(structure(msg_type), native)
+
+
+def compile_shape(nodes, native):
+    """The shape regex of a structure (see ``shape_regex``).
+
+    The matcher (``_match``) is greedy and never backtracks: a tag goes to the first node from
+    the current one that has it, a group's segments are taken before its parent's, and a tag
+    past a node's maximum is a finding. Here every node refuses its own tag after its repeats,
+    which leaves the pattern one way to go at each tag, the matcher's. Atomic groups and
+    possessive repeats (Python 3.11+) only spare the engine from trying the others.
+    tests/test_edifact_structure checks both forms on real and on ambiguous structures.
+    """
+
+    group, repeat = (
+        ("(?>%s)", "(?:%s){%d,%d}+(?!%s)") if native else ("(?:%s)", "(?:%s){%d,%d}(?!%s)")
+    )
+
+    def level(nodes):
+        out = []
+        for node in nodes:
+            unit = node.tag + (group % level(node.children) if node.children else "")
+            out.append(repeat % (unit, node.min, node.max, node.tag))
+        return "".join(out)
+
+    return re.compile(level(nodes) + r"\Z")
+
+
 def check_structure(msg):
     """Match the message body against its D.96A structure; issues go onto ``msg``."""
     nodes = structure(msg.type)
@@ -75,6 +119,8 @@ def check_structure(msg):
         shape = (msg.type, *tags)
         if shape in _CLEAN_SHAPES:
             return True
+    if _shape_pattern(msg.type).match("".join(tags)):
+        return True
     before = len(msg.issues)
     at = _Where(msg)
     i = 0
@@ -345,7 +391,8 @@ def _component_pattern(kind, var, size, mandatory, comp, elem):
         whole = size - 4 if size >= 6 else size
         core = r"-?\d{1,%d}" % whole + (r"(?:\.\d{1,4})?" if size >= 6 else "")
         return core if mandatory else "(?:%s)?" % core
-    cls = r"[^\d%s%s]" % (comp, elem) if kind == "a" else "[^%s%s]" % (comp, elem)
+    # Never a line break: raw texts have none, and _every_tag joins texts with them.
+    cls = r"[^\d%s%s\n]" % (comp, elem) if kind == "a" else r"[^%s%s\n]" % (comp, elem)
     if var:
         return "%s{%d,%d}" % (cls, lo, size)
     return "%s{%d}" % (cls, size) if mandatory else "(?:%s{%d})?" % (cls, size)
@@ -368,13 +415,13 @@ def _fast_pattern(tag, comp, elem):
     for e_idx in range(max(by_element), -1, -1):
         comps = by_element.get(e_idx)
         if comps is None:
-            element, required = "[^%s]*" % e, False
+            element, required = r"[^%s\n]*" % e, False
         else:
-            tail = "(?:%s[^%s]*)?" % (c, e)
+            tail = r"(?:%s[^%s\n]*)?" % (c, e)
             for c_idx in range(max(comps), -1, -1):
                 kind_spec = comps.get(c_idx)
                 if kind_spec is None:
-                    part, must = "[^%s%s]*" % (c, e), False
+                    part, must = r"[^%s%s\n]*" % (c, e), False
                 else:
                     kind, var, size, must = kind_spec
                     part = _component_pattern(kind, var, size, must, c, e)
@@ -415,7 +462,7 @@ def check_message(msg):
     texts = msg.texts
     if texts is not None:
         fresh = [raw for raw in texts if raw not in clean]
-        if all(_passes(raw, table, comp, elem) for raw in fresh):
+        if fresh and _all_pass(fresh, comp, elem):
             if len(clean) + len(fresh) > _CLEAN_SEGMENTS_MAX:
                 clean.clear()
             clean.update(fresh)
@@ -437,6 +484,27 @@ def check_message(msg):
             body = msg.body()
         check_elements(msg, body[k])
     return known
+
+
+def _all_pass(texts, comp, elem):
+    """``_passes`` for each of ``texts`` (no release character, no line break), in one match."""
+    if not _every_tag(comp, elem).match("\n".join(texts)):
+        return False
+    return all(
+        _dtm_problem(_dtm_components(raw, comp, elem)) is None
+        for raw in texts
+        if raw.startswith("DTM")
+    )
+
+
+@lru_cache(maxsize=16)
+def _every_tag(comp, elem):
+    """Every segment's fast pattern as alternatives, for texts joined by line breaks."""
+    specified = sorted(_SPECS)
+    alternatives = [_fast_pattern(tag, comp, elem).pattern[: -len(r"\Z")] for tag in specified]
+    alternatives.append("(?!%s)[^\n]*" % "|".join(specified))  # the tags with no element rules
+    one = "(?:%s)" % "|".join(alternatives)
+    return re.compile(r"%s(?:\n%s)*\Z" % (one, one))
 
 
 def _passes(raw, table, comp, elem):
