@@ -119,15 +119,14 @@ def check_structure(msg):
         shape = (msg.type, *tags)
         if shape in _CLEAN_SHAPES:
             return True
-    if _shape_pattern(msg.type).match("".join(tags)):
-        return True
     before = len(msg.issues)
-    at = _Where(msg)
-    i = 0
-    state = _Level(nodes)
-    while i < len(tags):
-        i = _match(state, tags, i, msg, at, top=True)
-    state.finish(msg, at, len(tags))
+    if not _shape_pattern(msg.type).match("".join(tags)):
+        at = _Where(msg)
+        i = 0
+        state = _Level(nodes)
+        while i < len(tags):
+            i = _match(state, tags, i, msg, at, top=True)
+        state.finish(msg, at, len(tags))
     if len(msg.issues) == before:
         if len(_CLEAN_SHAPES) >= _CLEAN_SHAPES_MAX:
             _CLEAN_SHAPES.clear()
