@@ -54,38 +54,31 @@ def generate(path, megabytes):
     return os.path.getsize(path)
 
 
-def run_acorn_syntax(path):
-    """What bots does: envelopes, counts, charset, D.96A structure and data element formats."""
+def _read_all(path, amazon, forget=False):
     messages = errors = 0
     with open(path, "rb") as fp:
-        for _ic, mres in e.iter_results(fp, amazon=False, parse=False):
+        for _ic, mres in e.iter_results(fp, amazon=amazon, parse=amazon):
             if mres is not None:
                 messages += 1
                 errors += not mres.ok
+                if forget:
+                    e.forget_memos()
     return messages, errors
+
+
+def run_acorn_syntax(path):
+    """What bots does: envelopes, counts, charset, D.96A structure and data element formats."""
+    return _read_all(path, amazon=False)
 
 
 def run_acorn(path):
     """Everything: the above plus Amazon's rules and the domain objects of every message."""
-    messages = errors = 0
-    with open(path, "rb") as fp:
-        for _ic, mres in e.iter_results(fp, amazon=True, parse=True):
-            if mres is not None:
-                messages += 1
-                errors += not mres.ok
-    return messages, errors
+    return _read_all(path, amazon=True)
 
 
 def run_acorn_cold(path):
     """The above for a file that repeats nothing: every memo forgotten after each message."""
-    messages = errors = 0
-    with open(path, "rb") as fp:
-        for _ic, mres in e.iter_results(fp, amazon=True, parse=True):
-            if mres is not None:
-                messages += 1
-                errors += not mres.ok
-                e.forget_memos()
-    return messages, errors
+    return _read_all(path, amazon=True, forget=True)
 
 
 def run_bots(path):
