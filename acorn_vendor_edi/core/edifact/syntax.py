@@ -7,12 +7,9 @@ ASCII in every repertoire, so splitting before the charset check is safe.
 """
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from itertools import accumulate, repeat
-from operator import add
 
 # Syntax error codes (data element 0085, UN/EDIFACT D96A service code list), used by CONTRL.
 ERR_SYNTAX_VERSION = "2"
@@ -566,18 +563,28 @@ class TextBatch:
     messages from ``texts`` without a Segment per segment (see ``reader._read_message``).
     """
 
-    __slots__ = ("chunk", "texts", "sep", "step", "offset", "delims", "starts", "_clean")
+    __slots__ = ("chunk", "texts", "sep", "step", "offset", "delims", "_at", "_clean")
 
     def __init__(self, chunk, sep, offset, delims):
         self.chunk = chunk
-        self.texts = texts = chunk.split(sep)
+        self.texts = chunk.split(sep)
         self.sep = sep
-        self.step = step = len(sep)
+        self.step = len(sep)
         self.offset = offset
         self.delims = delims
-        # Where each text starts in ``chunk`` (one more entry: the end, plus a separator).
-        self.starts = [0, *accumulate(map(add, map(len, texts), repeat(step)))]
+        self._at = (0, 0)  # (index, where that text starts in chunk): the reader goes forward
         self._clean = (None, False)
+
+    def start(self, i):
+        """Where text ``i`` starts in ``chunk`` (``len(texts)``: past the end and a separator)."""
+        known, at = self._at
+        if i != known:
+            if i > known:
+                at += sum(map(len, self.texts[known:i])) + (i - known) * self.step
+            else:
+                at -= sum(map(len, self.texts[i:known])) + (known - i) * self.step
+            self._at = (i, at)
+        return at
 
     def clean(self, pattern):
         """True when no text holds a character ``pattern`` (a charset precheck) finds."""
@@ -591,7 +598,7 @@ class TextBatch:
         return len(self.texts)
 
     def __getitem__(self, i):
-        return _token(self.texts[i], self.offset + self.starts[i], self.delims)
+        return _token(self.texts[i], self.offset + self.start(i), self.delims)
 
     def __iter__(self):
         return (self[i] for i in range(len(self.texts)))
@@ -600,12 +607,14 @@ class TextBatch:
         """Index of the first text from ``i`` on that is a UNT segment, or -1."""
         if i < 1:
             return -1  # the UNH is in an earlier batch: the careful road
-        starts = self.starts
-        at = self.chunk.find(self.sep + "UNT" + self.delims.element, starts[i] - self.step)
+        step = self.step
+        start = self.start(i)
+        at = self.chunk.find(self.sep + "UNT" + self.delims.element, start - step)
         if at < 0:
             return -1
-        k = bisect_left(starts, at + self.step, i)
-        return k if k < len(self.texts) and starts[k] == at + self.step else -1
+        k = i + self.chunk.count(self.sep, start, at + step)
+        self._at = (k, at + step)
+        return k
 
 
 Tokenizer._bulk = _bulk_segments
