@@ -157,7 +157,7 @@ def process_message(msg, amazon=True, parse=True):
     return MessageResult(msg, document, msg.issues)
 
 
-def iter_results(source, amazon=True, parse=True, chunk_size=1 << 16, keep_segments=False):
+def iter_results(source, amazon=True, parse=True, chunk_size=sx.CHUNK_SIZE, keep_segments=False):
     """Yield ``(interchange, MessageResult)`` as messages are read, then ``(interchange, None)``
     once the interchange is complete (its ``issues`` are final then)."""
     try:
@@ -181,7 +181,7 @@ class _Broken:
         self.issues = [sx.Issue(sx.ERR_UNSPECIFIED, "File could not be read: %s" % exc)]
 
 
-def read(source, amazon=True, parse=True, chunk_size=1 << 16, keep_segments=True):
+def read(source, amazon=True, parse=True, chunk_size=sx.CHUNK_SIZE, keep_segments=True):
     """All interchanges of ``source`` (bytes, str or a binary file object) as results."""
     out = []
     current = None

@@ -292,7 +292,7 @@ class EdifactReader:
     exhausted, ``ic.issues`` holds the interchange-level problems (counts, references).
     """
 
-    def __init__(self, source, chunk_size=1 << 16):
+    def __init__(self, source, chunk_size=sx.CHUNK_SIZE):
         if isinstance(source, str):
             source = source.encode("latin-1", "replace")
         if isinstance(source, (bytes, bytearray, memoryview)):

@@ -359,6 +359,11 @@ def parse_segment_text(text, delims=DEFAULT_DELIMITERS, offset=0):
     return Segment(tag, elements, offset)
 
 
+# Bytes read at a time. A message cut by a chunk's end takes the careful road, so bigger chunks
+# mean fewer of those; memory stays a few chunks, whatever the file size.
+CHUNK_SIZE = 1 << 18
+
+
 class Tokenizer:
     """Cut a byte stream into segments, chunk by chunk; never reads the whole file.
 
@@ -366,7 +371,7 @@ class Tokenizer:
     between segments (CR/LF from "one segment per line" files) is skipped.
     """
 
-    def __init__(self, stream, chunk_size=1 << 16):
+    def __init__(self, stream, chunk_size=CHUNK_SIZE):
         self.stream = stream
         self.chunk_size = chunk_size
         self.delims = DEFAULT_DELIMITERS
