@@ -84,10 +84,10 @@ def forget():
 
 
 def _read_lin(parts, co):
-    """(element 1, its first component, product ids as (attribute, value) pairs, has an id),
-    or False when Amazon's rules would flag the product id (``_check_ids``)."""
+    """(element 1, its first component, ProductIds keywords, has an id), or False when
+    Amazon's rules would flag the product id (``_check_ids``)."""
     comps = parts[3].split(co) if len(parts) > 3 else ()
-    pairs = ()
+    ids = {}
     if len(comps) > 1:
         value, qual = comps[0], comps[1]
         if value:
@@ -95,11 +95,11 @@ def _read_lin(parts, co):
                 return False
             if qual in _GTIN_QUALIFIERS and not _gtin_ok(value):
                 return False
-            pairs = ((ID_QUALIFIERS[qual], value),)
+            ids = {ID_QUALIFIERS[qual]: value}
     elif comps and comps[0]:
         return False  # a value without its qualifier
     number = parts[1] if len(parts) > 1 else ""
-    return number, number.split(co, 1)[0], pairs, bool(comps and comps[0])
+    return number, number.split(co, 1)[0], ids, bool(comps and comps[0])
 
 
 def _read_pia(parts, co):
@@ -327,13 +327,11 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
             reading = lins[text]
             if not (reading and has_id and has_qty):
                 return None
-            number, _first, pairs, has_id = reading
+            number, _first, ids, has_id = reading
             if co in number or number in seen:
                 return None
             seen.add(number)
-            ids = d.ProductIds()
-            _set_ids(ids, pairs)
-            item = d.PurchaseOrderItem(sequence=number, ids=ids, ordered_quantity=d.Quantity(0))
+            item = d.PurchaseOrderItem(number, d.ProductIds(**ids), d.Quantity(0))
             po.items.append(item)
             n_items += 1
             has_qty = False
@@ -478,10 +476,9 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
             reading = lins[text]
             if not reading or (line is not None and not line[5]):
                 return None
-            ids = d.ProductIds()
-            _set_ids(ids, reading[2])
             n_lines += 1
-            line = [reading[1], ids, None, header_po, None, False]  # no QTY+12 yet: quantity 0
+            # no QTY+12 yet: a quantity of 0
+            line = [reading[1], d.ProductIds(**reading[2]), None, header_po, None, False]
             package[5].append(line)
             current = None
         elif tag == "QTY":
