@@ -403,6 +403,12 @@ def _fast_pattern(tag, comp, elem):
     It is conservative (a miss just means the precise check runs), and it turns the check of
     a typical segment into one C-level match over the raw text.
     """
+    source = _fast_source(tag, comp, elem)
+    return None if source is None else re.compile(source + r"\Z")
+
+
+def _fast_source(tag, comp, elem):
+    """The text of ``_fast_pattern`` without its end anchor, or None (no element rules)."""
     spec = _spec(tag)
     if not spec:
         return None
@@ -431,7 +437,7 @@ def _fast_pattern(tag, comp, elem):
             element = tail
             required = 0 in comps and comps[0][3]
         rest = "(?:%s%s%s)%s" % (e, element, rest, "" if required else "?")
-    return re.compile(re.escape(tag) + rest + r"\Z")
+    return re.escape(tag) + rest
 
 
 _FAST = {}
@@ -500,7 +506,7 @@ def _all_pass(texts, comp, elem):
 def _every_tag(comp, elem):
     """Every segment's fast pattern as alternatives, for texts joined by line breaks."""
     specified = sorted(_SPECS)
-    alternatives = [_fast_pattern(tag, comp, elem).pattern[: -len(r"\Z")] for tag in specified]
+    alternatives = [_fast_source(tag, comp, elem) for tag in specified]
     alternatives.append("(?!%s)[^\n]*" % "|".join(specified))  # the tags with no element rules
     one = "(?:%s)" % "|".join(alternatives)
     return re.compile(r"%s(?:\n%s)*\Z" % (one, one))
