@@ -60,7 +60,7 @@ _READINGS_MAX = 8192
 class _Memos:
     """The readings of one pair of delimiters, one memo per segment tag."""
 
-    __slots__ = ("nad", "dtm", "lin", "pia", "qty", "pri", "cps", "mea")
+    __slots__ = ("nad", "dtm", "lin", "pia", "qty", "amount", "cps", "mea")
 
     def __init__(self, el, co):
         for name in self.__slots__:
@@ -131,8 +131,8 @@ def _read_dtm(parts, co):
     return comps[0], _parse_dtm(comps[1], comps[2] or "102")
 
 
-def _read_pri(parts, co):
-    """(qualifier, price or None)."""
+def _read_amount(parts, co):
+    """(qualifier, number or None) of a PRI or CNT."""
     comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
     return comps[0], num(comps[1])
 
@@ -176,7 +176,7 @@ _READS = {
     "lin": _read_lin,
     "pia": _read_pia,
     "qty": _read_qty,
-    "pri": _read_pri,
+    "amount": _read_amount,
     "cps": _read_cps,
     "mea": _read_mea,
 }
@@ -305,17 +305,16 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
     after_uns = False
     n_items = 0
     memos = h.memos
-    lins, pias, qtys, pris = memos.lin, memos.pia, memos.qty, memos.pri
+    lins, pias, qtys, amounts = memos.lin, memos.pia, memos.qty, memos.amount
     while i < nb:
         text = texts[i]
         i += 1
         tag = text[:3]
         if after_uns:
             if tag == "CNT":
-                parts = text.split(el)
-                comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
-                if comps[0] == "2":
-                    counts.append(num(comps[1]))
+                qual, count = amounts[text]
+                if qual == "2":
+                    counts.append(count)
             elif tag == "DTM":
                 have_137 = have_137 or h.dtms[text][0] == "137"
             elif tag == "PRI":
@@ -351,7 +350,7 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
             has_id = True
         elif tag == "PRI":
             have_pri = True
-            qual, price = pris[text]
+            qual, price = amounts[text]
             if price is not None and qual == "AAA":
                 item.net_cost = price
             elif price is not None and qual == "AAB":
@@ -538,10 +537,9 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
                 return None
             line = current = None
             after_cnt = True
-            parts = text.split(el)
-            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
-            if comps[0] == "2":
-                counts.append(num(comps[1]))
+            qual, count = memos.amount[text]
+            if qual == "2":
+                counts.append(count)
         elif tag in ("NAD", "UNS", "BGM"):
             return None
     if line is not None and not line[5]:

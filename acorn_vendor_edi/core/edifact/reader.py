@@ -102,6 +102,9 @@ class Message:
         self.delims = None  # the delimiters ``texts`` were split with
         self._source = None  # (batch, index of the first body text) while segments are unmade
 
+    def __repr__(self):
+        return "Message(%s %s, %d issue(s))" % (self.ref, self.identifier, len(self.issues))
+
     @property
     def identifier(self):
         ident = "%s:%s:%s:%s" % (self.type, self.version, self.release, self.agency)

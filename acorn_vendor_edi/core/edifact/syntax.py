@@ -584,7 +584,9 @@ class TextBatch:
         """Where text ``i`` starts in ``chunk`` (``len(texts)``: past the end and a separator)."""
         known, at = self._at
         if i != known:
-            if i > known:
+            if i == known + 1:
+                at += len(self.texts[known]) + self.step
+            elif i > known:
                 at += sum(map(len, self.texts[known:i])) + (i - known) * self.step
             else:
                 at -= sum(map(len, self.texts[i:known])) + (known - i) * self.step
