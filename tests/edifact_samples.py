@@ -183,3 +183,18 @@ def sales_report():
         ],
         vendor_code="ACMEV",
     )
+
+
+def builders():
+    """A message of every type Acorn writes, built from the samples above, by message type."""
+    from acorn_vendor_edi.core import edifact as e
+
+    po = purchase_order()
+    return {
+        "ORDERS": e.render_orders(po),
+        "ORDRSP": e.render_ordrsp(acknowledgement(po)),
+        "DESADV": e.render_desadv(shipment(po)),
+        "INVOIC": e.render_invoic(invoice(po)),
+        "INVRPT": e.render_invrpt(inventory()),
+        "SLSRPT": e.render_slsrpt(sales_report()),
+    }

@@ -14,6 +14,7 @@ from tests.edifact_samples import (
     T0,
     VENDOR,
     acknowledgement,
+    builders,
     inventory,
     invoice,
     purchase_order,
@@ -37,15 +38,7 @@ def _read_one(text):
 
 
 def _builders():
-    po = purchase_order()
-    return {
-        "orders": e.render_orders(po),
-        "ordrsp": e.render_ordrsp(acknowledgement(po)),
-        "desadv": e.render_desadv(shipment(po)),
-        "invoic": e.render_invoic(invoice(po)),
-        "invrpt": e.render_invrpt(inventory()),
-        "slsrpt": e.render_slsrpt(sales_report()),
-    }
+    return {kind.lower(): builder for kind, builder in builders().items()}
 
 
 @pytest.mark.parametrize("name", ["orders", "ordrsp", "desadv", "invoic", "invrpt", "slsrpt"])

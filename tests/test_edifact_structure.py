@@ -19,29 +19,11 @@ from acorn_vendor_edi.core import edifact as e
 from acorn_vendor_edi.core.edifact import structure
 from acorn_vendor_edi.core.edifact.reader import InterchangeHeader, Message
 from acorn_vendor_edi.core.edifact.syntax import Segment
-from tests.edifact_samples import (
-    AMAZON,
-    T0,
-    VENDOR,
-    acknowledgement,
-    inventory,
-    invoice,
-    purchase_order,
-    sales_report,
-    shipment,
-)
+from tests.edifact_samples import AMAZON, T0, VENDOR, builders
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
 
-PO = purchase_order()
-BUILDERS = {
-    "ORDERS": e.render_orders(PO),
-    "ORDRSP": e.render_ordrsp(acknowledgement(PO)),
-    "DESADV": e.render_desadv(shipment(PO)),
-    "INVOIC": e.render_invoic(invoice(PO)),
-    "INVRPT": e.render_invrpt(inventory()),
-    "SLSRPT": e.render_slsrpt(sales_report()),
-}
+BUILDERS = builders()
 
 
 def _tags(kind):
