@@ -5,9 +5,9 @@ The generic road checks Amazon's rules (``rules._check_amazon``) and then builds
 message that is clean — nearly all of them — both answers come out of one walk over the raw
 segment texts here (``Message.plain_texts``: no release character, one set of delimiters):
 the document when ``_check_amazon`` would find nothing and the parser would build exactly
-this object, None when unsure (a problem, an unusual shape). None sends
-the message down the generic road, which locates every problem. ``tests/test_edifact_onepass``
-proves the equivalence on every single edit of the samples and on hypothesis-made variations.
+this object, None when unsure (a problem, an unusual shape). None sends the message down the
+generic road, which locates every problem. ``tests/test_edifact_onepass`` proves the
+equivalence on every single edit of the samples and on hypothesis-made variations.
 """
 
 from dataclasses import fields
@@ -26,7 +26,6 @@ from .syntax import Segment
 
 d = D.d
 _parse_dtm = D._parse_dtm
-_set_id = D.set_id
 _GTIN_QUALIFIERS = ("EN", "SRV", "UP")
 _MODES = {v: k for k, v in TRANSPORT_MODES.items()}
 # Header segments _parties lets a following RFF+VA/FC still belong to the last NAD.
@@ -36,9 +35,9 @@ _PARTY_KEEP = frozenset(("LOC", "CTA", "COM", "DTM", "RFF"))
 class _Readings(dict):
     """What recurring segment texts say (products, quantities, parties), per delimiters.
 
-    Files repeat them: the same products and parties on every message. A reading holds only
-    immutable values; every message still builds its own domain objects from it. Bounded like
-    the other memos: cleared when full.
+    Files repeat them: the same products and parties on every message. Readings are never
+    changed (a LIN's keywords are only unpacked); every message builds its own domain objects
+    from them. Bounded like the other memos: cleared when full.
     """
 
     __slots__ = ("read", "el", "co")
