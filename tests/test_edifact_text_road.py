@@ -17,6 +17,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor_edi.core import edifact as e
 from acorn_vendor_edi.core.edifact import onepass, reader, structure
+from acorn_vendor_edi.core.edifact import syntax as sx
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 from tests.test_edifact_onepass import SAMPLES, VALUES, _single_edits
 
@@ -95,7 +96,7 @@ def test_cold_and_warm_memos_give_the_same_answers(kind):
     for text in texts:
         e.forget_memos()
         cold.append(_answer(text, 1 << 16, True)[0])
-    assert reader._HEADS and structure._CLEAN_SHAPES and onepass._MEMOS
+    assert reader._HEADS and structure._CLEAN_SHAPES and onepass._memos(sx.DEFAULT_DELIMITERS).lin
     warm = [_answer(text, 1 << 16, True)[0] for text in texts]
     assert cold == warm
 
@@ -135,3 +136,13 @@ def test_anything_unusual_reads_the_same_on_both_roads(edit):
 )
 def test_spliced_junk_reads_the_same_on_both_roads(cut, junk, span, chunk):
     _same(LINES[:cut] + junk + LINES[cut + span :], chunks=(chunk,))
+
+
+def test_forget_memos_forgets_every_memo():
+    _answer(LINES.encode("latin-1"), 1 << 16, True)
+    e.forget_memos()
+    memos = onepass._memos(sx.DEFAULT_DELIMITERS)
+    assert not any(getattr(memos, name) for name in memos.__slots__)
+    assert not any(reader._HEADS.values())
+    assert not structure._CLEAN_SHAPES and not any(structure._CLEAN_SEGMENTS.values())
+    assert structure._valid_date.cache_info().currsize == 0
