@@ -228,8 +228,19 @@ class _Header:
         self.roles = set()
         self.refs = []  # RFF element 1 components, in order
 
+    def party(self, text):
+        """One header NAD; False when the message must take the generic road."""
+        role, party_id, address = self.memos.nad[text]
+        if role not in PARTY_ROLES:
+            return False
+        self.roles.add(role)
+        self.last = d.Party(party_id, d.Address(*address) if address else None)
+        self.parties.setdefault(role, self.last)
+        return True
+
     def read(self, text, tag, parts, co, codes):
-        """One header segment; False when the message must take the generic road."""
+        """One header segment other than DTM and NAD (the loops read those); False when the
+        message must take the generic road."""
         if tag == "RFF":
             comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
             self.refs.append(comps)
@@ -237,14 +248,6 @@ class _Header:
             if last is not None and comps[0] in ("VA", "FC"):
                 last.tax_registration_type = "VAT"
                 last.tax_registration_number = comps[1]
-            return True
-        if tag == "NAD":
-            role, party_id, address = self.memos.nad[text]
-            if role not in PARTY_ROLES:
-                return False
-            self.roles.add(role)
-            self.last = d.Party(party_id, d.Address(*address) if address else None)
-            self.parties.setdefault(role, self.last)
             return True
         if tag == "BGM" and self.bgm is None:
             self.bgm = parts
@@ -277,6 +280,10 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
         if tag == "DTM":
             qual, value = h.dtms[text]
             h.dates[qual] = value
+            continue
+        if tag == "NAD":
+            if not h.party(text):
+                return None
             continue
         parts = text.split(el)
         if tag == "RFF":
@@ -418,6 +425,10 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
         if tag == "DTM":
             qual, value = h.dtms[text]
             h.dates[qual] = value
+            continue
+        if tag == "NAD":
+            if not h.party(text):
+                return None
             continue
         parts = text.split(el)
         if tag == "TDT":

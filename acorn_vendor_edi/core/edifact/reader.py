@@ -377,6 +377,7 @@ class EdifactReader:
     def _messages(self, ic):  # noqa: C901 - a flat state machine reads better than helpers
         header = ic.header
         charset = header.syntax_id
+        precheck = sx.precheck(charset, header.delimiters)
         group = None
         mode = None  # "messages" or "groups": ISO 9735 forbids mixing them
         index = 0
@@ -406,7 +407,7 @@ class EdifactReader:
                     )
                 mode = mode or "messages"
                 index += 1
-                msg = self._read_message(ic, seg, group, charset, index)
+                msg = self._read_message(ic, seg, group, charset, precheck, index)
                 ic.message_count += 1
                 if group is not None:
                     group.count += 1
@@ -529,7 +530,7 @@ class EdifactReader:
         self._i = i
         return position
 
-    def _read_message(self, ic, unh, group, charset, index):
+    def _read_message(self, ic, unh, group, charset, precheck, index):
         ident = unh.components(2)
         padded = ident + _NO_IDENT
         msg = Message(
@@ -553,7 +554,6 @@ class EdifactReader:
                 sx.ERR_MISSING, "UNH message identifier (S009) is incomplete: %r" % ident, unh, 2
             )
         utf8 = charset == "UNOY"
-        precheck = sx.precheck(charset, ic.header.delimiters)
         position = 1
         if not utf8 and self._pending is None and self._batch.__class__ is sx.TextBatch:
             if self._take_text(msg, self._batch, precheck):
