@@ -33,7 +33,8 @@ class MessageResult:
 
     @property
     def ok(self):
-        return not any(i.severity == "error" for i in self.issues)
+        issues = self.issues  # most messages have none: no generator for them
+        return not issues or not any(i.severity == "error" for i in issues)
 
     @property
     def ref(self):

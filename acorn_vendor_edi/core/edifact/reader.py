@@ -112,7 +112,8 @@ class Message:
 
     @property
     def ok(self):
-        return not any(i.severity == "error" for i in self.issues)
+        issues = self.issues  # most messages have none: no generator for them
+        return not issues or not any(i.severity == "error" for i in issues)
 
     @property
     def segments(self):
@@ -262,7 +263,8 @@ class Interchange:
 
     @property
     def ok(self):
-        return not any(i.severity == "error" for i in self.issues)
+        issues = self.issues  # most messages have none: no generator for them
+        return not issues or not any(i.severity == "error" for i in issues)
 
     def issue(self, code, text, segment=None, element=0, component=0, severity="error"):
         self.issues.append(
