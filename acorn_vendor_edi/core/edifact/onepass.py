@@ -228,8 +228,15 @@ class _Header:
         self.roles = set()
         self.refs = []  # RFF element 1 components, in order
 
-    def party(self, text):
-        """One header NAD; False when the message must take the generic road."""
+    def take(self, text, tag):
+        """A header DTM or NAD, read from the memos without splitting ``text``: True when
+        taken, False when the message must take the generic road, None for other tags."""
+        if tag == "DTM":
+            qual, value = self.dtms[text]
+            self.dates[qual] = value
+            return True
+        if tag != "NAD":
+            return None
         role, party_id, address = self.memos.nad[text]
         if role not in PARTY_ROLES:
             return False
@@ -239,7 +246,7 @@ class _Header:
         return True
 
     def read(self, text, tag, parts, co, codes):
-        """One header segment other than DTM and NAD (the loops read those); False when the
+        """One header segment other than DTM and NAD (``take`` reads those); False when the
         message must take the generic road."""
         if tag == "RFF":
             comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
@@ -277,12 +284,9 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
         if tag in ("LIN", "UNS", "CPS"):
             break
         i += 1
-        if tag == "DTM":
-            qual, value = h.dtms[text]
-            h.dates[qual] = value
-            continue
-        if tag == "NAD":
-            if not h.party(text):
+        taken = h.take(text, tag)
+        if taken is not None:
+            if not taken:
                 return None
             continue
         parts = text.split(el)
@@ -422,12 +426,9 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
         i += 1
         if tag in _NOT_IN_HEADER:
             return None  # a line or package part before the first CPS
-        if tag == "DTM":
-            qual, value = h.dtms[text]
-            h.dates[qual] = value
-            continue
-        if tag == "NAD":
-            if not h.party(text):
+        taken = h.take(text, tag)
+        if taken is not None:
+            if not taken:
                 return None
             continue
         parts = text.split(el)
