@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .._vendor import domain as d
-from .syntax import digits_datetime
+from .syntax import parse_date
 from .writer import MessageBuilder
 
 UTC = timezone.utc
@@ -68,7 +68,7 @@ def fmt_num(value):
     return d.decimal_str(value)
 
 
-_DTM_PATTERNS = {"102": "%Y%m%d", "203": "%Y%m%d%H%M", "204": "%Y%m%d%H%M%S", "101": "%y%m%d"}
+_DTM_FORMATS = ("102", "203", "204", "101")  # the date formats documents read
 
 
 def parse_dtm(seg):
@@ -81,15 +81,10 @@ def parse_dtm(seg):
 @lru_cache(maxsize=8192)
 def _parse_dtm(value, fmt):
     # datetimes are immutable, so one cached object per distinct date is safe to share
-    if fmt not in _DTM_PATTERNS:
+    if fmt not in _DTM_FORMATS:
         return None
-    fast = digits_datetime(value, fmt)
-    if fast is not None:
-        return fast.replace(tzinfo=UTC) if fast else None
-    try:
-        return datetime.strptime(value, _DTM_PATTERNS[fmt]).replace(tzinfo=UTC)
-    except ValueError:
-        return None
+    value = parse_date(value, fmt)
+    return value.replace(tzinfo=UTC) if value is not None else None
 
 
 def dtm(qualifier, value, with_time=False):

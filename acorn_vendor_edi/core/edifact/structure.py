@@ -6,7 +6,6 @@ element/component number, so a CONTRL UCS/UCD can point at it.
 
 import re
 import sys
-from datetime import datetime
 from functools import cache, lru_cache
 
 from . import syntax as sx
@@ -266,13 +265,7 @@ def _spec(tag):
 
 
 _NUM = re.compile(r"-?(\d*)(?:[.,](\d*))?\Z")
-_DATE_FORMATS = {
-    "102": ("%Y%m%d", 8),
-    "203": ("%Y%m%d%H%M", 12),
-    "204": ("%Y%m%d%H%M%S", 14),
-    "101": ("%y%m%d", 6),
-    "201": ("%y%m%d%H%M", 10),
-}
+_DATE_FORMATS = sx.DATE_FORMATS
 
 
 def check_elements(msg, seg):
@@ -336,17 +329,8 @@ def _valid_date(value, fmt):
         parts = value.split("-")
         single = "102" if fmt == "718" else "203"
         return len(parts) == 2 and all(_valid_date(p, single) for p in parts)
-    pattern, size = _DATE_FORMATS[fmt]
-    if len(value) != size or not value.isdigit():
-        return False
-    fast = sx.digits_datetime(value, fmt)
-    if fast is not None:
-        return fast is not False
-    try:
-        datetime.strptime(value, pattern)
-    except ValueError:
-        return False
-    return True
+    size = _DATE_FORMATS[fmt][1]
+    return len(value) == size and value.isdigit() and sx.parse_date(value, fmt) is not None
 
 
 def check_dtm(msg, seg):

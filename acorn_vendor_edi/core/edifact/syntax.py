@@ -49,30 +49,43 @@ _WS = "\r\n\t "
 _WS_START = frozenset(_WS)
 
 
-_DIGIT_DATES = {"102": 8, "203": 12, "204": 14}  # date/time format (2379) -> digits
+# Date/time formats (data element 2379): strptime pattern and number of digits.
+DATE_FORMATS = {
+    "102": ("%Y%m%d", 8),
+    "203": ("%Y%m%d%H%M", 12),
+    "204": ("%Y%m%d%H%M%S", 14),
+    "101": ("%y%m%d", 6),
+    "201": ("%y%m%d%H%M", 10),
+}
+_FOUR_DIGIT_YEAR = ("102", "203", "204")
 
 
-def digits_datetime(value, fmt):
-    """``value`` in date/time format 102, 203 or 204 as a naive datetime; False when it is no
-    valid date; None when this shortcut does not apply and ``datetime.strptime`` must decide.
+def parse_date(value, fmt):
+    """``value`` in date/time format ``fmt`` as ``datetime.strptime`` reads it (naive), or None.
 
-    With exactly as many ASCII digits as the format has fields, strptime can split them only
-    one way, so this agrees with it (tests/test_edifact_syntax proves it), at a tenth the cost.
+    The usual value, exactly as many ASCII digits as a 102/203/204 format has, is built without
+    strptime: strptime could only split those digits one way (tests/test_edifact_syntax proves
+    both agree), and this costs a tenth.
     """
-    size = _DIGIT_DATES.get(fmt)
-    if size is None or len(value) != size or not (value.isascii() and value.isdigit()):
+    pattern, size = DATE_FORMATS.get(fmt, (None, 0))
+    if pattern is None:
         return None
+    if fmt in _FOUR_DIGIT_YEAR and len(value) == size and value.isascii() and value.isdigit():
+        try:
+            return datetime(
+                int(value[0:4]),
+                int(value[4:6]),
+                int(value[6:8]),
+                int(value[8:10] or 0),
+                int(value[10:12] or 0),
+                int(value[12:14] or 0),
+            )
+        except ValueError:
+            return None
     try:
-        return datetime(
-            int(value[0:4]),
-            int(value[4:6]),
-            int(value[6:8]),
-            int(value[8:10] or 0),
-            int(value[10:12] or 0),
-            int(value[12:14] or 0),
-        )
+        return datetime.strptime(value, pattern)
     except ValueError:
-        return False
+        return None
 
 
 class EdifactSyntaxError(ValueError):
