@@ -140,7 +140,7 @@ def test_ambiguous_grammars(grammar, tags):
         assert _matcher_clean("XXXXXX", tags, nodes), tags
 
 
-def test_ambiguous_grammars_need_atomic_nodes():
+def test_ambiguous_grammars_need_the_refusals():
     """The cases the refusals are for: without them the pattern would accept these."""
     nodes = structure.parse_structure(GRAMMARS[0])
     assert not _matcher_clean("XXXXXX", ["AAA", "AAA"], nodes)

@@ -494,10 +494,11 @@ class EdifactReader:
         ic.complete = True
 
     def _take_plain(self, msg, precheck, position):
-        """Hot path: plain body segments with clean characters, straight from the batch.
+        """Careful road, quick part: plain body segments with clean characters, straight from
+        the batch (a message the text road refused, or cut by a chunk's end).
 
         Anything else (service segments, garbage, suspicious characters) stops it and goes
-        through the careful per-segment code of :meth:`_read_message`.
+        through the per-segment code of :meth:`_read_message`.
         """
         batch, i = self._batch, self._i
         n = len(batch)
