@@ -159,6 +159,17 @@ def test_lines_that_do_not_add_up_are_flagged():
     assert any("add up to 18113.73, not 18200.00" in i.message for i in result.issues)
 
 
+def test_totals_rows_and_a_description_mentioning_set_up_are_not_sections():
+    rows = s.layout(s.us_date, s.us_amount)
+    rows.insert(5, ["Total", "", "", "95,026.13"])
+    header = rows.index(s.LINE_HEADER)
+    rows[header + 1][3] = "Ordering code not set up; will be paid"
+    rows.append(["", "Total", "", "", "", "", "", "", "18,113.73"])
+    result = read_payments_export(s.to_csv(rows))
+    _check_sample(result)
+    assert result.payments[0].lines[0].description.startswith("Ordering code")
+
+
 def test_hidden_payment_without_warning_section_is_a_payment_without_lines():
     result = read_payments_export(s.to_csv(s.layout(s.us_date, s.us_amount, hidden=False)))
     second = result.payments[1]

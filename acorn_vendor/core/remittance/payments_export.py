@@ -68,7 +68,9 @@ LINE_LABELS = {
 }
 PAYMENT_REQUIRED = ("number", "date", "amount")
 LINE_REQUIRED = ("invoice_number", "amount_paid")
-HIDDEN_TEXT = re.compile(r"not be (?:displayed|shown)|not (?:been )?set ?up", re.IGNORECASE)
+# Amazon's words: lines "will not be displayed, as the corresponding ordering codes are not
+# setup in your account".
+HIDDEN_TEXT = re.compile(r"will not be (?:displayed|shown)", re.IGNORECASE)
 CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 MDY_CURRENCIES = ("USD",)  # slash dates in exports of other currencies are read DD/MM
 
@@ -308,8 +310,8 @@ def _header_columns(keys, labels):
 
 def _classify(cells):
     keys = [label_key(cell) if isinstance(cell, str) else "" for cell in cells]
-    joined = " ".join(text(cell) for cell in cells if not is_blank(cell))
-    if HIDDEN_TEXT.search(joined):
+    filled = [text(cell) for cell in cells if not is_blank(cell)]
+    if len(filled) <= 3 and HIDDEN_TEXT.search(" ".join(filled)):
         return "hidden", {}
     line_columns = _header_columns(keys, LINE_LABELS)
     if "invoice_number" in line_columns and (
@@ -504,6 +506,8 @@ class _Reader:
             ):
                 continue  # a title or note between sections ("Invoices")
             key = text(self.cell(section, cells, "number"))
+            if label_key(key).startswith("total"):
+                continue  # a totals row some re-saved exports carry
             if not key:
                 self.issue("error", "The payment number is missing", section, number, "number")
                 continue
@@ -569,6 +573,8 @@ class _Reader:
             if sum(not is_blank(c) for c in cells) <= 1 and is_blank(
                 self.cell(section, cells, "amount_paid")
             ):
+                continue
+            if label_key(text(self.cell(section, cells, "invoice_number"))).startswith("total"):
                 continue
             owner = only
             if "payment_number" in section.columns:
