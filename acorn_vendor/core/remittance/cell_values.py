@@ -16,6 +16,9 @@ _LABEL_DROP = re.compile(r"[^0-9a-z]+")
 _CURRENCY_SYMBOLS = "$€£¥₹"
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 _AMOUNT_TEXT = re.compile(r"^(?:\d+|\d{1,3}(?:[ ,.'’\u00a0\u202f]\d{3})+)?(?:[.,]\d+)?$")
+# The common shapes, read without the general path: "-12,250.00" and "-12.250,00".
+_POINT_AMOUNT = re.compile(r"^(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
+_COMMA_AMOUNT = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})$")
 _SLASH_DATE = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
 _DOT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -70,6 +73,13 @@ def parse_amount(value, decimal_comma=None):
     raw = str(value).strip()
     if not raw:
         raise ValueError("the amount is empty")
+    fast = _POINT_AMOUNT.match(raw)
+    if fast and (fast.group(3) is not None or "," not in raw):
+        decimals = f".{fast.group(3)}" if fast.group(3) is not None else ""
+        return Decimal(f"{fast.group(1)}{fast.group(2).replace(',', '')}{decimals}")
+    fast = _COMMA_AMOUNT.match(raw)
+    if fast:
+        return Decimal(f"{fast.group(1)}{fast.group(2).replace('.', '')}.{fast.group(3)}")
     # Currency symbols and ISO codes may sit anywhere ("-$12", "$(12)", "12 EUR").
     body = re.sub(
         r"[A-Za-z]{3}", lambda m: "" if _CURRENCY_CODE.match(m.group().upper()) else m.group(), raw

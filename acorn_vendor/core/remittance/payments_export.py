@@ -297,11 +297,18 @@ class _Section:
     rows: list = field(default_factory=list)  # (row number, cells)
 
 
+def _label_keys(labels):
+    return {name: tuple(label_key(v) for v in variants) for name, variants in labels.items()}
+
+
+PAYMENT_KEYS, LINE_KEYS = _label_keys(PAYMENT_LABELS), _label_keys(LINE_LABELS)
+_DIGIT = re.compile(r"\d")
+
+
 def _header_columns(keys, labels):
     columns = {}
     for name, variants in labels.items():
-        for variant in variants:
-            wanted = label_key(variant)
+        for wanted in variants:
             if wanted in keys and keys.index(wanted) not in columns.values():
                 columns[name] = keys.index(wanted)
                 break
@@ -309,16 +316,23 @@ def _header_columns(keys, labels):
 
 
 def _classify(cells):
-    keys = [label_key(cell) if isinstance(cell, str) else "" for cell in cells]
+    # Headers and Amazon's warning are words; a row with numbers in several cells is data.
+    numeric = 0
+    for cell in cells:
+        if not isinstance(cell, str) and cell is not None or cell and _DIGIT.search(cell):
+            numeric += 1
+            if numeric > 2:
+                return None, {}
     filled = [text(cell) for cell in cells if not is_blank(cell)]
     if len(filled) <= 3 and HIDDEN_TEXT.search(" ".join(filled)):
         return "hidden", {}
-    line_columns = _header_columns(keys, LINE_LABELS)
+    keys = [label_key(cell) if isinstance(cell, str) else "" for cell in cells]
+    line_columns = _header_columns(keys, LINE_KEYS)
     if "invoice_number" in line_columns and (
         "amount_paid" in line_columns or "invoice_amount" in line_columns
     ):
         return "lines", line_columns
-    payment_columns = _header_columns(keys, PAYMENT_LABELS)
+    payment_columns = _header_columns(keys, PAYMENT_KEYS)
     if "number" in payment_columns and len(payment_columns) >= 2:
         return "payments", payment_columns
     return None, {}
