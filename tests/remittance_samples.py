@@ -9,34 +9,12 @@ from decimal import Decimal
 
 import openpyxl
 
-PAYMENT_HEADER = [
-    "Payment Number",
-    "Payment Date",
-    "Currency",
-    "Amount",
-    "Remit-to Name",
-    "Site",
-    "Vendor Code",
-    "Payment Type",
-    "Payment Status",
-    "Void Reason",
-]
-LINE_HEADER = [
-    "Payment Number",
-    "Invoice Number",
-    "Invoice Date",
-    "Description",
-    "Invoice Amount",
-    "Invoice Currency",
-    "Withholding Amount",
-    "Terms Discount Amount",
-    "Amount Paid",
-    "Remaining Amount",
-]
-HIDDEN_WARNING = (
-    "Invoices for the following payments will not be displayed, as the corresponding "
-    "ordering codes are not setup in your account"
-)
+from acorn_vendor.core.sandbox import payments as export
+
+# The labels as Vendor Central writes them (the sandbox's export uses the same).
+PAYMENT_HEADER = list(export.PAYMENT_HEADER)
+LINE_HEADER = list(export.LINE_HEADER)
+HIDDEN_WARNING = export.HIDDEN_WARNING
 
 # (invoice number, invoice date, description, invoice amount, discount, amount paid)
 LINES = [

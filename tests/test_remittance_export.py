@@ -18,6 +18,7 @@ from acorn_vendor.core.remittance.cell_values import parse_amount, parse_date
 from acorn_vendor.core.remittance.payments_export import read_payments_export
 
 from . import remittance_samples as s
+from .fuzz_mutations import KINDS, mangle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -280,26 +281,17 @@ _XLSX = s.to_xlsx(s.layout(lambda d: d, float))
 @given(st.data())
 def test_fuzz_reader_never_raises(data):
     """Cuts, byte flips, insertions and noise in CSV and XLSX files: issues, never a crash."""
-    base = bytearray(data.draw(st.sampled_from([_CSV, _XLSX])))
-    kind = data.draw(st.sampled_from(["flip", "cut", "insert", "noise", "cell"]))
-    if kind == "flip":
-        for _ in range(data.draw(st.integers(1, 8))):
-            base[data.draw(st.integers(0, len(base) - 1))] = data.draw(st.integers(0, 255))
-    elif kind == "cut":
-        base = base[: data.draw(st.integers(0, len(base)))]
-    elif kind == "insert":
-        at = data.draw(st.integers(0, len(base)))
-        base[at:at] = data.draw(st.binary(max_size=40))
-    elif kind == "noise":
-        base = bytearray(data.draw(st.binary(max_size=400)))
-    else:
+    kind = data.draw(st.sampled_from([*KINDS, "cell"]))
+    if kind == "cell":  # one CSV cell replaced by any text
         text = _CSV.decode("utf-8-sig").split("\r\n")
         row = data.draw(st.integers(0, len(text) - 1))
         cells = text[row].split(",")
         cells[data.draw(st.integers(0, len(cells) - 1))] = data.draw(st.text(max_size=20))
         text[row] = ",".join(cells)
-        base = bytearray("\r\n".join(text).encode())
-    result = read_payments_export(bytes(base))
+        damaged = "\r\n".join(text).encode()
+    else:
+        damaged = mangle(data, data.draw(st.sampled_from([_CSV, _XLSX])), kind)
+    result = read_payments_export(damaged)
     for issue in result.issues:
         assert issue.severity in ("error", "warning") and str(issue)
     json.dumps(result.to_json())

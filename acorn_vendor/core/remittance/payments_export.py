@@ -465,25 +465,33 @@ class _Reader:
             return CURRENCY_SYMBOLS.get(raw.upper(), CURRENCY_SYMBOLS.get(raw))
         return raw.upper() if re.fullmatch(r"[A-Za-z]{3}", raw) else None
 
+    def currency_cell(self, section, number, cells, default=None):
+        """The row's currency code (default when blank); None and an issue when unreadable."""
+        raw = self.cell(section, cells, "currency")
+        if is_blank(raw):
+            return default
+        code = self.currency(raw)
+        if code is None:
+            message = f"{text(raw)!r} is not a currency code"
+            self.issue("error", message, section, number, "currency")
+        return code
+
     def amount(self, section, number, cells, name, required=False):
-        value = self.cell(section, cells, name)
-        if is_blank(value):
-            if required:
-                self.issue("error", "The amount is missing", section, number, name)
-            return None
-        try:
-            return parse_amount(value, self.decimal_comma)
-        except ValueError as exc:
-            self.issue("error", str(exc), section, number, name)
-            return None
+        return self._value(section, number, cells, name, required, "amount")
 
     def date(self, section, number, cells, name, required=False):
+        return self._value(section, number, cells, name, required, "date")
+
+    def _value(self, section, number, cells, name, required, what):
+        """A cell read as an amount or a date; a problem becomes an issue and None."""
         value = self.cell(section, cells, name)
         if is_blank(value):
             if required:
-                self.issue("error", "The date is missing", section, number, name)
+                self.issue("error", f"The {what} is missing", section, number, name)
             return None
         try:
+            if what == "amount":
+                return parse_amount(value, self.decimal_comma)
             return parse_date(value, self.date_order)
         except ValueError as exc:
             self.issue("error", str(exc), section, number, name)
@@ -544,18 +552,7 @@ class _Reader:
     def payment(self, section, number, cells, key):
         amount = self.amount(section, number, cells, "amount", required=True)
         day = self.date(section, number, cells, "date", required=True)
-        raw_currency = self.cell(section, cells, "currency")
-        currency = self.default_currency
-        if not is_blank(raw_currency):
-            currency = self.currency(raw_currency)
-            if currency is None:
-                self.issue(
-                    "error",
-                    f"{text(raw_currency)!r} is not a currency code",
-                    section,
-                    number,
-                    "currency",
-                )
+        currency = self.currency_cell(section, number, cells, self.default_currency)
         if amount is None or day is None or currency is None:
             return None
         return Payment(
@@ -617,19 +614,9 @@ class _Reader:
         remaining = self.amount(section, number, cells, "remaining")
         withholding = self.amount(section, number, cells, "withholding")
         day = self.date(section, number, cells, "invoice_date")
-        currency = None
-        raw_currency = self.cell(section, cells, "currency")
-        if not is_blank(raw_currency):
-            currency = self.currency(raw_currency)
-            if currency is None:
-                self.issue(
-                    "error",
-                    f"{text(raw_currency)!r} is not a currency code",
-                    section,
-                    number,
-                    "currency",
-                )
-                return None
+        currency = self.currency_cell(section, number, cells)
+        if currency is None and not is_blank(self.cell(section, cells, "currency")):
+            return None
         if paid is None:
             return None
         description = text(self.cell(section, cells, "description"))

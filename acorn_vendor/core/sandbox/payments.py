@@ -110,6 +110,18 @@ def _day(ts):
     return datetime.fromtimestamp(ts, timezone.utc).date()
 
 
+def _line_values(line):
+    """A line's stored columns: number, date, description, amount, discount, kind."""
+    return (
+        line["number"],
+        line["date"],
+        line["description"],
+        str(line["amount"]),
+        str(line["discount"]),
+        line["kind"],
+    )
+
+
 def payment_settings(overrides):
     unknown = sorted(set(overrides or {}) - set(PAYMENT_DEFAULTS))
     if unknown:
@@ -199,18 +211,10 @@ class PaymentsMixin:
         for seq, line in enumerate(lines, 1):
             paid = line["amount"] - line["discount"]
             self.store.x(
-                "INSERT INTO payment_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    number,
-                    seq,
-                    line["number"],
-                    line["date"],
-                    line["description"],
-                    str(line["amount"]),
-                    str(line["discount"]),
-                    str(paid),
-                    line["kind"],
-                ),
+                "INSERT INTO payment_lines (payment, seq, invoice_number, invoice_date, "
+                "description, invoice_amount, discount, kind, amount_paid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (number, seq, *_line_values(line), str(paid)),
             )
             if line["kind"] in ("invoice", "credit_note"):
                 self.store.x("INSERT INTO paid_invoices VALUES (?, ?)", (line["number"], number))
@@ -407,16 +411,7 @@ class PaymentsMixin:
         self.store.x(
             "INSERT INTO deductions_due (vendor_code, due, number, invoice_date, description, "
             "amount, discount, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                vendor,
-                due,
-                line["number"],
-                line["date"],
-                line["description"],
-                str(line["amount"]),
-                str(line["discount"]),
-                line["kind"],
-            ),
+            (vendor, due, *_line_values(line)),
         )
 
     def _monthly_deductions(self, vendor, at, settings, invoices):
