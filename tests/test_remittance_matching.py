@@ -141,6 +141,8 @@ def test_remembered_mapping_and_kind_override_apply_first():
         ("deduction", "coop"),
     ]
     assert plan_booking(decision).balanced
+    with pytest.raises(ValueError, match="Unknown line kind"):
+        match_payments([payment], docs, kind_overrides={"vc1hpa26": "bonus"})
 
 
 def test_known_document_number_wins_over_the_pattern():

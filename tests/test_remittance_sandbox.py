@@ -4,7 +4,7 @@ the sandbox meant, and its payments match and book when the invoices are open.""
 import json
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -143,3 +143,55 @@ def test_sandbox_payments_match_and_book_balanced(sandbox_factory):
     assert any(holdback[key] == 0 for key in reversed_keys if key in holdback)
     body = json.dumps(result.to_json())
     assert "PROVISION_FOR_RECEIVABLES-R" in body
+
+
+def test_submitted_invoice_is_paid_on_its_terms_with_claims_from_short_receipts(sandbox_factory):
+    from acorn_vendor.core.sandbox.testing import (
+        SandboxSession,
+        acknowledgement_for,
+        asn_for,
+        invoice_for,
+        now_iso,
+    )
+
+    sb = sandbox_factory(shortage_rate=1.0, payments={"hidden_rate": 0})
+    session = SandboxSession(sb)
+
+    def settle(operation, body):
+        response = session.call(operation, body=body)
+        assert response.status_code == 202, response.text
+        sb.advance(61)
+        tx = response.json()["payload"]["transactionId"]
+        status = session.ok("getTransaction", transactionId=tx)["payload"]["transactionStatus"]
+        assert status["status"] == "Success", status
+
+    window = {"createdAfter": "2026-02-26T00:00:00Z", "createdBefore": "2026-03-04T12:00:00Z"}
+    orders = session.ok("getPurchaseOrders", dict(window, purchaseOrderState="New"))
+    order = orders["payload"]["orders"][0]
+    settle("submitAcknowledgement", acknowledgement_for(order, now_iso(sb)))
+    # Sent two days after the truck left: a late ASN.
+    settle("SubmitShipmentConfirmations", asn_for(order, "ASN-LATE", now_iso(sb, -2 * 86400)))
+    sb.advance(3 * 86400)  # received, short
+    body = invoice_for(order, "INV-LIVE-1", now_iso(sb))
+    terms = {"type": "Basic", "discountPercent": "2", "discountDueDays": 10, "netDueDays": 30}
+    body["invoices"][0]["paymentTerms"] = terms
+    settle("submitInvoices", body)
+    total = Decimal(body["invoices"][0]["invoiceTotal"]["amount"])
+    sb.advance(18 * 86400)
+    result = read_payments_export(_export(sb, format="csv")[0])
+    assert not result.errors
+    (payment,) = [
+        p for p in result.payments if any(x.invoice_number == "INV-LIVE-1" for x in p.lines)
+    ]
+    ours = {line.invoice_number: line for line in payment.lines}
+    invoice = ours["INV-LIVE-1"]
+    assert invoice.invoice_amount == total and invoice.discount == (total * 2 / 100).quantize(
+        Decimal("0.01")
+    )
+    claim = ours["INV-LIVE-1SC"]
+    assert claim.kind == "shortage_claim" and claim.base_invoice_number == "INV-LIVE-1"
+    assert claim.invoice_amount < 0
+    chargebacks = [x for x in payment.lines if x.kind == "chargeback"]
+    assert any(x.description == "ASN Accuracy: Late ASN" for x in chargebacks)
+    # Paid by the first run after the discount date (10 days), not at net 30.
+    assert timedelta(days=10) <= payment.date - invoice.invoice_date <= timedelta(days=17)

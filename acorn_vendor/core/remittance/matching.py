@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pandas
 
-from .line_kinds import DOCUMENT_KINDS
+from .line_kinds import DOCUMENT_KINDS, KINDS
 
 REVIEW_REASONS = {
     "unknown_invoice": (
@@ -154,6 +154,9 @@ def match_payments(payments, documents, mapping=None, kind_overrides=None):
     """
     mapping = {normalise_number(k): normalise_number(v) for k, v in (mapping or {}).items()}
     overrides = {normalise_number(k): v for k, v in (kind_overrides or {}).items()}
+    wrong = sorted({kind for kind in overrides.values() if kind not in KINDS})
+    if wrong:
+        raise ValueError(f"Unknown line kind(s) {', '.join(wrong)}; kinds are {', '.join(KINDS)}")
     decisions = [PaymentDecision(p, reviews=payment_reviews(p)) for p in payments]
     order = sorted(range(len(payments)), key=lambda i: (payments[i].date, i))
     rows = []
