@@ -319,7 +319,7 @@ def _classify(cells):
     # Headers and Amazon's warning are words; a row with numbers in several cells is data.
     numeric = 0
     for cell in cells:
-        if not isinstance(cell, str) and cell is not None or cell and _DIGIT.search(cell):
+        if (cell is not None and not isinstance(cell, str)) or (cell and _DIGIT.search(cell)):
             numeric += 1
             if numeric > 2:
                 return None, {}
@@ -339,6 +339,7 @@ def _classify(cells):
 
 
 def find_sections(rows):
+    """The file's sections in order: each header row starts one, data rows follow it."""
     sections, current = [], None
     for sheet, number, cells in rows:
         if all(is_blank(cell) for cell in cells):
