@@ -6,6 +6,7 @@ booking.
     import_keys.select_new(account, payments, known_keys) -> what an import still creates
     matching.match_payments(payments, open_documents, mapping) -> PaymentDecision per payment
     booking.plan_bookings(decisions, account_roles) -> balanced BookingPlans, held decisions
+    month_end.month_end(entries, month, ledger_closing) -> opening, sections, closing, tie-out
 
 The Odoo models map records to these plain objects and back; command line:
 ``./acorn finance parse FILE [--json]``.
