@@ -38,13 +38,14 @@ from .generator import (
     day_of,
     receive_status,
 )
+from .payments import PaymentsMixin
 from .reports import ReportsMixin
 from .shipping import ShippingMixin
 
 _logger = logging.getLogger(__name__)
 
 
-class VendorCentral(ShippingMixin, ReportsMixin):
+class VendorCentral(ShippingMixin, ReportsMixin, PaymentsMixin):
     def __init__(self, store, cfg, clock):
         self.store = store
         self.cfg = cfg
@@ -124,6 +125,7 @@ class VendorCentral(ShippingMixin, ReportsMixin):
             self._complete_transactions(now)
             self._receive(now)
             self._close(now)
+            self.pay_until(now)
         return now
 
     def _apply_cancellations(self, now):
