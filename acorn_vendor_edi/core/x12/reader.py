@@ -599,7 +599,8 @@ class X12Reader:
             self._fast = {}
             if set_id in STRUCTURES:
                 sep = inter.delimiters.element
-                self._fast = S.fast_table(set_id, _known_tags(set_id), sep)
+                component = inter.delimiters.component
+                self._fast = S.fast_table(set_id, _known_tags(set_id), sep, component)
             rx = self._fast.get(tag)
             ok = raw is not None and rx is not None and rx.fullmatch(raw) is not None
             self._suspect = [] if ok else [self._tx[0]]
@@ -808,14 +809,15 @@ class X12Reader:
         doc = quick(items[1:-1], sep, fast, inter.sender) if quick is not None else None
         if doc is not None:
             # Read in one pass: only ST and SE may still need their elements checked.
-            self._check_elements(set_id, [s for s in (items[0], items[-1]) if s in flagged], add)
+            ends = [s for s in (items[0], items[-1]) if s in flagged]
+            self._check_elements(set_id, ends, add, inter.delimiters.component)
             tx._raw = (items, sep)
             tx.document = doc
         else:
             segs, suspects = _build_segments(items, sep, fast, flagged)
             tx.segments = segs
             if set_id in STRUCTURES:
-                self._check_elements(set_id, suspects, add)
+                self._check_elements(set_id, suspects, add, inter.delimiters.component)
                 tree, gerrors = match(set_id, segs[1:-1] if complete else segs[1:])
                 for err in gerrors:
                     add(
@@ -876,7 +878,7 @@ class X12Reader:
         return body
 
     @staticmethod
-    def _check_elements(set_id, segs, add):
+    def _check_elements(set_id, segs, add, component=None):
         """Detailed element checks for the segments the compiled pattern did not vouch for;
         they say what is wrong and where."""
         in_set = _known_tags(set_id)
@@ -884,7 +886,7 @@ class X12Reader:
             tag = seg.tag
             if tag not in in_set:
                 continue  # the grammar reports it; its elements mean nothing here
-            for pos, code, msg in S.check_segment(set_id, tag, seg.elements):
+            for pos, code, msg in S.check_segment(set_id, tag, seg.elements, component):
                 value = seg.get(pos) if pos <= len(seg.elements) else None
                 add(
                     msg,
