@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from .._gc import fewer_collections
 from . import segments as S
 from .grammar import FUNCTIONAL_IDS, STRUCTURES, Segment, match
+from .standard_sets import STANDARD_TAGS
 
 _logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class TransactionAck:
     set_id: str
     control: str
     issues: list  # errors only
+    noted: list = field(default_factory=list)  # segment warnings the 997 notes (AK5 E)
 
     @property
     def accepted(self):
@@ -825,16 +827,18 @@ class X12Reader:
                         segment_id=err.tag,
                         segment_position=err.position,
                         ak3=err.code,
+                        severity=err.severity,
                     )
                 tx.tree = tree
                 if self.parse_documents:
                     _read_document(tx)
         if group is not None:
             errors = [i for i in issues if i.severity == "error"]
+            noted = [i for i in issues if i.severity == "warning" and i.ak3]
             if not errors:
                 group.accepted += 1
-            if self.keep_acks == "all" or errors:
-                group.transactions.append(TransactionAck(set_id, control, errors))
+            if self.keep_acks == "all" or errors or noted:
+                group.transactions.append(TransactionAck(set_id, control, errors, noted))
         return tx
 
     def _check_header_trailer(self, segs, complete, add):
@@ -881,7 +885,7 @@ class X12Reader:
     def _check_elements(set_id, segs, add, component=None):
         """Detailed element checks for the segments the compiled pattern did not vouch for;
         they say what is wrong and where."""
-        in_set = _known_tags(set_id)
+        in_set = _known_tags(set_id) | STANDARD_TAGS.get(set_id, frozenset())
         for seg in segs:
             tag = seg.tag
             if tag not in in_set:

@@ -33,6 +33,15 @@ _SPECS = {
     "REF": "M ID 2/3, X AN 1/30, X AN 1/80, O C 1/99",
     "FOB": "M ID 2/2, X ID 2/2, X AN 1/80, O ID 2/2, X ID 3/3, O ID 2/2, X AN 1/80",
     "CSH": "O ID 1/2, O ID 2/2, O N2 1/15",
+    # Segments X12 4010 allows in sets Amazon's guides do not put them in (tolerated with a
+    # warning when their elements pass): notes, carrier details, amounts, measurements.
+    "NTE": "O ID 3/3, M AN 1/80",
+    "CAD": "O ID 1/2, O AN 1/4, O AN 1/10, X ID 2/4, X AN 1/35, O ID 2/2, O ID 2/3, X AN 1/30,"
+    " O ID 2/2",
+    "AMT": "M ID 1/3, M R 1/18, O ID 1/1",
+    "TD4": "X ID 2/3, X ID 1/1, X AN 1/4, X AN 1/80, O ID 1/1",
+    "MEA": "O ID 2/2, O ID 1/3, X R 1/20, X C 1/99, X R 1/20, X R 1/20, X ID 2/2, X ID 2/2,"
+    " O ID 2/2, O ID 2/4",
     "PKG": "X ID 1/1, O ID 1/5, X ID 2/2, X AN 1/7, X AN 1/80, O ID 2/2",
     "DTM": "M ID 3/3, X DT 8/8, X TM 4/8, O ID 2/2",
     "N9": "M ID 2/3, X AN 1/30, X AN 1/45",
@@ -118,6 +127,7 @@ COMPONENT_SPECS = {
         ("CTP", 5): _UNIT,
         ("POC", 5): _UNIT,
         ("QTY", 3): _UNIT,
+        ("MEA", 4): _UNIT,
         ("AK4", 1): "M N0 1/2, O N0 1/2",
     }.items()
 }
