@@ -885,7 +885,7 @@ class X12Reader:
     def _check_elements(set_id, segs, add, component=None):
         """Detailed element checks for the segments the compiled pattern did not vouch for;
         they say what is wrong and where."""
-        in_set = _known_tags(set_id) | STANDARD_TAGS.get(set_id, frozenset())
+        in_set = _checked_tags(set_id)
         for seg in segs:
             tag = seg.tag
             if tag not in in_set:
@@ -935,6 +935,13 @@ def _known_tags(set_id):
                 yield from walk(entry[3])
 
     return frozenset(walk(STRUCTURES[set_id])) | {"ST", "SE"}
+
+
+@functools.cache
+def _checked_tags(set_id):
+    """Segments whose elements are checked in a set: Amazon's, and those the standard allows
+    (accepted with a warning when they pass)."""
+    return _known_tags(set_id) | STANDARD_TAGS.get(set_id, frozenset())
 
 
 @dataclass
