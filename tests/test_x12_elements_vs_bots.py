@@ -200,3 +200,14 @@ def test_standard_structures_are_the_4010_sets(set_id):
     grammar = _bots_4010(f"{set_id}004010")
     [st_entry] = _bots_structure(grammar.structure)  # ST, its loop the whole set
     assert STANDARD_STRUCTURES[set_id] == st_entry[3]
+
+
+def test_5010_sets_keep_the_elements_5010_adds():
+    """ST03, AK103 and AK203 exist from 5010 on: read in a 5010 997, refused in a 4010 one."""
+    for version, errors in (("5010", []), ("4010", ["AK103", "AK203", "ST03"])):
+        shipment = x12.write([s.shipment()], s.env(version))
+        ack = x12.acknowledge(shipment.encode(), env=s.amazon_env(version=version))[0]
+        ack = ack.replace("AK1*SH*1", "AK1*SH*1*005010").replace("ST*997*0001", "ST*997*0001*X")
+        ack = ack.replace("AK2*856*0001", "AK2*856*0001*005010")
+        found = x12.parse(ack.encode()).errors
+        assert sorted(f"{i.segment_id}{i.element:02d}" for i in found) == errors

@@ -812,14 +812,15 @@ class X12Reader:
         if doc is not None:
             # Read in one pass: only ST and SE may still need their elements checked.
             ends = [s for s in (items[0], items[-1]) if s in flagged]
-            self._check_elements(set_id, ends, add, inter.delimiters.component)
+            self._check_elements(set_id, ends, add, inter.delimiters.component, tx.version)
             tx._raw = (items, sep)
             tx.document = doc
         else:
             segs, suspects = _build_segments(items, sep, fast, flagged)
             tx.segments = segs
             if set_id in STRUCTURES:
-                self._check_elements(set_id, suspects, add, inter.delimiters.component)
+                component = inter.delimiters.component
+                self._check_elements(set_id, suspects, add, component, tx.version)
                 tree, gerrors = match(set_id, segs[1:-1] if complete else segs[1:])
                 for err in gerrors:
                     add(
@@ -882,7 +883,7 @@ class X12Reader:
         return body
 
     @staticmethod
-    def _check_elements(set_id, segs, add, component=None):
+    def _check_elements(set_id, segs, add, component=None, version=""):
         """Detailed element checks for the segments the compiled pattern did not vouch for;
         they say what is wrong and where."""
         in_set = _checked_tags(set_id)
@@ -890,7 +891,7 @@ class X12Reader:
             tag = seg.tag
             if tag not in in_set:
                 continue  # the grammar reports it; its elements mean nothing here
-            for pos, code, msg in S.check_segment(set_id, tag, seg.elements, component):
+            for pos, code, msg in S.check_segment(set_id, tag, seg.elements, component, version):
                 value = seg.get(pos) if pos <= len(seg.elements) else None
                 add(
                     msg,

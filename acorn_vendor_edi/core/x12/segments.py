@@ -26,7 +26,7 @@ AK3_SEQUENCE = "7"
 AK3_ELEMENT_ERRORS = "8"
 
 _SPECS = {
-    "ST": "M ID 3/3, M AN 4/9, O AN 1/35",
+    "ST": "M ID 3/3, M AN 4/9",
     "SE": "M N0 1/10, M AN 4/9",
     "BEG": "M ID 2/2, M ID 2/2, M AN 1/22, O AN 1/30, M DT 8/8, O AN 1/30, O ID 2/2, O ID 3/3",
     "CUR": "M ID 2/3, M ID 3/3, O R 4/10",
@@ -114,6 +114,16 @@ def _compile(text):
 
 
 SEGMENT_SPECS = {tag: _compile(text) for tag, text in _SPECS.items()}
+# Segments that differ in 5010 (the 856 Amazon's retail guides use, and the 997 that answers
+# it): ST03 implementation reference, AK103/AK203 version and implementation reference.
+SPECS_5010 = {
+    tag: _compile(text)
+    for tag, text in {
+        "ST": "M ID 3/3, M AN 4/9, O AN 1/35",
+        "AK1": "M ID 2/2, M N0 1/9, O AN 1/12",
+        "AK2": "M ID 3/3, M AN 4/9, O AN 1/35",
+    }.items()
+}
 
 # Components of the composite elements (the ``C`` above) Acorn checks, as strictly as the
 # X12 4010 dictionary: C040 reference identifier, C001 unit of measure, C030 position in
@@ -265,13 +275,14 @@ _WHAT = {
 }
 
 
-def check_segment(set_id, tag, elements, component=None):
+def check_segment(set_id, tag, elements, component=None, version=""):
     """Yield (element position, AK403 code, message) for each problem in one segment.
 
     ``elements`` excludes the tag (element 1 is ``elements[0]``); values are text.
-    ``component``, the component separator, lets composite elements be checked too.
+    ``component``, the component separator, lets composite elements be checked too;
+    ``version`` (GS08) picks the 5010 form of the segments that differ.
     """
-    specs = SEGMENT_SPECS.get(tag)
+    specs = (version >= "005010" and SPECS_5010.get(tag)) or SEGMENT_SPECS.get(tag)
     if specs is None:
         return
     if len(elements) > len(specs) and any(elements[len(specs) :]):
