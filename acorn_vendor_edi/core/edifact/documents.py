@@ -43,6 +43,15 @@ ACK_MESSAGE_FUNCTION = {"accepted": "29", "changed": "4", "rejected": "27"}
 LINE_ACCEPTED, LINE_CHANGED, LINE_REJECTED = "5", "3", "7"
 ACTIVITY_QTY = {"153": "sold", "145": "on_hand", "21": "on_order", "61": "returned"}
 PALLET_PACKAGES = ("201", "PX", "PLT", "09")
+
+
+def is_shipment_level(own, parent):
+    """True for the DESADV's shipment level ``CPS+1`` (no parent). Its PAC, when there is one,
+    counts the packages of the whole shipment (EANCOM); it is no package itself: it needs no
+    SSCC and holds no carton."""
+    return own == "1" and not parent
+
+
 TRANSPORT_MODES = {"Road": "30", "Air": "40", "Ocean": "10", "Rail": "20"}
 WEIGHT_UNITS = {"Kg": "KGM", "G": "GRM", "Lb": "LBR", "Oz": "ONZ"}
 _WEIGHT_UNITS_BY_CODE = {v: k for k, v in WEIGHT_UNITS.items()}
@@ -666,6 +675,8 @@ def parse_desadv(msg):
                 asn.items.append(item)
             item.quantity.amount += ci_qty.amount
             container_items.append(d.ContainerItem(seq, ci_qty, lot))
+        if is_shipment_level(own, parent):
+            pac = None  # the shipment's package count, not a package
         if pac is not None and pac.get(3, 1) in PALLET_PACKAGES:
             pallet = d.Pallet(sscc=sscc or "", items=container_items, weight=weight)
             pallets[own] = pallet

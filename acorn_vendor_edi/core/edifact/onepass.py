@@ -540,7 +540,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
         elif tag == "PAC":
             if package[2] is None:
                 package[2] = text.split(el)
-            if current is not None:
+            if current is not None and not D.is_shipment_level(package[0], package[1]):
                 current[0] = True
         elif tag == "MEA":
             if line is None and not package[7]:
@@ -584,7 +584,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
                 asn.items.append(item)
             item.quantity.amount += ci_qty.amount
             container_items.append(d.ContainerItem(seq, ci_qty, lot))
-        if pac is None:
+        if pac is None or D.is_shipment_level(own, parent):
             continue
         if (pac[3].split(co, 1)[0] if len(pac) > 3 else "") in PALLET_PACKAGES:
             pallet = pallets[own] = d.Pallet(sscc=sscc or "", items=container_items, weight=weight)

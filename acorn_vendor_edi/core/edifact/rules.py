@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from .._vendor import gs1
 from . import syntax as sx
-from .documents import num
+from .documents import is_shipment_level, num
 
 BGM_CODES = {
     "ORDERS": {"220", "221", "224", "226", "227", "22E"},
@@ -236,8 +236,8 @@ def _check_cps(msg, body):
                 current["sscc"] = True
         elif seg.tag == "LIN":
             current = None
-    for info in cps_ids.values():
-        if info["pac"] and not info["sscc"]:
+    for own, info in cps_ids.items():
+        if info["pac"] and not info["sscc"] and not is_shipment_level(own, info["seg"].get(2)):
             msg.issue(
                 sx.ERR_MISSING,
                 "Package level CPS %s has no SSCC (PCI+33E / GIN+BJ)" % info["seg"].get(1),

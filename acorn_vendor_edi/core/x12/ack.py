@@ -30,7 +30,7 @@ class SegmentError:
 class SetAck:
     set_id: str
     control: str
-    status: str  # A accepted | E accepted with errors | R rejected
+    status: str  # A accepted | E accepted, errors noted | R rejected
     codes: list = field(default_factory=list)  # AK502..
     segment_errors: list = field(default_factory=list)
 
@@ -57,7 +57,7 @@ def build_997(group):
     for tack in group.transactions:
         seg_errors = {}
         codes = []
-        for issue in tack.issues:
+        for issue in tack.issues + tack.noted:
             if issue.ak3:
                 key = (issue.segment_id or "ST", issue.segment_position or 1)
                 err = seg_errors.get(key)
@@ -75,7 +75,7 @@ def build_997(group):
             SetAck(
                 tack.set_id,
                 tack.control,
-                "R" if tack.issues else "A",
+                "R" if tack.issues else "E" if tack.noted else "A",
                 codes[:5],
                 list(seg_errors.values()),
             )
@@ -86,6 +86,8 @@ def build_997(group):
         status = "R"
     elif accepted < group.received:
         status = "P"
+    elif any(s.status == "E" for s in sets):
+        status = "E"  # every set accepted, some with segments noted
     else:
         status = "A"
     return FunctionalAck(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from .._gc import fewer_collections
 from . import segments as S
 from .grammar import FUNCTIONAL_IDS, STRUCTURES, Segment, match
+from .standard_sets import STANDARD_TAGS
 
 _logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class TransactionAck:
     set_id: str
     control: str
     issues: list  # errors only
+    noted: list = field(default_factory=list)  # segment warnings the 997 notes (AK5 E)
 
     @property
     def accepted(self):
@@ -599,7 +601,8 @@ class X12Reader:
             self._fast = {}
             if set_id in STRUCTURES:
                 sep = inter.delimiters.element
-                self._fast = S.fast_table(set_id, _known_tags(set_id), sep)
+                component = inter.delimiters.component
+                self._fast = S.fast_table(set_id, _known_tags(set_id), sep, component)
             rx = self._fast.get(tag)
             ok = raw is not None and rx is not None and rx.fullmatch(raw) is not None
             self._suspect = [] if ok else [self._tx[0]]
@@ -808,14 +811,16 @@ class X12Reader:
         doc = quick(items[1:-1], sep, fast, inter.sender) if quick is not None else None
         if doc is not None:
             # Read in one pass: only ST and SE may still need their elements checked.
-            self._check_elements(set_id, [s for s in (items[0], items[-1]) if s in flagged], add)
+            ends = [s for s in (items[0], items[-1]) if s in flagged]
+            self._check_elements(set_id, ends, add, inter.delimiters.component, tx.version)
             tx._raw = (items, sep)
             tx.document = doc
         else:
             segs, suspects = _build_segments(items, sep, fast, flagged)
             tx.segments = segs
             if set_id in STRUCTURES:
-                self._check_elements(set_id, suspects, add)
+                component = inter.delimiters.component
+                self._check_elements(set_id, suspects, add, component, tx.version)
                 tree, gerrors = match(set_id, segs[1:-1] if complete else segs[1:])
                 for err in gerrors:
                     add(
@@ -823,16 +828,18 @@ class X12Reader:
                         segment_id=err.tag,
                         segment_position=err.position,
                         ak3=err.code,
+                        severity=err.severity,
                     )
                 tx.tree = tree
                 if self.parse_documents:
                     _read_document(tx)
         if group is not None:
             errors = [i for i in issues if i.severity == "error"]
+            noted = [i for i in issues if i.severity == "warning" and i.ak3]
             if not errors:
                 group.accepted += 1
-            if self.keep_acks == "all" or errors:
-                group.transactions.append(TransactionAck(set_id, control, errors))
+            if self.keep_acks == "all" or errors or noted:
+                group.transactions.append(TransactionAck(set_id, control, errors, noted))
         return tx
 
     def _check_header_trailer(self, segs, complete, add):
@@ -876,15 +883,15 @@ class X12Reader:
         return body
 
     @staticmethod
-    def _check_elements(set_id, segs, add):
+    def _check_elements(set_id, segs, add, component=None, version=""):
         """Detailed element checks for the segments the compiled pattern did not vouch for;
         they say what is wrong and where."""
-        in_set = _known_tags(set_id)
+        in_set = _checked_tags(set_id)
         for seg in segs:
             tag = seg.tag
             if tag not in in_set:
                 continue  # the grammar reports it; its elements mean nothing here
-            for pos, code, msg in S.check_segment(set_id, tag, seg.elements):
+            for pos, code, msg in S.check_segment(set_id, tag, seg.elements, component, version):
                 value = seg.get(pos) if pos <= len(seg.elements) else None
                 add(
                     msg,
@@ -929,6 +936,13 @@ def _known_tags(set_id):
                 yield from walk(entry[3])
 
     return frozenset(walk(STRUCTURES[set_id])) | {"ST", "SE"}
+
+
+@functools.cache
+def _checked_tags(set_id):
+    """Segments whose elements are checked in a set: Amazon's, and those the standard allows
+    (accepted with a warning when they pass)."""
+    return _known_tags(set_id) | STANDARD_TAGS.get(set_id, frozenset())
 
 
 @dataclass
