@@ -636,7 +636,7 @@ def cmd_test(args):
         pg = Postgres().start()
         suites.append(run_odoo_tests(odoo, pg, list(ADDONS)))
 
-    reasons[len(reasons) :] = test_report.judge(suites, allowed, ci)
+    reasons += test_report.judge(suites, allowed, ci)
     print("\n" + "=" * 78)
     for suite in suites:
         print(f"{suite.name}: {suite.counts()}")
