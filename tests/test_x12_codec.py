@@ -42,8 +42,9 @@ INBOUND = {
 def test_outbound_matches_golden_and_passes_bots(name):
     text = OUTBOUND[name]()
     path = GOLDEN / f"{name}.x12"
-    if UPDATE or not path.exists():
+    if UPDATE:
         path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"golden file {path} is missing (ACORN_UPDATE_GOLDEN=1 writes it)"
     assert text == path.read_text(encoding="utf-8"), f"{name} differs from {path}"
     assert bots_errors(text) == []
     result = x12.parse(text.encode())

