@@ -222,6 +222,10 @@ class VendorCentral(ShippingMixin, ReportsMixin):
         if item is None:
             return
         received = item["received"] + max(qty, 0)
+        if qty > 0:  # what the inventory report counts as received in its period
+            self.store.x(
+                "INSERT INTO receipt_log (po, seq, qty, at) VALUES (?, ?, ?, ?)", (po, seq, qty, at)
+            )
         self.store.x(
             "UPDATE items SET received = ?, receive_status = ?, last_receive = ? "
             "WHERE po = ? AND seq = ?",

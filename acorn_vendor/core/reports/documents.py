@@ -1,0 +1,497 @@
+"""Read a vendor report document (plain or gzip JSON) into rows ready for bulk loading.
+
+Amazon's documents break their own schemas in known ways, so the reader checks each field
+against the schema's kind but tolerates what Amazon really sends (analytics.md §1.3):
+
+- **nulls stay null**: a ``null`` (even in a required field) is kept as None, never 0, and
+  counted in ``null_required`` so a screen can say which fields came empty;
+- **fields Amazon adds later** (``sourceableProductOutOfStockRate``…) are left out of the
+  rows and the frames but listed in ``unknown_fields``; the caller archives the raw document;
+- **floats where integers were**: an integral float in an integer field is read as int; a
+  fraction there is kept as a float and noted in ``warnings`` (forecast units turned float in
+  2025; the schema already says number for those);
+- a value of the wrong type (text where a number belongs, a date that is no date) is an
+  error naming the field and its place (``$.salesByAsin[12].shippedUnits``): a document is
+  read whole or not at all;
+- a FATAL report's document ``{"errorDetails": …}`` raises ReportFatalError with Amazon's
+  words and a hint.
+
+Two outputs: ``rows`` / ``aggregate`` keep Amazon's field names and values (money as
+``{amount, currencyCode}``, as the ``--json`` CLI prints them), and ``frame()`` gives a pandas
+DataFrame for bulk loading: key columns (``KEY_COLUMNS``, snake_case, ours) followed by one
+column per schema field under Amazon's name, typed (nullable Int64 / Float64, dates as
+datetime64, money as its amount plus one ``currency`` column).
+"""
+
+import gzip
+import json
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .report_types import REPORT_TYPES, report_type, sections
+
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_PROBLEMS = 20
+KEY_COLUMNS = (
+    "report_type",
+    "marketplace_id",
+    "selling_program",
+    "distributor_view",
+    "report_period",
+    "period_start",
+    "period_end",
+    "asin",
+)
+# Where each report keeps the start and end of a row's period.
+_PERIOD_FIELDS = (
+    ("startDate", "endDate"),
+    ("startTime", "endTime"),
+    ("startDateTime", "endDateTime"),
+)
+
+
+class ReportDocumentError(ValueError):
+    """A document that cannot be read; ``problems`` is a list of (where, what)."""
+
+    def __init__(self, source, problems):
+        self.source = source
+        self.problems = list(problems)
+        shown = "; ".join(f"{where}: {what}" for where, what in self.problems[:MAX_PROBLEMS])
+        more = len(self.problems) - MAX_PROBLEMS
+        tail = f" (and {more} more)" if more > 0 else ""
+        super().__init__(f"{source} cannot be read: {shown}{tail}")
+
+
+class ReportFatalError(ReportDocumentError):
+    """Amazon ended the report FATAL; ``error_details`` is its reason, ``hint`` what to do."""
+
+    def __init__(self, source, error_details):
+        self.error_details = error_details
+        self.hint = fatal_hint(error_details)
+        super().__init__(source, [("$.errorDetails", f"{error_details} -- {self.hint}")])
+
+
+def fatal_hint(details):
+    """What usually fixes a FATAL vendor report, from Amazon's reason (analytics.md §1.3)."""
+    text = (details or "").lower()
+    if "reportoption" in text or "requires the" in text:
+        return (
+            "send reportOptions as a map of strings with every option the report type "
+            "requires (reportPeriod, distributorView, sellingProgram)"
+        )
+    if any(w in text for w in ("sunday", "saturday", "first day", "last day", "period")):
+        return (
+            "align dataStartTime/dataEndTime with the reportPeriod: WEEK runs Sunday to "
+            "Saturday, MONTH/QUARTER/YEAR from the first to the last day"
+        )
+    if any(w in text for w in ("exceed", "range", "lookback", "within the last")):
+        return "shorten the range (DAY: at most 15 days) or request a more recent period"
+    if "iso-8601" in text or "zoned" in text:
+        return "send the option dates as zoned ISO-8601 date-times such as 2026-01-01T00:00:00Z"
+    if "forbidden" in text or "unauthorized" in text or "role" in text:
+        return "the application needs the Brand Analytics (or Selling Partner Insights) role"
+    return (
+        "a FATAL vendor report is usually wrong period boundaries, a range too long, data "
+        "not available yet (retry after 72 hours) or a missing role"
+    )
+
+
+@dataclass
+class ReportDocument:
+    """A decoded, checked report document."""
+
+    report_type: str
+    options: dict
+    specification: dict
+    rows: list
+    aggregate: list
+    columns: dict  # section kind ("rows"/"aggregate") -> {column name: list of values}
+    unknown_fields: Counter = field(default_factory=Counter)  # (array path, field) -> count
+    null_required: Counter = field(default_factory=Counter)  # (array path, field) -> count
+    warnings: list = field(default_factory=list)
+
+    @property
+    def marketplace_id(self):
+        ids = self.specification.get("marketplaceIds") or [None]
+        return ids[0]
+
+    def to_json(self):
+        """What ``./acorn reports parse --json`` prints."""
+        return {
+            "report_type": self.report_type,
+            "options": self.options,
+            "rows": self.rows,
+            "aggregate": self.aggregate,
+        }
+
+    def notes(self):
+        """Human lines: unknown fields, nulls in required fields, warnings."""
+        out = [
+            f"{path}.{name}: field not in Amazon's schema, ignored ({count} rows)"
+            for (path, name), count in sorted(self.unknown_fields.items())
+        ]
+        out += [
+            f"{path}.{name}: required by the schema but null in {count} rows (kept null)"
+            for (path, name), count in sorted(self.null_required.items())
+        ]
+        return out + list(self.warnings)
+
+    def frame(self, section="rows"):
+        """A typed pandas DataFrame of the rows (or the aggregate) for bulk loading."""
+        import pandas as pd  # noqa: PLC0415 - pandas only when a frame is asked for
+
+        data = self.columns[section]
+        count = len(next(iter(data.values()))) if data else 0
+        out = {
+            "report_type": [self.report_type] * count,
+            "marketplace_id": [self.marketplace_id] * count,
+            "selling_program": [self.options.get("sellingProgram")] * count,
+            "distributor_view": [self.options.get("distributorView")] * count,
+            "report_period": [self.options.get("reportPeriod")] * count,
+        }
+        frame = pd.DataFrame(out)
+        start, end = _period_names(self.report_type, section)
+        kinds = _column_kinds(self.report_type, section)
+        frame["period_start"] = _typed(pd, data.get(start, [None] * count), kinds.get(start))
+        frame["period_end"] = _typed(pd, data.get(end, [None] * count), kinds.get(end))
+        frame["asin"] = pd.array(data.get("asin", [None] * count), dtype="string")
+        for name, values in data.items():
+            if name in (start, end, "asin"):
+                continue  # already the key columns
+            frame[name] = _typed(pd, values, kinds.get(name, "string"))
+        return frame
+
+
+def _typed(pd, values, kind):
+    if kind == "integer":
+        try:
+            return pd.array(values, dtype="Int64")
+        except (TypeError, ValueError):  # a fraction Amazon sent in an integer field
+            return pd.array(values, dtype="Float64")
+    if kind in ("number", "money"):
+        return pd.array(values, dtype="Float64")
+    if kind == "date":
+        return pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d")
+    if kind == "datetime":
+        return pd.to_datetime(pd.Series(values, dtype="object"), utc=True, format="ISO8601")
+    if kind == "boolean":
+        return pd.array(values, dtype="boolean")
+    return pd.array(values, dtype="string")
+
+
+def _period_names(name, section):
+    names = {f.name for s in _flat_sections(name, section) for f in s.fields}
+    for start, end in _PERIOD_FIELDS:
+        if start in names:
+            return start, end
+    return None, None
+
+
+def _column_kinds(name, section):
+    kinds = {}
+    for sec in _flat_sections(name, section):
+        for f in sec.fields:
+            kinds[f.name] = f.kind
+    if any(k == "money" for k in kinds.values()) or name == "GET_VENDOR_REAL_TIME_SALES_REPORT":
+        kinds["currency"] = "string"
+    return kinds
+
+
+def _flat_sections(name, section):
+    """The Sections whose fields make one row of ``section`` (parents first)."""
+    rtype = report_type(name)
+    path = rtype.rows if section == "rows" else rtype.aggregate
+    if not path:
+        return []
+    sec = sections(name)[path[0]]
+    out = [sec]
+    for child in path[1:]:
+        if sec.child_name != child:
+            raise ValueError(f"{name}: {child} is not inside {sec.path}")
+        sec = sec.child
+        out.append(sec)
+    return out
+
+
+# ---- decoding -------------------------------------------------------------------------------
+
+
+def decode(data, source="document"):
+    """bytes (gzip or plain), str or an already decoded object -> the JSON object."""
+    if isinstance(data, (dict, list)):
+        return data
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if data[:2] == GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ReportDocumentError(
+                source, [("gzip", f"not a complete gzip file: {exc}")]
+            ) from None
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ReportDocumentError(
+            source, [(f"byte {exc.start}", "not UTF-8 text (nor gzip)")]
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ReportDocumentError(
+            source, [(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]
+        ) from None
+
+
+def read_document(data, expected_type=None, source="document", strict=False):
+    """Decode and check one report document; returns a ReportDocument.
+
+    ``expected_type`` is the reportType Acorn asked for (checked against the document);
+    ``strict`` also runs Amazon's full JSON schema, which real documents often fail (nulls in
+    required fields), so it is for the sandbox and tests rather than imports.
+    """
+    doc = decode(data, source)
+    if not isinstance(doc, dict):
+        raise ReportDocumentError(source, [("$", f"expected a JSON object, got {_kind(doc)}")])
+    if "errorDetails" in doc and "reportSpecification" not in doc:
+        raise ReportFatalError(source, doc["errorDetails"])
+    spec = doc.get("reportSpecification")
+    name = _document_type(doc, spec, expected_type, source)
+    if strict:
+        from ..spapi_models import PayloadInvalid, validate_report  # noqa: PLC0415
+
+        try:
+            validate_report(name, doc)
+        except PayloadInvalid as exc:
+            raise ReportDocumentError(source, exc.errors) from None
+    options = spec.get("reportOptions") if isinstance(spec, dict) else None
+    if options is not None and not isinstance(options, dict):
+        raise ReportDocumentError(
+            source, [("$.reportSpecification.reportOptions", "expected an object")]
+        )
+    reader = _Reader(name, source, options or {})
+    rtype = REPORT_TYPES[name]
+    rows = reader.section(doc, rtype.rows, "rows")
+    aggregate = reader.section(doc, rtype.aggregate, "aggregate") if rtype.aggregate else []
+    if reader.problems:
+        raise ReportDocumentError(source, reader.problems)
+    for key in doc:
+        if key not in ("reportSpecification", "errorDetails") and key not in sections(name):
+            reader.unknown[("$", key)] += 1
+    return ReportDocument(
+        report_type=name,
+        options=dict(options or {}),
+        specification=spec if isinstance(spec, dict) else {},
+        rows=rows,
+        aggregate=aggregate,
+        columns=reader.columns,
+        unknown_fields=reader.unknown,
+        null_required=reader.nulls,
+        warnings=reader.warnings,
+    )
+
+
+def _kind(value):
+    return type(value).__name__ if value is not None else "null"
+
+
+def _document_type(doc, spec, expected, source):
+    name = spec.get("reportType") if isinstance(spec, dict) else None
+    if name is None:  # promotions and coupons may come without it: tell by the arrays
+        found = [
+            n
+            for n, rt in REPORT_TYPES.items()
+            if rt.rows[0] in doc and sections(n).keys() <= doc.keys()
+        ]
+        name = expected or (found[0] if len(found) == 1 else None)
+    if name is None:
+        raise ReportDocumentError(
+            source,
+            [("$.reportSpecification.reportType", "missing; cannot tell which report this is")],
+        )
+    if name not in REPORT_TYPES:
+        raise ReportDocumentError(
+            source,
+            [
+                (
+                    "$.reportSpecification.reportType",
+                    f"{name} is not a vendor report Acorn reads ({', '.join(REPORT_TYPES)})",
+                )
+            ],
+        )
+    if expected and name != expected:
+        raise ReportDocumentError(
+            source,
+            [("$.reportSpecification.reportType", f"is {name}, but {expected} was requested")],
+        )
+    return name
+
+
+class _Reader:
+    """One pass over a section: checks each field and fills Amazon-named rows and columns."""
+
+    def __init__(self, name, source, options):
+        self.name = name
+        self.source = source
+        self.options = options
+        self.problems = []
+        self.unknown = Counter()
+        self.nulls = Counter()
+        self.warnings = []
+        self.columns = {}
+        self._dates = set()  # date strings already found valid
+        self._datetimes = set()
+        self._currency = None
+
+    def section(self, doc, path, kind):
+        chain = _flat_sections(self.name, kind)
+        columns = {}
+        for sec in chain:
+            for f in sec.fields:
+                columns[f.name] = []
+        needs_currency = any(f.kind == "money" for s in chain for f in s.fields)
+        rt_currency = self.options.get("currencyCode")
+        if needs_currency or self.name == "GET_VENDOR_REAL_TIME_SALES_REPORT":
+            columns["currency"] = []
+        self.columns[kind] = columns
+        items = doc.get(path[0])
+        if items is None:
+            if path[0] in doc or kind == "rows":
+                self.problems.append((f"$.{path[0]}", "missing (the schema requires it)"))
+            return []
+        if not isinstance(items, list):
+            self.problems.append((f"$.{path[0]}", f"expected an array, got {_kind(items)}"))
+            return []
+        out = []
+        self._walk(items, chain, f"$.{path[0]}", {}, (), columns, out, rt_currency)
+        return out
+
+    def _walk(self, items, chain, where, parent_row, parent_values, columns, out, currency):
+        sec = chain[0]
+        last = len(chain) == 1
+        for index, item in enumerate(items):
+            at = f"{where}[{index}]"
+            if not isinstance(item, dict):
+                self.problems.append((at, f"expected an object, got {_kind(item)}"))
+                continue
+            clean, values, money_currency = self._row(sec, item, at)
+            if clean is None:
+                continue
+            row = {**parent_row, **clean} if parent_row else clean
+            vals = parent_values + values
+            cur = money_currency or currency
+            if last:
+                out.append(row)
+                for name, value in vals:
+                    columns[name].append(value)
+                if "currency" in columns:
+                    columns["currency"].append(cur)
+                continue
+            children = item.get(chain[1].path.rsplit(".", 1)[1])
+            child_at = f"{at}.{sec.child_name}"
+            if children is None:
+                children = []
+            if not isinstance(children, list):
+                self.problems.append((child_at, f"expected an array, got {_kind(children)}"))
+                continue
+            self._walk(children, chain[1:], child_at, row, vals, columns, out, cur)
+
+    def _row(self, sec, item, at):
+        known = sec.names
+        if not known.issuperset(item):
+            for key in item.keys() - known:
+                self.unknown[(sec.path, key)] += 1
+        clean = {k: v for k, v in item.items() if k in known and k != sec.child_name}
+        values = []
+        self._currency = None
+        for f in sec.fields:
+            value = item.get(f.name)
+            if value is None:
+                if f.required:
+                    self.nulls[(sec.path, f.name)] += 1
+                values.append((f.name, None))
+                continue
+            ok, value = self._convert(f, value, at)
+            if not ok:
+                return None, None, None  # the problem is recorded; the document fails
+            if f.enum is not None and value not in f.enum:
+                self.warnings.append(
+                    f"{at}.{f.name}: {value!r} is not one of Amazon's documented values "
+                    f"({', '.join(f.enum)}); kept"
+                )
+            values.append((f.name, value))
+        return clean, tuple(values), self._currency
+
+    def _convert(self, f, value, at):
+        """(True, the column value) or (False, None) with the problem recorded."""
+        kind = f.kind
+        tp = type(value)
+        if kind == "integer":
+            if tp is int:
+                return True, value
+            if tp is float:
+                if value.is_integer():
+                    return True, int(value)
+                self.warnings.append(
+                    f"{at}.{f.name}: {value} has a fraction though the schema says integer; "
+                    "kept as sent"
+                )
+                return True, value
+            return self._bad(at, f, value, "an integer")
+        if kind == "number":
+            if tp is float or tp is int:
+                return True, float(value)
+            return self._bad(at, f, value, "a number")
+        if kind == "money":
+            return self._money(f, value, at)
+        if kind == "date":
+            if value in self._dates or self._date_ok(value):
+                self._dates.add(value)
+                return True, value
+            return self._bad(at, f, value, "a date YYYY-MM-DD")
+        if kind == "datetime":
+            if value in self._datetimes or self._datetime_ok(value):
+                self._datetimes.add(value)
+                return True, value
+            return self._bad(at, f, value, "an ISO-8601 date-time")
+        if kind == "boolean":
+            return (True, value) if tp is bool else self._bad(at, f, value, "true or false")
+        return (True, value) if tp is str else self._bad(at, f, value, "text")
+
+    def _money(self, f, value, at):
+        amount = value.get("amount") if type(value) is dict else None
+        code = value.get("currencyCode") if type(value) is dict else None
+        if type(value) is dict and amount is None:
+            return True, None  # {"amount": null}: null, like a null field
+        if type(amount) not in (int, float) or not isinstance(code, str):
+            return self._bad(at, f, value, "{amount: number, currencyCode: text}")
+        if self._currency is None:
+            self._currency = code
+        elif code != self._currency:
+            self.problems.append(
+                (f"{at}.{f.name}", f"currency {code} differs from {self._currency} in the row")
+            )
+            return False, None
+        return True, float(amount)
+
+    def _bad(self, at, f, value, expected):
+        self.problems.append((f"{at}.{f.name}", f"expected {expected}, got {value!r}"))
+        return False, None
+
+    @staticmethod
+    def _date_ok(value):
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return False
+        return len(value) == 10
+
+    @staticmethod
+    def _datetime_ok(value):
+        if not isinstance(value, str):
+            return False
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return True
