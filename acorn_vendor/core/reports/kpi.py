@@ -279,13 +279,20 @@ def _vendor_return_rate(lines, returns, by, freq):
     return out[[*by, *LONG_COLUMNS]]
 
 
+def _numeric(part):
+    return part.assign(
+        **{
+            col: pd.to_numeric(part[col], errors="coerce").astype("Float64")
+            for col in ("value", "numerator", "denominator")
+        }
+    )
+
+
 def _concat(parts, by):
-    parts = [p for p in parts if len(p)]
+    parts = [_numeric(p) for p in parts if len(p)]
     if not parts:
         return _empty(by)
     out = pd.concat(parts, ignore_index=True)
-    for col in ("value", "numerator", "denominator"):
-        out[col] = pd.to_numeric(out[col], errors="coerce").astype("Float64")
     return out.sort_values([*by, "period_start", "kpi"], kind="stable").reset_index(drop=True)
 
 
@@ -363,7 +370,7 @@ def _amazon_sum(data, keys, column, kpi):
     summed = values.groupby(keys, dropna=False)[column].sum().reset_index()
     return summed.assign(
         kpi=kpi, value=summed[column], numerator=summed[column], denominator=None, note=note
-    )[[*keys, *LONG_COLUMNS]]
+    )[[*keys[:-1], *LONG_COLUMNS]]
 
 
 def _amazon_rate(data, keys, column, kpi, weight, note):
@@ -396,7 +403,7 @@ def _amazon_rate(data, keys, column, kpi, weight, note):
         for rows in grouped["rows"]
     ]
     grouped["kpi"] = kpi
-    return grouped[[*keys, *LONG_COLUMNS]]
+    return grouped[[*keys[:-1], *LONG_COLUMNS]]
 
 
 def _derived(out, by):
@@ -481,3 +488,48 @@ def compare(acorn, amazon, by=(), tolerance=1e-6):
         "Amazon's reports do not give this"
     )
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+# ---- inputs from Amazon's PO status ---------------------------------------------------------
+
+
+def _eaches(quantity):
+    if not quantity:
+        return 0
+    amount = int(quantity.get("amount") or 0)
+    return (
+        amount * int(quantity.get("unitSize") or 1)
+        if quantity.get("unitOfMeasure") == "Cases"
+        else amount
+    )
+
+
+def po_lines_from_status(orders_status):
+    """``po_lines`` (see the module docstring) from getPurchaseOrdersStatus ``ordersStatus``:
+    what Acorn knows of its POs when Odoo is not there (the sandbox test, a cross-check)."""
+    rows = []
+    for order in orders_status:
+        vendor = (order.get("sellingParty") or {}).get("partyId")
+        for item in order.get("itemStatus", []):
+            ack = item.get("acknowledgementStatus") or {}
+            receiving = item.get("receivingStatus") or {}
+            confirmed = ack.get("confirmationStatus") not in (None, "UNCONFIRMED")
+            rows.append(
+                {
+                    "po_number": order["purchaseOrderNumber"],
+                    "vendor_code": vendor,
+                    "asin": item.get("buyerProductIdentifier"),
+                    "po_date": order["purchaseOrderDate"],
+                    "ordered_qty": _eaches(
+                        (item.get("orderedQuantity") or {}).get("orderedQuantity")
+                    ),
+                    "accepted_qty": _eaches(ack.get("acceptedQuantity")) if confirmed else None,
+                    "received_qty": _eaches(receiving.get("receivedQuantity")),
+                    "last_receive_date": receiving.get("lastReceiveDate"),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    for column in ("po_date", "last_receive_date"):
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None)
+    frame["accepted_qty"] = frame["accepted_qty"].astype("Float64")
+    return frame

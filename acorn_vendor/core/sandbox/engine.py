@@ -442,9 +442,11 @@ class VendorCentral(ShippingMixin, ReportsMixin):
                     }
                     for d in json.loads(it["ack_details"])
                 ]
+            # A short receipt of a Cases line is no whole number of cases: give it in eaches.
+            whole = it["received"] % max(size, 1) == 0
             receiving = {
                 "receiveStatus": it["receive_status"],
-                "receivedQuantity": qty_out(it["received"], unit, size),
+                "receivedQuantity": qty_out(it["received"], unit if whole else "Eaches", size),
             }
             if it["last_receive"] is not None:
                 receiving["lastReceiveDate"] = iso(it["last_receive"])
