@@ -39,6 +39,7 @@ class ReportRequest:
     start: object = None  # date (PERIOD) or aware datetime (HOURS); None when undated
     end: object = None
     reason: str = "new"  # new, repull, backfill, refresh
+    key: object = None  # option ranges: the window's grid start, what ``loaded`` records
 
     def body(self, marketplace_id):
         """The createReport body (dates as UTC midnight / exact hours)."""
@@ -169,7 +170,8 @@ def plan_option_range(
 ):
     """Promotions / coupons: windows of ``window_days`` of start dates over the history
     (``loaded``: window start date -> loaded at), and every day the trailing
-    ``refresh_days`` again (an in-progress promotion is cumulative up to yesterday)."""
+    ``refresh_days`` or more again (an in-progress promotion is cumulative up to
+    yesterday)."""
     rtype = report_type(name)
     if rtype.dating != OPTION_RANGE:
         raise ValueError(f"{name} is not requested by a range of option dates")
@@ -177,24 +179,27 @@ def plan_option_range(
     first_key, last_key = rtype.range_options
     today = now.date()
     history_days = min(history_days, limits.promotion_lookback_days - 1)
+    floor = today - timedelta(days=history_days)
     out = []
 
     def request(start, end, reason):
         opts = {
-            first_key: _stamp(start),
+            first_key: _stamp(max(start, floor)),
             last_key: _stamp(end, end=True),
         }
-        return ReportRequest(account, name, options_key(opts), None, None, reason)
+        return ReportRequest(account, name, options_key(opts), None, None, reason, key=start)
 
+    # Windows sit on a fixed grid so they stay the same from one run to the next; the
+    # refresh runs from the grid line before ``refresh_days`` ago to today.
+    epoch = date(2000, 1, 1)
     recent = today - timedelta(days=refresh_days)
-    if (loaded.get(recent) is None) or as_utc(loaded[recent]).date() < today:
+    recent -= timedelta(days=(recent - epoch).days % window_days)
+    done = loaded.get(recent)
+    if done is None or as_utc(done).date() < today:
         out.append(request(recent, today, "refresh"))
-    epoch = date(2000, 1, 1)  # a fixed grid, so windows stay the same from one run to the next
-    offset = (recent - epoch).days % window_days
-    end = recent - timedelta(days=offset + 1)
-    floor = today - timedelta(days=history_days)
+    end = recent - timedelta(days=1)
     while end >= floor:
-        start = max(end - timedelta(days=window_days - 1), floor)
+        start = end - timedelta(days=window_days - 1)
         if loaded.get(start) is None:
             out.append(request(start, end, "backfill"))
         end = start - timedelta(days=1)
@@ -234,7 +239,8 @@ class TokenBucket:
             self.updated = now
 
     def next_free(self, now):
-        """The earliest time (>= now) a call may go."""
+        """The earliest time (>= now, and not before a call already planned) a call may go."""
+        now = max(now, self.updated)
         self._refill(now)
         if self.tokens >= 1:
             return now
