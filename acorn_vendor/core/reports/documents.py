@@ -105,12 +105,28 @@ class ReportDocument:
     report_type: str
     options: dict
     specification: dict
-    rows: list
-    aggregate: list
-    columns: dict  # section kind ("rows"/"aggregate") -> {column name: list of values}
+    sources: dict  # "rows"/"aggregate" -> (Amazon's items, keys to leave out of them)
+    columns: dict  # "rows"/"aggregate" -> {column name: list of values}
     unknown_fields: Counter = field(default_factory=Counter)  # (array path, field) -> count
     null_required: Counter = field(default_factory=Counter)  # (array path, field) -> count
     warnings: list = field(default_factory=list)
+
+    @property
+    def rows(self):
+        """Per-ASIN rows with Amazon's field names and values, without unknown fields."""
+        return self._view("rows")
+
+    @property
+    def aggregate(self):
+        return self._view("aggregate")
+
+    def _view(self, kind):
+        # Filtered only when asked: a bulk load reads the columns, never these dicts.
+        items, drop = self.sources[kind]
+        if drop:
+            items = [{k: v for k, v in item.items() if k not in drop} for item in items]
+            self.sources[kind] = (items, frozenset())
+        return items
 
     @property
     def marketplace_id(self):
@@ -144,38 +160,53 @@ class ReportDocument:
 
         data = self.columns[section]
         count = len(next(iter(data.values()))) if data else 0
-        out = {
-            "report_type": [self.report_type] * count,
-            "marketplace_id": [self.marketplace_id] * count,
-            "selling_program": [self.options.get("sellingProgram")] * count,
-            "distributor_view": [self.options.get("distributorView")] * count,
-            "report_period": [self.options.get("reportPeriod")] * count,
-        }
-        frame = pd.DataFrame(out)
         start, end = _period_names(self.report_type, section)
         kinds = _column_kinds(self.report_type, section)
-        frame["period_start"] = _typed(pd, data.get(start, [None] * count), kinds.get(start))
-        frame["period_end"] = _typed(pd, data.get(end, [None] * count), kinds.get(end))
-        frame["asin"] = pd.array(data.get("asin", [None] * count), dtype="string")
+        out = {
+            "report_type": pd.Categorical([self.report_type] * count),
+            "marketplace_id": pd.Categorical([self.marketplace_id] * count),
+            "selling_program": pd.Categorical([self.options.get("sellingProgram")] * count),
+            "distributor_view": pd.Categorical([self.options.get("distributorView")] * count),
+            "report_period": pd.Categorical([self.options.get("reportPeriod")] * count),
+            "period_start": _typed(pd, data.get(start, [None] * count), kinds.get(start)),
+            "period_end": _typed(pd, data.get(end, [None] * count), kinds.get(end)),
+            "asin": pd.array(data.get("asin", [None] * count), dtype="string"),
+        }
         for name, values in data.items():
-            if name in (start, end, "asin"):
-                continue  # already the key columns
-            frame[name] = _typed(pd, values, kinds.get(name, "string"))
-        return frame
+            if name not in (start, end, "asin"):  # those are the key columns
+                out[name] = _typed(pd, values, kinds.get(name, "string"))
+        return pd.DataFrame(out)
 
 
 def _typed(pd, values, kind):
-    if kind == "integer":
-        try:
-            return pd.array(values, dtype="Int64")
-        except (TypeError, ValueError):  # a fraction Amazon sent in an integer field
-            return pd.array(values, dtype="Float64")
-    if kind in ("number", "money"):
-        return pd.array(values, dtype="Float64")
-    if kind == "date":
-        return pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d")
-    if kind == "datetime":
-        return pd.to_datetime(pd.Series(values, dtype="object"), utc=True, format="ISO8601")
+    """One column as a typed pandas array; None stays missing (never 0)."""
+    import numpy as np  # noqa: PLC0415
+
+    if kind in ("integer", "number", "money"):
+        if None in values:
+            mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+            filled = [0 if v is None else v for v in values]
+        else:
+            mask, filled = np.zeros(len(values), dtype=bool), values
+        if kind == "integer":
+            try:
+                return pd.arrays.IntegerArray(np.array(filled, dtype=np.int64), mask)
+            except (TypeError, ValueError, OverflowError):  # a fraction in an integer field
+                pass
+        return pd.arrays.FloatingArray(np.array(filled, dtype=np.float64), mask)
+    if kind in ("date", "datetime"):
+        # Few distinct dates in many rows: parse each once, then spread them by code.
+        codes, uniques = pd.factorize(pd.Series(values, dtype="object"))
+        if kind == "date":
+            parsed = pd.to_datetime(pd.Series(uniques, dtype="object"), format="%Y-%m-%d")
+        else:
+            parsed = pd.to_datetime(pd.Series(uniques, dtype="object"), utc=True, format="ISO8601")
+        taken = parsed.take(np.where(codes < 0, 0, codes)) if len(parsed) else parsed
+        result = pd.Series(taken.to_numpy(), dtype=parsed.dtype) if len(parsed) else None
+        if result is None:
+            return pd.Series([pd.NaT] * len(values), dtype="datetime64[ns]")
+        result[codes < 0] = pd.NaT
+        return result
     if kind == "boolean":
         return pd.array(values, dtype="boolean")
     return pd.array(values, dtype="string")
@@ -272,7 +303,7 @@ def read_document(data, expected_type=None, source="document", strict=False):
     reader = _Reader(name, source, options or {})
     rtype = REPORT_TYPES[name]
     rows = reader.section(doc, rtype.rows, "rows")
-    aggregate = reader.section(doc, rtype.aggregate, "aggregate") if rtype.aggregate else []
+    aggregate = reader.section(doc, rtype.aggregate, "aggregate") if rtype.aggregate else ([], ())
     if reader.problems:
         raise ReportDocumentError(source, reader.problems)
     for key in doc:
@@ -282,8 +313,7 @@ def read_document(data, expected_type=None, source="document", strict=False):
         report_type=name,
         options=dict(options or {}),
         specification=spec if isinstance(spec, dict) else {},
-        rows=rows,
-        aggregate=aggregate,
+        sources={"rows": rows, "aggregate": aggregate},
         columns=reader.columns,
         unknown_fields=reader.unknown,
         null_required=reader.nulls,
@@ -358,12 +388,115 @@ class _Reader:
         if items is None:
             if path[0] in doc or kind == "rows":
                 self.problems.append((f"$.{path[0]}", "missing (the schema requires it)"))
-            return []
+            return [], ()
         if not isinstance(items, list):
             self.problems.append((f"$.{path[0]}", f"expected an array, got {_kind(items)}"))
-            return []
+            return [], ()
+        if len(chain) == 1 and all(type(item) is dict for item in items):
+            return self._flat(items, chain[0], f"$.{path[0]}", columns, rt_currency)
         out = []
         self._walk(items, chain, f"$.{path[0]}", {}, (), columns, out, rt_currency)
+        return out, ()
+
+    def _flat(self, items, sec, where, columns, rt_currency):
+        """A flat array (every report but promotions and coupons) checked column by column:
+        one pass per field over C-level list building and type sets, value by value only
+        where a column holds something unusual."""
+        known = sec.names
+        keys = set().union(*items) if items else set()
+        drop = frozenset(keys - known) | ({sec.child_name} if sec.child_name else frozenset())
+        for key in keys - known:
+            self.unknown[(sec.path, key)] += sum(key in item for item in items)
+        money = []
+        for f in sec.fields:
+            name = f.name
+            values = [item.get(name) for item in items]
+            types = set(map(type, values))
+            if f.required and type(None) in types:
+                self.nulls[(sec.path, name)] += values.count(None)
+            types.discard(type(None))
+            if f.kind == "money":
+                money.append(name)
+            columns[name] = self._column(f, values, types, where)
+        if "currency" in columns:
+            columns["currency"] = self._currencies(items, money, where, rt_currency)
+        return items, drop
+
+    def _column(self, f, values, types, where):
+        kind = f.kind
+        plain = {
+            "integer": {int},
+            "number": {float},
+            "string": {str},
+            "boolean": {bool},
+            "date": {str},
+            "datetime": {str},
+        }.get(kind)
+        if plain is not None and types <= plain:
+            if kind in ("date", "datetime") and not self._dates_ok(f, values, where):
+                return values
+            if f.enum is not None:
+                self._enum_check(f, values, where)
+            return values
+        if kind == "number" and types <= {int, float}:
+            return [None if v is None else float(v) for v in values]
+        if kind == "money" and types <= {dict}:
+            amounts = [None if v is None else v.get("amount") for v in values]
+            if set(map(type, amounts)) <= {float, int, type(None)}:
+                return [None if a is None else float(a) for a in amounts]
+        out = []  # the slow road: value by value, locating each problem
+        for index, value in enumerate(values):
+            if value is None:
+                out.append(None)
+                continue
+            self._currency = None
+            ok, converted = self._convert(f, value, f"{where}[{index}]")
+            out.append(converted if ok else None)
+        return out
+
+    def _dates_ok(self, f, values, where):
+        memo = self._dates if f.kind == "date" else self._datetimes
+        check = self._date_ok if f.kind == "date" else self._datetime_ok
+        for value in set(values) - memo - {None}:
+            if not check(value):
+                index = values.index(value)
+                expected = "a date YYYY-MM-DD" if f.kind == "date" else "an ISO-8601 date-time"
+                self._bad(f"{where}[{index}]", f, value, expected)
+                return False
+            memo.add(value)
+        return True
+
+    def _enum_check(self, f, values, where):
+        for value in set(values) - set(f.enum) - {None}:
+            self.warnings.append(
+                f"{where}[{values.index(value)}].{f.name}: {value!r} is not one of Amazon's "
+                f"documented values ({', '.join(f.enum)}); kept"
+            )
+
+    def _currencies(self, items, money, where, rt_currency):
+        """Per row: the currency of its money fields (the document's, when it has one)."""
+        if not money:
+            return [rt_currency] * len(items)
+        found = set()
+        for name in money:
+            found.update(
+                v.get("currencyCode") for item in items if type(v := item.get(name)) is dict
+            )
+        found.discard(None)
+        if len(found) <= 1:
+            return [next(iter(found), None)] * len(items)
+        out = []
+        for index, item in enumerate(items):
+            codes = {v.get("currencyCode") for name in money if type(v := item.get(name)) is dict}
+            codes.discard(None)
+            if len(codes) > 1:
+                self.problems.append(
+                    (
+                        f"{where}[{index}]",
+                        f"money in more than one currency: {', '.join(sorted(codes))}",
+                    )
+                )
+            out.append(codes.pop() if codes else None)
         return out
 
     def _walk(self, items, chain, where, parent_row, parent_values, columns, out, currency):
