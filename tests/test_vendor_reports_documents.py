@@ -94,6 +94,7 @@ def test_forecast_units_are_floats_and_fractions_in_integer_fields_are_kept():
     assert frame["meanForecastUnits"].dtype == "Float64"
     assert frame.loc[0, "meanForecastUnits"] == pytest.approx(12.7)
     assert doc.rows[0]["meanForecastUnits"] == 12.7
+    assert doc.aggregate == [] and doc.frame("aggregate").empty  # the forecast has none
 
     sales = example("GET_VENDOR_SALES_REPORT")
     sales["salesByAsin"][0]["shippedUnits"] = 2.5

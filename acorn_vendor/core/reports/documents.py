@@ -158,7 +158,9 @@ class ReportDocument:
         """A typed pandas DataFrame of the rows (or the aggregate) for bulk loading."""
         import pandas as pd  # noqa: PLC0415 - pandas only when a frame is asked for
 
-        data = self.columns[section]
+        if section not in ("rows", "aggregate"):
+            raise ValueError(f"section must be 'rows' or 'aggregate', not {section!r}")
+        data = self.columns.get(section, {})  # the forecast has no aggregate
         count = len(next(iter(data.values()))) if data else 0
         start, end = _period_names(self.report_type, section)
         kinds = _column_kinds(self.report_type, section)

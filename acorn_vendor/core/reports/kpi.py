@@ -74,15 +74,16 @@ def _groups(frame, by):
 
 
 def _ratio(frame, by, freq, date_col, num, den, kpi, note=""):
-    """Σnum / Σden per group and period; value None where the denominator is 0."""
+    """Σnum / Σden per group and period; value None where the denominator is 0. ``num`` and
+    ``den`` are a column name, a function of the rows, or a Series on the same index."""
     keys = _groups(frame, by)
     data = frame[frame[date_col].notna()]
     if data.empty:
         return _empty(by)
     data = data.assign(
         period_start=bucket(data[date_col], freq),
-        _num=pd.to_numeric(num(data), errors="coerce"),
-        _den=pd.to_numeric(den(data), errors="coerce"),
+        _num=pd.to_numeric(_values(data, num), errors="coerce"),
+        _den=pd.to_numeric(_values(data, den), errors="coerce"),
     )
     summed = data.groupby([*keys, "period_start"], dropna=False)[["_num", "_den"]].sum()
     summed = summed.reset_index().rename(columns={"_num": "numerator", "_den": "denominator"})
@@ -92,6 +93,14 @@ def _ratio(frame, by, freq, date_col, num, den, kpi, note=""):
     summed["kpi"] = kpi
     summed["note"] = note
     return summed[[*keys, *LONG_COLUMNS]]
+
+
+def _values(data, spec):
+    if isinstance(spec, str):
+        return data[spec]
+    if callable(spec):
+        return spec(data)
+    return spec.loc[data.index]
 
 
 def _empty(by):
@@ -123,126 +132,66 @@ def on_time_mask(lines):
     return prepaid_ok.where(~collect, collect_ok).fillna(False).astype(bool)
 
 
+def _count(data):
+    return pd.Series(1, index=data.index)
+
+
 def acorn_kpis(po_lines, by=(), freq="week", shipments=None, invoices=None, returns=None):
-    """Acorn's KPIs from its own records, long format (see module docstring)."""
+    """Acorn's KPIs from its own records, long format (see module docstring).
+
+    Each KPI is Σ numerator / Σ denominator over the rows dated in the period."""
     by = list(by)
-    lines = po_lines.copy()
+    lines = po_lines
     acked = lines[lines["accepted_qty"].notna()]
-    parts = [
-        _ratio(
-            acked,
-            by,
-            freq,
-            "po_date",
-            lambda d: d["accepted_qty"],
-            lambda d: d["ordered_qty"],
-            "confirmation_rate",
-            "accepted / ordered units of acknowledged PO lines, by PO date",
-        ),
-        _ratio(
-            acked,
-            by,
-            freq,
-            "po_date",
-            lambda d: d["received_qty"],
-            lambda d: d["accepted_qty"],
-            "fill_rate",
-            "received / accepted units, by PO date",
-        ),
-        _ratio(
-            lines,
-            by,
-            freq,
-            "last_receive_date",
-            lambda d: d["received_qty"],
-            lambda d: pd.Series(1, index=d.index),
-            "net_received_units",
-            "units received, by receiving date",
-        ),
-        _ratio(
-            lines[lines["received_qty"].fillna(0) > 0],
-            by,
-            freq,
-            "last_receive_date",
-            lambda d: d["received_qty"] * _days(d["last_receive_date"], d["po_date"]),
-            lambda d: d["received_qty"],
-            "lead_time_days",
-            "days from PO to receipt, weighted by received units, by receiving date",
-        ),
-    ]
-    parts[2] = parts[2].assign(value=parts[2]["numerator"], denominator=None)
+    received = lines[lines["received_qty"].fillna(0) > 0]
+    # (rows, date column, numerator, denominator, kpi, what it counts)
+    specs = [
+        (acked, "po_date", "accepted_qty", "ordered_qty", "confirmation_rate",
+         "accepted / ordered units of acknowledged PO lines, by PO date"),
+        (acked, "po_date", "received_qty", "accepted_qty", "fill_rate",
+         "received / accepted units, by PO date"),
+        (lines, "last_receive_date", "received_qty", _count, "net_received_units",
+         "units received, by receiving date"),
+        (received, "last_receive_date",
+         lambda d: d["received_qty"] * _days(d["last_receive_date"], d["po_date"]),
+         "received_qty", "lead_time_days",
+         "days from PO to receipt, weighted by received units, by receiving date"),
+    ]  # fmt: skip
     if "delivery_window_end" in lines.columns:
         judged = acked[acked["accepted_qty"] > 0]
         on_time = on_time_mask(judged)
-        complete = judged["received_qty"].fillna(0) >= judged["accepted_qty"]
-        parts.append(
-            _ratio(
-                judged,
-                by,
-                freq,
-                "po_date",
-                lambda d: d["accepted_qty"].where(on_time.loc[d.index], 0),
-                lambda d: d["accepted_qty"],
-                "on_time_rate",
-                "accepted units received (prepaid) or shipped (collect) inside the window",
-            )
-        )
-        parts.append(
-            _ratio(
-                judged,
-                by,
-                freq,
-                "po_date",
-                lambda d: d["accepted_qty"].where(on_time.loc[d.index] & complete.loc[d.index], 0),
-                lambda d: d["accepted_qty"],
-                "otif",
-                "accepted units on lines on time and received in full",
-            )
-        )
+        in_full = on_time & (judged["received_qty"].fillna(0) >= judged["accepted_qty"])
+        specs += [
+            (judged, "po_date", judged["accepted_qty"].where(on_time, 0), "accepted_qty",
+             "on_time_rate",
+             "accepted units received (prepaid) or shipped (collect) inside the window"),
+            (judged, "po_date", judged["accepted_qty"].where(in_full, 0), "accepted_qty",
+             "otif", "accepted units on lines on time and received in full"),
+        ]  # fmt: skip
     if shipments is not None and len(shipments):
         arrived = shipments[shipments["arrived_at"].notna()]
-        parts.append(
-            _ratio(
-                arrived,
-                by,
-                freq,
-                "arrived_at",
-                lambda d: (
-                    pd.to_datetime(d["asn_sent_at"]) <= pd.to_datetime(d["arrived_at"])
-                ).astype(int),
-                lambda d: pd.Series(1, index=d.index),
-                "asn_timeliness",
-                "ASNs sent before the shipment arrived / shipments arrived",
-            )
-        )
-        parts.append(
-            _ratio(
-                arrived,
-                by,
-                freq,
-                "arrived_at",
-                lambda d: (d["asn_units"] == d["received_units"]).astype(int),
-                lambda d: pd.Series(1, index=d.index),
-                "asn_accuracy",
-                "ASNs whose units equal the units received / shipments arrived",
-            )
-        )
+        timely = pd.to_datetime(arrived["asn_sent_at"]) <= pd.to_datetime(arrived["arrived_at"])
+        specs += [
+            (arrived, "arrived_at", timely.astype(int), _count, "asn_timeliness",
+             "ASNs sent before the shipment arrived / shipments arrived"),
+            (arrived, "arrived_at", (arrived["asn_units"] == arrived["received_units"]).astype(int),
+             _count, "asn_accuracy",
+             "ASNs whose units equal the units received / shipments arrived"),
+        ]  # fmt: skip
     if invoices is not None and len(invoices):
-        parts.append(
-            _ratio(
-                invoices,
-                by,
-                freq,
-                "submitted_at",
-                lambda d: d["accepted_first_time"].astype(bool).astype(int),
-                lambda d: pd.Series(1, index=d.index),
-                "first_pass_invoice_acceptance",
-                "invoices accepted at their first submission / invoices submitted",
-            )
-        )
+        specs.append(
+            (invoices, "submitted_at", invoices["accepted_first_time"].astype(bool).astype(int),
+             _count, "first_pass_invoice_acceptance",
+             "invoices accepted at their first submission / invoices submitted")
+        )  # fmt: skip
+    parts = [_ratio(rows, by, freq, *spec) for rows, *spec in specs]
     if returns is not None:
         parts.append(_vendor_return_rate(lines, returns, by, freq))
-    return _concat(parts, by)
+    out = _concat(parts, by)
+    counts = out["kpi"] == "net_received_units"  # a count, not a ratio
+    out.loc[counts, "value"] = out.loc[counts, "numerator"]
+    out.loc[counts, "denominator"] = pd.NA
+    return out
 
 
 def _vendor_return_rate(lines, returns, by, freq):
@@ -251,8 +200,8 @@ def _vendor_return_rate(lines, returns, by, freq):
         by,
         freq,
         "last_receive_date",
-        lambda d: d["received_qty"],
-        lambda d: pd.Series(1, index=d.index),
+        "received_qty",
+        _count,
         "received",
     )
     returned = _ratio(
@@ -260,8 +209,8 @@ def _vendor_return_rate(lines, returns, by, freq):
         by,
         freq,
         "return_date",
-        lambda d: d["returned_units"],
-        lambda d: pd.Series(1, index=d.index),
+        "returned_units",
+        _count,
         "returned",
     )
     keys = [*by, "period_start"]
