@@ -190,11 +190,9 @@ def _typed(pd, values, kind):
             filled = [0 if v is None else v for v in values]
         else:
             mask, filled = np.zeros(len(values), dtype=bool), values
-        if kind == "integer":
-            try:
-                return pd.arrays.IntegerArray(np.array(filled, dtype=np.int64), mask)
-            except (TypeError, ValueError, OverflowError):  # a fraction in an integer field
-                pass
+        # numpy would cut a fraction Amazon sent in an integer field: such a column is float.
+        if kind == "integer" and set(map(type, filled)) <= {int}:
+            return pd.arrays.IntegerArray(np.array(filled, dtype=np.int64), mask)
         return pd.arrays.FloatingArray(np.array(filled, dtype=np.float64), mask)
     if kind in ("date", "datetime"):
         # Few distinct dates in many rows: parse each once, then spread them by code.
