@@ -11,6 +11,7 @@ undocumented field). Per report type it prints rows/s for
 - ``decode``: gunzip + json.loads only (the floor any reader pays, the baseline);
 - ``read``: decode + Acorn's checks (``read_document``: rows and typed columns);
 - ``read+frame``: the above + the typed pandas DataFrame the bulk load takes;
+- ``careful``: ``read_document(careful=True)``, the row-by-row road (nested reports take it);
 - ``jsonschema``: decode + Amazon's full schema with jsonschema (what ``strict`` adds).
 """
 
@@ -132,6 +133,7 @@ def main(argv=None):
         decode = best(lambda raw=raw: json.loads(gzip.decompress(raw)), args.repeat)
         read = best(lambda raw=raw: read_document(raw), args.repeat)
         framed = best(lambda raw=raw: read_document(raw).frame(), args.repeat)
+        careful = best(lambda raw=raw: read_document(raw, careful=True), 1)
         sample = {
             **doc,
             next(k for k in doc if k.endswith("ByAsin")): doc[
@@ -147,7 +149,8 @@ def main(argv=None):
         print(
             f"{report_type}: {rows:,} rows, {len(raw) / 1e6:.1f} MB gzip | "
             f"decode {rows / decode:,.0f} rows/s | read {rows / read:,.0f} rows/s | "
-            f"read+frame {rows / framed:,.0f} rows/s | jsonschema {schema_rate:,.0f} rows/s"
+            f"read+frame {rows / framed:,.0f} rows/s | careful {rows / careful:,.0f} rows/s | "
+            f"jsonschema {schema_rate:,.0f} rows/s"
         )
         total_rows += rows
         total_read += read
