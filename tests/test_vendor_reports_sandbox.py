@@ -158,3 +158,25 @@ def test_requests_amazon_refuses_end_fatal_with_error_details(
     status, document = fetch(sandbox, report_type, options, start, end)
     assert status == "FATAL"
     assert fragment in document["errorDetails"]
+
+
+def test_sell_through_follows_the_sandbox_own_sales_and_stock(sandbox):
+    """Amazon's definition: (shipped - customer returns) / (on hand at the start + received)."""
+    days = ("2026-02-20", "2026-02-21")
+    daily = {**HISTORICAL, "reportPeriod": "DAY"}
+    _status, sales = fetch(sandbox, "GET_VENDOR_SALES_REPORT", daily, *days)
+    _status, stock = fetch(sandbox, "GET_VENDOR_INVENTORY_REPORT", daily, *days)
+    sold = {r["asin"]: r for r in sales["salesByAsin"] if r["startDate"] == days[1]}
+    opening = {
+        r["asin"]: r["sellableOnHandInventoryUnits"]
+        for r in stock["inventoryByAsin"]
+        if r["startDate"] == days[0]
+    }
+    rows = [r for r in stock["inventoryByAsin"] if r["startDate"] == days[1]]
+    assert len(rows) == 30
+    for row in rows:
+        shipped = sold[row["asin"]]
+        expected = (shipped["shippedUnits"] - shipped["customerReturns"]) / (
+            opening[row["asin"]] + row["netReceivedInventoryUnits"]
+        )
+        assert row["sellThroughRate"] == round(expected, 4)

@@ -174,6 +174,12 @@ class HistoricalReports:
             )
         }
 
+    def on_hand(self, product, day):
+        """Sellable units at Amazon at the end of ``day`` (the first draw of that day's
+        inventory stream, so every report ending that day says the same)."""
+        rng = random.Random(hash_seed(f"{self.cfg.seed}:inv:{product.asin}:{day}"))
+        return int(product.daily_demand * rng.uniform(20, 45))
+
     def _inventory(self, spans, options):
         cost = {p.asin: float(p.net_cost) for p in self.products}
         open_units = self._open_units()
@@ -194,6 +200,7 @@ class HistoricalReports:
                     "ord",
                     "rec_of_acc",
                     "sold",
+                    "opening",
                     "unsell",
                 ),
                 0,
@@ -203,7 +210,10 @@ class HistoricalReports:
                 units, unit_days = received.get(p.asin, (0, 0.0))
                 acc, ordered, rec_of_acc = confirmed.get(p.asin, (0, 0, 0))
                 sold = self._period_units(p, start, stop)
-                onhand = int(p.daily_demand * rng.uniform(20, 45))
+                net_sold = sold - int(sold * 0.02)  # less customer returns, as sales says
+                onhand = self.on_hand(p, stop)
+                rng.random()  # that was the stream's first draw; the others follow it
+                opening = self.on_hand(p, start - timedelta(days=1))
                 unsell = int(onhand * rng.uniform(0.0, 0.03))
                 row = {
                     "startDate": start.isoformat(),
@@ -212,7 +222,7 @@ class HistoricalReports:
                     "netReceivedInventoryCost": self._amount(units * cost[p.asin]),
                     "netReceivedInventoryUnits": units,
                     "openPurchaseOrderUnits": open_units.get(p.asin, 0),
-                    "sellThroughRate": _rate(sold, onhand + units),
+                    "sellThroughRate": _rate(net_sold, opening + units),
                     "unfilledCustomerOrderedUnits": int(sold * rng.uniform(0, 0.02)),
                     "sellableOnHandInventoryCost": self._amount(onhand * cost[p.asin]),
                     "sellableOnHandInventoryUnits": onhand,
@@ -240,7 +250,8 @@ class HistoricalReports:
                     ("acc", acc),
                     ("ord", ordered),
                     ("rec_of_acc", rec_of_acc),
-                    ("sold", sold),
+                    ("sold", net_sold),
+                    ("opening", opening),
                     ("unsell", unsell),
                 ):
                     tot[key] += value
@@ -253,7 +264,7 @@ class HistoricalReports:
                 "sellableOnHandInventoryCost": self._amount(tot["onhand_cost"]),
                 "sellableOnHandInventoryUnits": tot["onhand"],
                 "unsellableOnHandInventoryUnits": tot["unsell"],
-                "sellThroughRate": _rate(tot["sold"], tot["onhand"] + tot["recv"]),
+                "sellThroughRate": _rate(tot["sold"], tot["opening"] + tot["recv"]),
                 "procurableProductOutOfStockRate": 0.02,
             }
             if tot["ord"]:
