@@ -193,3 +193,12 @@ def test_bucket_weeks_start_on_sunday_and_months_on_the_first():
     assert list(kpi.bucket(days, "month")) == [T("2026-02-01"), T("2026-03-01"), T("2026-03-01")]
     with pytest.raises(ValueError, match="freq"):
         kpi.bucket(days, "quarter")
+
+
+def test_vendor_code_groups_have_no_amazon_side():
+    lines_by_code = lines().assign(vendor_code=["ACRN1", "ACRN1", "ACRN2", "ACRN2"])
+    acorn = kpi.acorn_kpis(lines_by_code, by=["vendor_code"], freq="month")
+    amazon = kpi.amazon_kpis([], by=["vendor_code"], freq="month")
+    both = kpi.compare(acorn, amazon, by=["vendor_code"])
+    assert (both["reason"] == "Amazon's reports have no split by vendor code").all()
+    assert value(acorn, "confirmation_rate", "2026-02-01", vendor_code="ACRN1") == 0.9

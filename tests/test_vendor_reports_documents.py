@@ -5,6 +5,8 @@ import copy
 import gzip
 import io
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -18,6 +20,8 @@ from acorn_vendor.core.reports.documents import (
 )
 from acorn_vendor.core.reports.report_types import REPORT_TYPES
 from acorn_vendor.core.spapi_models import REPORT_SCHEMAS, load
+
+from .conftest import ROOT
 
 
 def example(report_type):
@@ -232,3 +236,16 @@ def test_cli_summary_and_errors(tmp_path, capsys):
     assert cli.main(["parse", str(fatal)]) == 1
     assert "Sunday" in capsys.readouterr().err
     assert cli.main(["parse", str(tmp_path / "missing.json")]) == 2
+
+
+def test_the_acorn_command_runs_reports_parse(tmp_path):
+    path = tmp_path / "traffic.json"
+    path.write_text(json.dumps(example("GET_VENDOR_TRAFFIC_REPORT")))
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "acorn"), "reports", "parse", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["report_type"] == "GET_VENDOR_TRAFFIC_REPORT"

@@ -200,7 +200,12 @@ def _typed(pd, values, kind):
         if kind == "date":
             parsed = pd.to_datetime(pd.Series(uniques, dtype="object"), format="%Y-%m-%d")
         else:
-            parsed = pd.to_datetime(pd.Series(uniques, dtype="object"), utc=True, format="ISO8601")
+            # Each text parsed alone: Amazon mixes Z and offsets (and pandas 1.5 lacks ISO8601).
+            stamps = [pd.Timestamp(text) for text in uniques]
+            parsed = pd.Series(
+                [t.tz_convert("UTC") if t.tzinfo else t.tz_localize("UTC") for t in stamps],
+                dtype="datetime64[ns, UTC]",
+            )
         taken = parsed.take(np.where(codes < 0, 0, codes)) if len(parsed) else parsed
         result = pd.Series(taken.to_numpy(), dtype=parsed.dtype) if len(parsed) else None
         if result is None:

@@ -433,9 +433,10 @@ def compare(acorn, amazon, by=(), tolerance=1e-6):
         for kpi, diff in zip(out["kpi"], differs.fillna(False), strict=True)
     ]
     out.loc[out["acorn"].isna() & out["amazon"].notna(), "reason"] = "only Amazon reports this"
-    out.loc[out["amazon"].isna() & out["acorn"].notna(), "reason"] = (
-        "Amazon's reports do not give this"
-    )
+    only_acorn = out["amazon"].isna() & out["acorn"].notna()
+    out.loc[only_acorn, "reason"] = "Amazon's reports do not give this"
+    if "vendor_code" in by:  # models#4866: no option splits a report by vendor code
+        out.loc[only_acorn, "reason"] = "Amazon's reports have no split by vendor code"
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
