@@ -91,22 +91,23 @@ class LiveReports:
         lo, hi = options["campaignStartDateFrom"], options["campaignStartDateTo"]
         return {"campaigns": self._campaigns(_when(lo), _when(hi))}
 
-    def _days(self, lo, hi):
+    def _starts(self, lo, hi, kind, chance, hours):
+        """(seeded stream, start) of each ``kind`` starting in [lo, hi] up to today: a day
+        has one with probability ``chance``, starting at one of ``hours`` (UTC)."""
         today = _when_ts(self.clock.now()).date()
         day = lo.date()
         while day <= min(hi.date(), today):
-            yield day
+            rng = random.Random(hash_seed(f"{self.cfg.seed}:{kind}:{day}"))
+            if rng.random() < chance:
+                start = _at(day, rng.choice(hours))
+                if lo <= start <= hi:
+                    yield rng, start
             day += timedelta(days=1)
 
     def _promotions(self, lo, hi):
         out = []
-        for day in self._days(lo, hi):
-            rng = random.Random(hash_seed(f"{self.cfg.seed}:promo:{day}"))
-            if rng.random() >= 0.12:
-                continue
-            start = _at(day, rng.randint(6, 18))
-            if not lo <= start <= hi:
-                continue
+        for rng, start in self._starts(lo, hi, "promo", 0.12, range(6, 19)):
+            day = start.date()
             length = rng.choice((0.25, 1, 3, 7))
             end = start + timedelta(days=length)
             products = rng.sample(self.products, rng.randint(1, 3))
@@ -160,13 +161,8 @@ class LiveReports:
 
     def _campaigns(self, lo, hi):
         out = []
-        for day in self._days(lo, hi):
-            rng = random.Random(hash_seed(f"{self.cfg.seed}:coupon:{day}"))
-            if rng.random() >= 0.08:
-                continue
-            start = _at(day, 8)
-            if not lo <= start <= hi:
-                continue
+        for rng, start in self._starts(lo, hi, "coupon", 0.08, (8,)):
+            day = start.date()
             products = rng.sample(self.products, rng.randint(1, 2))
             clips = rng.randint(50, 2000)
             redemptions = int(clips * rng.uniform(0.1, 0.4))
