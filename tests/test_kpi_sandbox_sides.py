@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from acorn_vendor.core.reports import kpi
+from acorn_vendor.core.reports import cross_check, kpi
 from acorn_vendor.core.reports.documents import read_document
 from acorn_vendor.core.sandbox.testing import SandboxSession
 from acorn_vendor.core.spapi import Credentials, SpApiClient
@@ -113,3 +113,18 @@ def test_a_difference_carries_its_reason():
     row = kpi.compare(acorn, amazon).iloc[0]
     assert row["difference"] == pytest.approx(-0.05)
     assert "procurable" in row["reason"]
+
+
+def test_cross_check_of_the_sandbox_month_names_a_po_deleted_in_acorn(sides):
+    lines, _inventory = sides
+    amazon_pos = lines[["po_number", "po_date"]].drop_duplicates()
+    clean = cross_check.run("2026-02", amazon_pos, amazon_pos, lines, lines)
+    assert clean.empty
+    february = lines[(lines["po_date"] >= "2026-02-01") & (lines["accepted_qty"] > 0)]
+    deleted = february["po_number"].iloc[0]
+    acorn_pos = amazon_pos[amazon_pos["po_number"] != deleted]
+    acorn_lines = lines[lines["po_number"] != deleted]
+    found = cross_check.run("2026-02", acorn_pos, amazon_pos, acorn_lines, lines)
+    assert deleted in set(found[found["check"] == "purchase_orders"]["key"])
+    lost = lines[(lines["po_number"] == deleted) & lines["accepted_qty"].fillna(0).gt(0)]
+    assert len(lost) and set(lost["asin"]) <= set(found[found["check"] == "accepted_units"]["key"])
