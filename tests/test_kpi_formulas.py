@@ -202,3 +202,12 @@ def test_vendor_code_groups_have_no_amazon_side():
     both = kpi.compare(acorn, amazon, by=["vendor_code"])
     assert (both["reason"] == "Amazon's reports have no split by vendor code").all()
     assert value(acorn, "confirmation_rate", "2026-02-01", vendor_code="ACRN1") == 0.9
+
+
+def test_a_metric_from_two_views_or_programs_is_refused():
+    retail = sales_frame().assign(selling_program="RETAIL")
+    business = sales_frame().assign(selling_program="BUSINESS")
+    with pytest.raises(ValueError, match="shippedUnits is in report frames 0 and 1"):
+        kpi.amazon_kpis([retail, business], by=["asin"])
+    with pytest.raises(ValueError, match="mixes selling_programs"):
+        kpi.amazon_kpis([pd.concat([retail, business])], by=["asin"])

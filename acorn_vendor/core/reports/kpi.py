@@ -289,13 +289,19 @@ def amazon_kpis(frames, by=(), freq="week"):
     Counts add up exactly. A rate Amazon gives per ASIN and period is combined over several
     rows weighted by its natural base (received units for confirmation and lead time, stock
     for sell-through) and the row's note says so; with one row per group it is Amazon's own.
+
+    Give each metric once: one selling program and one distributor view per metric (RETAIL
+    may already hold BUSINESS and FRESH [U], and the two views count the same sales), so a
+    metric found in two frames, or a frame mixing programs or views, is refused.
     """
     by = list(by)
     parts = []
-    for frame in frames:
+    seen = {}
+    for index, frame in enumerate(frames):
         if frame is None or frame.empty:
             continue
         _groups(frame, by)
+        _one_view(frame, index, seen)
         data = frame.assign(period_start=bucket(frame["period_start"], freq))
         keys = [*by, "period_start"]
         for column, kpi in AMAZON_SUMS.items():
@@ -307,6 +313,25 @@ def amazon_kpis(frames, by=(), freq="week"):
                 parts.append(_amazon_rate(data, keys, column, kpi, weight, note))
     out = _concat(parts, by)
     return _derived(out, by)
+
+
+def _one_view(frame, index, seen):
+    for column in ("selling_program", "distributor_view"):
+        if column in frame.columns and frame[column].nunique(dropna=True) > 1:
+            raise ValueError(
+                f"Report frame {index} mixes {column}s; pass one, as they overlap or count "
+                "the same sales"
+            )
+    is_aggregate = "asin" in frame.columns and frame["asin"].isna().all()
+    for column in [*AMAZON_SUMS, *AMAZON_RATES]:
+        if column in frame.columns:
+            key = (column, is_aggregate)
+            if key in seen:
+                raise ValueError(
+                    f"{column} is in report frames {seen[key]} and {index}; pass each "
+                    "metric once (one selling program and distributor view)"
+                )
+            seen[key] = index
 
 
 def _amazon_sum(data, keys, column, kpi):
