@@ -8,12 +8,12 @@ import logging
 from dataclasses import dataclass, field
 
 from .._gc import fewer_collections
-from . import documents, onepass, reader, rules
+from . import documents, fast_path, reader, rules
 from . import structure as checks
 from . import syntax as sx
-from .contrl import parse_contrl
+from .ack import parse_contrl
 from .documents import PARSERS
-from .onepass import READERS
+from .fast_path import READERS
 from .reader import EdifactReader
 from .rules import check_amazon
 from .structure import check_message, structure
@@ -87,7 +87,7 @@ def forget_memos():
     checks._CLEAN_SHAPES.clear()
     checks._CLEAN_SEGMENTS.clear()
     checks._valid_date.cache_clear()
-    onepass.forget()
+    fast_path.forget()
     documents._parse_dtm.cache_clear()
     rules._gtin_ok.cache_clear()
 

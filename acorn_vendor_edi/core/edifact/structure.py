@@ -9,7 +9,7 @@ import sys
 from functools import cache, lru_cache
 
 from . import syntax as sx
-from ._structures import STRUCTURES
+from .structure_tables import STRUCTURES
 
 
 class Node:

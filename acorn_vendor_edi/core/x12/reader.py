@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from .._gc import fewer_collections
-from . import segments as S
-from .grammar import FUNCTIONAL_IDS, STRUCTURES, Segment, match
+from . import syntax as S
+from .structure import FUNCTIONAL_IDS, STRUCTURES, Segment, match
 
 _logger = logging.getLogger(__name__)
 
@@ -967,5 +967,5 @@ def parse(source, **kwargs):
 
 
 # Imported last: both modules import this one (Issue).
-from .onepass import READERS as _ONEPASS  # noqa: E402
+from .fast_path import READERS as _ONEPASS  # noqa: E402
 from .sets import read_document as _read_document  # noqa: E402

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.edifact import documents, onepass, rules
+from acorn_vendor_edi.core.edifact import documents, fast_path, rules
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
@@ -87,7 +87,7 @@ def _both(text):
     for m in result.messages:
         msg = m.message
         plain = msg.plain_texts()
-        doc = onepass.READERS[msg.type](*plain) if plain is not None else None
+        doc = fast_path.READERS[msg.type](*plain) if plain is not None else None
         if doc is not None:
             before = len(msg.issues)
             rules.check_amazon(msg)
@@ -95,12 +95,12 @@ def _both(text):
             assert documents.PARSERS[msg.type](msg) == doc, text
         taken.append(doc)
     [fast] = e.read(text)
-    real = dict(onepass.READERS)
-    onepass.READERS.clear()
+    real = dict(fast_path.READERS)
+    fast_path.READERS.clear()
     try:
         [generic] = e.read(text)
     finally:
-        onepass.READERS.update(real)
+        fast_path.READERS.update(real)
     for doc, a, b in zip(taken, fast.messages, generic.messages, strict=True):
         out.append((doc, (_issues_of(a.issues), a.document), (_issues_of(b.issues), b.document)))
     return out

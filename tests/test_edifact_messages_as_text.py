@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.edifact import onepass, reader, structure
+from acorn_vendor_edi.core.edifact import fast_path, reader, structure
 from acorn_vendor_edi.core.edifact import syntax as sx
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
-from tests.test_edifact_onepass import SAMPLES, VALUES, _single_edits
+from tests.test_edifact_fast_path import SAMPLES, VALUES, _single_edits
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
 
@@ -96,7 +96,7 @@ def test_cold_and_warm_memos_give_the_same_answers(kind):
     for text in texts:
         e.forget_memos()
         cold.append(_answer(text, 1 << 16, True)[0])
-    assert reader._HEADS and structure._CLEAN_SHAPES and onepass._memos(sx.DEFAULT_DELIMITERS).lin
+    assert reader._HEADS and structure._CLEAN_SHAPES and fast_path._memos(sx.DEFAULT_DELIMITERS).lin
     warm = [_answer(text, 1 << 16, True)[0] for text in texts]
     assert cold == warm
 
@@ -141,7 +141,7 @@ def test_spliced_junk_reads_the_same_on_both_roads(cut, junk, span, chunk):
 def test_forget_memos_forgets_every_memo():
     _answer(LINES.encode("latin-1"), 1 << 16, True)
     e.forget_memos()
-    memos = onepass._memos(sx.DEFAULT_DELIMITERS)
+    memos = fast_path._memos(sx.DEFAULT_DELIMITERS)
     assert not any(getattr(memos, name) for name in memos.__slots__)
     assert not any(reader._HEADS.values())
     assert not structure._CLEAN_SHAPES and not any(structure._CLEAN_SEGMENTS.values())

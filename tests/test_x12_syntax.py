@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acorn_vendor_edi.core.x12 import segments as S
-from acorn_vendor_edi.core.x12.grammar import STRUCTURES
+from acorn_vendor_edi.core.x12 import syntax as S
+from acorn_vendor_edi.core.x12.structure import STRUCTURES
 
 PIECES = [
     "",

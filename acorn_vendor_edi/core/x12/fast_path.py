@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from .._vendor import domain as D
 from .._vendor import gs1
-from .grammar import plan
 from .sets import (
     _HL_PARENTS,
     X12_TO_MODE,
@@ -28,6 +27,7 @@ from .sets import (
     parse_d8,
     parse_dt,
 )
+from .structure import plan
 
 _EMPTY = ("",) * 32
 # Segments the 856's compiled patterns vouched for, by element separator: files repeat most

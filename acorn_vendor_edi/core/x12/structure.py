@@ -8,7 +8,7 @@ A structure is a list of entries: ``(tag, min, max)`` for a segment or
 import operator
 from dataclasses import dataclass
 
-from .segments import (
+from .syntax import (
     AK3_LOOP_TOO_MANY,
     AK3_MISSING,
     AK3_NOT_IN_SET,

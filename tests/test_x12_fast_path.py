@@ -19,7 +19,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor.core import domain as d
 from acorn_vendor_edi.core import x12
-from acorn_vendor_edi.core.x12 import onepass
+from acorn_vendor_edi.core.x12 import fast_path
 
 from . import x12_samples as s
 
@@ -173,12 +173,12 @@ def _read(text, chunk_size):
 def _both(text, chunk_size=x12.reader.CHUNK_SIZE):
     """(answer with the one-pass reader, answer on the generic road, sets read in one pass)."""
     fast, shortcuts = _read(text, chunk_size)
-    real = dict(onepass.READERS)
-    onepass.READERS.clear()
+    real = dict(fast_path.READERS)
+    fast_path.READERS.clear()
     try:
         generic, none = _read(text, chunk_size)
     finally:
-        onepass.READERS.update(real)
+        fast_path.READERS.update(real)
     assert none == 0
     return fast, generic, shortcuts
 
