@@ -12,7 +12,7 @@ import pytest
 from acorn_vendor.core import domain as d
 from acorn_vendor_edi.core import x12
 from acorn_vendor_edi.core.bots import x12_errors as bots_errors
-from acorn_vendor_edi.core.x12.ack import FunctionalAck
+from acorn_vendor_edi.core.x12 import FunctionalAck
 
 from . import x12_samples as s
 

@@ -21,57 +21,15 @@ from dataclasses import dataclass, field
 
 from .._gc import fewer_collections
 from . import syntax as S
+from .documents import read_document
+from .fast_path import READERS as FAST_PATH_READERS
+from .issues import Issue
 from .structure import FUNCTIONAL_IDS, STRUCTURES, Segment, match
 
 _logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1 << 16
 _ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1)  # ISA01..ISA15
-
-
-@dataclass
-class Issue:
-    """One problem found in a file, with enough context for a person and for a 997."""
-
-    message: str
-    severity: str = "error"
-    interchange: str | None = None  # ISA13
-    group: str | None = None  # GS06
-    transaction: str | None = None  # ST02
-    set_id: str | None = None  # ST01
-    segment_id: str | None = None
-    segment_position: int | None = None  # within the transaction set, ST = 1
-    element: int | None = None
-    file_segment: int | None = None  # segment number in the file, ISA = 1
-    ak3: str | None = None  # AK304 code
-    ak4: str | None = None  # AK403 code
-    ak5: str | None = None  # AK502 code
-    ak9: str | None = None  # AK905 code
-    value: str | None = None
-
-    def where(self):
-        parts = []
-        if self.interchange is not None:
-            parts.append(f"interchange {self.interchange}")
-        if self.group is not None:
-            parts.append(f"group {self.group}")
-        if self.transaction is not None:
-            parts.append(f"{self.set_id or 'transaction'} {self.transaction}")
-        if self.segment_id:
-            seg = self.segment_id
-            if self.element:
-                seg += f"{self.element:02d}"
-            if self.segment_position:
-                seg += f" (segment {self.segment_position})"
-            elif self.file_segment:
-                seg += f" (file segment {self.file_segment})"
-            parts.append(seg)
-        elif self.file_segment:
-            parts.append(f"file segment {self.file_segment}")
-        return ", ".join(parts) or "file"
-
-    def __str__(self):
-        return f"{self.severity.upper()} {self.where()}: {self.message}"
 
 
 @dataclass
@@ -804,7 +762,11 @@ class X12Reader:
         self._check_header_trailer(items, complete, add)
         tx = Transaction(set_id, control, None, inter, group, issues)
         sep = inter.delimiters.element
-        quick = _ONEPASS.get(set_id) if complete and not dirty and self.parse_documents else None
+        quick = (
+            FAST_PATH_READERS.get(set_id)
+            if complete and not dirty and self.parse_documents
+            else None
+        )
         doc = quick(items[1:-1], sep, fast, inter.sender) if quick is not None else None
         if doc is not None:
             # Read in one pass: only ST and SE may still need their elements checked.
@@ -826,7 +788,7 @@ class X12Reader:
                     )
                 tx.tree = tree
                 if self.parse_documents:
-                    _read_document(tx)
+                    read_document(tx)
         if group is not None:
             errors = [i for i in issues if i.severity == "error"]
             if not errors:
@@ -964,8 +926,3 @@ def parse(source, **kwargs):
     for tx in transactions:
         issues.extend(tx.issues)
     return ParseResult(reader.interchanges, transactions, issues)
-
-
-# Imported last: both modules import this one (Issue).
-from .fast_path import READERS as _ONEPASS  # noqa: E402
-from .sets import read_document as _read_document  # noqa: E402
