@@ -30,7 +30,8 @@ from .documents import (
     render_ordrsp,
     render_slsrpt,
 )
+from .issues import Issue
 from .reader import EdifactReader, Interchange, InterchangeHeader, Message
 from .rules import compare_acknowledgement, compare_invoice
-from .syntax import Delimiters, EdifactSyntaxError, Issue, Segment
+from .syntax import Delimiters, EdifactSyntaxError, Segment
 from .writer import InterchangeWriter, MessageBuilder, write_interchange

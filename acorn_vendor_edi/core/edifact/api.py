@@ -8,12 +8,14 @@ import logging
 from dataclasses import dataclass, field
 
 from .._gc import fewer_collections
-from . import documents, fast_path, reader, rules
+from . import fast_path, reader, rules
 from . import structure as checks
 from . import syntax as sx
 from .ack import parse_contrl
 from .documents import PARSERS
+from .documents.shared import parse_dtm_text
 from .fast_path import READERS
+from .issues import Issue
 from .reader import EdifactReader
 from .rules import check_amazon
 from .structure import check_message, structure
@@ -88,8 +90,8 @@ def forget_memos():
     checks._CLEAN_SEGMENTS.clear()
     checks._valid_date.cache_clear()
     fast_path.forget()
-    documents._parse_dtm.cache_clear()
-    rules._gtin_ok.cache_clear()
+    parse_dtm_text.cache_clear()
+    rules.gtin_ok.cache_clear()
 
 
 def validate_message(msg, amazon=True):
@@ -179,7 +181,7 @@ def iter_results(source, amazon=True, parse=True, chunk_size=sx.CHUNK_SIZE, keep
 class _Broken:
     def __init__(self, exc):
         self.header = None
-        self.issues = [sx.Issue(sx.ERR_UNSPECIFIED, "File could not be read: %s" % exc)]
+        self.issues = [Issue(sx.ERR_UNSPECIFIED, "File could not be read: %s" % exc)]
 
 
 def read(source, amazon=True, parse=True, chunk_size=sx.CHUNK_SIZE, keep_segments=True):

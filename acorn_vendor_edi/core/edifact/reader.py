@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import syntax as sx
-from .syntax import Issue, Segment
+from .issues import Issue
+from .syntax import Segment
 
 _logger = logging.getLogger(__name__)
 

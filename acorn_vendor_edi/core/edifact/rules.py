@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from .._vendor import gs1
 from . import syntax as sx
-from .documents import num
+from .syntax import num
 
 BGM_CODES = {
     "ORDERS": {"220", "221", "224", "226", "227", "22E"},
@@ -59,7 +59,7 @@ def check_amazon(msg, body=None):
 
 
 # The same GTINs come back on every order, so their check digit is computed once.
-_gtin_ok = lru_cache(maxsize=16384)(gs1.is_valid_gs1)
+gtin_ok = lru_cache(maxsize=16384)(gs1.is_valid_gs1)
 
 
 def _check_ids(msg, seg):
@@ -69,7 +69,7 @@ def _check_ids(msg, seg):
         value, qual = (comps[0] if n else ""), (comps[1] if n > 1 else "")
         if value and qual not in PRODUCT_QUALIFIERS:
             msg.issue(sx.ERR_VALUE_NOT_SUPPORTED, "Product id qualifier %r" % qual, seg, 3, 2)
-        if value and qual in ("EN", "SRV", "UP") and not _gtin_ok(value):
+        if value and qual in ("EN", "SRV", "UP") and not gtin_ok(value):
             msg.issue(sx.ERR_INVALID_VALUE, "GTIN %s has a wrong check digit" % value, seg, 3, 1)
         return
     for el, comps in enumerate(seg.elements[1:], 2):
