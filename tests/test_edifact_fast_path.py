@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor_edi.core import edifact as e
+from acorn_vendor_edi.core import edifact
 from acorn_vendor_edi.core.edifact import documents, fast_path, rules
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 
@@ -22,13 +22,15 @@ set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
 
 
 def _text(builder):
-    return e.write_interchange([builder], VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True)
+    return edifact.write_interchange(
+        [builder], VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True
+    )
 
 
 PO = purchase_order()
 SAMPLES = {
-    "ORDERS": _text(e.render_orders(PO)),
-    "DESADV": _text(e.render_desadv(shipment(PO))),
+    "ORDERS": _text(edifact.render_orders(PO)),
+    "DESADV": _text(edifact.render_desadv(shipment(PO))),
 }
 # Values that hit the rules: codes, qualifiers, counts, bad numbers, escapes, empties.
 VALUES = [
@@ -82,7 +84,7 @@ def _both(text):
     message and the generic parser must build that very document.
     """
     out = []
-    [result] = e.read(text, amazon=False, parse=False)
+    [result] = edifact.read(text, amazon=False, parse=False)
     taken = []
     for m in result.messages:
         msg = m.message
@@ -94,11 +96,11 @@ def _both(text):
             assert msg.issues[before:] == [], text
             assert documents.PARSERS[msg.type](msg) == doc, text
         taken.append(doc)
-    [fast] = e.read(text)
+    [fast] = edifact.read(text)
     real = dict(fast_path.READERS)
     fast_path.READERS.clear()
     try:
-        [generic] = e.read(text)
+        [generic] = edifact.read(text)
     finally:
         fast_path.READERS.update(real)
     for doc, a, b in zip(taken, fast.messages, generic.messages, strict=True):
@@ -124,8 +126,11 @@ def test_bench_interchange_takes_one_pass():
     w = []
     for k in range(1, 4):
         po = purchase_order(number="P%07d" % k)
-        w += [e.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)), e.render_orders(po)]
-    text = e.write_interchange(w, VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True)
+        w += [
+            edifact.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)),
+            edifact.render_orders(po),
+        ]
+    text = edifact.write_interchange(w, VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True)
     answers = _both(text)
     assert len(answers) == 6
     for doc, fast, generic in answers:

@@ -15,9 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.edifact import fast_path, reader, structure
-from acorn_vendor_edi.core.edifact import syntax as sx
+from acorn_vendor_edi.core import edifact
+from acorn_vendor_edi.core.edifact import fast_path, reader, structure, syntax
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 from tests.test_edifact_fast_path import SAMPLES, VALUES, _single_edits
 
@@ -29,10 +28,10 @@ def _interchange(n=3, **kw):
     for k in range(1, n + 1):
         po = purchase_order(number="P%07d" % k)
         builders += [
-            e.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)),
-            e.render_orders(po),
+            edifact.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)),
+            edifact.render_orders(po),
         ]
-    return e.write_interchange(builders, VENDOR, AMAZON, "1001", prepared=T0, **kw)
+    return edifact.write_interchange(builders, VENDOR, AMAZON, "1001", prepared=T0, **kw)
 
 
 LINES = _interchange(line_breaks=True)
@@ -45,7 +44,7 @@ def _answer(data, chunk, text_road):
     if not text_road:
         reader.EdifactReader._take_text = lambda *_args: False
     try:
-        results = e.read(io.BytesIO(data), chunk_size=chunk)
+        results = edifact.read(io.BytesIO(data), chunk_size=chunk)
     finally:
         reader.EdifactReader._take_text = real
     out = []
@@ -94,9 +93,13 @@ def test_cold_and_warm_memos_give_the_same_answers(kind):
     texts = [t.encode("latin-1") for t in _single_edits(SAMPLES[kind])]
     cold = []
     for text in texts:
-        e.forget_memos()
+        edifact.forget_memos()
         cold.append(_answer(text, 1 << 16, True)[0])
-    assert reader._HEADS and structure._CLEAN_SHAPES and fast_path._memos(sx.DEFAULT_DELIMITERS).lin
+    assert (
+        reader._HEADS
+        and structure._CLEAN_SHAPES
+        and fast_path._memos(syntax.DEFAULT_DELIMITERS).lin
+    )
     warm = [_answer(text, 1 << 16, True)[0] for text in texts]
     assert cold == warm
 
@@ -140,8 +143,8 @@ def test_spliced_junk_reads_the_same_on_both_roads(cut, junk, span, chunk):
 
 def test_forget_memos_forgets_every_memo():
     _answer(LINES.encode("latin-1"), 1 << 16, True)
-    e.forget_memos()
-    memos = fast_path._memos(sx.DEFAULT_DELIMITERS)
+    edifact.forget_memos()
+    memos = fast_path._memos(syntax.DEFAULT_DELIMITERS)
     assert not any(getattr(memos, name) for name in memos.__slots__)
     assert not any(reader._HEADS.values())
     assert not structure._CLEAN_SHAPES and not any(structure._CLEAN_SEGMENTS.values())

@@ -17,27 +17,27 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor.core import domain as d
+from acorn_vendor.core import domain
 from acorn_vendor_edi.core import x12
 from acorn_vendor_edi.core.x12 import fast_path
 
-from . import x12_samples as s
+from . import x12_samples
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
 
-SAMPLE = x12.write([s.shipment()], s.env())
+SAMPLE = x12.write([x12_samples.shipment()], x12_samples.env())
 
 
 def _shapes():
     """Other shapes of ASN: items right under the order, a pallet of loose items, two POs and
     5010, and Amazon-rule problems the single edits cannot make."""
-    po = s.purchase_order(lines=2)
-    bare = s.shipment(po)
+    po = x12_samples.purchase_order(lines=2)
+    bare = x12_samples.shipment(po)
     bare.pallets, bare.cartons = [], []
-    loose = s.shipment(po)
+    loose = x12_samples.shipment(po)
     loose.pallets[0].cartons = []
-    loose.pallets[0].items = [d.ContainerItem("1", d.Quantity(10))]
-    two = s.shipment(po)
+    loose.pallets[0].items = [domain.ContainerItem("1", domain.Quantity(10))]
+    two = x12_samples.shipment(po)
     two.items[1].purchase_order_number = "OTHERPO1"
     two.items[1].lot = None
     two.cartons[0].items[0].lot = None
@@ -46,7 +46,10 @@ def _shapes():
     # (REF, DTM, LIN/SN1 are single): each copy differs, so taking the wrong one shows.
     twice = SAMPLE
     for old, new in (
-        ("MAN*GM*006141410000010011~", f"MAN*GM*006141410000010011~MAN*GM*{s.sscc(501)}~"),
+        (
+            "MAN*GM*006141410000010011~",
+            f"MAN*GM*006141410000010011~MAN*GM*{x12_samples.sscc(501)}~",
+        ),
         ("TD1*PLT94*1****G*250.5*LB~", "TD1*PLT94*1****G*250.5*LB~TD1*CTN25*3****G*9*KG~"),
         ("TD5**2*ABCD*M~", "TD5**2*ABCD*M~TD5**2*WXYZ*A~"),
         ("REF*BM*BOL9~", "REF*BM*BOL9~REF*BM*BOL10~"),
@@ -57,9 +60,9 @@ def _shapes():
     twice = twice.replace("SE*37", "SE*43")
     return [
         twice,
-        x12.write([bare], s.env()),
-        x12.write([loose], s.env()),
-        x12.write([two], s.env("5010")),
+        x12.write([bare], x12_samples.env()),
+        x12.write([loose], x12_samples.env()),
+        x12.write([two], x12_samples.env("5010")),
         prf_at_s,
         SAMPLE.replace("N3*1 Main St~\n", "N3*1 Main St~\nN3*2 Side St~\n").replace(
             "SE*37", "SE*38"
@@ -116,9 +119,9 @@ VALUES = [
     "20240229",
     "20230229",
     "1261",
-    s.sscc(77),
-    s.sscc(77)[:-1] + "0",
-    "00" + s.sscc(77),
+    x12_samples.sscc(77),
+    x12_samples.sscc(77)[:-1] + "0",
+    "00" + x12_samples.sscc(77),
     "12345",
     "HL",
     "N1",
@@ -192,10 +195,10 @@ def test_sample_takes_one_pass_and_is_clean():
 
 
 def test_bench_interchange_takes_one_pass():
-    docs = [s.shipment(serial=10000 + n * 10) for n in range(5)]
+    docs = [x12_samples.shipment(serial=10000 + n * 10) for n in range(5)]
     for n, doc in enumerate(docs):
         doc.shipment_id = f"ASN{n:08d}"
-    text = x12.write(docs, s.env())
+    text = x12.write(docs, x12_samples.env())
     fast, generic, shortcuts = _both(text)
     assert shortcuts == 5 and fast == generic
     assert [t[3].shipment_id for t in fast[1]] == [doc.shipment_id for doc in docs]
@@ -273,8 +276,10 @@ def _mutate(text, data):
 @given(data=st.data())
 def test_variations_give_the_same_answer_as_the_generic_road(data):
     if data.draw(st.booleans()):
-        docs = [s.shipment(serial=2000 + n * 10) for n in range(data.draw(st.integers(1, 3)))]
-        text = x12.write(docs, s.env())
+        docs = [
+            x12_samples.shipment(serial=2000 + n * 10) for n in range(data.draw(st.integers(1, 3)))
+        ]
+        text = x12.write(docs, x12_samples.env())
     else:
         text = data.draw(st.sampled_from(SHAPES))
     text = _mutate(text, data)

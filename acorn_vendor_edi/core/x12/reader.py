@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from .._gc import fewer_collections
-from . import syntax as S
+from . import syntax
 from .documents import read_document
 from .fast_path import READERS as FAST_PATH_READERS
 from .issues import Issue
@@ -179,7 +179,7 @@ _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\udc80-\udcff]")
 
 
 _WS = " \t\r\n"
-_GS_SPECS = S._compile(
+_GS_SPECS = syntax._compile(
     "M ID 2/2, M AN 2/15, M AN 2/15, M DT 8/8, M TM 4/8, M N0 1/9, M ID 1/2, M AN 1/12"
 )
 _ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
@@ -533,8 +533,8 @@ class X12Reader:
                     f"(\\x{ord(bad) & 0xFF:02x}); the file is not ASCII/UTF-8 X12",
                     segment_id=tag[:3],
                     segment_position=len(self._tx) + 1,
-                    ak3=S.AK3_ELEMENT_ERRORS,
-                    ak4=S.AK4_BAD_CHAR,
+                    ak3=syntax.AK3_ELEMENT_ERRORS,
+                    ak4=syntax.AK4_BAD_CHAR,
                     element=1,
                 )
             )
@@ -557,7 +557,7 @@ class X12Reader:
             self._fast = {}
             if set_id in STRUCTURES:
                 sep = inter.delimiters.element
-                self._fast = S.fast_table(set_id, _known_tags(set_id), sep)
+                self._fast = syntax.fast_table(set_id, _known_tags(set_id), sep)
             rx = self._fast.get(tag)
             ok = raw is not None and rx is not None and rx.fullmatch(raw) is not None
             self._suspect = [] if ok else [self._tx[0]]
@@ -687,7 +687,7 @@ class X12Reader:
         inter.groups.append(group)
         for pos, (_req, kind, low, high) in enumerate(_GS_SPECS, start=1):
             value = vals[pos - 1]
-            code = S.AK4_MISSING if not value else S.check_element(kind, low, high, value)
+            code = syntax.AK4_MISSING if not value else syntax.check_element(kind, low, high, value)
             if code:
                 self._issue(
                     inter,
@@ -846,14 +846,14 @@ class X12Reader:
             tag = seg.tag
             if tag not in in_set:
                 continue  # the grammar reports it; its elements mean nothing here
-            for pos, code, msg in S.check_segment(set_id, tag, seg.elements):
+            for pos, code, msg in syntax.check_segment(set_id, tag, seg.elements):
                 value = seg.get(pos) if pos <= len(seg.elements) else None
                 add(
                     msg,
                     segment_id=tag,
                     segment_position=seg.position,
                     element=pos,
-                    ak3=S.AK3_ELEMENT_ERRORS,
+                    ak3=syntax.AK3_ELEMENT_ERRORS,
                     ak4=code,
                     value=value,
                 )
