@@ -223,7 +223,7 @@ def test_cli_parse_validate_contrl(tmp_path, capsys):
     assert cli_main(["validate", str(tmp_path / "missing.edi")]) == 2
 
 
-# A full interchange of the two messages with a one-pass reader (lots, pallets, addresses).
+# A full interchange of the two messages with a fast-path reader (lots, pallets, addresses).
 _FULL = edifact.write_interchange(
     [edifact.render_desadv(shipment(purchase_order())), edifact.render_orders(purchase_order())],
     VENDOR,

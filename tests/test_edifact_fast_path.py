@@ -1,6 +1,6 @@
-"""The one-pass readers of clean ORDERS and DESADV agree with the generic road.
+"""The fast-path readers of clean ORDERS and DESADV agree with the full path.
 
-``onepass`` checks Amazon's rules and builds the document in one walk, and sends a message to
+``fast_path`` checks Amazon's rules and builds the document in one walk, and sends a message to
 the generic rules and parsers (which locate every problem) when it is not sure. These tests
 prove the shortcut changes no answer: on the samples, on every single edit of them and on
 hypothesis-made variations, reading gives the same issues and the same document either way.
@@ -78,9 +78,9 @@ VALUES = [
 
 
 def _both(text):
-    """[(one-pass document, (issues, document) of ``read``, the same on the generic road)].
+    """[(fast-path document, (issues, document) of ``read``, the same on the full path)].
 
-    Where the one-pass reader gave a document, the generic rules must find nothing in the
+    Where the fast path gave a document, the generic rules must find nothing in the
     message and the generic parser must build that very document.
     """
     out = []
@@ -162,14 +162,14 @@ def _single_edits(text):
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_every_single_edit_gives_the_same_answer_as_the_generic_road(kind):
+def test_every_single_edit_gives_the_same_answer_as_the_full_path(kind):
     shortcuts = fallbacks = 0
     for text in _single_edits(SAMPLES[kind]):
         for doc, fast, generic in _both(text):
             assert fast == generic, text
             shortcuts += doc is not None
             fallbacks += doc is None
-    assert shortcuts and fallbacks  # both roads were taken
+    assert shortcuts and fallbacks  # both paths were taken
 
 
 def _mutate(text, data):
@@ -200,7 +200,7 @@ def _mutate(text, data):
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(kind=st.sampled_from(sorted(SAMPLES)), data=st.data())
-def test_variations_give_the_same_answer_as_the_generic_road(kind, data):
+def test_variations_give_the_same_answer_as_the_full_path(kind, data):
     text = _mutate(SAMPLES[kind], data)
     for _doc, fast, generic in _both(text):
         assert fast == generic

@@ -1,9 +1,9 @@
-"""The reader's text road gives the answers of its careful road, segment for segment.
+"""Messages read as text give the answers of the segment-by-segment reading, segment for segment.
 
-A clean message whole in one chunk is taken as its segment texts (``EdifactReader._take_text``)
-and its Segments are only made when asked for. These tests read the same bytes with the text
-road on and off, and compare everything a caller can see: the issues with their positions and
-byte offsets, the documents, and the Segments themselves.
+A clean message whole in one chunk is kept as its segment texts
+(``EdifactReader._read_as_text``) and its Segments are only made when asked for. These tests
+read the same bytes with reading as text on and off, and compare everything a caller can see:
+the issues with their positions and byte offsets, the documents, and the Segments themselves.
 """
 
 import io
@@ -38,15 +38,15 @@ LINES = _interchange(line_breaks=True)
 FLAT = _interchange(line_breaks=False)
 
 
-def _answer(data, chunk, text_road):
+def _answer(data, chunk, as_text):
     """Everything ``read`` tells, with Segments as (tag, elements, offset, position)."""
-    real = reader.EdifactReader._take_text
-    if not text_road:
-        reader.EdifactReader._take_text = lambda *_args: False
+    real = reader.EdifactReader._read_as_text
+    if not as_text:
+        reader.EdifactReader._read_as_text = lambda *_args: False
     try:
         results = edifact.read(io.BytesIO(data), chunk_size=chunk)
     finally:
-        reader.EdifactReader._take_text = real
+        reader.EdifactReader._read_as_text = real
     out = []
     taken = 0
     for result in results:
@@ -60,30 +60,30 @@ def _answer(data, chunk, text_road):
 
 def _same(text, chunks=(64, 1 << 16)):
     data = text.encode("latin-1", "replace") if isinstance(text, str) else text
-    roads = 0
+    read_as_text = 0
     for chunk in chunks:
-        fast, taken = _answer(data, chunk, True)
-        careful, none = _answer(data, chunk, False)
+        as_text, taken = _answer(data, chunk, True)
+        by_segment, none = _answer(data, chunk, False)
         assert none == 0
-        assert fast == careful, (text, chunk)
-        roads += taken
-    return roads
+        assert as_text == by_segment, (text, chunk)
+        read_as_text += taken
+    return read_as_text
 
 
 @pytest.mark.parametrize(
     "text", [LINES, FLAT, LINES.replace("'\n", "'\r\n")], ids=["lf", "flat", "crlf"]
 )
-def test_clean_files_take_the_text_road_with_the_same_answers(text):
+def test_clean_files_are_read_as_text_with_the_same_answers(text):
     assert _same(text, chunks=(1 << 16,)) == 6  # every message took it
     assert _same(text, chunks=(200, 1000))  # and some did across small chunks
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_every_single_edit_reads_the_same_on_both_roads(kind):
+def test_every_single_edit_reads_the_same_both_ways(kind):
     taken = 0
     for text in _single_edits(SAMPLES[kind]):
         taken += _same(text, chunks=(1 << 16,))
-    assert taken  # the text road was used, and refused where the edit needed care
+    assert taken  # messages were read as text, and refused where the edit needed care
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
@@ -117,7 +117,7 @@ def test_cold_and_warm_memos_give_the_same_answers(kind):
         lambda t: t.replace("UNT+", "UNT", 1),  # a bare UNT
     ],
 )
-def test_anything_unusual_reads_the_same_on_both_roads(edit):
+def test_anything_unusual_reads_the_same_both_ways(edit):
     text = edit(LINES)
     assert text != LINES
     _same(text, chunks=(64, 500, 1 << 16))
@@ -137,7 +137,7 @@ def test_anything_unusual_reads_the_same_on_both_roads(edit):
     span=st.integers(0, 30),
     chunk=st.sampled_from([16, 333, 1 << 16]),
 )
-def test_spliced_junk_reads_the_same_on_both_roads(cut, junk, span, chunk):
+def test_spliced_junk_reads_the_same_both_ways(cut, junk, span, chunk):
     _same(LINES[:cut] + junk + LINES[cut + span :], chunks=(chunk,))
 
 

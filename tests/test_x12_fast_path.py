@@ -1,7 +1,7 @@
-"""The one-pass reader of clean 856s agrees with the generic road.
+"""The fast-path reader of clean 856s agrees with the full path.
 
-``onepass.read_856`` checks the elements, the segment order and Amazon's rules and builds the
-Shipment in one walk, and sends a set to the generic road (Segments, loop tree, ``_AsnReader``,
+``fast_path.read_856`` checks the elements, the segment order and Amazon's rules and builds the
+Shipment in one walk, and sends a set to the full path (Segments, loop tree, ``_AsnReader``,
 which locate every problem) when it is not sure. These tests prove the shortcut changes no
 answer: on the sample, on every single edit of it and on hypothesis-made variations (several
 ASNs, small read chunks, bad characters), reading gives the same issues, documents, segments,
@@ -174,7 +174,7 @@ def _read(text, chunk_size):
 
 
 def _both(text, chunk_size=x12.reader.CHUNK_SIZE):
-    """(answer with the one-pass reader, answer on the generic road, sets read in one pass)."""
+    """(answer with the fast path, answer on the full path, sets read by the fast path)."""
     fast, shortcuts = _read(text, chunk_size)
     real = dict(fast_path.READERS)
     fast_path.READERS.clear()
@@ -226,21 +226,21 @@ def _single_edits(text):
                 yield "~".join(segs[:i] + ["*".join(new)] + segs[i + 1 :])
 
 
-def test_every_single_edit_gives_the_same_answer_as_the_generic_road():
+def test_every_single_edit_gives_the_same_answer_as_the_full_path():
     shortcuts = fallbacks = 0
     for text in _single_edits(SAMPLE):
         fast, generic, taken = _both(text)
         assert fast == generic, text
         shortcuts += taken
         fallbacks += 1 - taken
-    assert shortcuts > 100 and fallbacks > 1000  # both roads were taken, many times
+    assert shortcuts > 100 and fallbacks > 1000  # both paths were taken, many times
 
 
 @pytest.mark.parametrize("shape", range(len(SHAPES)))
-def test_other_shapes_give_the_same_answer_as_the_generic_road(shape):
+def test_other_shapes_give_the_same_answer_as_the_full_path(shape):
     fast, generic, shortcuts = _both(SHAPES[shape])
     assert fast == generic
-    assert shortcuts == (shape != 4)  # PRF at the S level is an error: the generic road says
+    assert shortcuts == (shape != 4)  # PRF at the S level is an error: the full path says
     assert bool(fast[1][0][2]) == (shape == 4)
     for n, text in enumerate(_single_edits(SHAPES[shape])):
         if n % 5 == shape:  # a fifth of them: the sample's edits cover the rest
@@ -274,7 +274,7 @@ def _mutate(text, data):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_variations_give_the_same_answer_as_the_generic_road(data):
+def test_variations_give_the_same_answer_as_the_full_path(data):
     if data.draw(st.booleans()):
         docs = [
             x12_samples.shipment(serial=2000 + n * 10) for n in range(data.draw(st.integers(1, 3)))

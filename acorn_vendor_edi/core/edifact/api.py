@@ -99,7 +99,7 @@ def validate_message(msg, amazon=True):
 
 
 def _validate(msg, amazon):
-    """``validate_message``; returns the document when the one-pass reader built it."""
+    """``validate_message``; returns the document when the fast path built it."""
     if msg.type == "CONTRL":
         if (msg.version, msg.release) not in _CONTRL_VERSIONS:
             msg.issue(

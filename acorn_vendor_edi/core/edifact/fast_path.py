@@ -1,12 +1,12 @@
 """One walk per clean ORDERS or DESADV: Amazon's rules and the domain object together.
 
-The generic road checks Amazon's rules (``rules._check_amazon``) and then builds the document
+The full path checks Amazon's rules (``rules.check_amazon``) and then builds the document
 (``documents.PARSERS``), each reading every segment again through ``Segment.get``. For the
 message that is clean — nearly all of them — both answers come out of one walk over the raw
 segment texts here (``Message.plain_texts``: no release character, one set of delimiters):
-the document when ``_check_amazon`` would find nothing and the parser would build exactly
+the document when ``check_amazon`` would find nothing and the parser would build exactly
 this object, None when unsure (a problem, an unusual shape). None sends the message down the
-generic road, which locates every problem. ``tests/test_edifact_onepass`` proves the
+full path, which locates every problem. ``tests/test_edifact_fast_path`` proves the
 equivalence on every single edit of the samples and on hypothesis-made variations.
 """
 
@@ -232,7 +232,7 @@ class _Header:
 
     def take(self, text, tag):
         """A header DTM or NAD, read from the memos without splitting ``text``: True when
-        taken, False when the message must take the generic road, None for other tags."""
+        taken, False when the message must take the full path, None for other tags."""
         if tag == "DTM":
             qual, value = self.dtms[text]
             self.dates[qual] = value
@@ -249,7 +249,7 @@ class _Header:
 
     def read(self, text, tag, parts, co, codes):
         """One header segment other than DTM and NAD (``take`` reads those); False when the
-        message must take the generic road."""
+        message must take the full path."""
         if tag == "RFF":
             comps = (parts[1].split(co) if len(parts) > 1 else []) + NO_COMPONENTS
             self.refs.append(comps)
@@ -376,7 +376,7 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
         elif tag == "DTM":
             have_137 = have_137 or h.dtms[text][0] == "137"
         elif tag in ("NAD", "CNT", "CPS", "CUX", "BGM"):
-            return None  # after the header: rare, and read differently by each road
+            return None  # after the header: rare, and read differently by each path
     if not (has_id and has_qty):
         return None
     roles = h.roles
@@ -604,7 +604,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     return asn
 
 
-# Segments of lines and packages: the generic road reads them differently before the first CPS.
+# Segments of lines and packages: the full path reads them differently before the first CPS.
 _NOT_IN_HEADER = frozenset(("LIN", "UNS", "PIA", "QTY", "PAC", "GIN", "CNT", "PCI"))
 
 READERS = {"ORDERS": read_orders, "DESADV": read_desadv}

@@ -146,7 +146,7 @@ class Message:
         """(body texts, delimiters) when every body segment is plain raw text, else None.
 
         Plain: read from raw text with no release character, with one set of delimiters, and
-        not UNOY (whose raw text is the Latin-1 view of UTF-8 bytes). The one-pass readers work
+        not UNOY (whose raw text is the Latin-1 view of UTF-8 bytes). The fast-path readers work
         on these.
         """
         if self.texts is not None:
@@ -499,8 +499,8 @@ class EdifactReader:
         ic.complete = True
 
     def _take_plain(self, msg, precheck, position):
-        """Careful road, quick part: plain body segments with clean characters, straight from
-        the batch (a message the text road refused, or cut by a chunk's end).
+        """Segment by segment, quick part: plain body segments with clean characters, straight
+        from the batch (a message that could not be read as text, or cut by a chunk's end).
 
         Anything else (service segments, garbage, suspicious characters) stops it and goes
         through the per-segment code of :meth:`_read_message`.
@@ -567,7 +567,7 @@ class EdifactReader:
         utf8 = charset == "UNOY"
         position = 1
         if not utf8 and self._pending is None and self._batch.__class__ is syntax.TextBatch:
-            if self._take_text(msg, self._batch, precheck):
+            if self._read_as_text(msg, self._batch, precheck):
                 return msg
         while True:
             if self._pending is None and not utf8:
@@ -621,11 +621,11 @@ class EdifactReader:
                 _check_unt(msg, seg, position)
                 return msg
 
-    def _take_text(self, msg, batch, precheck):
-        """Fast road: the message whole in ``batch``, its segments well formed and its
-        characters clean, is taken as text (``msg.texts``); False leaves it to the careful
-        road, which reads the very same tokens. ``tests/test_edifact_text_road`` proves both
-        give the same answers."""
+    def _read_as_text(self, msg, batch, precheck):
+        """Read as text: the message whole in ``batch``, its segments well formed and its
+        characters clean, is kept as its segment texts (``msg.texts``); False leaves it to the
+        segment-by-segment reading of the very same tokens. ``tests/test_edifact_messages_as_text``
+        proves both give the same answers."""
         delims = batch.delims  # those of the interchange: a UNA ends the interchange before it
         i = self._i
         k = batch.find_unt(i)

@@ -28,7 +28,7 @@ PARTY_ROLES = {"BY", "SU", "DP", "ST", "IV", "SF", "WH", "CA", "OB"}
 def check_amazon(msg, body=None):
     """Run the rules for ``msg.type``; every problem is located (segment, element, component).
 
-    Clean ORDERS and DESADV usually never get here: ``onepass`` proves them clean while it
+    Clean ORDERS and DESADV usually never get here: ``fast_path`` proves them clean while it
     builds their document, and only sends the doubtful ones.
     """
     if body is None:

@@ -161,7 +161,7 @@ class Segment:
         self._parts = None  # raw split on the element separator (tag first), made by get()
         self.offset = offset
         self.position = position
-        self.raw = raw  # the segment as read (escaped), for the one-pass checks
+        self.raw = raw  # the segment as read (escaped), for the fast path
         self._delims = delims
 
     @property
@@ -326,7 +326,7 @@ def parse_segment_text(text, delims=DEFAULT_DELIMITERS, offset=0):
     return Segment(tag, elements, offset)
 
 
-# Bytes read at a time. A message cut by a chunk's end takes the careful road, so bigger chunks
+# Bytes read at a time. A message cut by a chunk's end is read segment by segment, so bigger chunks
 # mean fewer of those; memory stays a few chunks, whatever the file size.
 CHUNK_SIZE = 1 << 18
 
@@ -580,7 +580,7 @@ class TextBatch:
     def find_unt(self, i):
         """Index of the first text from ``i`` on that is a UNT segment, or -1."""
         if i < 1:
-            return -1  # the UNH is in an earlier batch: the careful road
+            return -1  # the UNH is in an earlier batch: segment by segment
         step = self.step
         start = self.start(i)
         at = self.chunk.find(self.sep + "UNT" + self.delims.element, start - step)

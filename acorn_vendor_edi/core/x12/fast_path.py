@@ -1,14 +1,15 @@
 """One walk per clean 856: element checks, Amazon's rules and the Shipment together.
 
-The generic road builds a ``Segment`` per segment, checks the elements, fits the segments to
-the loop structure (``grammar.match``, a tree of ``Node``), then ``sets._AsnReader`` walks that
-tree to check Amazon's rules (HL hierarchy, SSCC check digits, CTT totals) and build the
-Shipment, reading every element again through ``Segment.get``. For the ASN that is clean —
+The full path builds a ``Segment`` per segment, checks the elements, fits the segments to
+the loop structure (``structure.match``, a tree of ``Node``), then the ``_AsnReader`` of
+``documents/ship_notice_856.py`` walks that tree to check Amazon's rules (HL hierarchy, SSCC
+check digits, CTT totals) and build the Shipment, reading every element again through
+``Segment.get``. For the ASN that is clean —
 nearly all of them — the same answers come out of one walk over the raw segment text here:
 the Shipment when the compiled element patterns vouch for every segment, the segment order has
 no error and Amazon's rules find nothing; None when unsure (a problem, an unusual shape, an
-exception). None sends the set down the generic road, which locates every problem.
-``tests/test_x12_onepass.py`` proves the equivalence on every single edit of the sample ASN
+exception). None sends the set down the full path, which locates every problem.
+``tests/test_x12_fast_path.py`` proves the equivalence on every single edit of the sample ASN
 and on hypothesis-made variations.
 """
 
@@ -36,12 +37,12 @@ _VOUCHED_LIMIT = 4096
 
 
 def _ids(parts):
-    """``sets.ids_from(lin, 2, 30)`` on the split LIN (tag at index 0)."""
+    """``documents.shared.ids_from(lin, 2, 30)`` on the split LIN (tag at index 0)."""
     return ids_from_elements(parts[1:], 2, 30)
 
 
 def _party(n1, n3, n4):
-    """``sets.party_from`` on split N1/N3/N4 (padded with empty elements)."""
+    """``documents.shared.party_from`` on split N1/N3/N4 (padded with empty elements)."""
     addr = None
     if n3 is not None or n4 is not None or n1[2]:
         addr = domain.Address(
@@ -57,7 +58,7 @@ def _party(n1, n3, n4):
 
 
 class _Asn:
-    """What ``sets._AsnReader`` gathers, filled level by level as the HL loops end."""
+    """What the full path's ``_AsnReader`` gathers, filled level by level as the HL loops end."""
 
     __slots__ = (
         "levels",
@@ -151,7 +152,7 @@ def read_856(body, sep, fast, sender):
     """
     try:
         return _read_856(body, sep, fast, sender)
-    except Exception:  # the generic road reports what went wrong, where
+    except Exception:  # the full path reports what went wrong, where
         return None
 
 
@@ -254,7 +255,7 @@ def _read_856(body, sep, fast, sender):  # noqa: C901 - one flat loop is the poi
     elif in_ship and n1 is not None:
         who[n1[1]] = _party(n1, n3, n4)
     if plan("856", tuple(tags))[1] or ship is None or bsn is None:
-        return None  # the segment order has a problem, or no S level: the generic road says
+        return None  # the segment order has a problem, or no S level: the full path says
     if ctt is not None:
         n = len(ctt)
         if (ctt[1] if n > 1 else "") != str(len(asn.levels)):

@@ -7,8 +7,9 @@ Delimiters come from each ISA. Nothing here raises on bad input: every problem b
 ``GroupInfo``.
 
 Segments of a set are kept as raw text until its SE. A clean 856 is then read in one walk
-(``onepass``); any other set, or an 856 that walk is unsure about, goes down the generic road:
-a ``Segment`` each, element checks, the loop tree (``grammar.match``), ``sets.read_document``.
+(``fast_path``); any other set, or an 856 that walk is unsure about, goes down the full path:
+a ``Segment`` each, element checks, the loop tree (``structure.match``),
+``documents.read_document``.
 """
 
 import codecs
@@ -89,7 +90,7 @@ class Transaction:
     """One transaction set as read: its segments (ST first, SE last when present), the loop
     tree, the issues found and the domain document (None when the set could not be read).
 
-    A set read in one pass (``onepass``) keeps its raw segments and builds ``segments`` and
+    A set read in one pass (``fast_path``) keeps its raw segments and builds ``segments`` and
     ``tree`` only when asked for them.
     """
 

@@ -208,7 +208,7 @@ def parse_desadv(msg):
 
 def shipment_header(asn, dates, refs, parties):
     """A Shipment's dates, references and parties from its header DTMs, RFFs (first of each
-    qualifier) and NADs; the one-pass reader shares it."""
+    qualifier) and NADs; the fast path shares it."""
     asn.confirmation_date = dates.get("137")
     asn.shipped_date = dates.get("11")
     asn.estimated_delivery_date = dates.get("132")

@@ -60,7 +60,7 @@ def parse_orders(msg):
 
 def order_header(po, window, parties):
     """A PurchaseOrder's dates and parties from its header DTMs (by qualifier) and NADs (by
-    role); the one-pass reader shares it."""
+    role); the fast path shares it."""
     po.date = window.get("137")
     if "64" in window or "63" in window:
         start = window.get("64") or window.get("63")

@@ -112,7 +112,7 @@ def ids_from(seg, first, last):
 
 def ids_from_elements(els, first, last):
     """ProductIds (and the other qualifier/value pairs) of elements ``first``..``last``
-    (1-based) of a segment's elements; the one-pass 856 reader shares it."""
+    (1-based) of a segment's elements; the fast path shares it."""
     ids = domain.ProductIds()
     extra = {}
     for idx in range(first - 1, min(last, len(els) - 1), 2):

@@ -148,7 +148,7 @@ def read_856(tx, ctx):
 def add_item(asn, po, ids, qty, lot, parent, parent_level):
     """One item (I) level into an 856 being read: the Shipment's item for this PO, product
     and unit grows, and the carton (P) or pallet (T) above gets a container item. ``asn`` has
-    ``items``, ``carton_by_hl`` and ``pallets``; the one-pass reader shares this."""
+    ``items``, ``carton_by_hl`` and ``pallets``; the fast path shares this."""
     key = (po, ids.asin, ids.vendor_product_id, ids.ean, ids.upc, ids.isbn, qty.unit)
     item = asn.items.get(key)
     if item is None:
