@@ -84,7 +84,7 @@ def run_acorn_cold(path):
 
 
 def run_bots(path):
-    from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
+    from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
 
     with open(path, "rb") as fp:
         data = fp.read()
@@ -105,7 +105,7 @@ MODES = {"syntax": run_acorn_syntax, "full": run_acorn, "cold": run_acorn_cold, 
 def child(mode, path):
     """Runs in the child process; prints one JSON line."""
     if mode == "bots":
-        from acorn_vendor_edi.core.bots import edifact_patched as _patched
+        from acorn_vendor_edi.tests.bots_check import edifact_patched as _patched
 
         _patched()  # imports and patches bots before the clock starts, as Acorn is imported
     base = _status("VmRSS")

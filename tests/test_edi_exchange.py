@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from acorn_vendor.core import domain
 from acorn_vendor_edi.core import edifact, exchange, x12
-from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
+from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
 from . import edifact_samples, x12_samples
 

@@ -4,8 +4,8 @@ import json
 import os
 
 from acorn_vendor_edi.core import cli, edifact, exchange, partner, x12
-from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
+from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
 from . import edifact_samples, x12_samples
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from acorn_vendor_edi.core import edifact
-from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
 from acorn_vendor_edi.core.edifact import syntax
+from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
 from tests.edifact_samples import (
     AMAZON,
     T0,

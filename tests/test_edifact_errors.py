@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor_edi.core import edifact
-from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
 from acorn_vendor_edi.core.edifact import syntax
 from acorn_vendor_edi.core.edifact.cli import main as cli_main
+from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 
 HEAD = "UNA:+.? 'UNB+UNOA:3+5450534000000:14+4012345000009:14+240301:0800+AMZ001'"
@@ -125,7 +125,7 @@ def test_bad_message_among_good_ones_gives_contrl_rejection():
     assert [m.ok for m in result.messages] == [True, False, True]
     assert len(result.documents()) == 2
     contrl = edifact.contrl_interchange(result, "C1", prepared=T0)
-    assert bots_validate(contrl) == []  # with the ISO 9735 CONTRL grammar of core/bots.py
+    assert bots_validate(contrl) == []  # with the ISO 9735 CONTRL grammar of bots_check.py
     golden = GOLDEN / "contrl_rejection.edi"
     if REGEN:
         golden.write_bytes(contrl.encode("latin-1"))

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acorn_vendor_edi.core import x12
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
 from . import x12_samples
 

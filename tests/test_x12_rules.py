@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from acorn_vendor.core import domain
 from acorn_vendor_edi.core import x12
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
 from . import x12_samples
 
