@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from acorn_vendor.core import domain
+from acorn_vendor.core.spapi import converters
 from acorn_vendor.core.spapi_models import (
     PayloadInvalid,
     load,
@@ -58,22 +59,22 @@ def test_sandbox_orders_round_trip_exactly():
     orders = _sandbox_orders()
     assert len(orders) >= 3
     for raw in orders:
-        po = domain.purchase_order_from_spapi(raw)
+        po = converters.purchase_order_from_spapi(raw)
         assert po.date.tzinfo is not None
         for item in po.items:
             if item.net_cost:
                 assert isinstance(item.net_cost.amount, Decimal)
-        back = domain.purchase_order_to_spapi(po)
+        back = converters.purchase_order_to_spapi(po)
         validate_definition("vendorOrders.json", "Order", back)
         # Re-parsing gives the same object; some sandbox POs lack the (required)
         # purchaseOrderStateChangedDate, which the converter fills with the PO date.
         expected = dataclasses.replace(po, state_changed_date=po.state_changed_date or po.date)
-        assert domain.purchase_order_from_spapi(back) == expected
+        assert converters.purchase_order_from_spapi(back) == expected
 
 
 def test_import_po_details_survive():
     raw = next(o for o in _sandbox_orders() if o["orderDetails"].get("importDetails"))
-    po = domain.purchase_order_from_spapi(raw)
+    po = converters.purchase_order_from_spapi(raw)
     assert (
         po.import_details.incoterms
         == raw["orderDetails"]["importDetails"]["internationalCommercialTerms"]
@@ -81,7 +82,9 @@ def test_import_po_details_survive():
 
 
 def test_acknowledgement_validates_against_model():
-    body = {"acknowledgements": [domain.acknowledgement_to_spapi(x12_samples.acknowledgement())]}
+    body = {
+        "acknowledgements": [converters.acknowledgement_to_spapi(x12_samples.acknowledgement())]
+    }
     validate_request("submitAcknowledgement", body)
     _formats_ok(body)
     line2 = body["acknowledgements"][0]["items"][1]["itemAcknowledgements"]
@@ -91,7 +94,7 @@ def test_acknowledgement_validates_against_model():
 
 def test_shipment_confirmation_validates_against_model():
     asn = x12_samples.shipment()
-    body = {"shipmentConfirmations": [domain.shipment_confirmation_to_spapi(asn)]}
+    body = {"shipmentConfirmations": [converters.shipment_confirmation_to_spapi(asn)]}
     validate_request("SubmitShipmentConfirmations", body)
     _formats_ok(body)
     sc = body["shipmentConfirmations"][0]
@@ -109,7 +112,7 @@ def test_shipment_confirmation_validates_against_model():
 
 def test_invoice_validates_against_model():
     inv = x12_samples.invoice()
-    body = {"invoices": [domain.invoice_to_spapi(inv)]}
+    body = {"invoices": [converters.invoice_to_spapi(inv)]}
     validate_request("submitInvoices", body)
     _formats_ok(body)
     out = body["invoices"][0]
@@ -119,7 +122,7 @@ def test_invoice_validates_against_model():
     assert out["allowanceDetails"][0]["allowanceAmount"]["amount"] == "5.25"
     assert out["taxDetails"][0]["taxRate"] == "0.065"
     assert Decimal(out["invoiceTotal"]["amount"]) == inv.computed_total()
-    credit = domain.invoice_to_spapi(
+    credit = converters.invoice_to_spapi(
         domain.Invoice(
             "CN-1",
             x12_samples.T0,
@@ -133,7 +136,9 @@ def test_invoice_validates_against_model():
 
 
 def test_model_catches_a_broken_payload():
-    body = {"acknowledgements": [domain.acknowledgement_to_spapi(x12_samples.acknowledgement())]}
+    body = {
+        "acknowledgements": [converters.acknowledgement_to_spapi(x12_samples.acknowledgement())]
+    }
     body["acknowledgements"][0]["items"][0]["itemAcknowledgements"][0]["acknowledgementCode"] = "Ok"
     with pytest.raises(PayloadInvalid, match="acknowledgementCode"):
         validate_request("submitAcknowledgement", body)
@@ -148,22 +153,22 @@ def test_model_catches_a_broken_payload():
     ],
 )
 def test_parse_datetime_normalises_to_utc(text, expected):
-    parsed = domain.parse_datetime(text)
+    parsed = converters.parse_datetime(text)
     assert parsed == expected and parsed.utcoffset() == timedelta(0)
-    assert domain.format_datetime(parsed) == "2019-09-21T00:00:00Z"
+    assert converters.format_datetime(parsed) == "2019-09-21T00:00:00Z"
 
 
 def test_interval_and_decimal_helpers():
-    start, end = domain.parse_interval("2019-07-26T07:00:00Z--2019-08-03T07:00:00Z")
+    start, end = converters.parse_interval("2019-07-26T07:00:00Z--2019-08-03T07:00:00Z")
     assert (end - start).days == 8
-    assert domain.format_interval((start, end)) == "2019-07-26T07:00:00Z--2019-08-03T07:00:00Z"
+    assert converters.format_interval((start, end)) == "2019-07-26T07:00:00Z--2019-08-03T07:00:00Z"
     with pytest.raises(ValueError, match="--"):
-        domain.parse_interval("2019-07-26T07:00:00Z")
+        converters.parse_interval("2019-07-26T07:00:00Z")
     assert domain.decimal_str(Decimal("1E+2")) == "100"
     assert domain.decimal_str(Decimal("-0.00")) == "0.00"
     assert domain.decimal_str(Decimal("15.620")) == "15.620"
     with pytest.raises(ValueError, match="naive"):
-        domain.format_datetime(datetime(2024, 1, 1))
+        converters.format_datetime(datetime(2024, 1, 1))
 
 
 def test_acknowledgement_change_flag():

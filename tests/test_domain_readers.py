@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from acorn_vendor.core import domain
 from acorn_vendor.core.sandbox import testing
+from acorn_vendor.core.spapi import converters
 
 from . import edifact_samples, x12_samples
 
 UTC = timezone.utc
-ORDER = domain.purchase_order_to_spapi(x12_samples.purchase_order(lines=3))
+ORDER = converters.purchase_order_to_spapi(x12_samples.purchase_order(lines=3))
 
 
 def _spapi_ids(value):
@@ -42,34 +43,38 @@ def test_acknowledgements_round_trip():
         x12_samples.acknowledgement(),
         edifact_samples.acknowledgement(edifact_samples.purchase_order()),
     ):
-        payload = domain.acknowledgement_to_spapi(ack)
-        back = domain.acknowledgement_from_spapi(payload)
+        payload = converters.acknowledgement_to_spapi(ack)
+        back = converters.acknowledgement_from_spapi(payload)
         # SP-API has no PO date and no ship-to on an acknowledgement.
         assert back == _spapi_ids(
             dataclasses.replace(ack, purchase_order_date=None, ship_to_party=None)
         )
-        _same_json(domain.acknowledgement_to_spapi, domain.acknowledgement_from_spapi, payload)
+        _same_json(
+            converters.acknowledgement_to_spapi, converters.acknowledgement_from_spapi, payload
+        )
 
 
 def test_shipments_round_trip_with_pallets_loose_cartons_and_lots():
     for asn in (x12_samples.shipment(), edifact_samples.shipment(edifact_samples.purchase_order())):
-        payload = domain.shipment_confirmation_to_spapi(asn)
-        back = domain.shipment_confirmation_from_spapi(payload)
+        payload = converters.shipment_confirmation_to_spapi(asn)
+        back = converters.shipment_confirmation_from_spapi(payload)
         assert back == _spapi_ids(asn)
         _same_json(
-            domain.shipment_confirmation_to_spapi, domain.shipment_confirmation_from_spapi, payload
+            converters.shipment_confirmation_to_spapi,
+            converters.shipment_confirmation_from_spapi,
+            payload,
         )
 
 
 def test_invoices_round_trip_except_the_asn_reference():
     for inv in (x12_samples.invoice(), edifact_samples.invoice(edifact_samples.purchase_order())):
-        payload = domain.invoice_to_spapi(inv)
-        back = domain.invoice_from_spapi(payload)
+        payload = converters.invoice_to_spapi(inv)
+        back = converters.invoice_from_spapi(payload)
         charges = [c for c in inv.charges if not c.is_allowance] + [
             c for c in inv.charges if c.is_allowance
         ]
         assert back == _spapi_ids(dataclasses.replace(inv, shipment_id=None, charges=charges))
-        _same_json(domain.invoice_to_spapi, domain.invoice_from_spapi, payload)
+        _same_json(converters.invoice_to_spapi, converters.invoice_from_spapi, payload)
 
 
 def test_payloads_of_the_sandbox_helpers_read_back():
@@ -81,22 +86,22 @@ def test_payloads_of_the_sandbox_helpers_read_back():
         (
             ack,
             "acknowledgements",
-            domain.acknowledgement_to_spapi,
-            domain.acknowledgement_from_spapi,
+            converters.acknowledgement_to_spapi,
+            converters.acknowledgement_from_spapi,
         ),
         (
             asn,
             "shipmentConfirmations",
-            domain.shipment_confirmation_to_spapi,
-            domain.shipment_confirmation_from_spapi,
+            converters.shipment_confirmation_to_spapi,
+            converters.shipment_confirmation_from_spapi,
         ),
-        (inv, "invoices", domain.invoice_to_spapi, domain.invoice_from_spapi),
+        (inv, "invoices", converters.invoice_to_spapi, converters.invoice_from_spapi),
     ):
         (payload,) = body[key]
         _same_json(to_spapi, from_spapi, payload)
-    shipment = domain.shipment_confirmation_from_spapi(asn["shipmentConfirmations"][0])
+    shipment = converters.shipment_confirmation_from_spapi(asn["shipmentConfirmations"][0])
     assert shipment.purchase_order_numbers() == [ORDER["purchaseOrderNumber"]]
-    invoice = domain.invoice_from_spapi(inv["invoices"][0])
+    invoice = converters.invoice_from_spapi(inv["invoices"][0])
     assert invoice.total.amount == invoice.computed_total()
 
 
@@ -143,4 +148,4 @@ _item = st.builds(
     )
 )
 def test_any_acknowledgement_round_trips(ack):
-    assert domain.acknowledgement_from_spapi(domain.acknowledgement_to_spapi(ack)) == ack
+    assert converters.acknowledgement_from_spapi(converters.acknowledgement_to_spapi(ack)) == ack

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from acorn_vendor.core import domain
+from acorn_vendor.core.spapi import converters
 from acorn_vendor_edi.core import edifact, exchange, x12
 from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
 from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
@@ -208,7 +209,7 @@ def test_860_quantity_price_add_and_delete_make_the_next_version():
     assert new.items[1].net_cost == domain.Money(Decimal("9.99"), "USD")
     assert new.changed_date == change.change_date
     assert po.items[0].ordered_quantity.amount == 10  # the old version is untouched
-    payload = domain.purchase_order_to_spapi(new)
+    payload = converters.purchase_order_to_spapi(new)
     assert payload["orderDetails"]["purchaseOrderChangedDate"] == "2024-03-02T00:00:00Z"
 
 
