@@ -3,24 +3,7 @@
 from ..._vendor import domain
 from ..syntax import num
 from ..writer import MessageBuilder
-from .shared import (
-    NO_COMPONENTS,
-    PALLET_PACKAGES,
-    TRANSPORT_MODES,
-    WEIGHT_UNITS,
-    WEIGHT_UNITS_BY_CODE,
-    dtm,
-    fmt_num,
-    header_parties,
-    header_segments,
-    id_segments,
-    nad,
-    parse_dtm,
-    qty,
-    quantity,
-    read_ids,
-    segment_groups,
-)
+from . import shared
 
 
 def _lot_segments(lot):
@@ -28,25 +11,25 @@ def _lot_segments(lot):
         return []
     out = [("PCI", "17")]
     if lot.expiry_date:
-        out.append(dtm("361", lot.expiry_date))
+        out.append(shared.dtm("361", lot.expiry_date))
     if lot.manufacture_date:
-        out.append(dtm("94", lot.manufacture_date))
+        out.append(shared.dtm("94", lot.manufacture_date))
     if lot.lot_number:
         out.append(("GIN", "BX", (lot.lot_number,)))
     return out
 
 
 def _weight(weight, qualifier="AAB"):
-    unit = WEIGHT_UNITS.get(weight.unit, "KGM")
-    return ("MEA", "PD", qualifier, (unit, fmt_num(weight.value)))
+    unit = shared.WEIGHT_UNITS.get(weight.unit, "KGM")
+    return ("MEA", "PD", qualifier, (unit, shared.fmt_num(weight.value)))
 
 
 def _desadv_heading(b, asn):
     b.add("BGM", "351", asn.shipment_id, "9" if asn.confirmation_type == "Original" else "5")
-    b.add(*dtm("137", asn.confirmation_date, True))
-    b.add(*dtm("11", asn.shipped_date, True))
+    b.add(*shared.dtm("137", asn.confirmation_date, True))
+    b.add(*shared.dtm("11", asn.shipped_date, True))
     if asn.estimated_delivery_date:
-        b.add(*dtm("132", asn.estimated_delivery_date, True))
+        b.add(*shared.dtm("132", asn.estimated_delivery_date, True))
     if asn.gross_weight:
         b.add(*_weight(asn.gross_weight, "AAD"))
     pos = asn.purchase_order_numbers()
@@ -63,14 +46,14 @@ def _desadv_heading(b, asn):
         ("SF", asn.ship_from_party),
         ("DP", asn.ship_to_party),
     ):
-        for seg in nad(role, party):
+        for seg in shared.nad(role, party):
             b.add(*seg)
     if asn.carrier_scac or asn.transportation_mode:
         b.add(
             "TDT",
             "20",
             None,
-            TRANSPORT_MODES.get(asn.transportation_mode or "", None),
+            shared.TRANSPORT_MODES.get(asn.transportation_mode or "", None),
             None,
             (asn.carrier_scac, None, "182") if asn.carrier_scac else None,
         )
@@ -92,9 +75,9 @@ def render_desadv(asn):
                     % (asn.shipment_id, ci.item_sequence)
                 )
             counter["lin"] += 1
-            for seg in id_segments(item.ids, counter["lin"]):
+            for seg in shared.id_segments(item.ids, counter["lin"]):
                 b.add(*seg)
-            b.add(*qty("12", ci.quantity))
+            b.add(*shared.qty("12", ci.quantity))
             if item.purchase_order_number:
                 b.add("RFF", ("ON", item.purchase_order_number, item.sequence))
             for seg in _lot_segments(ci.lot or item.lot):
@@ -142,7 +125,7 @@ def render_desadv(asn):
 
 def parse_desadv(msg):
     body = msg.body()
-    header = header_segments(body)
+    header = shared.header_segments(body)
     bgm = next((s for s in header if s.tag == "BGM"), None)
     asn = domain.Shipment(
         shipment_id=bgm.get(2) if bgm else "",
@@ -157,23 +140,23 @@ def parse_desadv(msg):
     dates, refs = {}, {}
     for seg in header:
         if seg.tag == "DTM":
-            dates[seg.get(1, 1)] = parse_dtm(seg)
+            dates[seg.get(1, 1)] = shared.parse_dtm(seg)
         elif seg.tag == "RFF":
-            comps = seg.components(1) + NO_COMPONENTS
+            comps = seg.components(1) + shared.NO_COMPONENTS
             refs.setdefault(comps[0], comps[1])
         elif seg.tag == "TDT":
             asn.carrier_scac = seg.get(5, 1) or None
             mode = seg.get(3)
             asn.transportation_mode = next(
-                (k for k, v in TRANSPORT_MODES.items() if v == mode), None
+                (k for k, v in shared.TRANSPORT_MODES.items() if v == mode), None
             )
         elif seg.tag == "MEA" and seg.get(2) == "AAD":
             asn.gross_weight = read_weight(seg)
-    shipment_header(asn, dates, refs, header_parties(header))
+    shipment_header(asn, dates, refs, shared.header_parties(header))
     header_po = refs.get("ON")
     pallets, cartons_by_id = {}, {}
     items = {}
-    for group in segment_groups(body, "CPS", stop=("CNT",)):
+    for group in shared.segment_groups(body, "CPS", stop=("CNT",)):
         cps = group[0]
         own, parent = cps.get(1), cps.get(2)
         pac, sscc, weight, lin_groups = _package_level(group)
@@ -189,7 +172,7 @@ def parse_desadv(msg):
                 asn.items.append(item)
             item.quantity.amount += ci_qty.amount
             container_items.append(domain.ContainerItem(seq, ci_qty, lot))
-        if pac is not None and pac.get(3, 1) in PALLET_PACKAGES:
+        if pac is not None and pac.get(3, 1) in shared.PALLET_PACKAGES:
             pallet = domain.Pallet(sscc=sscc or "", items=container_items, weight=weight)
             pallets[own] = pallet
             asn.pallets.append(pallet)
@@ -252,11 +235,11 @@ def _desadv_line(group, po_number):
     for seg in group:
         tag = seg.tag
         if tag in ("LIN", "PIA"):
-            read_ids(seg, ids)
+            shared.read_ids(seg, ids)
         elif tag == "QTY" and seg.get(1, 1) == "12":
-            ci_qty = quantity(seg)
+            ci_qty = shared.quantity(seg)
         elif tag == "RFF":
-            comps = seg.components(1) + NO_COMPONENTS
+            comps = seg.components(1) + shared.NO_COMPONENTS
             if comps[0] == "ON":
                 po_number = comps[1] or po_number
                 seq = comps[2] or seq
@@ -269,7 +252,7 @@ def _desadv_line(group, po_number):
 
 def _read_lot(seg, lot):
     if seg.tag == "DTM":
-        value = parse_dtm(seg)
+        value = shared.parse_dtm(seg)
         if value and seg.get(1, 1) == "361":
             lot.expiry_date = value.date()
         elif value and seg.get(1, 1) == "94":
@@ -282,4 +265,4 @@ def read_weight(seg):
     value = num(seg.get(3, 2))
     if value is None:
         return None
-    return domain.Weight(value, WEIGHT_UNITS_BY_CODE.get(seg.get(3, 1), "Kg"))
+    return domain.Weight(value, shared.WEIGHT_UNITS_BY_CODE.get(seg.get(3, 1), "Kg"))

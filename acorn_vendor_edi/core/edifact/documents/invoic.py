@@ -6,20 +6,7 @@ from ..._vendor import domain
 from ..rules import compare_invoice
 from ..syntax import num
 from ..writer import MessageBuilder
-from .shared import (
-    dtm,
-    fmt_num,
-    header_parties,
-    header_segments,
-    id_segments,
-    nad,
-    parse_dtm,
-    qty,
-    quantity,
-    read_ids,
-    refuse,
-    segment_groups,
-)
+from . import shared
 
 
 def _tax_segments(tax, amount_qualifier="124"):
@@ -31,9 +18,9 @@ def _tax_segments(tax, amount_qualifier="124"):
             tax.tax_type or "VAT",
             None,
             None,
-            (None, None, None, fmt_num(rate.normalize()) if rate is not None else None),
+            (None, None, None, shared.fmt_num(rate.normalize()) if rate is not None else None),
         ),
-        ("MOA", (amount_qualifier, fmt_num(tax.amount.amount))),
+        ("MOA", (amount_qualifier, shared.fmt_num(tax.amount.amount))),
     ]
     return out
 
@@ -45,10 +32,10 @@ def render_invoic(inv, purchase_orders=None, shipment=None):
     quantities against ``shipment``); a ValueError lists every mismatch.
     """
     if purchase_orders is not None:
-        refuse("INVOIC %s" % inv.number, compare_invoice(inv, purchase_orders, shipment))
+        shared.refuse("INVOIC %s" % inv.number, compare_invoice(inv, purchase_orders, shipment))
     b = MessageBuilder("INVOIC", association="EAN008")
     b.add("BGM", "381" if inv.invoice_type == "CreditNote" else "380", inv.number, "9")
-    b.add(*dtm("137", inv.date))
+    b.add(*shared.dtm("137", inv.date))
     pos = inv.purchase_order_numbers()
     if len(pos) == 1:
         b.add("RFF", ("ON", pos[0]))
@@ -62,7 +49,7 @@ def render_invoic(inv, purchase_orders=None, shipment=None):
         ("DP", inv.ship_to_party),
         ("SF", inv.ship_from_party),
     ):
-        for seg in nad(role, party):
+        for seg in shared.nad(role, party):
             b.add(*seg)
     currency = inv.total.currency
     b.add("CUX", ("2", currency, "4"))
@@ -70,16 +57,16 @@ def render_invoic(inv, purchase_orders=None, shipment=None):
         b.add("PAT", "1", None, ("5", "3", "D", inv.payment_terms.net_due_days))
     for charge in inv.charges:
         b.add("ALC", "A" if charge.is_allowance else "C", None, None, None, (charge.charge_type,))
-        b.add("MOA", ("204" if charge.is_allowance else "23", fmt_num(charge.amount.amount)))
+        b.add("MOA", ("204" if charge.is_allowance else "23", shared.fmt_num(charge.amount.amount)))
     lines_total = Decimal(0)
     for item in inv.items:
-        for seg in id_segments(item.ids, item.sequence):
+        for seg in shared.id_segments(item.ids, item.sequence):
             b.add(*seg)
-        b.add(*qty("47", item.quantity))
+        b.add(*shared.qty("47", item.quantity))
         amount = item.line_amount()
         lines_total += amount
-        b.add("MOA", ("203", fmt_num(amount)))
-        b.add("PRI", ("AAA", fmt_num(item.net_cost.amount)))
+        b.add("MOA", ("203", shared.fmt_num(amount)))
+        b.add("PRI", ("AAA", shared.fmt_num(item.net_cost.amount)))
         if item.purchase_order_number:
             b.add("RFF", ("ON", item.purchase_order_number))
         for tax in item.taxes:
@@ -87,11 +74,11 @@ def render_invoic(inv, purchase_orders=None, shipment=None):
                 b.add(*seg)
     b.add("UNS", "S")
     b.add("CNT", ("2", len(inv.items)))
-    b.add("MOA", ("77", fmt_num(inv.total.amount)))
-    b.add("MOA", ("79", fmt_num(lines_total)))
+    b.add("MOA", ("77", shared.fmt_num(inv.total.amount)))
+    b.add("MOA", ("79", shared.fmt_num(lines_total)))
     tax_total = sum((t.amount.amount for t in inv.taxes), Decimal(0))
     tax_total += sum((t.amount.amount for i in inv.items for t in i.taxes), Decimal(0))
-    b.add("MOA", ("176", fmt_num(tax_total)))
+    b.add("MOA", ("176", shared.fmt_num(tax_total)))
     for tax in inv.taxes:
         for seg in _tax_segments(tax):
             b.add(*seg)
@@ -100,10 +87,10 @@ def render_invoic(inv, purchase_orders=None, shipment=None):
 
 def parse_invoic(msg):
     body = msg.body()
-    header = header_segments(body)
+    header = shared.header_segments(body)
     bgm = next((s for s in header if s.tag == "BGM"), None)
     currency = next((s.get(1, 2) for s in header if s.tag == "CUX"), "") or "EUR"
-    parties = header_parties(header)
+    parties = shared.header_parties(header)
     inv = domain.Invoice(
         number=bgm.get(2) if bgm else "",
         date=None,
@@ -115,7 +102,7 @@ def parse_invoic(msg):
         ship_from_party=parties.get("SF"),
     )
     header_po = _invoic_heading(inv, header, currency)
-    for group in segment_groups(body, "LIN", stop=("UNS",)):
+    for group in shared.segment_groups(body, "LIN", stop=("UNS",)):
         item = domain.InvoiceItem(
             sequence=int(group[0].get(1) or 0),
             ids=domain.ProductIds(),
@@ -126,9 +113,9 @@ def parse_invoic(msg):
         tax = None
         for seg in group:
             if seg.tag in ("LIN", "PIA"):
-                read_ids(seg, item.ids)
+                shared.read_ids(seg, item.ids)
             elif seg.tag == "QTY" and seg.get(1, 1) == "47":
-                item.quantity = quantity(seg)
+                item.quantity = shared.quantity(seg)
             elif seg.tag == "PRI" and seg.get(1, 1) == "AAA":
                 item.net_cost = domain.Money(num(seg.get(1, 2)) or Decimal(0), currency)
             elif seg.tag == "RFF" and seg.get(1, 1) == "ON":
@@ -159,7 +146,7 @@ def _invoic_heading(inv, header, currency):
     for seg in header:
         tag = seg.tag
         if tag == "DTM" and seg.get(1, 1) == "137":
-            inv.date = parse_dtm(seg)
+            inv.date = shared.parse_dtm(seg)
         elif tag == "RFF":
             qual, value = seg.get(1, 1), seg.get(1, 2)
             if qual == "ON":

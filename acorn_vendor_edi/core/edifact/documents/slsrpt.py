@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ..._vendor import domain
 from ..writer import MessageBuilder
-from .shared import ACTIVITY_QTY, id_segments, parse_dtm, quantity, read_ids, segment_groups
+from . import shared
 
 
 def parse_slsrpt(msg):
@@ -18,7 +18,7 @@ def parse_slsrpt(msg):
         if seg.tag == "DTM":
             qual = seg.get(1, 1)
             if qual in ("90", "91"):
-                value = parse_dtm(seg)
+                value = shared.parse_dtm(seg)
                 if value and qual == "90":
                     start = value.date()
                 elif value:
@@ -36,18 +36,18 @@ def parse_slsrpt(msg):
         vendor_code=vendor,
     )
     location = None
-    for seg_group in segment_groups(body, "LOC"):
+    for seg_group in shared.segment_groups(body, "LOC"):
         location = seg_group[0].get(2, 1) or None
-        for group in segment_groups(seg_group, "LIN"):
+        for group in shared.segment_groups(seg_group, "LIN"):
             ids = domain.ProductIds()
             quantities = {}
             for seg in group:
                 if seg.tag in ("LIN", "PIA"):
-                    read_ids(seg, ids)
+                    shared.read_ids(seg, ids)
                 elif seg.tag == "QTY":
-                    name = ACTIVITY_QTY.get(seg.get(1, 1))
+                    name = shared.ACTIVITY_QTY.get(seg.get(1, 1))
                     if name:
-                        quantities[name] = quantities.get(name, 0) + quantity(seg).amount
+                        quantities[name] = quantities.get(name, 0) + shared.quantity(seg).amount
             report.lines.append(domain.ProductActivityLine(ids, quantities, location))
     if report.lines and len({line.location for line in report.lines}) == 1:
         report.location = location
@@ -65,11 +65,11 @@ def render_slsrpt(report):
     by_loc = {}
     for line in report.lines:
         by_loc.setdefault(line.location or report.location or "", []).append(line)
-    codes = {v: k for k, v in ACTIVITY_QTY.items()}
+    codes = {v: k for k, v in shared.ACTIVITY_QTY.items()}
     for loc, lines in by_loc.items():
         b.add("LOC", "162", (loc, None, "92"))
         for n, line in enumerate(lines, 1):
-            for seg in id_segments(line.ids, n):
+            for seg in shared.id_segments(line.ids, n):
                 b.add(*seg)
             for name, amount in line.quantities.items():
                 if name in codes:

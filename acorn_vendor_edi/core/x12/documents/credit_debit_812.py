@@ -3,30 +3,19 @@
 from decimal import Decimal
 
 from ..._vendor import domain
-from .shared import (
-    cents,
-    d8,
-    dec,
-    from_cents,
-    id_pairs,
-    ids_from,
-    num,
-    parse_d8,
-    party_from,
-    qty_int,
-)
+from . import shared
 
 
 def render_812(adj):
     body = [
         [
             "BCD",
-            d8(adj.date),
+            shared.d8(adj.date),
             adj.adjustment_number,
             "I",
-            cents(adj.amount.amount),
+            shared.cents(adj.amount.amount),
             adj.credit_debit,
-            d8(adj.invoice_date),
+            shared.d8(adj.invoice_date),
             adj.invoice_number or "",
             "",
             "",
@@ -43,16 +32,16 @@ def render_812(adj):
                 line.reason_code,
                 line.credit_debit,
                 "",
-                cents(line.amount),
+                shared.cents(line.amount),
                 "",
                 "",
                 line.quantity if line.quantity is not None else "",
                 "EA" if line.quantity is not None else "",
-                num(line.unit_price) if line.unit_price is not None else "",
+                shared.num(line.unit_price) if line.unit_price is not None else "",
             ]
         )
         if line.ids.any():
-            body.append(["LIN", "", *id_pairs(line.ids)])
+            body.append(["LIN", "", *shared.id_pairs(line.ids)])
     return "812", body
 
 
@@ -65,26 +54,28 @@ def read_812(tx, ctx):
     for loop in root.loop("CDD"):
         cdd = loop.head
         lin = loop.first("LIN")
-        ids = ids_from(lin, 2, 30)[0] if lin else domain.ProductIds()
+        ids = shared.ids_from(lin, 2, 30)[0] if lin else domain.ProductIds()
         lines.append(
             domain.AdjustmentLine(
                 reason_code=cdd.get(1),
                 credit_debit=cdd.get(2),
-                amount=from_cents(cdd.get(4)) or 0,
+                amount=shared.from_cents(cdd.get(4)) or 0,
                 ids=ids,
-                quantity=qty_int(cdd.get(7)),
-                unit_price=dec(cdd.get(9)),
+                quantity=shared.qty_int(cdd.get(7)),
+                unit_price=shared.dec(cdd.get(9)),
             )
         )
     adj = domain.CreditDebitAdjustment(
         adjustment_number=bcd.get(2) if bcd else "",
-        date=parse_d8(bcd.get(1)) if bcd else None,
+        date=shared.parse_d8(bcd.get(1)) if bcd else None,
         credit_debit=bcd.get(5) if bcd else "",
-        amount=domain.Money(from_cents(bcd.get(4)) or Decimal(0) if bcd else Decimal(0), currency),
+        amount=domain.Money(
+            shared.from_cents(bcd.get(4)) or Decimal(0) if bcd else Decimal(0), currency
+        ),
         invoice_number=(bcd.get(7) or None) if bcd else None,
         purchase_order_number=(bcd.get(10) or None) if bcd else None,
-        invoice_date=parse_d8(bcd.get(6)) if bcd else None,
-        parties=[party_from(n1) for n1 in root.loop("N1")],
+        invoice_date=shared.parse_d8(bcd.get(6)) if bcd else None,
+        parties=[shared.party_from(n1) for n1 in root.loop("N1")],
         lines=lines,
     )
     signed = sum(

@@ -3,31 +3,19 @@
 from decimal import Decimal
 
 from ..._vendor import domain
-from .shared import (
-    UOM_TO_X12,
-    X12_TO_UOM,
-    check_ctt,
-    d8,
-    hm,
-    id_pairs,
-    ids_from,
-    parse_dt,
-    parties,
-    party_segments,
-    qty_int,
-)
+from . import shared
 
 
 def render_846(advice):
-    body = [["BIA", "00", "MM", advice.reference, d8(advice.date), hm(advice.date)]]
-    body += party_segments("SU", advice.selling_party, "ZZ")
+    body = [["BIA", "00", "MM", advice.reference, shared.d8(advice.date), shared.hm(advice.date)]]
+    body += shared.party_segments("SU", advice.selling_party, "ZZ")
     if advice.warehouse_id:
         body.append(["N1", "ZZ", "", "92", advice.warehouse_id])
     total = 0
     for item in advice.items:
-        body.append(["LIN", "", *id_pairs(item.ids)])
+        body.append(["LIN", "", *shared.id_pairs(item.ids)])
         amount = 0 if item.is_obsolete else item.available.amount
-        body.append(["QTY", "33", amount, UOM_TO_X12[item.available.unit]])
+        body.append(["QTY", "33", amount, shared.UOM_TO_X12[item.available.unit]])
         total += amount
     body.append(["CTT", len(advice.items), total])
     return "846", body
@@ -36,27 +24,27 @@ def render_846(advice):
 def read_846(tx, ctx):
     root = tx.tree
     bia = root.first("BIA")
-    who = parties(root)
+    who = shared.parties(root)
     items = []
     total = Decimal(0)
     for loop in root.loop("LIN"):
-        ids, _ = ids_from(loop.head, 2, 30)
+        ids, _ = shared.ids_from(loop.head, 2, 30)
         qty = next((q.head for q in loop.loop("QTY") if q.head.get(1) == "33"), None)
-        amount = qty_int(qty.get(2)) if qty else 0
+        amount = shared.qty_int(qty.get(2)) if qty else 0
         total += amount or 0
         items.append(
             domain.InventoryItem(
                 ids,
                 domain.Quantity(
-                    amount or 0, X12_TO_UOM.get(qty.get(3)[:2] if qty else "EA", "Eaches")
+                    amount or 0, shared.X12_TO_UOM.get(qty.get(3)[:2] if qty else "EA", "Eaches")
                 ),
             )
         )
-    check_ctt(ctx, root, len(items), total, "LIN lines")
+    shared.check_ctt(ctx, root, len(items), total, "LIN lines")
     warehouse = who.get("ZZ")
     tx.document = domain.InventoryAdvice(
         reference=bia.get(3) if bia else "",
-        date=parse_dt(bia.get(4), bia.get(5)) if bia else None,
+        date=shared.parse_dt(bia.get(4), bia.get(5)) if bia else None,
         selling_party=who.get("SU") or domain.Party(""),
         items=items,
         warehouse_id=warehouse.party_id if warehouse else None,

@@ -3,37 +3,16 @@
 from decimal import Decimal
 
 from ..._vendor import domain
-from .shared import (
-    CHARGE_TO_X12,
-    TAX_TO_X12,
-    TERMS_TO_X12,
-    UOM_TO_X12,
-    X12_TO_CHARGE,
-    X12_TO_TAX,
-    X12_TO_TERMS,
-    X12_TO_UOM,
-    cents,
-    check_ctt,
-    d8,
-    dec,
-    from_cents,
-    id_pairs,
-    ids_from,
-    num,
-    parse_dt,
-    parties,
-    party_segments,
-    qty_int,
-)
+from . import shared
 
 
 def _tax_segments(taxes):
     return [
         [
             "TXI",
-            TAX_TO_X12.get(t.tax_type, "ZZ"),
-            num(t.amount.amount),
-            num(t.rate * 100) if t.rate is not None else "",
+            shared.TAX_TO_X12.get(t.tax_type, "ZZ"),
+            shared.num(t.amount.amount),
+            shared.num(t.rate * 100) if t.rate is not None else "",
         ]
         for t in taxes
     ]
@@ -42,8 +21,8 @@ def _tax_segments(taxes):
 def _sac_segments(charges):
     out = []
     for c in charges:
-        code = CHARGE_TO_X12.get(c.charge_type, "ZZZZ")
-        seg = ["SAC", "A" if c.is_allowance else "C", code, "", "", cents(c.amount.amount)]
+        code = shared.CHARGE_TO_X12.get(c.charge_type, "ZZZZ")
+        seg = ["SAC", "A" if c.is_allowance else "C", code, "", "", shared.cents(c.amount.amount)]
         if code == "ZZZZ" or c.description:
             seg += [""] * 9 + [(c.description or c.charge_type)[:80]]
         out.append(seg)
@@ -56,7 +35,7 @@ def render_810(inv):
     body = [
         [
             "BIG",
-            d8(inv.date),
+            shared.d8(inv.date),
             inv.number,
             "",
             pos[0] if len(pos) == 1 else "",
@@ -70,18 +49,18 @@ def render_810(inv):
         body.append(["REF", "SI", inv.shipment_id])
     if inv.reference_number:
         body.append(["REF", "VN", inv.reference_number])
-    body += party_segments("RI", inv.remit_to_party, "ZZ")
-    body += party_segments("BT", inv.bill_to_party)
-    body += party_segments("ST", inv.ship_to_party)
-    body += party_segments("SF", inv.ship_from_party, "ZZ")
+    body += shared.party_segments("RI", inv.remit_to_party, "ZZ")
+    body += shared.party_segments("BT", inv.bill_to_party)
+    body += shared.party_segments("ST", inv.ship_to_party)
+    body += shared.party_segments("SF", inv.ship_from_party, "ZZ")
     if inv.payment_terms:
         pt = inv.payment_terms
         body.append(
             [
                 "ITD",
-                TERMS_TO_X12.get(pt.terms_type, "01"),
+                shared.TERMS_TO_X12.get(pt.terms_type, "01"),
                 "3",
-                num(pt.discount_percent) if pt.discount_percent is not None else "",
+                shared.num(pt.discount_percent) if pt.discount_percent is not None else "",
                 "",
                 pt.discount_due_days if pt.discount_due_days is not None else "",
                 "",
@@ -96,10 +75,10 @@ def render_810(inv):
                 "IT1",
                 item.sequence,
                 q.amount,
-                UOM_TO_X12[q.unit],
-                num(item.net_cost.amount),
+                shared.UOM_TO_X12[q.unit],
+                shared.num(item.net_cost.amount),
                 "",
-                *id_pairs(item.ids),
+                *shared.id_pairs(item.ids),
             ]
         )
         qty_total += q.amount
@@ -107,7 +86,7 @@ def render_810(inv):
         if len(pos) > 1 and item.purchase_order_number:
             body.append(["REF", "PO", item.purchase_order_number])
         body += _sac_segments(item.charges)
-    body.append(["TDS", cents(inv.total.amount)])
+    body.append(["TDS", shared.cents(inv.total.amount)])
     body += _tax_segments(inv.taxes)
     body += _sac_segments(inv.charges)
     body.append(["CTT", len(inv.items), qty_total])
@@ -117,11 +96,11 @@ def render_810(inv):
 def _taxes_from(segs, currency):
     out = []
     for txi in segs:
-        rate = dec(txi.get(3))
+        rate = shared.dec(txi.get(3))
         out.append(
             domain.TaxDetail(
-                X12_TO_TAX.get(txi.get(1), "MutuallyDefined"),
-                domain.Money(dec(txi.get(2)) or Decimal(0), currency),
+                shared.X12_TO_TAX.get(txi.get(1), "MutuallyDefined"),
+                domain.Money(shared.dec(txi.get(2)) or Decimal(0), currency),
                 rate / 100 if rate is not None else None,
             )
         )
@@ -132,8 +111,8 @@ def _charges_from(loops, currency):
     out = []
     for loop in loops:
         sac = loop.head
-        amount = from_cents(sac.get(5)) or Decimal(0)
-        kind = X12_TO_CHARGE.get(sac.get(2)) or sac.get(15) or sac.get(2)
+        amount = shared.from_cents(sac.get(5)) or Decimal(0)
+        kind = shared.X12_TO_CHARGE.get(sac.get(2)) or sac.get(15) or sac.get(2)
         out.append(
             domain.Charge(
                 kind,
@@ -152,25 +131,25 @@ def read_810(tx, ctx):
     cur = root.first("CUR")
     currency = cur.get(2) if cur else "USD"
     refs = {r.get(1): r.get(2) for r in root.all("REF")}
-    who = parties(root)
+    who = shared.parties(root)
     items = []
     qty_total = Decimal(0)
     header_po = big.get(4) if big else ""
     for loop in root.loop("IT1"):
         it1 = loop.head
-        ids, _ = ids_from(it1, 6, 24)
-        price = dec(it1.get(4))
+        ids, _ = shared.ids_from(it1, 6, 24)
+        price = shared.dec(it1.get(4))
         if price is None:
             ctx.error("IT104 unit price is missing", it1, 4, "1")
             price = Decimal(0)
-        qty_total += dec(it1.get(2)) or 0
+        qty_total += shared.dec(it1.get(2)) or 0
         line_refs = {r.get(1): r.get(2) for r in loop.all("REF")}
         items.append(
             domain.InvoiceItem(
-                sequence=qty_int(it1.get(1)) or len(items) + 1,
+                sequence=shared.qty_int(it1.get(1)) or len(items) + 1,
                 ids=ids,
                 quantity=domain.Quantity(
-                    qty_int(it1.get(2)) or 0, X12_TO_UOM.get(it1.get(3), "Eaches")
+                    shared.qty_int(it1.get(2)) or 0, shared.X12_TO_UOM.get(it1.get(3), "Eaches")
                 ),
                 net_cost=domain.Money(price, currency),
                 purchase_order_number=line_refs.get("PO") or header_po or None,
@@ -179,19 +158,19 @@ def read_810(tx, ctx):
             )
         )
     tds = root.first("TDS")
-    total = from_cents(tds.get(1)) if tds else None
+    total = shared.from_cents(tds.get(1)) if tds else None
     terms = None
     itd = root.first("ITD")
     if itd is not None:
         terms = domain.PaymentTerms(
-            X12_TO_TERMS.get(itd.get(1), "Basic"),
-            dec(itd.get(3)),
-            qty_int(itd.get(5)),
-            qty_int(itd.get(7)),
+            shared.X12_TO_TERMS.get(itd.get(1), "Basic"),
+            shared.dec(itd.get(3)),
+            shared.qty_int(itd.get(5)),
+            shared.qty_int(itd.get(7)),
         )
     inv = domain.Invoice(
         number=big.get(2) if big else "",
-        date=parse_dt(big.get(1)) if big else None,
+        date=shared.parse_dt(big.get(1)) if big else None,
         remit_to_party=who.get("RI") or domain.Party(""),
         total=domain.Money(total or Decimal(0), currency),
         items=items,
@@ -205,7 +184,7 @@ def read_810(tx, ctx):
         charges=_charges_from(root.loop("SAC"), currency),
         shipment_id=refs.get("SI"),
     )
-    check_ctt(ctx, root, len(items), qty_total, "IT1 lines")
+    shared.check_ctt(ctx, root, len(items), qty_total, "IT1 lines")
     if tds is not None and total is not None and total != inv.computed_total():
         ctx.error(
             f"TDS01 {tds.get(1)} (= {total}) differs from lines + charges - allowances + "

@@ -3,34 +3,19 @@
 from decimal import Decimal
 
 from ..._vendor import domain
-from .shared import (
-    ACK_TO_X12,
-    UOM_TO_X12,
-    X12_TO_UOM,
-    check_ctt,
-    d8,
-    dec,
-    id_pairs,
-    ids_from,
-    num,
-    parse_d8,
-    parse_dt,
-    parties,
-    party_segments,
-    qty_int,
-)
+from . import shared
 
 
 def read_855(tx, ctx):
     root = tx.tree
     bak = root.first("BAK")
-    who = parties(root)
+    who = shared.parties(root)
     items = []
     hash_total = Decimal(0)
     for loop in root.loop("PO1"):
         po1 = loop.head
-        ids, _ = ids_from(po1, 6, 24)
-        hash_total += dec(po1.get(2)) or 0
+        ids, _ = shared.ids_from(po1, 6, 24)
+        hash_total += shared.dec(po1.get(2)) or 0
         acks = []
         for ack_loop in loop.loop("ACK"):
             ack = ack_loop.head
@@ -41,37 +26,39 @@ def read_855(tx, ctx):
                 kind = "Rejected"
             else:
                 kind = "Accepted"
-            ship = parse_dt(ack.get(5)) if ack.get(4) == "068" else None
-            deliver = parse_dt(ack.get(5)) if ack.get(4) == "067" else None
+            ship = shared.parse_dt(ack.get(5)) if ack.get(4) == "068" else None
+            deliver = shared.parse_dt(ack.get(5)) if ack.get(4) == "067" else None
             acks.append(
                 domain.ItemAcknowledgement(
                     kind,
-                    domain.Quantity(qty_int(ack.get(2)) or 0, X12_TO_UOM.get(ack.get(3), "Eaches")),
+                    domain.Quantity(
+                        shared.qty_int(ack.get(2)) or 0, shared.X12_TO_UOM.get(ack.get(3), "Eaches")
+                    ),
                     scheduled_ship_date=ship,
                     scheduled_delivery_date=deliver,
                 )
             )
         if not acks:
             ctx.error("PO1 line has no ACK segment: Amazon treats it as rejected", po1)
-        price = dec(po1.get(4))
+        price = shared.dec(po1.get(4))
         items.append(
             domain.AcknowledgementItem(
                 sequence=po1.get(1),
                 ids=ids,
                 ordered_quantity=domain.Quantity(
-                    qty_int(po1.get(2)) or 0, X12_TO_UOM.get(po1.get(3), "Eaches")
+                    shared.qty_int(po1.get(2)) or 0, shared.X12_TO_UOM.get(po1.get(3), "Eaches")
                 ),
                 acknowledgements=acks,
                 net_cost=domain.Money(price) if price is not None else None,
             )
         )
-    check_ctt(ctx, root, len(items), hash_total, "PO1 lines")
+    shared.check_ctt(ctx, root, len(items), hash_total, "PO1 lines")
     ref = {r.get(1): r.get(2) for r in root.all("REF")}
     tx.document = domain.Acknowledgement(
         purchase_order_number=bak.get(3) if bak else "",
         selling_party=who.get("SU") or domain.Party(ref.get("IA") or ""),
-        date=parse_dt(bak.get(9) or bak.get(4)) if bak else None,
-        purchase_order_date=parse_d8(bak.get(4)) if bak else None,
+        date=shared.parse_dt(bak.get(9) or bak.get(4)) if bak else None,
+        purchase_order_date=shared.parse_d8(bak.get(4)) if bak else None,
         ship_to_party=who.get("ST"),
         items=items,
     )
@@ -85,16 +72,16 @@ def render_855(ack):
             "00",
             "AC" if ack.is_changed() else "AD",
             ack.purchase_order_number,
-            d8(day),
+            shared.d8(day),
             "",
             "",
             "",
             "",
-            d8(ack.date),
+            shared.d8(ack.date),
         ]
     ]
-    body += party_segments("ST", ack.ship_to_party)
-    body += party_segments("SU", ack.selling_party, "ZZ")
+    body += shared.party_segments("ST", ack.ship_to_party)
+    body += shared.party_segments("SU", ack.selling_party, "ZZ")
     total = 0
     for item in ack.items:
         q = item.ordered_quantity
@@ -103,24 +90,24 @@ def render_855(ack):
                 "PO1",
                 item.sequence,
                 q.amount,
-                UOM_TO_X12[q.unit],
-                num(item.net_cost.amount) if item.net_cost else "",
+                shared.UOM_TO_X12[q.unit],
+                shared.num(item.net_cost.amount) if item.net_cost else "",
                 "",
-                *id_pairs(item.ids),
+                *shared.id_pairs(item.ids),
             ]
         )
         total += q.amount
         for line in item.acknowledgements:
             seg = [
                 "ACK",
-                ACK_TO_X12[line.code],
+                shared.ACK_TO_X12[line.code],
                 line.quantity.amount,
-                UOM_TO_X12[line.quantity.unit],
+                shared.UOM_TO_X12[line.quantity.unit],
             ]
             if line.scheduled_ship_date:
-                seg += ["068", d8(line.scheduled_ship_date)]
+                seg += ["068", shared.d8(line.scheduled_ship_date)]
             elif line.scheduled_delivery_date:
-                seg += ["067", d8(line.scheduled_delivery_date)]
+                seg += ["067", shared.d8(line.scheduled_delivery_date)]
             body.append(seg)
     body.append(["CTT", len(ack.items), total])
     return "855", body

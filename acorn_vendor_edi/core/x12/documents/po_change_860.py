@@ -1,31 +1,19 @@
 """860 purchase order change <-> ``domain.PurchaseOrderChange``."""
 
 from ..._vendor import domain
-from .shared import (
-    PURPOSE_TO_X12,
-    UOM_TO_X12,
-    X12_TO_PURPOSE,
-    X12_TO_UOM,
-    d8,
-    dec,
-    id_pairs,
-    ids_from,
-    num,
-    parse_dt,
-    qty_int,
-)
+from . import shared
 
 
 def render_860(change):
     body = [
         [
             "BCH",
-            PURPOSE_TO_X12[change.purpose],
+            shared.PURPOSE_TO_X12[change.purpose],
             "SA",
             change.purchase_order_number,
             "",
             change.change_sequence or "",
-            d8(change.change_date),
+            shared.d8(change.change_date),
         ]
     ]
     total = 0
@@ -38,10 +26,10 @@ def render_860(change):
                 item.change_code,
                 qty.amount if qty else "",
                 item.quantity_change if item.quantity_change is not None else "",
-                UOM_TO_X12[qty.unit] if qty else "EA",
-                num(item.net_cost.amount) if item.net_cost else "",
+                shared.UOM_TO_X12[qty.unit] if qty else "EA",
+                shared.num(item.net_cost.amount) if item.net_cost else "",
                 "PE" if item.net_cost else "",
-                *id_pairs(item.ids),
+                *shared.id_pairs(item.ids),
             ]
         )
         total += qty.amount if qty else 0
@@ -55,29 +43,29 @@ def read_860(tx, ctx):
     items = []
     for loop in root.loop("POC"):
         poc = loop.head
-        ids, _ = ids_from(poc, 8, 26)
-        qty = qty_int(poc.get(3))
-        unit = X12_TO_UOM.get(
+        ids, _ = shared.ids_from(poc, 8, 26)
+        qty = shared.qty_int(poc.get(3))
+        unit = shared.X12_TO_UOM.get(
             poc.get(5).split(tx.interchange.delimiters.component)[0]
             if tx.interchange
             else poc.get(5),
             "Eaches",
         )
-        price = dec(poc.get(6))
+        price = shared.dec(poc.get(6))
         items.append(
             domain.PurchaseOrderChangeItem(
                 sequence=poc.get(1),
                 change_code=poc.get(2),
                 ids=ids,
                 quantity=domain.Quantity(qty, unit) if qty is not None else None,
-                quantity_change=qty_int(poc.get(4)),
+                quantity_change=shared.qty_int(poc.get(4)),
                 net_cost=domain.Money(price) if price is not None else None,
             )
         )
     tx.document = domain.PurchaseOrderChange(
         purchase_order_number=bch.get(3) if bch else "",
-        purpose=X12_TO_PURPOSE.get(bch.get(1), "Change") if bch else "Change",
-        change_date=parse_dt(bch.get(6)) if bch else None,
+        purpose=shared.X12_TO_PURPOSE.get(bch.get(1), "Change") if bch else "Change",
+        change_date=shared.parse_dt(bch.get(6)) if bch else None,
         change_sequence=(bch.get(5) or None) if bch else None,
         items=items,
     )

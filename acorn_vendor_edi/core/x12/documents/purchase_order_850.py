@@ -3,51 +3,36 @@
 from decimal import Decimal
 
 from ..._vendor import domain
-from .shared import (
-    PO_TYPE_TO_X12,
-    UOM_TO_X12,
-    X12_TO_PO_TYPE,
-    X12_TO_UOM,
-    check_ctt,
-    d8,
-    dec,
-    id_pairs,
-    ids_from,
-    num,
-    parse_dt,
-    parties,
-    party_segments,
-    qty_int,
-)
+from . import shared
 
 
 def read_850(tx, ctx):
     root = tx.tree
     beg = root.first("BEG")
     refs = {r.get(1): r.get(2) for r in root.all("REF")}
-    dtm = {d.get(1): parse_dt(d.get(2), d.get(3)) for d in root.all("DTM")}
+    dtm = {d.get(1): shared.parse_dt(d.get(2), d.get(3)) for d in root.all("DTM")}
     csh = root.first("CSH")
     backorder = bool(csh and csh.get(1) == "Y")
     cur = root.first("CUR")
     currency = cur.get(2) if cur else "USD"
-    who = parties(root)
+    who = shared.parties(root)
     items = []
     hash_total = Decimal(0)
     for loop in root.loop("PO1"):
         po1 = loop.head
-        ids, _ = ids_from(po1, 6, 24)
-        qty = qty_int(po1.get(2))
+        ids, _ = shared.ids_from(po1, 6, 24)
+        qty = shared.qty_int(po1.get(2))
         if qty is None:
             ctx.error(f"PO102 quantity {po1.get(2)!r} must be a whole number", po1, 2, "6")
             qty = 0
-        hash_total += dec(po1.get(2)) or 0
+        hash_total += shared.dec(po1.get(2)) or 0
         po4 = loop.first("PO4")
-        unit_size = qty_int(po4.get(1)) if po4 else None
-        price = dec(po1.get(4))
+        unit_size = shared.qty_int(po4.get(1)) if po4 else None
+        price = shared.dec(po1.get(4))
         list_price = None
         for ctp in loop.all("CTP"):
-            if ctp.get(2) in ("LPR", "SLP", "MSR") and dec(ctp.get(3)) is not None:
-                list_price = domain.Money(dec(ctp.get(3)), currency)
+            if ctp.get(2) in ("LPR", "SLP", "MSR") and shared.dec(ctp.get(3)) is not None:
+                list_price = domain.Money(shared.dec(ctp.get(3)), currency)
         if not ids.any():
             ctx.error("PO1 line has no product identifier (BP/VN/EN/UP/IB)", po1, 6, "1")
         items.append(
@@ -55,23 +40,23 @@ def read_850(tx, ctx):
                 sequence=po1.get(1) or str(len(items) + 1),
                 ids=ids,
                 ordered_quantity=domain.Quantity(
-                    qty, X12_TO_UOM.get(po1.get(3), "Eaches"), unit_size
+                    qty, shared.X12_TO_UOM.get(po1.get(3), "Eaches"), unit_size
                 ),
                 back_order_allowed=backorder,
                 net_cost=domain.Money(price, currency) if price is not None else None,
                 list_price=list_price,
             )
         )
-    check_ctt(ctx, root, len(items), hash_total, "PO1 lines")
+    shared.check_ctt(ctx, root, len(items), hash_total, "PO1 lines")
     notes = [m.get(1) for n9 in root.loop("N9") for m in n9.all("MSG")]
     delivery = (dtm["064"], dtm["063"]) if dtm.get("064") and dtm.get("063") else None
     ship = (dtm["037"], dtm["038"]) if dtm.get("037") and dtm.get("038") else None
     if "CR" not in refs:
         ctx.error("REF*CR (Amazon vendor code) is missing", tag="REF", severity="warning")
-    order_type = X12_TO_PO_TYPE.get(beg.get(2)) if beg else None
+    order_type = shared.X12_TO_PO_TYPE.get(beg.get(2)) if beg else None
     tx.document = domain.PurchaseOrder(
         number=beg.get(3) if beg else "",
-        date=parse_dt(beg.get(5)) if beg else None,
+        date=shared.parse_dt(beg.get(5)) if beg else None,
         items=items,
         order_type=order_type,
         payment_method="Consignment" if order_type == "ConsignedOrder" else "Invoice",
@@ -92,10 +77,10 @@ def render_850(po):
         [
             "BEG",
             "00",
-            PO_TYPE_TO_X12.get(po.order_type or "RegularOrder", "NE"),
+            shared.PO_TYPE_TO_X12.get(po.order_type or "RegularOrder", "NE"),
             po.number,
             "",
-            d8(po.date),
+            shared.d8(po.date),
         ]
     ]
     if po.currency:
@@ -106,17 +91,17 @@ def render_850(po):
         body.append(["REF", "PD", po.deal_code])
     body.append(["CSH", "Y" if po.items and all(i.back_order_allowed for i in po.items) else "N"])
     if po.delivery_window:
-        body.append(["DTM", "064", d8(po.delivery_window[0])])
-        body.append(["DTM", "063", d8(po.delivery_window[1])])
+        body.append(["DTM", "064", shared.d8(po.delivery_window[0])])
+        body.append(["DTM", "063", shared.d8(po.delivery_window[1])])
     if po.ship_window:
-        body.append(["DTM", "037", d8(po.ship_window[0])])
-        body.append(["DTM", "038", d8(po.ship_window[1])])
+        body.append(["DTM", "037", shared.d8(po.ship_window[0])])
+        body.append(["DTM", "038", shared.d8(po.ship_window[1])])
     if po.notes:
         body.append(["N9", "L1", "NOTES"])
         body += [["MSG", note[:264]] for note in po.notes]
-    body += party_segments("ST", po.ship_to_party)
-    body += party_segments("BY", po.buying_party)
-    body += party_segments("BT", po.bill_to_party)
+    body += shared.party_segments("ST", po.ship_to_party)
+    body += shared.party_segments("BY", po.buying_party)
+    body += shared.party_segments("BT", po.bill_to_party)
     total = 0
     for item in po.items:
         q = item.ordered_quantity
@@ -125,14 +110,14 @@ def render_850(po):
                 "PO1",
                 item.sequence,
                 q.amount,
-                UOM_TO_X12[q.unit],
-                num(item.net_cost.amount) if item.net_cost else "",
+                shared.UOM_TO_X12[q.unit],
+                shared.num(item.net_cost.amount) if item.net_cost else "",
                 "PE" if item.net_cost else "",
-                *id_pairs(item.ids),
+                *shared.id_pairs(item.ids),
             ]
         )
         if item.list_price:
-            body.append(["CTP", "", "SLP", num(item.list_price.amount)])
+            body.append(["CTP", "", "SLP", shared.num(item.list_price.amount)])
         if q.unit == "Cases" and q.unit_size:
             body.append(["PO4", q.unit_size])
         total += q.amount

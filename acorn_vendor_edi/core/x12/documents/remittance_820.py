@@ -4,11 +4,11 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from ..._vendor import domain
-from .shared import d8, dec, num, parse_d8, party_from
+from . import shared
 
 
 def _adx(seg):
-    amount = dec(seg.get(1)) or Decimal(0)
+    amount = shared.dec(seg.get(1)) or Decimal(0)
     return domain.Deduction(
         amount=-amount, reason_code=seg.get(2) or None, reference=seg.get(4) or None
     )
@@ -20,7 +20,7 @@ def read_820(tx, ctx):
     trn = root.first("TRN")
     cur = root.first("CUR")
     currency = cur.get(2) if cur else "USD"
-    who = OrderedDict(party_from(n1) for n1 in root.loop("N1"))
+    who = OrderedDict(shared.party_from(n1) for n1 in root.loop("N1"))
     lines, deductions = [], []
     for ent in root.loop("ENT"):
         for adx in ent.loop("ADX"):
@@ -28,22 +28,22 @@ def read_820(tx, ctx):
         for rmr_loop in ent.loop("RMR"):
             rmr = rmr_loop.head
             refs = {r.get(1): r.get(2) for r in rmr_loop.all("REF")}
-            dtm = {d.get(1): parse_d8(d.get(2)) for d in rmr_loop.all("DTM")}
+            dtm = {d.get(1): shared.parse_d8(d.get(2)) for d in rmr_loop.all("DTM")}
             lines.append(
                 domain.RemittanceLine(
                     invoice_number=rmr.get(2),
-                    amount_paid=dec(rmr.get(4)) or Decimal(0),
-                    invoice_amount=dec(rmr.get(5)),
-                    discount_amount=dec(rmr.get(6)),
+                    amount_paid=shared.dec(rmr.get(4)) or Decimal(0),
+                    invoice_amount=shared.dec(rmr.get(5)),
+                    discount_amount=shared.dec(rmr.get(6)),
                     invoice_date=dtm.get("003"),
                     purchase_order_number=refs.get("PO"),
                     deductions=[_adx(a) for a in rmr_loop.all("ADX")],
                 )
             )
-    amount = dec(bpr.get(2)) if bpr else None
+    amount = shared.dec(bpr.get(2)) if bpr else None
     remit = domain.Remittance(
         payment_reference=trn.get(2) if trn else "",
-        payment_date=parse_d8(bpr.get(16)) if bpr else None,
+        payment_date=shared.parse_d8(bpr.get(16)) if bpr else None,
         amount=domain.Money(amount or Decimal(0), currency),
         payer=who.get("PR"),
         payee=who.get("PE"),
@@ -68,11 +68,11 @@ def render_820(remit):
         [
             "BPR",
             "I",
-            num(remit.amount.amount),
+            shared.num(remit.amount.amount),
             remit.credit_debit,
             remit.payment_method or "ACH",
             *[""] * 11,
-            d8(remit.payment_date),
+            shared.d8(remit.payment_date),
         ]
     ]
     body.append(["TRN", "1", remit.payment_reference])
@@ -99,7 +99,7 @@ def render_820(remit):
         )
     body.append(["ENT", 1])
     for d in remit.deductions:
-        body.append(["ADX", num(-d.amount), d.reason_code or "ZZ", "", d.reference or ""])
+        body.append(["ADX", shared.num(-d.amount), d.reason_code or "ZZ", "", d.reference or ""])
     for line in remit.lines:
         body.append(
             [
@@ -107,15 +107,17 @@ def render_820(remit):
                 "IV",
                 line.invoice_number,
                 "PI",
-                num(line.amount_paid),
-                num(line.invoice_amount) if line.invoice_amount is not None else "",
-                num(line.discount_amount) if line.discount_amount is not None else "",
+                shared.num(line.amount_paid),
+                shared.num(line.invoice_amount) if line.invoice_amount is not None else "",
+                shared.num(line.discount_amount) if line.discount_amount is not None else "",
             ]
         )
         if line.purchase_order_number:
             body.append(["REF", "PO", line.purchase_order_number])
         if line.invoice_date:
-            body.append(["DTM", "003", d8(line.invoice_date)])
+            body.append(["DTM", "003", shared.d8(line.invoice_date)])
         for d in line.deductions:
-            body.append(["ADX", num(-d.amount), d.reason_code or "ZZ", "", d.reference or ""])
+            body.append(
+                ["ADX", shared.num(-d.amount), d.reason_code or "ZZ", "", d.reference or ""]
+            )
     return "820", body

@@ -4,25 +4,7 @@ from decimal import Decimal
 
 from ..._vendor import domain, gs1
 from ..rules import validate_shipment
-from .shared import (
-    MODE_TO_X12,
-    UOM_TO_X12,
-    WEIGHT_TO_X12,
-    X12_TO_MODE,
-    X12_TO_UOM,
-    X12_TO_WEIGHT,
-    d8,
-    dec,
-    hm,
-    id_pairs,
-    ids_from,
-    num,
-    parse_d8,
-    parse_dt,
-    parties,
-    party_segments,
-    qty_int,
-)
+from . import shared
 
 
 def render_856(asn, version="4010"):
@@ -48,12 +30,12 @@ class _AsnWriter:
         purpose = "05" if asn.confirmation_type == "Replace" else "00"
         stamp = asn.confirmation_date
         self.segments += [
-            ["BSN", purpose, asn.shipment_id, d8(stamp), hm(stamp), "0001"],
-            ["DTM", "011", d8(asn.shipped_date), hm(asn.shipped_date)],
+            ["BSN", purpose, asn.shipment_id, shared.d8(stamp), shared.hm(stamp), "0001"],
+            ["DTM", "011", shared.d8(asn.shipped_date), shared.hm(asn.shipped_date)],
         ]
         if asn.estimated_delivery_date:
             eta = asn.estimated_delivery_date
-            self.segments.append(["DTM", "017", d8(eta), hm(eta)])
+            self.segments.append(["DTM", "017", shared.d8(eta), shared.hm(eta)])
         ship = self.new_hl(None, "S")
         self.shipment_level()
         for po_number in asn.purchase_order_numbers():
@@ -74,10 +56,10 @@ class _AsnWriter:
             td1 = ["TD1", "CTN25", len(asn.all_cartons())]
         if asn.gross_weight:
             weight = asn.gross_weight
-            td1 += ["", "", "", "G", num(weight.value), WEIGHT_TO_X12[weight.unit]]
+            td1 += ["", "", "", "G", shared.num(weight.value), shared.WEIGHT_TO_X12[weight.unit]]
         self.segments.append(td1)
         if asn.carrier_scac:
-            mode = MODE_TO_X12.get(asn.transportation_mode or "", "")
+            mode = shared.MODE_TO_X12.get(asn.transportation_mode or "", "")
             self.segments.append(["TD5", "", "2", asn.carrier_scac, mode])
         refs = (
             ("BM", asn.bill_of_lading),
@@ -85,8 +67,8 @@ class _AsnWriter:
             ("BX", asn.amazon_reference_number),
         )
         self.segments += [["REF", qual, value] for qual, value in refs if value]
-        self.segments += party_segments("SF", asn.ship_from_party, "ZZ")
-        self.segments += party_segments("ST", asn.ship_to_party)
+        self.segments += shared.party_segments("SF", asn.ship_from_party, "ZZ")
+        self.segments += shared.party_segments("ST", asn.ship_to_party)
 
     def order_level(self, ship, po_number):
         asn = self.asn
@@ -126,16 +108,16 @@ class _AsnWriter:
 
     def item_level(self, parent, item, qty, lot):
         self.new_hl(parent, "I")
-        lin = ["LIN", "", *id_pairs(item.ids)]
+        lin = ["LIN", "", *shared.id_pairs(item.ids)]
         if lot and lot.lot_number:
             lin += ["LT", lot.lot_number]
         self.segments.append(lin)
-        self.segments.append(["SN1", "", qty.amount, UOM_TO_X12[qty.unit]])
+        self.segments.append(["SN1", "", qty.amount, shared.UOM_TO_X12[qty.unit]])
         self.sn1_total += qty.amount
         if lot and lot.expiry_date:
-            self.segments.append(["DTM", "036", d8(lot.expiry_date)])
+            self.segments.append(["DTM", "036", shared.d8(lot.expiry_date)])
         if lot and lot.manufacture_date:
-            self.segments.append(["DTM", "094", d8(lot.manufacture_date)])
+            self.segments.append(["DTM", "094", shared.d8(lot.manufacture_date)])
 
 
 HL_PARENTS = {"S": (None,), "O": ("S",), "T": ("O", "S"), "P": ("O", "T"), "I": ("O", "T", "P")}
@@ -265,18 +247,18 @@ class _AsnReader:
         if lin is None or sn1 is None:
             self.ctx.error(f"item HL {hid} needs LIN and SN1", loop.segments[0])
             return
-        ids, extra = ids_from(lin, 2, 30)
+        ids, extra = shared.ids_from(lin, 2, 30)
         text = sn1.get(2)
         if text.isdigit():
             amount = int(text)
             self.sn1_total += amount
         else:
-            amount = qty_int(text) or 0
-            self.sn1_total += dec(text) or 0
-        qty = domain.Quantity(amount, X12_TO_UOM.get(sn1.get(3), "Eaches"))
+            amount = shared.qty_int(text) or 0
+            self.sn1_total += shared.dec(text) or 0
+        qty = domain.Quantity(amount, shared.X12_TO_UOM.get(sn1.get(3), "Eaches"))
         lot = None
         if extra or dtms:
-            when = {d.get(1): parse_d8(d.get(2)) for d in dtms}
+            when = {d.get(1): shared.parse_d8(d.get(2)) for d in dtms}
             if extra.get("LT") or when.get("036") or when.get("094"):
                 lot = domain.Lot(extra.get("LT"), when.get("036"), when.get("094"))
         add_item(self, po, ids, qty, lot, parent, parent_level)
@@ -287,14 +269,16 @@ class _AsnReader:
         count = len(self.levels)
         if ctt.get(1) != str(count):
             self.ctx.error(f"CTT01 says {ctt.get(1)!r}, the 856 has {count} HL segments", ctt, 1)
-        if ctt.get(2) and dec(ctt.get(2)) != self.sn1_total:
+        if ctt.get(2) and shared.dec(ctt.get(2)) != self.sn1_total:
             self.ctx.error(
-                f"CTT02 {ctt.get(2)!r} differs from the SN102 sum {num(self.sn1_total)}", ctt, 2
+                f"CTT02 {ctt.get(2)!r} differs from the SN102 sum {shared.num(self.sn1_total)}",
+                ctt,
+                2,
             )
 
     def shipment(self, root):
         bsn = root.first("BSN")
-        dtm = {d.get(1): parse_dt(d.get(2), d.get(3)) for d in root.all("DTM")}
+        dtm = {d.get(1): shared.parse_dt(d.get(2), d.get(3)) for d in root.all("DTM")}
         loose = []
         for _hid, parent, carton in self.cartons:
             if self.levels.get(parent) == "T":
@@ -302,14 +286,16 @@ class _AsnReader:
             else:
                 loose.append(carton)
         ship = self.ship
-        who = parties(ship)
+        who = shared.parties(ship)
         refs = {r.get(1): r.get(2) for r in ship.all("REF")}
         td5 = ship.first("TD5")
         td1 = ship.first("TD1")
         weight = None
-        if td1 is not None and dec(td1.get(7)) is not None:
-            weight = domain.Weight(dec(td1.get(7)), X12_TO_WEIGHT.get(td1.get(8), "Lb"))
-        confirmed = parse_dt(bsn.get(3), bsn.get(4)) if bsn else None
+        if td1 is not None and shared.dec(td1.get(7)) is not None:
+            weight = domain.Weight(
+                shared.dec(td1.get(7)), shared.X12_TO_WEIGHT.get(td1.get(8), "Lb")
+            )
+        confirmed = shared.parse_dt(bsn.get(3), bsn.get(4)) if bsn else None
         inter = self.tx.interchange
         return domain.Shipment(
             shipment_id=bsn.get(2) if bsn else "",
@@ -323,7 +309,7 @@ class _AsnReader:
             cartons=loose,
             confirmation_type="Replace" if bsn and bsn.get(1) == "05" else "Original",
             carrier_scac=(td5.get(3) or None) if td5 else None,
-            transportation_mode=X12_TO_MODE.get(td5.get(4)) if td5 else None,
+            transportation_mode=shared.X12_TO_MODE.get(td5.get(4)) if td5 else None,
             pro_number=refs.get("CN"),
             bill_of_lading=refs.get("BM"),
             amazon_reference_number=refs.get("BX"),
