@@ -558,19 +558,22 @@ class Walk:
             raise WalkError("Create Invoice made no invoice")
         move = moves[0]["id"]
         odoo.call("account.move", "action_post", [move])
-        odoo.call("account.move", "action_amz_check", [move])
-        info = odoo.read("account.move", [move], ["name", "amz_state", "amz_invoice_number"])[0]
-        self.say(f"invoice {info['name']} confirmed, check: {info['amz_state']}")
-        odoo.call("account.move", "action_amz_send", [move])
-        info = odoo.read("account.move", [move], ["amz_state", "amz_errors"])[0]
-        if info["amz_state"] != "sent":
-            raise WalkError(f"Send to Amazon refused: {info['amz_state']} {info['amz_errors']}")
+        odoo.call("account.move", "action_acorn_check_invoice", [move])
+        info = odoo.read(
+            "account.move", [move], ["name", "acorn_invoice_state", "amz_invoice_number"]
+        )[0]
+        self.say(f"invoice {info['name']} confirmed, check: {info['acorn_invoice_state']}")
+        odoo.call("account.move", "action_acorn_send_invoice", [move])
+        sent = odoo.read("account.move", [move], ["acorn_invoice_state", "acorn_invoice_errors"])[0]
+        if sent["acorn_invoice_state"] != "sent":
+            state, errors = sent["acorn_invoice_state"], sent["acorn_invoice_errors"]
+            raise WalkError(f"Send to Amazon refused: {state} {errors}")
         self.say("Send to Amazon")
         doc = self.wait_sent("810", [("invoice_id", "=", move)])
         self.check_file("810", doc["id"])
         self.sent_docs.append(("810", doc["id"]))
         self.wait_accepted("810", [("move_id", "=", move), ("kind", "=", "invoice")])
-        state = odoo.read("account.move", [move], ["amz_state"])[0]["amz_state"]
+        state = odoo.read("account.move", [move], ["acorn_invoice_state"])[0]["acorn_invoice_state"]
         self.say(f"invoice Amazon state: {state}")
         if state != "accepted":
             self.fail(f"invoice {info['name']}: Amazon state {state}, expected accepted")

@@ -9,10 +9,8 @@ in batched writes, not in per-record ORM logic. Keys are the Odoo field names of
 import hashlib
 import json
 
-from . import domain
+from .odoo_values import PO_STATE_KEYS, to_naive_utc
 
-# Amazon enum -> Odoo selection key (also the display order in Odoo).
-STATES = {"New": "new", "Acknowledged": "acknowledged", "Closed": "closed"}
 ORDER_TYPES = {
     "RegularOrder": "regular",
     "ConsignedOrder": "consigned",
@@ -23,11 +21,6 @@ ORDER_TYPES = {
 
 class PurchaseOrderInvalid(ValueError):
     """A PO Amazon sent cannot be stored; the message names the PO and the field."""
-
-
-def _naive(dt):
-    """Odoo stores naive UTC datetimes."""
-    return dt.astimezone(domain.UTC).replace(tzinfo=None) if dt else False
 
 
 def _amount(money):
@@ -54,9 +47,10 @@ def order_values(po):
         raise PurchaseOrderInvalid("A purchase order without purchaseOrderNumber")
     if po.date is None:
         raise PurchaseOrderInvalid(f"PO {po.number}: orderDetails.purchaseOrderDate is missing")
-    if po.state not in STATES:
+    if po.state not in PO_STATE_KEYS:
         raise PurchaseOrderInvalid(
-            f"PO {po.number}: purchaseOrderState {po.state!r} is not one of {', '.join(STATES)}"
+            f"PO {po.number}: purchaseOrderState {po.state!r} is not one of "
+            f"{', '.join(PO_STATE_KEYS)}"
         )
     if po.order_type and po.order_type not in ORDER_TYPES:
         raise PurchaseOrderInvalid(
@@ -69,19 +63,19 @@ def order_values(po):
     ship_to = po.ship_to_party
     return {
         "name": po.number,
-        "amz_state": STATES[po.state],
+        "amz_state": PO_STATE_KEYS[po.state],
         "order_type": ORDER_TYPES.get(po.order_type or "RegularOrder"),
-        "po_date": _naive(po.date),
-        "amz_changed_date": _naive(po.changed_date),
-        "amz_state_changed_date": _naive(po.state_changed_date),
+        "po_date": to_naive_utc(po.date),
+        "amz_changed_date": to_naive_utc(po.changed_date),
+        "amz_state_changed_date": to_naive_utc(po.state_changed_date),
         "vendor_code": po.selling_party.party_id if po.selling_party else False,
         "buying_party_code": po.buying_party.party_id if po.buying_party else False,
         "ship_to_code": ship_to.party_id if ship_to else False,
         "bill_to_code": po.bill_to_party.party_id if po.bill_to_party else False,
-        "ship_window_start": _naive(ship[0]),
-        "ship_window_end": _naive(ship[1]),
-        "delivery_window_start": _naive(delivery[0]),
-        "delivery_window_end": _naive(delivery[1]),
+        "ship_window_start": to_naive_utc(ship[0]),
+        "ship_window_end": to_naive_utc(ship[1]),
+        "delivery_window_start": to_naive_utc(delivery[0]),
+        "delivery_window_end": to_naive_utc(delivery[1]),
         "payment_method": po.payment_method or False,
         "deal_code": po.deal_code or False,
         "incoterms": imp.incoterms if imp and imp.incoterms else False,

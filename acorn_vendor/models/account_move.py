@@ -1,5 +1,4 @@
 import logging
-from decimal import Decimal
 
 from markupsafe import Markup, escape
 
@@ -8,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..core import domain, invoice_build
 from ..core.invoice_check import check_invoice
+from ..core.odoo_values import PO_STATE_NAMES, to_decimal
 from ..core.spapi import converters
 from .notification import notification
 
@@ -16,10 +16,6 @@ _logger = logging.getLogger(__name__)
 AMAZON_MOVE_TYPES = ("out_invoice", "out_refund")
 # Transactions whose document Amazon has, or may have: their numbers are taken.
 LIVE_TX_STATES = ("draft", "processing", "success", "uncertain")
-
-
-def _dec(value, digits=4):
-    return Decimal(str(round(value or 0.0, digits)))
 
 
 class AccountMove(models.Model):
@@ -43,7 +39,7 @@ class AccountMove(models.Model):
         help="The id Amazon receives; unique per Vendor Central account. Set to the "
         "invoice's number when it is confirmed.",
     )
-    amz_state = fields.Selection(
+    acorn_invoice_state = fields.Selection(
         [
             ("to_check", "Not Checked"),
             ("blocked", "Problems Found"),
@@ -53,15 +49,15 @@ class AccountMove(models.Model):
             ("rejected", "Rejected by Amazon"),
         ],
         string="Amazon State",
-        compute="_compute_amz_state",
+        compute="_compute_acorn_invoice_state",
         store=True,
         readonly=False,
         copy=False,
         tracking=True,
         index="btree_not_null",
     )
-    amz_errors = fields.Text("Amazon's Errors", readonly=True, copy=False)
-    amz_credit_reason = fields.Selection(
+    acorn_invoice_errors = fields.Text("Amazon's Errors", readonly=True, copy=False)
+    acorn_credit_reason = fields.Selection(
         [
             (invoice_build.CreditReason.RETURN, "Returned goods"),
             (invoice_build.CreditReason.PRICE_ADJUSTMENT, "Price adjustment"),
@@ -75,7 +71,7 @@ class AccountMove(models.Model):
         copy=False,
         help="Amazon's returns reference (RMA) of the returned goods.",
     )
-    amz_overridden_keys = fields.Json(
+    acorn_overridden_keys = fields.Json(
         copy=False, help="Problems a Finance manager let through (code|where)."
     )
     acorn_check_ids = fields.One2many("acorn.vc.invoice.check", "move_id", "Invoice Check")
@@ -95,10 +91,12 @@ class AccountMove(models.Model):
             )
 
     @api.depends("acorn_account_id")
-    def _compute_amz_state(self):
+    def _compute_acorn_invoice_state(self):
         """Only Amazon's invoices have a state (no value on every other move)."""
         for move in self:
-            move.amz_state = (move.amz_state or "to_check") if move.acorn_account_id else False
+            move.acorn_invoice_state = (
+                (move.acorn_invoice_state or "to_check") if move.acorn_account_id else False
+            )
 
     @api.depends("acorn_check_ids.severity", "acorn_check_ids.overridden")
     def _compute_acorn_blocking_count(self):
@@ -143,7 +141,7 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         """Amazon has what was accepted or is being processed: correct it with a credit note."""
-        sent = self.filtered(lambda m: m.amz_state in ("sent", "accepted"))
+        sent = self.filtered(lambda m: m.acorn_invoice_state in ("sent", "accepted"))
         if sent:
             raise UserError(
                 self.env._(
@@ -153,7 +151,7 @@ class AccountMove(models.Model):
             )
         result = super().button_draft()
         self.filtered("acorn_account_id")._acorn_write(
-            {"amz_state": "to_check", "amz_overridden_keys": False}
+            {"acorn_invoice_state": "to_check", "acorn_overridden_keys": False}
         )
         return result
 
@@ -198,18 +196,20 @@ class AccountMove(models.Model):
                 for tax in computed["taxes"]:
                     record = self.env["account.tax"].browse(tax["id"])
                     rate = (
-                        _dec(record.amount / 100.0, 6) if record.amount_type == "percent" else None
+                        to_decimal(record.amount / 100.0, 6)
+                        if record.amount_type == "percent"
+                        else None
                     )
                     taxes.append(
                         invoice_build.TaxLine(
-                            tax_type, _dec(tax["amount"], 2), _dec(tax["base"], 2), rate
+                            tax_type, to_decimal(tax["amount"], 2), to_decimal(tax["base"], 2), rate
                         )
                     )
             out.append(
                 invoice_build.MoveLine(
                     description=line.name or product.display_name or "",
-                    quantity=_dec(eaches, 3),
-                    price_unit=_dec(per_each),
+                    quantity=to_decimal(eaches, 3),
+                    price_unit=to_decimal(per_each, 4),
                     po_number=po_line.order_id.name or None,
                     asin=po_line.asin or (product.amz_asin if product else None) or None,
                     sku=po_line.vendor_sku or (product.default_code if product else None) or None,
@@ -237,7 +237,9 @@ class AccountMove(models.Model):
             terms = domain.PaymentTerms(
                 terms_type="Basic",
                 net_due_days=max((self.invoice_date_due - self.invoice_date).days, 0),
-                discount_percent=_dec(term.discount_percentage, 2) if term.early_discount else None,
+                discount_percent=to_decimal(term.discount_percentage, 2)
+                if term.early_discount
+                else None,
                 discount_due_days=term.discount_days if term.early_discount else None,
             )
         credit = self.move_type == "out_refund"
@@ -248,7 +250,7 @@ class AccountMove(models.Model):
             kind="CreditNote" if credit else "Invoice",
             date=self.invoice_date or fields.Date.context_today(self),
             currency=self.currency_id.name,
-            total=_dec(self.amount_total, 2),
+            total=to_decimal(self.amount_total, 2),
             remit_to=self._acorn_party(remit, vendor_code),
             lines=self._acorn_lines(invoice_build.tax_type_for(country)),
             ship_from=self._acorn_party(
@@ -258,7 +260,7 @@ class AccountMove(models.Model):
             ship_to=self._acorn_party(self.partner_shipping_id, po.ship_to_code or None),
             payment_terms=terms,
             reference=(original.amz_invoice_number or original.name or None) if credit else None,
-            credit_reason=self.amz_credit_reason or None if credit else None,
+            credit_reason=self.acorn_credit_reason or None if credit else None,
             return_reference=self.amz_return_reference or None if credit else None,
         )
 
@@ -281,7 +283,7 @@ class AccountMove(models.Model):
                 ("move_id", "!=", self.id),
                 ("move_id.move_type", "=", "out_invoice"),
                 ("parent_state", "=", "posted"),
-                ("move_id.amz_state", "!=", "rejected"),
+                ("move_id.acorn_invoice_state", "!=", "rejected"),
                 ("display_type", "=", "product"),
             ]
         )
@@ -290,20 +292,19 @@ class AccountMove(models.Model):
             invoiced[key] = invoiced.get(key, 0) + aml.product_uom_id._compute_quantity(
                 aml.quantity, aml.product_id.uom_id
             )
-        states = {"new": "New", "acknowledged": "Acknowledged", "closed": "Closed"}
         return [
             invoice_build.PoLineData(
                 po_number=line.order_id.name,
                 sequence=line.sequence_number,
                 asin=line.asin or None,
                 vendor_ids=(line.vendor_sku, line.ean),
-                net_cost=_dec(line.net_cost),
+                net_cost=to_decimal(line.net_cost, 4),
                 accepted=line.accepted_qty,
                 shipped=int(round(shipped.get(line.id, 0))),
                 invoiced=int(round(invoiced.get(line.id, 0))),
                 po_date=line.order_id.po_date,
                 currency=line.order_id.currency_code or None,
-                state=states.get(line.order_id.amz_state, "Acknowledged"),
+                state=PO_STATE_NAMES.get(line.order_id.amz_state, "Acknowledged"),
             )
             for line in po_lines
         ]
@@ -357,7 +358,7 @@ class AccountMove(models.Model):
             gather._acorn_po_lines(),
             sent_numbers=numbers,
             earlier_invoices=earlier,
-            cost_tolerance=_dec(self.acorn_account_id.invoice_cost_tolerance),
+            cost_tolerance=to_decimal(self.acorn_account_id.invoice_cost_tolerance, 4),
             price_adjustment=data.credit_reason == invoice_build.CreditReason.PRICE_ADJUSTMENT,
         )
         problems = invoice_build.source_problems(data) + check_invoice(invoice, context)
@@ -380,7 +381,7 @@ class AccountMove(models.Model):
         return doc, problems
 
     def _acorn_store_check(self, problems):
-        overridden = set(self.amz_overridden_keys or [])
+        overridden = set(self.acorn_overridden_keys or [])
         rows = [
             {
                 "move_id": self.id,
@@ -397,9 +398,9 @@ class AccountMove(models.Model):
         ]
         self.sudo().acorn_check_ids.unlink()
         self.env["acorn.vc.invoice.check"].sudo().create(rows)
-        if self.amz_state not in ("sent", "accepted"):
+        if self.acorn_invoice_state not in ("sent", "accepted"):
             blocked = invoice_build.blocking_problems(problems, overridden)
-            self._acorn_write({"amz_state": "blocked" if blocked else "ready"})
+            self._acorn_write({"acorn_invoice_state": "blocked" if blocked else "ready"})
 
     # ------------------------------------------------------------------ public API
 
@@ -436,13 +437,13 @@ class AccountMove(models.Model):
         return {
             "id": self.id,
             "number": self.amz_invoice_number or self.name,
-            "amz_state": self.amz_state,
+            "acorn_invoice_state": self.acorn_invoice_state,
             "ok": not self.acorn_blocking_count,
             "problems": self._acorn_problem_dicts(self.acorn_check_ids),
             **extra,
         }
 
-    def check_amazon_invoice(self):
+    def acorn_check_invoice(self):
         """Pre-validate (public, XML-RPC): one dict per move with ``ok`` and ``problems``
         (code, severity, where, message, fix, overridden)."""
         results = []
@@ -451,7 +452,7 @@ class AccountMove(models.Model):
             results.append(move._acorn_result())
         return results
 
-    def send_to_amazon(self):
+    def acorn_send_invoice(self):
         """Check, then queue the submission for each move nothing blocks (public, XML-RPC):
         submitInvoices, or an 810/INVOIC when the account's channel is EDI (acorn_vendor_edi).
 
@@ -465,11 +466,11 @@ class AccountMove(models.Model):
                 raise UserError(
                     self.env._("Confirm %s before sending it to Amazon.", move.display_name)
                 )
-            if move.amz_state in ("sent", "accepted"):
+            if move.acorn_invoice_state in ("sent", "accepted"):
                 results.append(move._acorn_result(sent=False, transaction_id=False))
                 continue
             doc, problems = move._acorn_run_check()
-            if invoice_build.blocking_problems(problems, move.amz_overridden_keys or []):
+            if invoice_build.blocking_problems(problems, move.acorn_overridden_keys or []):
                 results.append(move._acorn_result(sent=False, transaction_id=False))
                 continue
             tx = transactions.sudo().create(
@@ -480,13 +481,13 @@ class AccountMove(models.Model):
                     "payload": {"invoices": [doc]},
                 }
             )
-            move._acorn_write({"amz_state": "sent", "amz_errors": False})
+            move._acorn_write({"acorn_invoice_state": "sent", "acorn_invoice_errors": False})
             transactions |= tx
             results.append(move._acorn_result(sent=True, transaction_id=tx.id))
         transactions._acorn_enqueue_submit()
         return results
 
-    def override_amazon_check(self, reason):
+    def acorn_override_check(self, reason):
         """A Finance manager lets the current errors through, with a reason kept in the
         chatter (public, XML-RPC). Returns the overridden problem keys per move."""
         if not (
@@ -508,12 +509,12 @@ class AccountMove(models.Model):
                 continue
             checks.sudo().overridden = True
             vals = {
-                "amz_overridden_keys": sorted(
-                    set(move.amz_overridden_keys or []) | set(checks.mapped("key"))
+                "acorn_overridden_keys": sorted(
+                    set(move.acorn_overridden_keys or []) | set(checks.mapped("key"))
                 )
             }
-            if move.amz_state == "blocked":
-                vals["amz_state"] = "ready"
+            if move.acorn_invoice_state == "blocked":
+                vals["acorn_invoice_state"] = "ready"
             move._acorn_write(vals)
             items = Markup("").join(
                 Markup("<li>%s</li>") % escape(f"[{c.code}] {c.where}: {c.message}") for c in checks
@@ -531,8 +532,8 @@ class AccountMove(models.Model):
 
     # ------------------------------------------------------------------ buttons
 
-    def action_amz_check(self):
-        results = self.check_amazon_invoice()
+    def action_acorn_check_invoice(self):
+        results = self.acorn_check_invoice()
         blocked = sum(1 for r in results if not r["ok"])
         if blocked:
             return notification(
@@ -546,9 +547,9 @@ class AccountMove(models.Model):
             "success",
         )
 
-    def action_amz_send(self):
-        results = self.send_to_amazon()
-        if any(not r["sent"] and r["amz_state"] == "blocked" for r in results):
+    def action_acorn_send_invoice(self):
+        results = self.acorn_send_invoice()
+        if any(not r["sent"] and r["acorn_invoice_state"] == "blocked" for r in results):
             return notification(
                 self.env._("Not sent"),
                 self.env._(
@@ -563,7 +564,7 @@ class AccountMove(models.Model):
             "success",
         )
 
-    def action_amz_override(self):
+    def action_acorn_override_check(self):
         return {
             "type": "ir.actions.act_window",
             "res_model": "acorn.vc.invoice.override.wizard",
@@ -577,7 +578,7 @@ class AccountMove(models.Model):
 
     def _acorn_amazon_accepted(self, transaction):
         self.ensure_one()
-        self._acorn_write({"amz_state": "accepted", "amz_errors": False})
+        self._acorn_write({"acorn_invoice_state": "accepted", "acorn_invoice_errors": False})
         self.message_post(
             body=self.env._(
                 "Amazon accepted %(number)s (transaction %(tx)s).",
@@ -588,7 +589,7 @@ class AccountMove(models.Model):
 
     def _acorn_amazon_rejected(self, transaction, text):
         self.ensure_one()
-        self._acorn_write({"amz_state": "rejected", "amz_errors": text})
+        self._acorn_write({"acorn_invoice_state": "rejected", "acorn_invoice_errors": text})
         self.message_post(
             body=Markup("<p>%s</p><pre>%s</pre>")
             % (self.env._("Amazon rejected %s; fix it and send it again:", self.name), text)

@@ -3,7 +3,6 @@ import io
 import itertools
 import logging
 from datetime import timedelta
-from decimal import Decimal
 
 from markupsafe import Markup, escape
 
@@ -12,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from ..core import ack_rules, domain, po_import
+from ..core.odoo_values import PO_STATE_SELECTION, to_decimal, to_utc
 from ..core.spapi import converters
 
 _logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class AcornVcPurchaseOrder(models.Model):
     )
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     amz_state = fields.Selection(
-        [("new", "New"), ("acknowledged", "Acknowledged"), ("closed", "Closed")],
+        PO_STATE_SELECTION,
         string="Amazon State",
         required=True,
         default="new",
@@ -379,11 +379,7 @@ class AcornVcPurchaseOrder(models.Model):
     def _acorn_acknowledgement(self):
         """The domain acknowledgement for this PO, from the lines' answers (in eaches)."""
         self.ensure_one()
-        now = fields.Datetime.now().replace(tzinfo=domain.UTC)
-
-        def aware(dt):
-            return dt.replace(tzinfo=domain.UTC) if dt else None
-
+        now = to_utc(fields.Datetime.now())
         items = []
         for line in self.line_ids:
             answers = []
@@ -397,10 +393,10 @@ class AcornVcPurchaseOrder(models.Model):
                         domain.ItemAcknowledgement(
                             code=code,
                             quantity=domain.Quantity(qty, "Eaches", 1),
-                            scheduled_ship_date=aware(line.scheduled_ship_date)
+                            scheduled_ship_date=to_utc(line.scheduled_ship_date)
                             if code != "Rejected"
                             else None,
-                            scheduled_delivery_date=aware(line.scheduled_delivery_date)
+                            scheduled_delivery_date=to_utc(line.scheduled_delivery_date)
                             if code != "Rejected"
                             else None,
                             rejection_reason=line.rejection_reason if code == "Rejected" else None,
@@ -418,7 +414,7 @@ class AcornVcPurchaseOrder(models.Model):
                         line.unit_size,
                     ),
                     acknowledgements=answers,
-                    net_cost=domain.Money(Decimal(str(line.net_cost)), self.currency_code or "USD"),
+                    net_cost=domain.Money(to_decimal(line.net_cost), self.currency_code or "USD"),
                 )
             )
         return domain.Acknowledgement(

@@ -8,7 +8,7 @@ class SaleOrder(models.Model):
         "acorn.vc.purchase.order", "Amazon PO", index="btree_not_null", copy=False, readonly=True
     )
 
-    def action_view_acorn_purchase_order(self):
+    def action_acorn_view_purchase_order(self):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

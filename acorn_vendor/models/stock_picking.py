@@ -20,6 +20,7 @@ from ..core.asn_build import (
 )
 from ..core.asn_check import AsnContext, PoContext, PoLineContext, check_shipment, has_errors
 from ..core.asn_labels import labels_for
+from ..core.odoo_values import PO_STATE_NAMES, to_decimal, to_decimal_or_none, to_utc
 from ..core.spapi import converters
 from .notification import notification
 
@@ -35,15 +36,6 @@ LENGTH_UNITS = {
     "ft": ("Ft", Decimal(1)),
 }
 VOLUME_UNITS = {"m³": "CuM", "ft³": "CuFt", "m3": "CuM", "ft3": "CuFt"}
-PO_STATES = {"new": "New", "acknowledged": "Acknowledged", "closed": "Closed"}
-
-
-def _utc(value):
-    return value.replace(tzinfo=domain.UTC) if value else None
-
-
-def _dec(value):
-    return Decimal(str(value)) if value else None
 
 
 class StockPicking(models.Model):
@@ -237,8 +229,8 @@ class StockPicking(models.Model):
                     ean=p.barcode or None,
                 ),
                 lot_tracked=p.tracking != "none",
-                weight=_dec(p.weight),
-                volume=_dec(p.volume),
+                weight=to_decimal_or_none(p.weight),
+                volume=to_decimal_or_none(p.volume),
             )
             for p in products
         }
@@ -253,7 +245,7 @@ class StockPicking(models.Model):
             if ptype and ptype.packaging_length and ptype.width and ptype.height:
                 dims = domain.Dimensions(
                     *(
-                        (_dec(v) * factor).quantize(Decimal("0.01"))
+                        (to_decimal(v) * factor).quantize(Decimal("0.01"))
                         for v in (ptype.packaging_length, ptype.width, ptype.height)
                     ),
                     unit=length_unit,
@@ -262,7 +254,7 @@ class StockPicking(models.Model):
                 sscc=pkg.acorn_sscc or None,
                 is_pallet=pkg.acorn_is_pallet,
                 pallet=pkg.acorn_pallet_id.id or None,
-                weight=_dec(pkg.shipping_weight),
+                weight=to_decimal_or_none(pkg.shipping_weight),
                 dimensions=dims,
                 tracking_number=pkg.acorn_tracking_number or None,
             )
@@ -291,8 +283,8 @@ class StockPicking(models.Model):
         volume_unit = template._get_volume_uom_name_from_ir_config_parameter()
         return AsnHeader(
             shipment_id=self._acorn_shipment_id(),
-            shipped_date=_utc(shipped),
-            confirmation_date=_utc(now),
+            shipped_date=to_utc(shipped),
+            confirmation_date=to_utc(now),
             selling_party=domain.Party(po.vendor_code or ""),
             ship_from_party=self._acorn_ship_from(),
             ship_to_party=domain.Party(po.ship_to_code or ""),
@@ -302,7 +294,7 @@ class StockPicking(models.Model):
             carrier_scac=self.acorn_carrier_scac or account.asn_carrier_scac or None,
             bill_of_lading=self.acorn_bill_of_lading or None,
             pro_number=self.acorn_pro_number or None,
-            estimated_delivery_date=_utc(eta),
+            estimated_delivery_date=to_utc(eta),
             weight_unit=WEIGHT_UNITS.get(weight_unit, "Kg"),
             volume_unit=VOLUME_UNITS.get(volume_unit, "CuM"),
         )
@@ -367,12 +359,12 @@ class StockPicking(models.Model):
                 po.name: PoContext(
                     number=po.name,
                     lines=po_lines,
-                    state=PO_STATES.get(po.amz_state, "New"),
+                    state=PO_STATE_NAMES.get(po.amz_state, "New"),
                     vendor_code=po.vendor_code or None,
                     ship_to=po.ship_to_code or None,
                 )
             },
-            now=_utc(now or fields.Datetime.now()),
+            now=to_utc(now or fields.Datetime.now()),
             picking_done=self._acorn_done_by_product() if self.state == "done" else None,
             sent_shipment_ids={shipment.shipment_id} if self._acorn_asn_was_accepted() else set(),
             sent_ssccs=set(used.mapped("acorn_sscc")),

@@ -72,7 +72,7 @@ class StockQuantPackage(models.Model):
                 )
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_recent_sscc(self):
+    def _unlink_except_acorn_recent_sscc(self):
         """Deleting the package would free its SSCC for reuse: not within GS1's year."""
         limit = fields.Datetime.now() - timedelta(days=SSCC_REUSE_DAYS)
         recent = self.filtered(lambda p: p.acorn_sscc and p.acorn_sscc_date > limit)

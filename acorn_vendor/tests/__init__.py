@@ -7,6 +7,7 @@ from . import (
     test_asn_label,
     test_invoice,
     test_menu_counters,
+    test_naming,
     test_product,
     test_security,
     test_xmlrpc,

@@ -106,7 +106,7 @@ class InvoiceFlow:
         Odoo's invoice numbers out again while the sandbox remembers every number it got."""
         move = sale._create_invoices()
         self.assertEqual(move.acorn_account_id, sale.acorn_purchase_order_id.account_id)
-        self.assertEqual(move.amz_state, "to_check")
+        self.assertEqual(move.acorn_invoice_state, "to_check")
         if number:
             move.amz_invoice_number = f"AMZ-{sale.client_order_ref}"
         return move
@@ -133,16 +133,16 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         move = self._invoice(self._acknowledge_and_ship(po))
         move.action_post()
         self.assertEqual(move.amz_invoice_number, f"AMZ-{po.name}")
-        (checked,) = move.check_amazon_invoice()
+        (checked,) = move.acorn_check_invoice()
         self.assertEqual(checked["problems"], [], checked)
         self.assertTrue(checked["ok"])
-        self.assertEqual(move.amz_state, "ready")
+        self.assertEqual(move.acorn_invoice_state, "ready")
         xmlrpc.client.dumps((checked,))  # what XML-RPC callers get is serialisable
-        (sent,) = move.send_to_amazon()
+        (sent,) = move.acorn_send_invoice()
         xmlrpc.client.dumps((sent,))
         self.assertTrue(sent["sent"])
         tx = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
-        self.assertEqual((tx.kind, tx.move_id, move.amz_state), ("invoice", move, "sent"))
+        self.assertEqual((tx.kind, tx.move_id, move.acorn_invoice_state), ("invoice", move, "sent"))
         doc = tx.payload["invoices"][0]
         self.assertEqual((doc["invoiceType"], doc["id"]), ("Invoice", move.amz_invoice_number))
         self.assertEqual(doc["remitToParty"]["address"]["name"], "Acorn Housewares Inc")
@@ -152,19 +152,19 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
             sum(i["invoicedQuantity"]["amount"] for i in doc["items"]), po.ordered_units
         )
         self.assertEqual(self._tick(tx).state, "success", tx.errors)
-        self.assertEqual(move.amz_state, "accepted")
-        self.assertEqual(move.send_to_amazon()[0]["sent"], False, "never sent twice")
+        self.assertEqual(move.acorn_invoice_state, "accepted")
+        self.assertEqual(move.acorn_send_invoice()[0]["sent"], False, "never sent twice")
         with self.assertRaisesRegex(UserError, "credit note"):
             move.button_draft()
 
         refund = move._reverse_moves(
-            [{"amz_credit_reason": "return", "amz_return_reference": "RMA-1"}]
+            [{"acorn_credit_reason": "return", "amz_return_reference": "RMA-1"}]
         )
         self.assertEqual(refund.acorn_account_id, self.account)
         refund.invoice_line_ids[1:].unlink()
         refund.invoice_line_ids.quantity = 1
         refund.action_post()
-        (sent,) = refund.send_to_amazon()
+        (sent,) = refund.acorn_send_invoice()
         self.assertTrue(sent["sent"], sent["problems"])
         tx = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
         doc = tx.payload["invoices"][0]
@@ -174,14 +174,14 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         details = doc["items"][0]["creditNoteDetails"]
         self.assertEqual(details["returnsReferenceNumber"], "RMA-1")
         self.assertEqual(self._tick(tx).state, "success", tx.errors)
-        self.assertEqual(refund.amz_state, "accepted")
+        self.assertEqual(refund.acorn_invoice_state, "accepted")
 
         # Amazon is owed 0.25 per each of the first line: a price adjustment.
-        adjustment = move._reverse_moves([{"amz_credit_reason": "price_adjustment"}])
+        adjustment = move._reverse_moves([{"acorn_credit_reason": "price_adjustment"}])
         adjustment.invoice_line_ids[1:].unlink()
         adjustment.invoice_line_ids.price_unit = 0.25
         adjustment.action_post()
-        (blocked,) = adjustment.send_to_amazon()
+        (blocked,) = adjustment.acorn_send_invoice()
         # One each of that line came back and was credited in full: it gets no adjustment.
         self.assertEqual(self._codes(blocked), {"CREDIT_EXCEEDS_INVOICED"})
         kept = int(adjustment.invoice_line_ids.quantity) - 1
@@ -189,7 +189,7 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         adjustment.button_draft()
         adjustment.invoice_line_ids.quantity = kept
         adjustment.action_post()
-        (sent,) = adjustment.send_to_amazon()
+        (sent,) = adjustment.acorn_send_invoice()
         self.assertTrue(sent["sent"], sent["problems"])
         tx = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
         item = tx.payload["invoices"][0]["items"][0]
@@ -207,46 +207,46 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         cost = line.price_unit
         line.price_unit = cost + 0.5
         move.action_post()
-        (result,) = move.send_to_amazon()
+        (result,) = move.acorn_send_invoice()
         self.assertFalse(result["sent"])
         self.assertEqual(
             self._codes(result), {"NET_COST_MISMATCH", "INVOICED_QUANTITY_EXCEEDS_SHIPPED"}
         )
         self.assertFalse(move.acorn_transaction_ids, "nothing left Odoo")
-        self.assertEqual((move.amz_state, move.acorn_blocking_count), ("blocked", 2))
+        self.assertEqual((move.acorn_invoice_state, move.acorn_blocking_count), ("blocked", 2))
         fixes = " ".join(move.acorn_check_ids.mapped("fix"))
         self.assertIn(f"{po.line_ids[0].net_cost:g}", fixes)
         self.assertIn(f"Reduce the quantity to {po.line_ids[0].ordered_units - 1}", fixes)
 
         with self.assertRaises(AccessError):
-            move.with_user(self.user_finance).override_amazon_check("The buyer agreed")
+            move.with_user(self.user_finance).acorn_override_check("The buyer agreed")
         with self.assertRaises(UserError):
-            move.with_user(self.user_manager).override_amazon_check(" ")
-        move.with_user(self.user_manager).override_amazon_check("Buyer agreed by e-mail")
-        self.assertEqual(move.amz_state, "ready")
+            move.with_user(self.user_manager).acorn_override_check(" ")
+        move.with_user(self.user_manager).acorn_override_check("Buyer agreed by e-mail")
+        self.assertEqual(move.acorn_invoice_state, "ready")
         self.assertIn("Buyer agreed by e-mail", move.message_ids[0].body)
-        (result,) = move.send_to_amazon()
+        (result,) = move.acorn_send_invoice()
         self.assertTrue(result["sent"])
         tx = self._tick(move.acorn_transaction_ids)
         # The sandbox refuses exactly what the check had found.
         self.assertEqual(tx.state, "failure")
         self.assertIn("NET_COST_MISMATCH", tx.errors)
         self.assertIn("INVOICED_QUANTITY_EXCEEDS_SHIPPED", tx.errors)
-        self.assertEqual(move.amz_state, "rejected")
-        self.assertIn("NET_COST_MISMATCH", move.amz_errors)
+        self.assertEqual(move.acorn_invoice_state, "rejected")
+        self.assertIn("NET_COST_MISMATCH", move.acorn_invoice_errors)
         self.assertTrue(move.activity_ids.filtered(lambda a: "rejected" in (a.summary or "")))
 
         move.button_draft()
-        self.assertFalse(move.amz_overridden_keys, "an override covers the invoice as it was")
+        self.assertFalse(move.acorn_overridden_keys, "an override covers the invoice as it was")
         line.write({"price_unit": cost, "quantity": line.quantity - 1})
         move.action_post()
-        (result,) = move.check_amazon_invoice()
+        (result,) = move.acorn_check_invoice()
         self.assertTrue(result["ok"], result["problems"])
-        (result,) = move.send_to_amazon()
+        (result,) = move.acorn_send_invoice()
         self.assertTrue(result["sent"])
         tx = self._tick(move.acorn_transaction_ids.filtered(lambda t: t.state == "draft"))
         self.assertEqual(tx.state, "success", tx.errors)
-        self.assertEqual(move.amz_state, "accepted")
+        self.assertEqual(move.acorn_invoice_state, "accepted")
         self.assertEqual(len(move.acorn_transaction_ids), 2)
 
     def test_dates_lines_and_numbers_amazon_would_refuse(self):
@@ -258,7 +258,7 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         move.invoice_line_ids = [
             fields.Command.create({"product_id": stray.id, "quantity": 1, "price_unit": 5})
         ]
-        (result,) = move.check_amazon_invoice()
+        (result,) = move.acorn_check_invoice()
         self.assertEqual(
             self._codes(result),
             {
@@ -271,11 +271,11 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         move.invoice_date = fields.Date.today()
         move.action_post()
         self.assertEqual(move.amz_invoice_number, move.name, "the invoice's number by default")
-        self.assertEqual(move.check_amazon_invoice()[0]["problems"], [])
+        self.assertEqual(move.acorn_check_invoice()[0]["problems"], [])
 
         twice = self._invoice_again(sale)
         twice.action_post()
-        codes = self._codes(twice.check_amazon_invoice()[0])
+        codes = self._codes(twice.acorn_check_invoice()[0])
         self.assertEqual(
             codes, {"INVOICED_QUANTITY_EXCEEDS_ACCEPTED", "INVOICED_QUANTITY_EXCEEDS_SHIPPED"}
         )
@@ -310,7 +310,7 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         move.action_post()
         refund = move._reverse_moves()
         refund.action_post()
-        codes = self._codes(refund.check_amazon_invoice()[0])
+        codes = self._codes(refund.acorn_check_invoice()[0])
         self.assertIn("MISSING_CREDIT_REASON", codes)
         self.assertIn("UNKNOWN_REFERENCED_INVOICE", codes, "the invoice was never sent")
 
@@ -319,9 +319,9 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         move = self._invoice(self._acknowledge_and_ship(po))
         move.invoice_line_ids[0].price_unit += 1
         move.action_post()
-        move.action_amz_check()
-        self.assertEqual(move.amz_state, "blocked")
-        action = move.action_amz_override()
+        move.action_acorn_check_invoice()
+        self.assertEqual(move.acorn_invoice_state, "blocked")
+        action = move.action_acorn_override_check()
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.user_manager)
@@ -345,9 +345,9 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
             }
         )
         self.assertFalse(move.acorn_account_id)
-        self.assertFalse(move.amz_state, "no Amazon state on other invoices")
+        self.assertFalse(move.acorn_invoice_state, "no Amazon state on other invoices")
         with self.assertRaisesRegex(UserError, "no Amazon purchase order"):
-            move.send_to_amazon()
+            move.acorn_send_invoice()
 
     def test_an_accountant_outside_vendor_central_still_opens_invoices(self):
         move = self._invoice(self._acknowledge_and_ship(self._po()))
@@ -389,14 +389,18 @@ class TestInvoiceXmlRpc(InvoiceFlow, SandboxMixin, HttpCase):
                 db, uid, "acorn_rpc_fin1", "account.move", method, list(args), kw
             )
 
-        (checked,) = call("check_amazon_invoice", [move.id])
+        (checked,) = call("acorn_check_invoice", [move.id])
         self.assertEqual((checked["ok"], checked["problems"]), (True, []))
-        (sent,) = call("send_to_amazon", [move.id])
+        (sent,) = call("acorn_send_invoice", [move.id])
         self.assertTrue(sent["sent"])
         self.env.invalidate_all()  # the RPC requests wrote through the same cursor
         self._tick(move.acorn_transaction_ids)  # what the queued job and the cron do
-        (read,) = call("read", [move.id], fields=["amz_state", "amz_errors", "amz_invoice_number"])
-        self.assertEqual(read["amz_state"], "accepted")
+        (read,) = call(
+            "read",
+            [move.id],
+            fields=["acorn_invoice_state", "acorn_invoice_errors", "amz_invoice_number"],
+        )
+        self.assertEqual(read["acorn_invoice_state"], "accepted")
         self.assertEqual(read["amz_invoice_number"], f"AMZ-{po.name}")
         with self.assertRaisesRegex(xmlrpc.client.Fault, "Finance manager"):
-            call("override_amazon_check", [move.id], "no rights")
+            call("acorn_override_check", [move.id], "no rights")

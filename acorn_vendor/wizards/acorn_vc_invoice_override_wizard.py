@@ -30,7 +30,7 @@ class AcornVcInvoiceOverrideWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.move_ids.override_amazon_check(self.reason)
+        self.move_ids.acorn_override_check(self.reason)
         if self.send:
-            return self.move_ids.action_amz_send()
+            return self.move_ids.action_acorn_send_invoice()
         return {"type": "ir.actions.act_window_close"}

@@ -1,11 +1,11 @@
 import logging
 import os
 from datetime import timedelta
-from decimal import Decimal
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from odoo.addons.acorn_vendor.core.odoo_values import to_decimal, to_utc
 from odoo.addons.acorn_vendor.models.jobs import delay
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -311,7 +311,7 @@ class AcornVcAccount(models.Model):
             order="default_code",
             limit=lines,
         )
-        now = fields.Datetime.now().replace(microsecond=0, tzinfo=domain.UTC)
+        now = to_utc(fields.Datetime.now().replace(microsecond=0))
         currency = self.currency_id.name or "USD"
         po = domain.PurchaseOrder(
             number=f"DEMO{self.id}{now:%m%d%H%M}",
@@ -322,7 +322,7 @@ class AcornVcAccount(models.Model):
                     domain.ProductIds(asin=p.amz_asin, vendor_product_id=p.default_code or None),
                     domain.Quantity(12 * n),
                     back_order_allowed=True,
-                    net_cost=domain.Money(Decimal(str(p.lst_price)), currency),
+                    net_cost=domain.Money(to_decimal(p.lst_price), currency),
                 )
                 for n, p in enumerate(products, 1)
             ],

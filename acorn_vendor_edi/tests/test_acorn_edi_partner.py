@@ -110,7 +110,7 @@ class TestEdiDemoPartner(EdiCommon):
         move = sale._create_invoices()
         move.amz_invoice_number = f"AMZ-{number}"
         move.action_post()
-        (sent,) = move.send_to_amazon()
+        (sent,) = move.acorn_send_invoice()
         self.assertTrue(sent["sent"], sent)
         self.run_jobs()
         inv = self.env["acorn.vc.transaction"].browse(sent["transaction_id"])
@@ -120,7 +120,7 @@ class TestEdiDemoPartner(EdiCommon):
         self.assertAccepted(self.INVOICE)
         self.assertEqual(len(self.amazon_answers()), 1)
         self.assertEqual(inv.state, "success", inv.errors)
-        self.assertEqual(move.amz_state, "accepted")
+        self.assertEqual(move.acorn_invoice_state, "accepted")
         # The partner's three 997s, archived by Acorn: valid for bots, each accepting.
         answers = [f for f in self.folder("archive") if f.startswith(self.ANSWER)]
         self.assertEqual(len(answers), 3)
