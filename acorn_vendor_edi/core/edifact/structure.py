@@ -30,7 +30,7 @@ def structure(msg_type):
 
 
 def parse_structure(text):
-    """Nodes of a structure written as in ``_structures`` (``TAG min max``, indented groups)."""
+    """Nodes of a structure as written in ``structure_tables`` (``TAG min max``, indented)."""
     root = Node("UNH", 1, 1)
     stack = [(-1, root)]
     for line in text.strip("\n").splitlines():

@@ -1,4 +1,5 @@
-"""997 functional acknowledgements: built from what the reader found, and read back.
+"""997 functional acknowledgements built from what the reader found (the 997 document itself,
+written and read back, is ``documents/functional_ack_997.py``).
 
 Amazon expects a 997 for every functional group it sends; a rejected transaction set is
 listed with AK3/AK4 (segment/element errors) and AK5 codes, the group with AK9 counts.

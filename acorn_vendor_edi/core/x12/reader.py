@@ -846,7 +846,7 @@ class X12Reader:
         for seg in segs:
             tag = seg.tag
             if tag not in in_set:
-                continue  # the grammar reports it; its elements mean nothing here
+                continue  # the structure check reports it; its elements mean nothing here
             for pos, code, msg in syntax.check_segment(set_id, tag, seg.elements):
                 value = seg.get(pos) if pos <= len(seg.elements) else None
                 add(
