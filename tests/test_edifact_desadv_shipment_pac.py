@@ -9,11 +9,11 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.bots import edifact_errors as bots_errors
+from acorn_vendor_edi.core import edifact
+from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_errors
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
-from tests.test_edifact_onepass import _both
-from tests.test_edifact_text_road import _same
+from tests.test_edifact_fast_path import _both
+from tests.test_edifact_messages_as_text import _same
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
 
@@ -21,8 +21,8 @@ PO = purchase_order()
 
 
 def _desadv(asn):
-    return e.write_interchange(
-        [e.render_desadv(asn)], VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True
+    return edifact.write_interchange(
+        [edifact.render_desadv(asn)], VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True
     )
 
 
@@ -44,7 +44,7 @@ def _recount(text):
 
 
 def _read(text):
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert result.issues == []
     [message] = result.messages
     return message

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.bots import edifact_errors as bots_errors
+from acorn_vendor_edi.core import edifact
+from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_errors
 from tests.edifact_samples import AMAZON, T0, VENDOR, builders
 
 # bots' codes for element problems: F02-F04 mandatory element/composite/component missing,
@@ -25,17 +25,17 @@ SERVICE = ("UNA", "UNB", "UNH", "UNT", "UNZ")
 
 def _contrl():
     """A CONTRL that rejects one message, with its UCM/UCS/UCD lines."""
-    text = e.write_interchange(
+    text = edifact.write_interchange(
         [builders()["ORDERS"]], VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True
     )
-    [result] = e.read(text.replace("DTM+137:20240301", "DTM+137:2024030A", 1))
-    return e.contrl_interchange(result, "C1", prepared=T0, line_breaks=True)
+    [result] = edifact.read(text.replace("DTM+137:20240301", "DTM+137:2024030A", 1))
+    return edifact.contrl_interchange(result, "C1", prepared=T0, line_breaks=True)
 
 
 def _sample(kind):
     if kind == "CONTRL":
         return _contrl()
-    return e.write_interchange(
+    return edifact.write_interchange(
         [builders()[kind]], VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True
     )
 
@@ -103,7 +103,7 @@ def test_acorn_refuses_every_element_bots_refuses(kind):
             tag = (error.get("location") or {}).get("segment")
             refused.setdefault(int(found.group(1)), set()).add(tag)
     assert refused, "the mutations never made bots refuse an element: the test proves nothing"
-    [result] = e.read(data)
+    [result] = edifact.read(data)
     assert len(result.messages) == len(mutations)
     missed = []
     for number, tags in sorted(refused.items()):

@@ -16,13 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from acorn_vendor_edi.core import x12
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
-from acorn_vendor_edi.core.x12 import segments
-from acorn_vendor_edi.core.x12.grammar import STRUCTURES
-from acorn_vendor_edi.core.x12.segments import SEGMENT_SPECS
+from acorn_vendor_edi.core.x12 import syntax
 from acorn_vendor_edi.core.x12.standard_sets import STANDARD_STRUCTURES
+from acorn_vendor_edi.core.x12.structure import STRUCTURES
+from acorn_vendor_edi.core.x12.syntax import SEGMENT_SPECS
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
-from . import x12_samples as s
+from . import x12_samples
 from .test_x12_unused_segments import ALLOWED_UNUSED, _insert
 from .test_x12_unused_segments import SAMPLES as SETS
 
@@ -49,14 +49,14 @@ WRONG_VALUES = [
 
 def _ack_997():
     """A 997 with AK3/AK4 lines: it acknowledges a PO with a bad element and a stray segment."""
-    po = x12.write([s.purchase_order()], s.amazon_env())
+    po = x12.write([x12_samples.purchase_order()], x12_samples.amazon_env())
     po = po.replace("BEG*00*NE", "BEG*00*QQ").replace("CTT*", "ZZZ*1~\nCTT*")
-    return x12.acknowledge(po.encode(), env=s.env())[0]
+    return x12.acknowledge(po.encode(), env=x12_samples.env())[0]
 
 
 SAMPLES = {
     **SETS,  # one of each set Acorn reads
-    "856_5010": lambda: x12.write([s.shipment()], s.env("5010")),
+    "856_5010": lambda: x12.write([x12_samples.shipment()], x12_samples.env("5010")),
     "997": _ack_997,
     # segments Amazon's guides do not use, accepted with a warning: checked all the same
     **{
@@ -145,8 +145,8 @@ PIECES = ["", "EA", "EA>2", "EA>1.5>X", "PO>12", "PO", "P>1", "1>2", "X" * 31, "
 )
 def test_fast_path_agrees_with_the_component_checks(set_id, tag, values):
     raw = "*".join([tag, *values])
-    if segments.fast_ok(set_id, tag, raw, "*", ">"):
-        assert list(segments.check_segment(set_id, tag, raw.split("*")[1:], ">")) == []
+    if syntax.fast_ok(set_id, tag, raw, "*", ">"):
+        assert list(syntax.check_segment(set_id, tag, raw.split("*")[1:], ">")) == []
 
 
 def _bots_4010(module):
@@ -205,8 +205,8 @@ def test_standard_structures_are_the_4010_sets(set_id):
 def test_5010_sets_keep_the_elements_5010_adds():
     """ST03, AK103 and AK203 exist from 5010 on: read in a 5010 997, refused in a 4010 one."""
     for version, errors in (("5010", []), ("4010", ["AK103", "AK203", "ST03"])):
-        shipment = x12.write([s.shipment()], s.env(version))
-        ack = x12.acknowledge(shipment.encode(), env=s.amazon_env(version=version))[0]
+        shipment = x12.write([x12_samples.shipment()], x12_samples.env(version))
+        ack = x12.acknowledge(shipment.encode(), env=x12_samples.amazon_env(version=version))[0]
         ack = ack.replace("AK1*SH*1", "AK1*SH*1*005010").replace("ST*997*0001", "ST*997*0001*X")
         ack = ack.replace("AK2*856*0001", "AK2*856*0001*005010")
         found = x12.parse(ack.encode()).errors

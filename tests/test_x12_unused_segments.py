@@ -12,23 +12,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from acorn_vendor_edi.core import x12
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
-from tests.test_x12_onepass import _both
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
+from tests.test_x12_fast_path import _both
 
-from . import x12_samples as s
+from . import x12_samples
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
 
 SAMPLES = {
-    "810": lambda: x12.write([s.invoice()], s.env()),
-    "850": lambda: x12.write([s.purchase_order()], s.amazon_env()),
-    "855": lambda: x12.write([s.acknowledgement()], s.env()),
-    "856": lambda: x12.write([s.shipment()], s.env()),
-    "846": lambda: x12.write([s.inventory()], s.env()),
-    "852": lambda: x12.write([s.activity()], s.amazon_env()),
-    "860": lambda: x12.write([s.po_change()], s.amazon_env()),
-    "820": lambda: x12.write([s.remittance()], s.amazon_env()),
-    "812": lambda: x12.write([s.adjustment()], s.amazon_env()),
+    "810": lambda: x12.write([x12_samples.invoice()], x12_samples.env()),
+    "850": lambda: x12.write([x12_samples.purchase_order()], x12_samples.amazon_env()),
+    "855": lambda: x12.write([x12_samples.acknowledgement()], x12_samples.env()),
+    "856": lambda: x12.write([x12_samples.shipment()], x12_samples.env()),
+    "846": lambda: x12.write([x12_samples.inventory()], x12_samples.env()),
+    "852": lambda: x12.write([x12_samples.activity()], x12_samples.amazon_env()),
+    "860": lambda: x12.write([x12_samples.po_change()], x12_samples.amazon_env()),
+    "820": lambda: x12.write([x12_samples.remittance()], x12_samples.amazon_env()),
+    "812": lambda: x12.write([x12_samples.adjustment()], x12_samples.amazon_env()),
 }
 # (set, the segment the new one goes before, the new one): each in a place the 4010 set has
 # for it, none in Amazon's guide.
@@ -74,7 +74,7 @@ def test_a_segment_amazon_does_not_use_is_accepted_and_noted(set_id, before, seg
     assert note.severity == "warning" and note.segment_id == tag and note.ak3 == "2"
     assert "Amazon's guide does not use it" in note.message
     assert result.documents(set_id) == [_document(plain)]
-    ack = x12.acknowledge(text.encode(), env=s.amazon_env())[0]
+    ack = x12.acknowledge(text.encode(), env=x12_samples.amazon_env())[0]
     lines = ack.split("~\n")
     assert f"AK3*{tag}*{note.segment_position}**2" in lines
     assert "AK5*E" in lines and any(line.startswith("AK9*E*1*1*1") for line in lines)
@@ -84,7 +84,7 @@ def test_a_segment_amazon_does_not_use_is_accepted_and_noted(set_id, before, seg
 
 
 def test_the_997_acknowledges_noted_sets_among_clean_and_rejected_ones():
-    good = x12.write([s.invoice()], s.env())
+    good = x12.write([x12_samples.invoice()], x12_samples.env())
     noted = _insert(good, "SAC", "CAD*M***UPSN*UPS GROUND")
     bad = good.replace("TDS*", "TDS*X", 1)
     sets = [text.split("~\n") for text in (good, noted, bad)]
@@ -99,7 +99,7 @@ def test_the_997_acknowledges_noted_sets_among_clean_and_rejected_ones():
     result = x12.parse(text.encode())
     assert [tx.ok for tx in result.transactions] == [True, True, False]
     assert len(result.documents("810")) == 2
-    lines = x12.acknowledge(text.encode(), env=s.amazon_env())[0].split("~\n")
+    lines = x12.acknowledge(text.encode(), env=x12_samples.amazon_env())[0].split("~\n")
     statuses = [line for line in lines if line.startswith(("AK5", "AK9"))]
     assert statuses == ["AK5*A", "AK5*E", "AK5*R*5", "AK9*P*3*3*2"]
 
@@ -122,7 +122,7 @@ def test_a_segment_that_breaks_the_structure_stays_an_error(set_id, before, segm
     result = x12.parse(text.encode())
     assert not result.ok and result.documents(set_id) == []
     assert any(fragment in str(issue) for issue in result.errors), result.errors
-    lines = x12.acknowledge(text.encode(), env=s.amazon_env())[0].split("~\n")
+    lines = x12.acknowledge(text.encode(), env=x12_samples.amazon_env())[0].split("~\n")
     assert any(line.startswith("AK5*R") for line in lines)
 
 
@@ -167,7 +167,7 @@ def test_extra_segments_anywhere_never_crash_and_noted_sets_are_read(set_id, seg
         assert tx.document == _document(plain)
     if noted and tx.ok:
         assert bots_errors(text) == []  # Acorn only lets through what the standard allows
-    ack = x12.acknowledge(text.encode(), env=s.amazon_env())[0]
+    ack = x12.acknowledge(text.encode(), env=x12_samples.amazon_env())[0]
     assert bots_errors(ack) == []
     assert ("AK5*E" in ack.split("~\n")) == bool(noted and tx.ok)
     fast, careful, _taken = _both(text)

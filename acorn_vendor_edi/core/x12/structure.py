@@ -9,7 +9,8 @@ import functools
 import operator
 from dataclasses import dataclass
 
-from .segments import (
+from .standard_sets import STANDARD_STRUCTURES
+from .syntax import (
     AK3_LOOP_TOO_MANY,
     AK3_MISSING,
     AK3_NOT_IN_SET,
@@ -20,7 +21,6 @@ from .segments import (
     OTHER_KNOWN,
     SEGMENT_SPECS,
 )
-from .standard_sets import STANDARD_STRUCTURES
 
 N1_LOOP = ("N1", 0, 200, [("N2", 0, 2), ("N3", 0, 2), ("N4", 0, 1), ("REF", 0, 12), ("PER", 0, 3)])
 
