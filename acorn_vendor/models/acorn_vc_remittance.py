@@ -127,8 +127,8 @@ class AcornVcRemittance(models.Model):
         if not account:
             raise UserError(self.env._("No Vendor Central account with id %s.", account_id))
         try:
-            data = base64.b64decode(file_base64 or "", validate=True)
-        except ValueError as exc:
+            data = base64.b64decode(file_base64 or "")
+        except ValueError as exc:  # binascii.Error: bad padding
             raise UserError(
                 self.env._("%(file)s is not base64: %(error)s", file=file_name, error=exc)
             ) from None

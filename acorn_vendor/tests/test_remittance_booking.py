@@ -30,18 +30,18 @@ SANDBOX_PAYING = {
 }
 
 
-def payments_csv(payments):
+def payments_csv(payments, currency="USD"):
     """A Payments export in Vendor Central's CSV layout (the sandbox's headers), for files a
     test needs that the sandbox would not send: [(number, date, amount, [(invoice number,
     invoice date, description, invoice amount, discount, paid)])], dates MM/DD/YYYY."""
     rows = [["Payments"], [], list(PAYMENT_HEADER)]
     for number, day, amount, _lines in payments:
-        rows.append([number, day, "USD", amount, "Acorn", "US", "TESTV", "ACH", "Paid", ""])
+        rows.append([number, day, currency, amount, "Acorn", "US", "TESTV", "ACH", "Paid", ""])
     rows += [[], ["Invoices"], list(LINE_HEADER)]
     for number, _day, _amount, lines in payments:
         for invoice, invoice_date, description, invoice_amount, discount, paid in lines:
             rows.append(
-                [number, invoice, invoice_date, description, invoice_amount, "USD", "0.00"]
+                [number, invoice, invoice_date, description, invoice_amount, currency, "0.00"]
                 + [discount, paid, "0.00"]
             )
     out = io.StringIO()
@@ -63,12 +63,13 @@ class RemittanceSetup:
         account.partner_id = cls.amazon
 
     @classmethod
-    def _invoices(cls, account, specs, move_type="out_invoice"):
+    def _invoices(cls, account, specs, currency=None):
         """Posted Amazon invoices: [(Amazon invoice number, date, amount)]."""
         moves = cls.env["account.move"].create(
             [
                 {
-                    "move_type": move_type,
+                    "move_type": "out_invoice",
+                    "currency_id": (currency or account.company_id.currency_id).id,
                     "partner_id": cls.amazon.id,
                     "invoice_date": day,
                     "amz_invoice_number": number,
@@ -375,6 +376,51 @@ class TestRemittanceReview(RemittanceSetup, AcornVendorCommon):
         self.assertFalse(
             self.env["acorn.vc.remittance"].search([("account_id", "=", self.account.id)])
         )
+
+    def test_the_import_wizard_shows_what_it_created(self):
+        data = payments_csv(
+            [("P-6", "02/17/2026", "150.00", [("1001", "01/05/2026", "", "150.00", "0", "150.00")])]
+        )
+        wizard = (
+            self.env["acorn.vc.remittance.import.wizard"]
+            .with_user(self.user_finance)
+            .create(
+                {
+                    "account_id": self.account.id,
+                    "file": base64.b64encode(data),
+                    "file_name": "Payments.csv",
+                }
+            )
+        )
+        action = wizard.action_import()
+        created = self.env["acorn.vc.remittance"].search(action["domain"])
+        self.assertEqual(created.mapped("name"), ["P-6"])
+        self.assertEqual(created.state, "booked")
+        self.assertIn("1 matched", action["name"])
+
+    def test_a_payment_in_another_currency_is_booked_at_its_rate(self):
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": euro.id,
+                "name": "2026-01-01",
+                "rate": 0.8,
+                "company_id": self.company.id,
+            }
+        )
+        invoice = self._invoices(self.account, [("E-1", "2026-01-05", 80)], currency=euro)
+        data = payments_csv(
+            [("P-EUR", "2026-02-10", "80.00", [("E-1", "2026-01-05", "", "80.00", "0", "80.00")])],
+            currency="EUR",
+        )
+        self.assertEqual(self._import(data)["matched"], 1)
+        remittance = self._remittance("P-EUR")
+        self.assertEqual(remittance.state, "booked")
+        self.assertEqual(remittance.currency_id, euro)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        receipts = remittance.move_id.line_ids.filtered(lambda ln: ln.debit)
+        self.assertEqual((receipts.amount_currency, receipts.debit), (80.0, 100.0))
 
     def test_a_forwarded_remittance_email_imports_its_attachment(self):
         message = EmailMessage()

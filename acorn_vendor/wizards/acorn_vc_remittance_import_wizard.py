@@ -1,3 +1,5 @@
+import base64
+
 from odoo import fields, models
 
 
@@ -16,16 +18,13 @@ class AcornVcRemittanceImportWizard(models.TransientModel):
     )
     file = fields.Binary(required=True, help="Vendor Central > Payments > Export to a Spreadsheet.")
     file_name = fields.Char()
-    result = fields.Text(readonly=True)
 
     def action_import(self):
         self.ensure_one()
-        counts = self.env["acorn.vc.remittance"].import_file(
-            self.account_id.id, self.file_name or "Payments", self.file
+        result = self.env["acorn.vc.remittance"]._acorn_import(
+            self.account_id, self.file_name or "Payments", base64.b64decode(self.file)
         )
-        remittances = self.env["acorn.vc.remittance"].search(
-            [("account_id", "=", self.account_id.id), ("attachment_id.name", "=", self.file_name)]
-        )
+        counts, remittances = result["counts"], result["records"]
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "acorn_vendor.acorn_vc_remittance_action"
         )
