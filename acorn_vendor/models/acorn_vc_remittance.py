@@ -216,8 +216,7 @@ class AcornVcRemittance(models.Model):
             remittance.message_post(
                 body=self.env._("Imported from %s.", file_name), attachment_ids=attachment.ids
             )
-        touched._acorn_match()
-        touched.filtered(lambda r: r.state == "ready")._acorn_book()
+        touched._acorn_book()  # matches all, books what is sure
         counts = {
             "payments": len(records),
             "lines": len(lines),

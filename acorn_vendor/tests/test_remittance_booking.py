@@ -501,3 +501,13 @@ class TestRemittanceXmlRpc(RemittanceSetup, HttpCase):
         )
         again = call()
         self.assertEqual((again["payments"], again["duplicates"]), (0, 2))
+        figures = self.xmlrpc_object.execute_kw(
+            db,
+            uid,
+            "acorn_rpc_finance_pw1",
+            "acorn.vc.remittance",
+            "acorn_month_end",
+            [self.account.id, "2026-02-01"],
+        )
+        self.assertTrue(figures["ties"], figures)
+        self.assertEqual(Decimal(figures["sections"]["payments"]), Decimal("-160.00"))
