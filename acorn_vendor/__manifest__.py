@@ -17,7 +17,9 @@
         "account",
         "queue_job",
     ],
-    "external_dependencies": {"python": ["requests", "jsonschema"]},
+    "external_dependencies": {
+        "python": ["requests", "jsonschema", "pandas", "openpyxl", "xlsxwriter"]
+    },
     "data": [
         "security/acorn_vendor_security.xml",
         "security/ir.model.access.csv",
@@ -36,6 +38,10 @@
         "wizards/acorn_vc_acknowledge_wizard_views.xml",
         "views/account_move_views.xml",
         "wizards/acorn_vc_invoice_override_wizard_views.xml",
+        "data/acorn_vc_remittance_data.xml",
+        "views/acorn_vc_remittance_views.xml",
+        "wizards/acorn_vc_remittance_import_wizard_views.xml",
+        "wizards/acorn_vc_remittance_month_end_wizard_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
     ],

@@ -270,6 +270,65 @@ class AcornVcAccount(models.Model):
         help="Where Amazon sends the money (name and address on every invoice). Empty: "
         "the company.",
     )
+    # Remittances: where an Amazon payment is booked (Finance only; empty = company default).
+    remittance_journal_id = fields.Many2one(
+        "account.journal",
+        "Amazon Deposits Journal",
+        check_company=True,
+        domain="[('type', 'in', ('bank', 'cash'))]",
+        groups="acorn_vendor.group_acorn_finance",
+        help="Bank journal of Amazon's deposits; its outstanding receipts account gets each "
+        "payment. Empty: the company's first bank journal.",
+    )
+    remittance_shortage_account_id = fields.Many2one(
+        "account.account",
+        "Shortage Claims",
+        check_company=True,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Shortage claims, their reversals and revised claims. Empty: Amazon deductions "
+        "pending.",
+    )
+    remittance_price_claim_account_id = fields.Many2one(
+        "account.account",
+        "Price Claims",
+        check_company=True,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    remittance_chargeback_account_id = fields.Many2one(
+        "account.account",
+        "Chargebacks",
+        check_company=True,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    remittance_return_account_id = fields.Many2one(
+        "account.account", "Returns", check_company=True, groups="acorn_vendor.group_acorn_finance"
+    )
+    remittance_coop_account_id = fields.Many2one(
+        "account.account",
+        "Co-op Agreements",
+        check_company=True,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Empty: Amazon contra revenue.",
+    )
+    remittance_price_protection_account_id = fields.Many2one(
+        "account.account",
+        "Price Protection",
+        check_company=True,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    remittance_terms_discount_account_id = fields.Many2one(
+        "account.account",
+        "Terms Discounts",
+        check_company=True,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    remittance_provision_account_id = fields.Many2one(
+        "account.account",
+        "Provisions",
+        check_company=True,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Provisions and their reversals, which net to zero. Empty: Amazon holdback.",
+    )
 
     _sql_constraints = [
         (

@@ -9,6 +9,7 @@ from . import (
     test_menu_counters,
     test_naming,
     test_product,
+    test_remittance_booking,
     test_security,
     test_xmlrpc,
 )

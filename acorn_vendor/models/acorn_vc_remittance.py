@@ -1,0 +1,585 @@
+"""One Amazon payment of one Vendor Central account: imported from the Payments export (wizard,
+XML-RPC or e-mail), matched to the account's invoices and booked as one journal entry.
+
+The reading, decoding, matching, idempotency keys and booking plans are the pure core
+(``core/remittance``); this model maps records to its plain objects and back.
+"""
+
+import base64
+import logging
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..core.remittance.booking import DEFAULT_ACCOUNT_ROLES, plan_booking
+from ..core.remittance.import_keys import select_new
+from ..core.remittance.line_kinds import KINDS
+from ..core.remittance.matching import OpenDocument, match_payments
+from ..core.remittance.payments_export import Payment, PaymentLine, read_payments_export
+
+_logger = logging.getLogger(__name__)
+
+KIND_SELECTION = [(kind, kind.replace("_", " ").capitalize()) for kind in KINDS]
+# Deduction kind -> the Vendor Central account field that names its ledger account.
+KIND_ACCOUNT_FIELDS = {
+    "shortage_claim": "remittance_shortage_account_id",
+    "shortage_claim_reversal": "remittance_shortage_account_id",
+    "revised_shortage_claim": "remittance_shortage_account_id",
+    "price_claim": "remittance_price_claim_account_id",
+    "chargeback": "remittance_chargeback_account_id",
+    "return": "remittance_return_account_id",
+    "coop": "remittance_coop_account_id",
+    "price_protection": "remittance_price_protection_account_id",
+    "terms_discount": "remittance_terms_discount_account_id",
+    "provision": "remittance_provision_account_id",
+    "provision_reversal": "remittance_provision_account_id",
+}
+# The accounts created per company (role -> name, type, reconcilable, first code tried).
+DEFAULT_ACCOUNTS = {
+    "deductions_pending": ("Amazon deductions pending", "asset_current", True, "119910"),
+    "holdback": ("Amazon holdback", "asset_current", True, "119920"),
+    "contra_revenue": ("Amazon contra revenue", "income", False, "419910"),
+}
+
+
+def to_decimal(value, places):
+    return Decimal(f"{value or 0.0:.{places}f}")
+
+
+class AcornVcRemittance(models.Model):
+    """An Amazon payment: what Amazon paid, the lines it explains, and how it was booked."""
+
+    _name = "acorn.vc.remittance"
+    _description = "Amazon Remittance"
+    _inherit = ["mail.thread"]
+    _order = "payment_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char("Payment Number", required=True, readonly=True, index=True)
+    account_id = fields.Many2one(
+        "acorn.vc.account", "Vendor Central Account", required=True, readonly=True, index=True
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    payment_date = fields.Date(required=True, readonly=True)
+    amount = fields.Monetary(readonly=True, help="What Amazon paid (the bank deposit).")
+    lines_total = fields.Monetary(compute="_compute_lines_total", store=True)
+    gap = fields.Monetary(
+        compute="_compute_lines_total",
+        store=True,
+        help="What the lines do not explain: the hidden lines' total, or a missing line.",
+    )
+    lines_hidden = fields.Boolean(
+        readonly=True,
+        help="Amazon does not show this payment's lines (their ordering codes are not set up "
+        "in Vendor Central).",
+    )
+    amz_status = fields.Char("Amazon Status", readonly=True)
+    void_reason = fields.Char(readonly=True)
+    state = fields.Selection(
+        [("to_review", "To Review"), ("ready", "Ready to Book"), ("booked", "Booked")],
+        default="to_review",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    review_reason = fields.Text(readonly=True)
+    review_fix = fields.Text(readonly=True)
+    line_ids = fields.One2many("acorn.vc.remittance.line", "remittance_id", "Lines")
+    deduction_ids = fields.One2many("acorn.vc.deduction", "remittance_id", "Deductions")
+    line_count = fields.Integer(compute="_compute_counts")
+    to_review_count = fields.Integer("Lines to Review", compute="_compute_counts")
+    attachment_id = fields.Many2one("ir.attachment", "Imported File", readonly=True)
+    move_id = fields.Many2one("account.move", "Journal Entry", readonly=True, copy=False)
+    import_key = fields.Char(readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("import_key_uniq", "unique(import_key)", "This Amazon payment is already imported."),
+    ]
+
+    @api.depends("amount", "line_ids.amount_paid")
+    def _compute_lines_total(self):
+        for remittance in self:
+            remittance.lines_total = sum(remittance.line_ids.mapped("amount_paid"))
+            remittance.gap = remittance.currency_id.round(
+                remittance.amount - remittance.lines_total
+            )
+
+    @api.depends("line_ids.status")
+    def _compute_counts(self):
+        for remittance in self:
+            remittance.line_count = len(remittance.line_ids)
+            remittance.to_review_count = len(
+                remittance.line_ids.filtered(lambda line: line.status == "to_review")
+            )
+
+    # ------------------------------------------------------------------ import
+
+    @api.model
+    def import_file(self, account_id, file_name, file_base64):
+        """Import a Payments export (XLSX or CSV, base64): whole or nothing; match and book
+        what is sure. Returns counts: payments and lines created, lines matched to invoices,
+        lines to review, payments with hidden lines, and duplicates (payments imported
+        before, skipped)."""
+        account = self.env["acorn.vc.account"].browse(account_id).exists()
+        if not account:
+            raise UserError(self.env._("No Vendor Central account with id %s.", account_id))
+        try:
+            data = base64.b64decode(file_base64 or "")
+        except ValueError as exc:  # binascii.Error: bad padding
+            raise UserError(
+                self.env._("%(file)s is not base64: %(error)s", file=file_name, error=exc)
+            ) from None
+        return self._acorn_import(account, file_name, data)["counts"]
+
+    @api.model
+    def _acorn_import(self, account, file_name, data):
+        account.ensure_one()
+        parsed = read_payments_export(
+            data, file_name or "", default_currency=account.currency_id.name or None
+        )
+        if parsed.errors:
+            raise UserError(
+                self.env._(
+                    "%(file)s was not imported; nothing was created. Fix these and import it "
+                    "again:\n%(problems)s",
+                    file=file_name,
+                    problems="\n".join(str(issue) for issue in parsed.errors),
+                )
+            )
+        selection = select_new(account.id, parsed.payments, self._acorn_known_keys(account))
+        attachment = self.env["ir.attachment"]
+        if selection.new_payments or selection.grown_payments:
+            attachment = attachment.create(
+                {"name": file_name or "Payments", "raw": data, "res_model": self._name}
+            )
+        currencies = {
+            currency.name: currency
+            for currency in self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "in", list({p.currency for p in parsed.payments}))])
+        }
+        records = self.browse()
+        for payment in selection.new_payments:
+            currency = currencies.get(payment.currency)
+            if not currency:
+                raise UserError(
+                    self.env._(
+                        "Payment %(number)s (row %(row)s) is in %(currency)s, a currency this "
+                        "database does not have; nothing was imported.",
+                        number=payment.number,
+                        row=payment.row,
+                        currency=payment.currency,
+                    )
+                )
+            records |= self.create(
+                {
+                    "name": payment.number,
+                    "account_id": account.id,
+                    "currency_id": currency.id,
+                    "payment_date": payment.date,
+                    "amount": float(payment.amount),
+                    "lines_hidden": payment.lines_hidden,
+                    "amz_status": payment.status or False,
+                    "void_reason": payment.void_reason or False,
+                    "attachment_id": attachment.id or False,
+                    "import_key": selection.payment_keys[payment.number],
+                }
+            )
+        by_number = {r.name: r for r in records}
+        grown = self.browse()
+        for payment in selection.grown_payments:
+            grown |= self.search(
+                [("import_key", "=", selection.payment_keys[payment.number])], limit=1
+            )
+            by_number[payment.number] = grown[-1:]
+            grown[-1:].lines_hidden = payment.lines_hidden
+        line_vals = []
+        for payment in selection.new_payments + selection.grown_payments:
+            remittance = by_number[payment.number]
+            keys = selection.line_keys[payment.number]
+            start = len(remittance.line_ids)
+            for index, (line, key) in enumerate(zip(payment.lines, keys, strict=True)):
+                line_vals.append(
+                    self.env["acorn.vc.remittance.line"]._acorn_values(
+                        remittance, line, key, start + index
+                    )
+                )
+        lines = self.env["acorn.vc.remittance.line"].create(line_vals)
+        self.env["acorn.vc.deduction"]._acorn_create_for(lines)
+        if attachment and records:
+            attachment.res_id = records[0].id
+        touched = records | grown
+        for remittance in touched:
+            remittance.message_post(
+                body=self.env._("Imported from %s.", file_name), attachment_ids=attachment.ids
+            )
+        touched._acorn_book()  # matches all, books what is sure
+        counts = {
+            "payments": len(records),
+            "lines": len(lines),
+            "matched": len(lines.filtered(lambda line: line.status == "matched")),
+            "to_review": len(lines.filtered(lambda line: line.status == "to_review")),
+            "hidden_payments": len(records.filtered("lines_hidden")),
+            "duplicates": selection.duplicate_payments,
+        }
+        _logger.info("Remittance file %s for %s: %s", file_name, account.name, counts)
+        return {"counts": counts, "records": touched}
+
+    def _acorn_known_keys(self, account):
+        """Every payment and line key already stored for the account, in two queries."""
+        keys = set(
+            self.with_context(active_test=False)
+            .search([("account_id", "=", account.id)])
+            .mapped("import_key")
+        )
+        lines = self.env["acorn.vc.remittance.line"].search_read(
+            [("account_id", "=", account.id)], ["import_key"]
+        )
+        keys.update(row["import_key"] for row in lines)
+        return keys
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A forwarded remittance e-mail: import each Payments export attached to it.
+
+        The account comes from the alias defaults (``{'account_id': N}``) or, when the
+        company has one Vendor Central account, is that one."""
+        values = dict(custom_values or {})
+        Account = self.env["acorn.vc.account"]
+        account = Account.browse(values.get("account_id")).exists() or Account.search([], limit=2)
+        if len(account) != 1:
+            raise UserError(
+                self.env._(
+                    "Which Vendor Central account is this remittance for? Set "
+                    "{'account_id': <id>} in the mail alias defaults."
+                )
+            )
+        records = self.browse()
+        for attachment in msg_dict.get("attachments") or []:
+            name, content = attachment[0], attachment[1]
+            if not (name or "").lower().endswith((".xlsx", ".csv", ".txt")):
+                continue
+            data = content.encode() if isinstance(content, str) else content
+            imported = self._acorn_import(account, name, data)["records"]
+            records |= imported or self.search(
+                [("account_id", "=", account.id), ("attachment_id.name", "=", name)], limit=1
+            )
+        if not records:
+            raise UserError(self.env._("The e-mail holds no Payments export (XLSX or CSV)."))
+        return records[:1]
+
+    # ------------------------------------------------------------------ matching
+
+    def _acorn_core_payment(self):
+        """The stored payment as the core's Payment (lines carry the discount as taken)."""
+        self.ensure_one()
+        places = self.currency_id.decimal_places
+        lines = [
+            PaymentLine(
+                invoice_number=line.invoice_number,
+                amount_paid=to_decimal(line.amount_paid, places),
+                invoice_date=line.invoice_date,
+                description=line.description or "",
+                discount=to_decimal(line.discount_taken, places),
+                kind=line.kind,
+                base_invoice_number=line.base_invoice_number or None,
+                reversal_key=line.reversal_key or None,
+                row=line.sequence,
+            )
+            for line in self.line_ids.sorted("sequence")
+        ]
+        return Payment(
+            number=self.name,
+            date=self.payment_date,
+            currency=self.currency_id.name,
+            amount=to_decimal(self.amount, places),
+            lines_hidden=self.lines_hidden,
+            lines=lines,
+            status=self.amz_status or "",
+            void_reason=self.void_reason or "",
+        )
+
+    def _acorn_open_documents(self, account):
+        """The account's open posted Amazon invoices and credit notes, plus the ones users
+        mapped by hand, in one read."""
+        mappings = self.env["acorn.vc.remittance.mapping"].search([("account_id", "=", account.id)])
+        domain = [
+            ("state", "=", "posted"),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            "|",
+            ("id", "in", mappings.move_id.ids),
+            "&",
+            ("amount_residual", ">", 0),
+            *self._acorn_invoice_domain(account),
+        ]
+        rows = self.env["account.move"].search_read(
+            domain,
+            [
+                "amz_invoice_number",
+                "name",
+                "move_type",
+                "amount_residual",
+                "amount_total",
+                "currency_id",
+            ],
+        )
+        currencies = self.env["res.currency"].browse({row["currency_id"][0] for row in rows})
+        names = {currency.id: (currency.name, currency.decimal_places) for currency in currencies}
+        documents = []
+        for row in rows:
+            currency, places = names[row["currency_id"][0]]
+            documents.append(
+                OpenDocument(
+                    number=row["amz_invoice_number"] or row["name"],
+                    kind="credit_note" if row["move_type"] == "out_refund" else "invoice",
+                    residual=to_decimal(row["amount_residual"], places),
+                    currency=currency,
+                    amount=to_decimal(row["amount_total"], places),
+                    ref=row["id"],
+                )
+            )
+        mapping = {
+            m.invoice_number: m.move_id.amz_invoice_number or m.move_id.name for m in mappings
+        }
+        return documents, mapping
+
+    @api.model
+    def _acorn_invoice_domain(self, account):
+        """The account's Amazon invoices: billed from its POs, or (entered by hand, from
+        before Acorn) to its Amazon customer."""
+        partner = account.partner_id.commercial_partner_id
+        return [
+            "|",
+            ("acorn_account_id", "=", account.id),
+            "&",
+            ("acorn_account_id", "=", False),
+            ("commercial_partner_id", "=", partner.id or 0),
+        ]
+
+    def _acorn_decisions(self):
+        """The core's PaymentDecision per remittance (same account), in self's order."""
+        account = self.account_id
+        account.ensure_one()
+        documents, mapping = self._acorn_open_documents(account)
+        return match_payments([r._acorn_core_payment() for r in self], documents, mapping)
+
+    def _acorn_match(self):
+        """Match unbooked remittances, account by account, and store each line's outcome."""
+        for account in self.account_id:
+            todo = self.filtered(lambda r, a=account: r.account_id == a and r.state != "booked")
+            if not todo:
+                continue
+            for remittance, decision in zip(todo, todo._acorn_decisions(), strict=True):
+                remittance._acorn_store_decision(decision)
+
+    def _acorn_store_decision(self, decision):
+        lines = self.line_ids.sorted("sequence")
+        for line, item in zip(lines, decision.lines, strict=True):
+            line.write(
+                {
+                    "status": item.status,
+                    "kind": item.kind,
+                    "invoice_id": item.document.ref if item.document else False,
+                    "settled": float(item.amount or item.line.settled),
+                    "partial": item.partial,
+                    "review_code": item.review.code if item.review else False,
+                    "review_reason": item.review.message if item.review else False,
+                    "review_fix": item.review.fix if item.review else False,
+                }
+            )
+        reviews = decision.reviews
+        self.write(
+            {
+                "state": "ready" if decision.bookable else "to_review",
+                "review_reason": "\n".join(r.message for r in reviews) or False,
+                "review_fix": "\n".join(r.fix for r in reviews) or False,
+            }
+        )
+
+    # ------------------------------------------------------------------ booking
+
+    def _acorn_kind_account(self, kind):
+        account = self.account_id.sudo()[KIND_ACCOUNT_FIELDS[kind]]
+        return account or self._acorn_default_account(self.company_id, DEFAULT_ACCOUNT_ROLES[kind])
+
+    @api.model
+    def _acorn_default_account(self, company, role):
+        """The company's default account for a role, created on first use."""
+        xml_name = f"remittance_{role}_{company.id}"
+        account = self.env.ref(f"acorn_vendor.{xml_name}", raise_if_not_found=False)
+        if account:
+            return account
+        name, account_type, reconcile, code = DEFAULT_ACCOUNTS[role]
+        Account = self.env["account.account"].sudo().with_company(company)
+        while Account.search_count([("code", "=", code), ("company_ids", "in", company.ids)]):
+            code = str(int(code) + 1)
+        account = Account.create(
+            {
+                "name": name,
+                "code": code,
+                "account_type": account_type,
+                "reconcile": reconcile,
+                "company_ids": [fields.Command.set(company.ids)],
+            }
+        )
+        self.env["ir.model.data"].sudo().create(
+            {
+                "module": "acorn_vendor",
+                "name": xml_name,
+                "model": "account.account",
+                "res_id": account.id,
+                "noupdate": True,
+            }
+        )
+        return account
+
+    @api.model
+    def _acorn_install_default_accounts(self):
+        """At install: the default accounts for every company that has a chart."""
+        for company in self.env["res.company"].search([("chart_template", "!=", False)]):
+            for role in DEFAULT_ACCOUNTS:
+                self._acorn_default_account(company, role)
+
+    def _acorn_journal(self):
+        journal = self.account_id.sudo().remittance_journal_id
+        if not journal:
+            journal = self.env["account.journal"].search(
+                [("type", "=", "bank"), ("company_id", "=", self.company_id.id)], limit=1
+            )
+        if not journal:
+            raise UserError(
+                self.env._(
+                    "Company %s has no bank journal to book Amazon's payments in.",
+                    self.company_id.name,
+                )
+            )
+        return journal
+
+    def _acorn_outstanding_account(self, journal):
+        account = journal.inbound_payment_method_line_ids.payment_account_id[:1]
+        if not account:
+            account = (
+                self.env["account.chart.template"]
+                .with_company(self.company_id)
+                .ref("account_journal_payment_debit_account_id", raise_if_not_found=False)
+            )
+        return account or journal.default_account_id
+
+    def _acorn_book(self):
+        """Book each remittance the core says is sure: one posted entry per payment."""
+        for account in self.account_id:
+            todo = self.filtered(lambda r, a=account: r.account_id == a and r.state != "booked")
+            decisions = todo._acorn_decisions() if todo else []
+            for remittance, decision in zip(todo, decisions, strict=True):
+                remittance._acorn_store_decision(decision)
+                if decision.bookable:
+                    remittance._acorn_post(plan_booking(decision))
+
+    def _acorn_post(self, plan):
+        self.ensure_one()
+        journal = self._acorn_journal()
+        company = self.company_id
+        partner = self.account_id.partner_id.commercial_partner_id
+        invoices = self.env["account.move"].browse(
+            [line.document.ref for line in plan.lines if line.document]
+        )
+        receivable = {
+            move.id: move.line_ids.filtered(
+                lambda ln: ln.account_id.account_type == "asset_receivable"
+            )
+            for move in invoices
+        }
+        lines_by_index = dict(enumerate(self.line_ids.sorted("sequence")))
+        vals, sources = [], []
+        for journal_line in plan.lines:
+            line_partner = partner
+            if journal_line.role == "outstanding_receipts":
+                ledger = self._acorn_outstanding_account(journal)
+            elif journal_line.role == "receivable":
+                invoice_lines = receivable[journal_line.document.ref]
+                ledger = invoice_lines.account_id[:1]
+                line_partner = invoice_lines.partner_id[:1] or partner
+            else:
+                ledger = self._acorn_kind_account(journal_line.kind)
+            amount = float(journal_line.balance)
+            vals.append(
+                {
+                    "name": journal_line.label,
+                    "account_id": ledger.id,
+                    "partner_id": line_partner.id or False,
+                    "currency_id": self.currency_id.id,
+                    "amount_currency": amount,
+                    "balance": self.currency_id._convert(
+                        amount, company.currency_id, company, self.payment_date
+                    ),
+                }
+            )
+            sources.append(journal_line)
+        # Rounding of converted amounts lands on the bank side, so the entry balances.
+        vals[0]["balance"] -= company.currency_id.round(sum(v["balance"] for v in vals))
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": self.payment_date,
+                "ref": plan.memo,
+                "partner_id": partner.id or False,
+                "line_ids": [fields.Command.create(v) for v in vals],
+            }
+        )
+        move.action_post()
+        booked = move.line_ids.sorted("id")
+        for journal_line, move_line in zip(sources, booked, strict=True):
+            for index in journal_line.line_indexes:
+                lines_by_index[index].move_line_id = move_line
+            if journal_line.role == "receivable":
+                open_lines = receivable[journal_line.document.ref].filtered(
+                    lambda ln: not ln.reconciled
+                )
+                (move_line | open_lines).reconcile()
+        self.write({"move_id": move.id, "state": "booked"})
+        self.deduction_ids._acorn_reconcile_reversals()
+        self.message_post(body=self.env._("Booked as %s.", move._get_html_link()))
+        return move
+
+    # ------------------------------------------------------------------ actions
+
+    def action_book(self):
+        """Match again (mappings may have changed) and book what is now sure."""
+        self._acorn_book()
+        left = self.filtered(lambda r: r.state != "booked")
+        if left and len(self) == 1:
+            raise UserError(
+                self.env._(
+                    "Payment %(number)s is not booked yet:\n%(reasons)s",
+                    number=self.name,
+                    reasons="\n".join(
+                        filter(None, [self.review_reason] + self.line_ids.mapped("review_reason"))
+                    ),
+                )
+            )
+        return True
+
+    def action_rematch(self):
+        self._acorn_match()
+        return True
+
+    def action_view_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    @api.model
+    def acorn_month_end(self, account_id, month):
+        """The core's month-end figures of an account (XML-RPC): see the month-end wizard."""
+        wizard = self.env["acorn.vc.remittance.month.end.wizard"].create(
+            {"account_id": account_id, "month": month}
+        )
+        return wizard._acorn_figures()
