@@ -1,4 +1,5 @@
-"""What every benchmark shares: the machine line it prints, and running a script inside Odoo."""
+"""What every benchmark shares: the machine and PostgreSQL lines it prints, the durable
+PostgreSQL cluster and database the Odoo benchmarks run on, and running a script inside Odoo."""
 
 import json
 import os
@@ -7,6 +8,27 @@ import subprocess
 import sys
 
 MARKER = "ACORN-BENCH "
+SETTINGS_MARKER = "ACORN-BENCH-PG "
+# One database for every Odoo benchmark; each rolls back what it made.
+BENCH_DB = "acorn_bench_durable"
+PG_SETTINGS = (
+    "fsync",
+    "synchronous_commit",
+    "full_page_writes",
+    "shared_buffers",
+    "server_version",
+)
+
+# Run first in the same Odoo shell as the benchmark: the settings of the very connection that
+# the figures come from.
+SETTINGS_PRELUDE = r"""
+import json as _json
+_settings = {}
+for _name in %(settings)r:
+    env.cr.execute("SHOW " + _name)
+    _settings[_name] = env.cr.fetchone()[0]
+print(%(marker)r + _json.dumps(_settings))
+"""
 
 
 def cpu_name():
@@ -20,39 +42,99 @@ def cpu_name():
     return platform.processor() or platform.machine() or "unknown"
 
 
+def memory_gib():
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    except OSError:
+        pass
+    return "? GiB"
+
+
+def load_average():
+    if not hasattr(os, "getloadavg"):
+        return "?"
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def machine():
-    """CPU, cores, Python and the load average: figures mean little without them."""
-    load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    """CPU, cores, memory, Python and the load average: figures mean little without them."""
     return (
-        f"{cpu_name()}; {os.cpu_count()} cores; Python {platform.python_version()}; "
-        f"{platform.system()} {platform.release()}; load average {load}"
+        f"{cpu_name()}; {os.cpu_count()} cores; {memory_gib()}; "
+        f"Python {platform.python_version()}; {platform.system()} {platform.release()}; "
+        f"load average {load_average()}"
+    )
+
+
+def postgres_line(settings):
+    """The PostgreSQL settings the figures were measured with, on one line."""
+    durable = all(settings.get(k) == "on" for k in PG_SETTINGS[:3])
+    return (
+        f"PostgreSQL {settings['server_version']}: "
+        + ", ".join(f"{k}={settings[k]}" for k in PG_SETTINGS[:4])
+        + (" (durable)" if durable else " (NOT durable: figures flatter writes)")
     )
 
 
 def odoo_and_postgres(dev):
-    """(Odoo, running PostgreSQL) for the Odoo benchmarks, or exit saying what is missing."""
+    """(Odoo, running durable PostgreSQL) for the Odoo benchmarks, or exit saying what is
+    missing. The benchmarks run on a cluster of their own with PostgreSQL's crash-safe
+    defaults (fsync, synchronous_commit and full_page_writes on), not on the test cluster."""
     odoo, tried = dev.find_odoo(allow_clone=False)
     if odoo is None:
         sys.exit("Odoo 18 not found: " + "; ".join(tried))
-    return odoo, dev.Postgres().start()
+    return odoo, dev.Postgres(durable=True).start()
+
+
+def ensure_database(dev, odoo, pg, db=BENCH_DB, update=False):
+    """Build ``db`` with acorn_vendor once (or update the module after a model change)."""
+    exists = pg.db_exists(db)
+    if exists and not update:
+        return
+    dev.say(f"updating acorn_vendor in {db}" if exists else f"building {db} (once)")
+    dev.run(
+        [
+            *dev.odoo_base_args(odoo, pg, db, dev.free_port()),
+            "-u" if exists else "-i",
+            "acorn_vendor",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        env={**os.environ, **odoo.env},
+    )
 
 
 def run_in_odoo(dev, odoo, pg, db, script, cfg):
     """Run ``script % {"cfg": json}`` in ``odoo shell`` on ``db``; return the dict it printed
-    after MARKER, or exit with the end of Odoo's output."""
+    after MARKER, with the PostgreSQL settings of that session under "pg", or exit with the
+    end of Odoo's output."""
+    prelude = SETTINGS_PRELUDE % {"settings": PG_SETTINGS, "marker": SETTINGS_MARKER}
     proc = subprocess.run(
         [
             *dev.odoo_base_args(odoo, pg, db, dev.free_port(), "shell"),
             "--no-http",
             "--log-level=warn",
         ],
-        input=script % {"cfg": json.dumps(cfg)},
+        input=prelude + script % {"cfg": json.dumps(cfg)},
         text=True,
         capture_output=True,
         env={**os.environ, **odoo.env},
     )
-    found = [ln for ln in proc.stdout.splitlines() if MARKER in ln]
-    if proc.returncode or not found:
+    lines = proc.stdout.splitlines()
+    found = [ln for ln in lines if MARKER in ln]
+    settings = [ln for ln in lines if SETTINGS_MARKER in ln]
+    if proc.returncode or not found or not settings:
         sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
         sys.exit(f"benchmark failed (odoo shell on {db})")
-    return json.loads(found[-1].split(MARKER, 1)[1])
+    result = json.loads(found[-1].split(MARKER, 1)[1])
+    result["pg"] = json.loads(settings[-1].split(SETTINGS_MARKER, 1)[1])
+    return result
+
+
+def print_context(result):
+    """The machine and PostgreSQL lines every Odoo benchmark starts its report with."""
+    print(f"machine: {machine()}")
+    print(postgres_line(result["pg"]))
