@@ -42,26 +42,13 @@ from bench.common import (  # noqa: E402
 from tools import dev  # noqa: E402
 
 INSIDE_ODOO = r"""
-import json, os, resource, time, tracemalloc
+import json, resource, time, tracemalloc
 from odoo import fields
 from odoo.addons.acorn_vendor.core import po_import
 from odoo.addons.acorn_vendor.core.spapi import converters
 cfg = json.loads(%(cfg)r)
 out = {}
-env.cr.execute("SELECT pg_backend_pid()")
-backend = env.cr.fetchone()[0]
 PO, Line = env["acorn.vc.purchase.order"], env["acorn.vc.purchase.order.line"]
-
-def cpu():
-    # (this process, its PostgreSQL backend) CPU seconds: what a phase costs whatever the
-    # machine's other load (wall-clock time shows that load too).
-    try:
-        with open(f"/proc/{backend}/stat") as stat:
-            fields_ = stat.read().rsplit(")", 1)[1].split()
-        pg = (int(fields_[11]) + int(fields_[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:  # PostgreSQL on another host
-        pg = float("nan")
-    return time.process_time(), pg
 
 def setup():
     # The account and the catalogue's products; made again after each rollback.
@@ -143,12 +130,12 @@ def orm_import(account, batch):
 
 # Phase 1, the baseline first, in a transaction of its own.
 account = setup()
-start, cpu_start = time.perf_counter(), cpu()
+start, cpu_start = time.perf_counter(), bench_cpu()
 for batch in batches:
     orm_import(account, batch)
 env.flush_all()
 out["orm_import_s"] = time.perf_counter() - start
-out["orm_import_cpu"] = [b - a for a, b in zip(cpu_start, cpu())]
+out["orm_import_cpu"] = [b - a for a, b in zip(cpu_start, bench_cpu())]
 orm_result = result_of(account)
 restart()
 
@@ -160,12 +147,12 @@ if cfg["profile"]:
     import cProfile, io, pstats
     profiler = cProfile.Profile()
     profiler.enable()
-start, cpu_start = time.perf_counter(), cpu()
+start, cpu_start = time.perf_counter(), bench_cpu()
 for batch in batches:
     PO._acorn_import_orders(account, batch)
 env.flush_all()
 out["import_s"] = time.perf_counter() - start
-out["import_cpu"] = [b - a for a, b in zip(cpu_start, cpu())]
+out["import_cpu"] = [b - a for a, b in zip(cpu_start, bench_cpu())]
 if profiler:
     profiler.disable()
     stream = io.StringIO()

@@ -20,14 +20,42 @@ PG_SETTINGS = (
 )
 
 # Run first in the same Odoo shell as the benchmark: the settings of the very connection that
-# the figures come from.
-SETTINGS_PRELUDE = r"""
-import json as _json
+# the figures come from, and the timing helpers every Odoo benchmark uses.
+PRELUDE = r"""
+import json as _json, os as _os, time as _time
 _settings = {}
 for _name in %(settings)r:
     env.cr.execute("SHOW " + _name)
     _settings[_name] = env.cr.fetchone()[0]
 print(%(marker)r + _json.dumps(_settings))
+env.cr.execute("SELECT pg_backend_pid()")
+_backend = env.cr.fetchone()[0]
+
+def bench_cpu():
+    # (this process, its PostgreSQL backend) CPU seconds: what a phase costs whatever the
+    # machine's other load (wall-clock time shows that load too).
+    try:
+        with open(f"/proc/{_backend}/stat") as stat:
+            ticks = stat.read().rsplit(")", 1)[1].split()
+        pg = (int(ticks[11]) + int(ticks[12])) / _os.sysconf("SC_CLK_TCK")
+    except OSError:  # PostgreSQL on another host
+        pg = float("nan")
+    return _time.process_time(), pg
+
+def bench_time(fn):
+    # fn() from a cold ORM cache: (its result, wall seconds, Odoo and PostgreSQL CPU, queries).
+    env.invalidate_all()
+    queries, cpu0, start = env.cr.sql_log_count, bench_cpu(), _time.perf_counter()
+    result = fn()
+    wall, cpu1 = _time.perf_counter() - start, bench_cpu()
+    return result, {"s": wall, "odoo_cpu": cpu1[0] - cpu0[0], "pg_cpu": cpu1[1] - cpu0[1],
+                    "queries": env.cr.sql_log_count - queries}
+
+def bench_best(runs):
+    # The least disturbed of several timings, wall and CPU taken apart.
+    cpu = min(runs, key=lambda r: r["odoo_cpu"] + r["pg_cpu"])
+    return {"s": min(r["s"] for r in runs), "odoo_cpu": cpu["odoo_cpu"],
+            "pg_cpu": cpu["pg_cpu"], "queries": runs[0]["queries"], "rounds": len(runs)}
 """
 
 
@@ -111,7 +139,7 @@ def run_in_odoo(dev, odoo, pg, db, script, cfg):
     """Run ``script % {"cfg": json}`` in ``odoo shell`` on ``db``; return the dict it printed
     after MARKER, with the PostgreSQL settings of that session under "pg", or exit with the
     end of Odoo's output."""
-    prelude = SETTINGS_PRELUDE % {"settings": PG_SETTINGS, "marker": SETTINGS_MARKER}
+    prelude = PRELUDE % {"settings": PG_SETTINGS, "marker": SETTINGS_MARKER}
     proc = subprocess.run(
         [
             *dev.odoo_base_args(odoo, pg, db, dev.free_port(), "shell"),
@@ -138,3 +166,19 @@ def print_context(result):
     """The machine and PostgreSQL lines every Odoo benchmark starts its report with."""
     print(f"machine: {machine()}")
     print(postgres_line(result["pg"]))
+
+
+def timing(t):
+    """One timing from bench_best: wall-clock, then the CPU of Odoo and PostgreSQL."""
+    cpu = t["odoo_cpu"] + t["pg_cpu"]
+    return (
+        f"{t['s']:.2f} s wall, {cpu:.2f} s CPU (Odoo {t['odoo_cpu']:.2f} + PostgreSQL "
+        f"{t['pg_cpu']:.2f}), {t['queries']} queries"
+    )
+
+
+def ratios(baseline, acorn):
+    """Baseline over Acorn, wall-clock and CPU: how many times faster Acorn is."""
+    wall = baseline["s"] / acorn["s"]
+    cpu = (baseline["odoo_cpu"] + baseline["pg_cpu"]) / (acorn["odoo_cpu"] + acorn["pg_cpu"])
+    return f"ratio (baseline / Acorn): {wall:.2f}x wall-clock, {cpu:.2f}x CPU"
