@@ -8,7 +8,7 @@ On the benchmark database of the durable PostgreSQL cluster (bench/common.py), i
 1. sets up an acknowledged Amazon PO of ``--lines`` lines, its confirmed sale order and the
    posted invoice (setup, not timed: Odoo's own invoicing); every 50th line is priced off the
    PO and every 40th short-shipped, so the checks have something to find;
-2. times Acorn's ``check_amazon_invoice`` (gather, build the domain invoice, three-way match,
+2. times Acorn's ``acorn_check_invoice`` (gather, build the domain invoice, three-way match,
    validate the whole SP-API payload against Amazon's model, store the checklist), and
    measures its peak Python allocation apart (tracemalloc slows what it watches);
 3. times the baseline an experienced Odoo developer would write for the three-way match:
@@ -90,7 +90,7 @@ env.flush_all()
 out["setup_s"] = time.perf_counter() - t0
 
 def acorn_check():
-    (result,) = move.check_amazon_invoice()
+    (result,) = move.acorn_check_invoice()
     env.flush_all()
     return result
 
@@ -101,7 +101,7 @@ env.invalidate_all()
 out["acorn_problems"] = len(result["problems"])
 env.invalidate_all()
 tracemalloc.start()
-move.check_amazon_invoice()
+move.acorn_check_invoice()
 env.flush_all()
 out["acorn_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
 tracemalloc.stop()
@@ -216,7 +216,7 @@ def main():
     n, acorn, orm = r["lines"], r["acorn"], r["orm"]
     print(f"best of {acorn['rounds']} rounds each, alternating:")
     print(
-        f"Acorn check_amazon_invoice:     {timing(acorn)}; {n / acorn['s']:.0f} lines/s, "
+        f"Acorn acorn_check_invoice:     {timing(acorn)}; {n / acorn['s']:.0f} lines/s, "
         f"peak {r['acorn_peak_mb']:.1f} MB (tracemalloc), {r['acorn_problems']} problems in all"
     )
     print(

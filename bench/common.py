@@ -1,11 +1,15 @@
 """What every benchmark shares: the machine and PostgreSQL lines it prints, the durable
 PostgreSQL cluster and database the Odoo benchmarks run on, and running a script inside Odoo."""
 
+import ast
 import json
 import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 MARKER = "ACORN-BENCH "
 SETTINGS_MARKER = "ACORN-BENCH-PG "
@@ -116,11 +120,21 @@ def odoo_and_postgres(dev):
     return odoo, dev.Postgres(durable=True).start()
 
 
+def manifest_version():
+    manifest = ROOT / "acorn_vendor" / "__manifest__.py"
+    return ast.literal_eval(manifest.read_text(encoding="utf-8"))["version"]
+
+
 def ensure_database(dev, odoo, pg, db=BENCH_DB, update=False):
-    """Build ``db`` with acorn_vendor once (or update the module after a model change)."""
+    """Build ``db`` with acorn_vendor once; update the module when asked, or when the
+    database holds another version of it than the code (a model change since the build)."""
     exists = pg.db_exists(db)
     if exists and not update:
-        return
+        installed = pg.psql(
+            "SELECT latest_version FROM ir_module_module WHERE name = 'acorn_vendor'", db=db
+        )
+        if installed == manifest_version():
+            return
     dev.say(f"updating acorn_vendor in {db}" if exists else f"building {db} (once)")
     dev.run(
         [
