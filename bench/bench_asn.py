@@ -187,7 +187,7 @@ def main():
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--products", type=int, default=1000)
     parser.add_argument("--pallets", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3, help="timings of each, best kept")
+    parser.add_argument("--rounds", type=int, default=5, help="timings of each, best kept")
     parser.add_argument("--update", action="store_true", help="update acorn_vendor first")
     args = parser.parse_args()
 
