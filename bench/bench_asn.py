@@ -26,15 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (  # noqa: E402
-    BENCH_DB,
-    ensure_database,
-    odoo_and_postgres,
-    print_context,
-    ratios,
-    run_in_odoo,
-    timing,
-)
+from bench import common  # noqa: E402
 from tools import dev  # noqa: E402
 
 INSIDE_ODOO = r"""
@@ -182,31 +174,30 @@ env.cr.rollback()
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default=BENCH_DB, help="built with acorn_vendor when missing")
     parser.add_argument("--cartons", type=int, default=500)
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--products", type=int, default=1000)
     parser.add_argument("--pallets", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5, help="timings of each, best kept")
-    parser.add_argument("--update", action="store_true", help="update acorn_vendor first")
+    common.add_database_options(parser)
     args = parser.parse_args()
 
-    odoo, pg = odoo_and_postgres(dev)
-    ensure_database(dev, odoo, pg, args.db, update=args.update)
+    odoo, pg = common.odoo_and_postgres(dev)
+    common.ensure_database(dev, odoo, pg, args.db, update=args.update)
     cfg = {k: getattr(args, k) for k in ("cartons", "lines", "products", "pallets", "rounds")}
-    r = run_in_odoo(dev, odoo, pg, args.db, INSIDE_ODOO, cfg)
-    print_context(r)
+    r = common.run_in_odoo(dev, odoo, pg, args.db, INSIDE_ODOO, cfg)
+    common.print_context(r)
     print(
         f"shipment: {r['move_lines']} move lines, {r['cartons']} cartons on {r['pallets']} "
         f"pallets -> {r['asn_items']} ASN items, {r['asn_json_kb']:.0f} KB of JSON"
     )
     print(f"SSCCs issued for {r['cartons'] + r['pallets']} packages: {r['sscc_s']:.2f} s")
     print(f"best of {r['acorn']['rounds']} rounds each, alternating:")
-    print(f"Acorn (grouped SQL + bulk reads):     {timing(r['acorn'])}, ", end="")
+    print(f"Acorn (grouped SQL + bulk reads):     {common.timing(r['acorn'])}, ", end="")
     print(f"peak {r['acorn_peak_mb']:.1f} MB")
-    print(f"ORM loop with prefetching (baseline): {timing(r['orm'])}, ", end="")
+    print(f"ORM loop with prefetching (baseline): {common.timing(r['orm'])}, ", end="")
     print(f"peak {r['orm_peak_mb']:.1f} MB")
-    print(f"{ratios(r['orm'], r['acorn'])}; same payload and problems (asserted)")
+    print(f"{common.ratios(r['orm'], r['acorn'])}; same payload and problems (asserted)")
     print(f"pre-validation problems: {r['problems'] or 'none'}; max RSS {r['max_rss_mb']:.0f} MB")
 
 

@@ -33,15 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (  # noqa: E402
-    BENCH_DB,
-    ensure_database,
-    odoo_and_postgres,
-    print_context,
-    ratios,
-    run_in_odoo,
-    timing,
-)
+from bench import common  # noqa: E402
 from tools import dev  # noqa: E402
 
 INSIDE_ODOO = r"""
@@ -202,29 +194,28 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=2, help="timings of each, best kept")
-    parser.add_argument("--db", default=BENCH_DB, help="built with acorn_vendor when missing")
-    parser.add_argument("--update", action="store_true", help="update acorn_vendor first")
+    common.add_database_options(parser)
     args = parser.parse_args()
 
-    odoo, pg = odoo_and_postgres(dev)
-    ensure_database(dev, odoo, pg, args.db, update=args.update)
-    r = run_in_odoo(
+    odoo, pg = common.odoo_and_postgres(dev)
+    common.ensure_database(dev, odoo, pg, args.db, update=args.update)
+    r = common.run_in_odoo(
         dev, odoo, pg, args.db, INSIDE_ODOO, {"lines": args.lines, "rounds": args.rounds}
     )
-    print_context(r)
+    common.print_context(r)
     print(f"invoice of {r['lines']} lines (setup: PO, SO, invoice in {r['setup_s']:.0f} s)")
     n, acorn, orm = r["lines"], r["acorn"], r["orm"]
     print(f"best of {acorn['rounds']} rounds each, alternating:")
     print(
-        f"Acorn acorn_check_invoice:     {timing(acorn)}; {n / acorn['s']:.0f} lines/s, "
+        f"Acorn acorn_check_invoice:     {common.timing(acorn)}; {n / acorn['s']:.0f} lines/s, "
         f"peak {r['acorn_peak_mb']:.1f} MB (tracemalloc), {r['acorn_problems']} problems in all"
     )
     print(
-        f"ORM three-way match (baseline): {timing(orm)}; {n / orm['s']:.0f} lines/s, "
+        f"ORM three-way match (baseline): {common.timing(orm)}; {n / orm['s']:.0f} lines/s, "
         f"peak {r['orm_peak_mb']:.1f} MB, {r['orm_problems']} problems"
     )
     print(f"same price/quantity problems (asserted): {r['match_problems']}; same items: yes")
-    print(f"{ratios(orm, acorn)}; Odoo max RSS {r['max_rss_mb']:.0f} MB")
+    print(f"{common.ratios(orm, acorn)}; Odoo max RSS {r['max_rss_mb']:.0f} MB")
     return 0
 
 

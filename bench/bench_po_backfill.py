@@ -32,13 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from acorn_vendor.core.sandbox import start_sandbox  # noqa: E402
 from acorn_vendor.core.sandbox.catalogue import default_catalogue  # noqa: E402
-from bench.common import (  # noqa: E402
-    BENCH_DB,
-    ensure_database,
-    odoo_and_postgres,
-    print_context,
-    run_in_odoo,
-)
+from bench import common  # noqa: E402
 from tools import dev  # noqa: E402
 
 INSIDE_ODOO = r"""
@@ -201,20 +195,19 @@ def main():
     parser.add_argument("--pos", type=int, default=2000)
     parser.add_argument("--lines", type=int, default=10)
     parser.add_argument("--batch", type=int, default=200, help="POs per import batch (a job's)")
-    parser.add_argument("--db", default=BENCH_DB, help="built with acorn_vendor when missing")
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile of Acorn's import (slows it)"
     )
-    parser.add_argument("--update", action="store_true", help="update acorn_vendor first")
     parser.add_argument(
         "--sale-orders",
         action="store_true",
         help="also time Acorn's sale orders for the open POs (minutes at 10,000+ POs)",
     )
+    common.add_database_options(parser)
     args = parser.parse_args()
 
-    odoo, pg = odoo_and_postgres(dev)
-    ensure_database(dev, odoo, pg, args.db, update=args.update)
+    odoo, pg = common.odoo_and_postgres(dev)
+    common.ensure_database(dev, odoo, pg, args.db, update=args.update)
     days = 100
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -243,10 +236,10 @@ def main():
                 {"asin": p.asin, "ean": p.ean, "title": p.title} for p in default_catalogue()
             ],
         }
-        r = run_in_odoo(dev, odoo, pg, args.db, INSIDE_ODOO, cfg)
+        r = common.run_in_odoo(dev, odoo, pg, args.db, INSIDE_ODOO, cfg)
     if r.get("profile"):
         print(r.pop("profile"))
-    print_context(r)
+    common.print_context(r)
     print(f"sandbox: {r['pos']} POs, {r['lines']} lines; batches of {args.batch} POs")
     print(f"fetch over HTTP: {r['fetch_s']:.1f} s ({r['pos'] / r['fetch_s']:.0f} POs/s)")
     print(

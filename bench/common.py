@@ -125,6 +125,12 @@ def manifest_version():
     return ast.literal_eval(manifest.read_text(encoding="utf-8"))["version"]
 
 
+def add_database_options(parser):
+    """--db and --update, the same for every Odoo benchmark."""
+    parser.add_argument("--db", default=BENCH_DB, help="built with acorn_vendor when missing")
+    parser.add_argument("--update", action="store_true", help="update acorn_vendor first")
+
+
 def ensure_database(dev, odoo, pg, db=BENCH_DB, update=False):
     """Build ``db`` with acorn_vendor once; update the module when asked, or when the
     database holds another version of it than the code (a model change since the build).
