@@ -227,14 +227,19 @@ def ensure_queue_job(odoo):
 class Postgres:
     """A private cluster: its own data folder, port and socket; trust for local users only."""
 
-    def __init__(self):
+    def __init__(self, durable=False):
+        """``durable``: a second cluster (.cache/pg-bench) with PostgreSQL's crash-safe
+        defaults, for benchmarks a user compares with production; the default cluster turns
+        fsync, synchronous_commit and full_page_writes off to make tests fast."""
         self.bindir = pg_bindir()
-        self.data = CACHE / "pg" / "data"
+        self.durable = durable
+        name = "pg-bench" if durable else "pg"
+        self.data = CACHE / name / "data"
         self.as_postgres = os.geteuid() == 0  # the server refuses to run as root
         if self.as_postgres and not self._postgres_can_use(CACHE):
             # The checkout is in a folder the postgres user cannot enter (e.g. /root).
             key = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
-            self.data = Path("/var/tmp") / f"acorn-pg-{key}" / "data"
+            self.data = Path("/var/tmp") / f"acorn-{name}-{key}" / "data"
         self.socket_dir = self.data.parent / "run"
         if len(str(self.socket_dir)) > 80:  # unix socket paths are limited to 107 bytes
             key = hashlib.sha1(str(self.data).encode()).hexdigest()[:10]
@@ -244,14 +249,16 @@ class Postgres:
 
     def _port(self):
         """ACORN_PG_PORT, else the port this cluster was created with, else 54329 when free
-        (another checkout's cluster may hold it), else any free port."""
-        if os.environ.get("ACORN_PG_PORT"):
+        (another checkout's cluster may hold it), else any free port. The durable cluster
+        takes neither ACORN_PG_PORT nor 54329: they are the test cluster's."""
+        if os.environ.get("ACORN_PG_PORT") and not self.durable:
             return int(os.environ["ACORN_PG_PORT"])
         remembered = self.data.parent / "port"
         if remembered.exists():
             return int(remembered.read_text())
         with socket.socket() as probe:
-            port = DEFAULT_PG_PORT if probe.connect_ex(("127.0.0.1", DEFAULT_PG_PORT)) else 0
+            free = probe.connect_ex(("127.0.0.1", DEFAULT_PG_PORT))
+            port = DEFAULT_PG_PORT if free and not self.durable else 0
         port = port or free_port()
         self.data.parent.mkdir(parents=True, exist_ok=True)
         remembered.write_text(str(port))
@@ -309,9 +316,10 @@ class Postgres:
         if not self.running():
             opts = (
                 f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                 "-c max_connections=200 -c shared_buffers=256MB"
             )
+            if not self.durable:
+                opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             self._run(
                 [
                     str(self.bindir / "pg_ctl"),
