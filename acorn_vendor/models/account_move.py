@@ -173,9 +173,13 @@ class AccountMove(models.Model):
         self.ensure_one()
         out = []
         refund = self.move_type == "out_refund"
-        for line in self.invoice_line_ids.filtered(lambda ln: ln.display_type == "product"):
+        lines = self.invoice_line_ids.filtered(lambda ln: ln.display_type == "product")
+        # A slice browses one record with nothing to prefetch beside it: give every PO line
+        # the whole invoice's PO lines to prefetch, or each costs its own query.
+        prefetch = lines.sale_line_ids.acorn_po_line_id._prefetch_ids
+        for line in lines:
             product = line.product_id
-            po_line = line.sale_line_ids.acorn_po_line_id[:1]
+            po_line = line.sale_line_ids.acorn_po_line_id[:1].with_prefetch(prefetch)
             eaches = (
                 line.product_uom_id._compute_quantity(line.quantity, product.uom_id)
                 if product and line.product_uom_id
