@@ -5,11 +5,11 @@ from hypothesis import strategies as st
 KINDS = ("flip", "cut", "insert", "noise")
 
 
-def mangle(data, base, kind):
+def mangle(data, base, kind, max_flips=8, noise_size=400):
     """``base`` damaged one way (``kind`` from KINDS), drawing choices from hypothesis ``data``."""
     raw = bytearray(base)
     if kind == "flip":
-        for _ in range(data.draw(st.integers(1, 8))):
+        for _ in range(data.draw(st.integers(1, max_flips))):
             raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
     elif kind == "cut":
         raw = raw[: data.draw(st.integers(0, len(raw)))]
@@ -17,5 +17,5 @@ def mangle(data, base, kind):
         at = data.draw(st.integers(0, len(raw)))
         raw[at:at] = data.draw(st.binary(max_size=40))
     else:
-        raw = bytearray(data.draw(st.binary(max_size=400)))
+        raw = bytearray(data.draw(st.binary(max_size=noise_size)))
     return bytes(raw)

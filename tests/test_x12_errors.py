@@ -12,6 +12,7 @@ from acorn_vendor_edi.core import x12
 from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
 from . import x12_samples
+from .fuzz_mutations import KINDS, mangle
 
 
 def _pos():
@@ -273,22 +274,13 @@ _BASE = _pos().encode()
 @given(st.data())
 def test_fuzz_parser_never_raises(data):
     """Random cuts, byte flips, insertions and plain noise: always a result, never a crash."""
-    kind = data.draw(st.sampled_from(["flip", "cut", "insert", "noise", "splice"]))
-    raw = bytearray(_BASE)
-    if kind == "flip":
-        for _ in range(data.draw(st.integers(1, 20))):
-            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
-    elif kind == "cut":
-        raw = raw[: data.draw(st.integers(0, len(raw)))]
-    elif kind == "insert":
-        at = data.draw(st.integers(0, len(raw)))
-        raw[at:at] = data.draw(st.binary(max_size=40))
-    elif kind == "noise":
-        raw = bytearray(data.draw(st.binary(max_size=600)))
+    kind = data.draw(st.sampled_from([*KINDS, "splice"]))
+    if kind == "splice":
+        raw = b"ISA" + data.draw(st.binary(min_size=100, max_size=300))
     else:
-        raw = bytearray(b"ISA" + data.draw(st.binary(min_size=100, max_size=300)))
+        raw = mangle(data, _BASE, kind, max_flips=20, noise_size=600)
     chunk = data.draw(st.integers(1, 300))
-    reader = x12.X12Reader(io.BytesIO(bytes(raw)), chunk_size=chunk)
+    reader = x12.X12Reader(io.BytesIO(raw), chunk_size=chunk)
     transactions = list(reader)
     assert not any("internal reader error" in i.message for i in reader.issues)
     for tx in transactions:
