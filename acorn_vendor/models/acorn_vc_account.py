@@ -114,7 +114,6 @@ class AcornVcAccount(models.Model):
     pricelist_id = fields.Many2one("product.pricelist", check_company=True)
     fiscal_position_id = fields.Many2one(
         "account.fiscal.position",
-        "Fiscal Position",
         check_company=True,
         help="Maps the products' taxes on Amazon's sale orders. Amazon buys for resale "
         "(US: with a resale certificate), so its invoices usually carry no sales tax: map "

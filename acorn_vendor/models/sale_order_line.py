@@ -12,7 +12,7 @@ class SaleOrderLine(models.Model):
         """Amazon pays for what it received: its invoice check refuses any quantity over
         what shipped (INVOICED_QUANTITY_EXCEEDS_SHIPPED). So an Amazon line invoices its
         delivered quantity whatever the product's own policy, which other customers keep."""
-        super()._compute_qty_to_invoice()
+        result = super()._compute_qty_to_invoice()
         for line in self:
             if (
                 line.acorn_po_line_id
@@ -21,6 +21,7 @@ class SaleOrderLine(models.Model):
                 and line.product_id.type != "combo"
             ):
                 line.qty_to_invoice = line.qty_delivered - line.qty_invoiced
+        return result
 
     def _prepare_procurement_values(self, group_id=False):
         """The delivery of an Amazon PO is planned in Amazon's ship window: scheduled at its

@@ -218,12 +218,13 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
     def test_mistakes_are_stopped_then_overridden_rejected_fixed_and_resent(self):
         po = self._po(min_first_line=2)
         sale = self._acknowledge_and_ship(po, short=1)
-        move = self._invoice(sale)  # invoices what was ordered: one each more than shipped
+        move = self._invoice(sale)
         line = move.invoice_line_ids.filtered(
             lambda ln: ln.sale_line_ids.acorn_po_line_id == po.line_ids[0]
         )
         cost = line.price_unit
-        line.price_unit = cost + 0.5
+        # Someone bills what was ordered (one each more than shipped) at the wrong price.
+        line.write({"price_unit": cost + 0.5, "quantity": line.quantity + 1})
         move.action_post()
         (result,) = move.acorn_send_invoice()
         self.assertFalse(result["sent"])

@@ -40,7 +40,7 @@ class TestDemoCatalogue(AcornVendorCommon):
             .mapped("res_id")
         )
         self.assertTrue(odoo_demo.with_context(active_test=False).exists())
-        for_sale = odoo_demo.exists().filtered("sale_ok") - self.env.ref(
+        for_sale = odoo_demo.exists().filtered(lambda t: t.active and t.sale_ok) - self.env.ref(
             "sale.advance_product_0_product_template"
         )
         self.assertFalse(for_sale, "Odoo's demo furniture is archived")
