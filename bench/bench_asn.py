@@ -34,6 +34,7 @@ import json, resource, time, tracemalloc
 from decimal import Decimal
 from odoo import fields
 from odoo.addons.acorn_vendor.core import domain
+from odoo.addons.acorn_vendor.core.spapi import converters
 from odoo.addons.acorn_vendor.core.asn_build import (
     AsnPackage, AsnProduct, PackedQuantity, build_shipment)
 from odoo.addons.acorn_vendor.core.asn_check import check_shipment
@@ -102,7 +103,7 @@ env.invalidate_all()
 
 def acorn_asn(pick):
     shipment, problems = pick._acorn_check_asn()
-    return domain.shipment_confirmation_to_spapi(shipment), problems
+    return converters.shipment_confirmation_to_spapi(shipment), problems
 
 queries = env.cr.sql_log_count
 start = time.perf_counter()
@@ -156,7 +157,7 @@ def naive_asn(pick):
     header = pick._acorn_asn_header()
     shipment = build_shipment(header, *data)
     problems = check_shipment(shipment, pick._acorn_asn_context(shipment, data))
-    return domain.shipment_confirmation_to_spapi(shipment), problems
+    return converters.shipment_confirmation_to_spapi(shipment), problems
 
 env.invalidate_all()
 queries = env.cr.sql_log_count

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from acorn_vendor_edi.core import edifact as e  # noqa: E402
+from acorn_vendor_edi.core import edifact  # noqa: E402
 from bench.common import machine  # noqa: E402
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment  # noqa: E402
 
@@ -43,13 +43,15 @@ def generate(path, megabytes):
     """
     target = int(megabytes * 1024 * 1024)
     with open(path, "wb") as out:
-        writer = e.InterchangeWriter(VENDOR, AMAZON, "B1", prepared=T0, out=out, line_breaks=True)
+        writer = edifact.InterchangeWriter(
+            VENDOR, AMAZON, "B1", prepared=T0, out=out, line_breaks=True
+        )
         k = 0
         while out.tell() < target:
             k += 1
             po = purchase_order(number="P%07d" % k)
-            writer.add(e.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)))
-            writer.add(e.render_orders(po))
+            writer.add(edifact.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)))
+            writer.add(edifact.render_orders(po))
         writer.close()
     return os.path.getsize(path)
 
@@ -57,12 +59,12 @@ def generate(path, megabytes):
 def _read_all(path, amazon, forget=False):
     messages = errors = 0
     with open(path, "rb") as fp:
-        for _ic, mres in e.iter_results(fp, amazon=amazon, parse=amazon):
+        for _ic, mres in edifact.iter_results(fp, amazon=amazon, parse=amazon):
             if mres is not None:
                 messages += 1
                 errors += not mres.ok
                 if forget:
-                    e.forget_memos()
+                    edifact.forget_memos()
     return messages, errors
 
 
@@ -82,7 +84,7 @@ def run_acorn_cold(path):
 
 
 def run_bots(path):
-    from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
+    from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
 
     with open(path, "rb") as fp:
         data = fp.read()
@@ -103,7 +105,7 @@ MODES = {"syntax": run_acorn_syntax, "full": run_acorn, "cold": run_acorn_cold, 
 def child(mode, path):
     """Runs in the child process; prints one JSON line."""
     if mode == "bots":
-        from acorn_vendor_edi.core.bots import edifact_patched as _patched
+        from acorn_vendor_edi.tests.bots_check import edifact_patched as _patched
 
         _patched()  # imports and patches bots before the clock starts, as Acorn is imported
     base = _status("VmRSS")

@@ -110,12 +110,13 @@ if not cfg["skip_sale_orders"]:
 
 # Naive baselines, same run, same data.
 baseline = payloads[: cfg["baseline_pos"]]
-from odoo.addons.acorn_vendor.core import domain, po_import
+from odoo.addons.acorn_vendor.core import po_import
+from odoo.addons.acorn_vendor.core.spapi import converters
 account2 = account.copy({"name": "Bench naive"})
 start, cpu_start = time.perf_counter(), cpu()
 n_lines = 0
 for payload in baseline:
-    po = domain.purchase_order_from_spapi(payload)
+    po = converters.purchase_order_from_spapi(payload)
     rec = PO.create({**po_import.order_values(po), "account_id": account2.id})
     for vals in po_import.line_values(po).values():
         env["acorn.vc.purchase.order.line"].create({**vals, "order_id": rec.id})

@@ -20,6 +20,7 @@ from acorn_vendor.core.asn_build import (
 from acorn_vendor.core.asn_check import AsnContext, PoContext, PoLineContext, check_shipment
 from acorn_vendor.core.asn_labels import gs1_128_sscc, human_readable, labels_for
 from acorn_vendor.core.gs1 import build_sscc, is_valid_sscc
+from acorn_vendor.core.spapi import converters
 from acorn_vendor.core.spapi_models import validate_definition
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)
@@ -169,7 +170,7 @@ def test_unknown_keys_are_caller_bugs_and_say_which():
 def test_payload_is_valid_against_amazons_model_and_passes_prevalidation():
     lines, packages = palletized()
     asn = build_shipment(header(), lines, packages, PRODUCTS)
-    payload = domain.shipment_confirmation_to_spapi(asn)
+    payload = converters.shipment_confirmation_to_spapi(asn)
     validate_definition("vendorShipments.json", "ShipmentConfirmation", payload)
     assert payload["shipmentMeasurements"]["shipmentVolume"] == {
         "unitOfMeasure": "CuM",
@@ -215,7 +216,8 @@ def test_gs1_128_refuses_a_bad_sscc_and_encodes_fnc1_then_ai_00():
     with pytest.raises(ValueError, match="check digit"):
         gs1_128_sscc("106141411234567890")
     assert human_readable("106141411234567897") == "(00) 106141411234567897"
-    code128 = pytest.importorskip("reportlab.graphics.barcode.code128")
+    from reportlab.graphics.barcode import code128  # requirements-test.txt
+
     symbol = code128.Code128(value=gs1_128_sscc("106141411234567897"))
     symbol.validate()
     symbol.encode()

@@ -4,7 +4,7 @@ demo reset that leaves no EDI folders behind (tools/dev.py)."""
 from datetime import datetime, timezone
 
 from acorn_vendor_edi.core import exchange
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 from tools import demo_edi_walk, dev
 
 NOW = datetime(2026, 11, 27, 10, 30, tzinfo=timezone.utc)

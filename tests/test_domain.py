@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from acorn_vendor.core import domain as d
+from acorn_vendor.core import domain
+from acorn_vendor.core.spapi import converters
 from acorn_vendor.core.spapi_models import (
     PayloadInvalid,
     load,
@@ -15,7 +16,7 @@ from acorn_vendor.core.spapi_models import (
     validate_request,
 )
 
-from . import x12_samples as s
+from . import x12_samples
 
 DECIMAL = re.compile(r"^-?(0|([1-9]\d*))(\.\d+)?([eE][+-]?\d+)?$")
 DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -58,22 +59,22 @@ def test_sandbox_orders_round_trip_exactly():
     orders = _sandbox_orders()
     assert len(orders) >= 3
     for raw in orders:
-        po = d.purchase_order_from_spapi(raw)
+        po = converters.purchase_order_from_spapi(raw)
         assert po.date.tzinfo is not None
         for item in po.items:
             if item.net_cost:
                 assert isinstance(item.net_cost.amount, Decimal)
-        back = d.purchase_order_to_spapi(po)
+        back = converters.purchase_order_to_spapi(po)
         validate_definition("vendorOrders.json", "Order", back)
         # Re-parsing gives the same object; some sandbox POs lack the (required)
         # purchaseOrderStateChangedDate, which the converter fills with the PO date.
         expected = dataclasses.replace(po, state_changed_date=po.state_changed_date or po.date)
-        assert d.purchase_order_from_spapi(back) == expected
+        assert converters.purchase_order_from_spapi(back) == expected
 
 
 def test_import_po_details_survive():
     raw = next(o for o in _sandbox_orders() if o["orderDetails"].get("importDetails"))
-    po = d.purchase_order_from_spapi(raw)
+    po = converters.purchase_order_from_spapi(raw)
     assert (
         po.import_details.incoterms
         == raw["orderDetails"]["importDetails"]["internationalCommercialTerms"]
@@ -81,7 +82,9 @@ def test_import_po_details_survive():
 
 
 def test_acknowledgement_validates_against_model():
-    body = {"acknowledgements": [d.acknowledgement_to_spapi(s.acknowledgement())]}
+    body = {
+        "acknowledgements": [converters.acknowledgement_to_spapi(x12_samples.acknowledgement())]
+    }
     validate_request("submitAcknowledgement", body)
     _formats_ok(body)
     line2 = body["acknowledgements"][0]["items"][1]["itemAcknowledgements"]
@@ -90,8 +93,8 @@ def test_acknowledgement_validates_against_model():
 
 
 def test_shipment_confirmation_validates_against_model():
-    asn = s.shipment()
-    body = {"shipmentConfirmations": [d.shipment_confirmation_to_spapi(asn)]}
+    asn = x12_samples.shipment()
+    body = {"shipmentConfirmations": [converters.shipment_confirmation_to_spapi(asn)]}
     validate_request("SubmitShipmentConfirmations", body)
     _formats_ok(body)
     sc = body["shipmentConfirmations"][0]
@@ -108,8 +111,8 @@ def test_shipment_confirmation_validates_against_model():
 
 
 def test_invoice_validates_against_model():
-    inv = s.invoice()
-    body = {"invoices": [d.invoice_to_spapi(inv)]}
+    inv = x12_samples.invoice()
+    body = {"invoices": [converters.invoice_to_spapi(inv)]}
     validate_request("submitInvoices", body)
     _formats_ok(body)
     out = body["invoices"][0]
@@ -119,15 +122,23 @@ def test_invoice_validates_against_model():
     assert out["allowanceDetails"][0]["allowanceAmount"]["amount"] == "5.25"
     assert out["taxDetails"][0]["taxRate"] == "0.065"
     assert Decimal(out["invoiceTotal"]["amount"]) == inv.computed_total()
-    credit = d.invoice_to_spapi(
-        d.Invoice("CN-1", s.T0, s.vendor_party(), d.Money(Decimal("-0")), invoice_type="CreditNote")
+    credit = converters.invoice_to_spapi(
+        domain.Invoice(
+            "CN-1",
+            x12_samples.T0,
+            x12_samples.vendor_party(),
+            domain.Money(Decimal("-0")),
+            invoice_type="CreditNote",
+        )
     )
     validate_definition("vendorInvoices.json", "Invoice", credit)
     assert credit["invoiceTotal"]["amount"] == "0"
 
 
 def test_model_catches_a_broken_payload():
-    body = {"acknowledgements": [d.acknowledgement_to_spapi(s.acknowledgement())]}
+    body = {
+        "acknowledgements": [converters.acknowledgement_to_spapi(x12_samples.acknowledgement())]
+    }
     body["acknowledgements"][0]["items"][0]["itemAcknowledgements"][0]["acknowledgementCode"] = "Ok"
     with pytest.raises(PayloadInvalid, match="acknowledgementCode"):
         validate_request("submitAcknowledgement", body)
@@ -142,26 +153,26 @@ def test_model_catches_a_broken_payload():
     ],
 )
 def test_parse_datetime_normalises_to_utc(text, expected):
-    parsed = d.parse_datetime(text)
+    parsed = converters.parse_datetime(text)
     assert parsed == expected and parsed.utcoffset() == timedelta(0)
-    assert d.format_datetime(parsed) == "2019-09-21T00:00:00Z"
+    assert converters.format_datetime(parsed) == "2019-09-21T00:00:00Z"
 
 
 def test_interval_and_decimal_helpers():
-    start, end = d.parse_interval("2019-07-26T07:00:00Z--2019-08-03T07:00:00Z")
+    start, end = converters.parse_interval("2019-07-26T07:00:00Z--2019-08-03T07:00:00Z")
     assert (end - start).days == 8
-    assert d.format_interval((start, end)) == "2019-07-26T07:00:00Z--2019-08-03T07:00:00Z"
+    assert converters.format_interval((start, end)) == "2019-07-26T07:00:00Z--2019-08-03T07:00:00Z"
     with pytest.raises(ValueError, match="--"):
-        d.parse_interval("2019-07-26T07:00:00Z")
-    assert d.decimal_str(Decimal("1E+2")) == "100"
-    assert d.decimal_str(Decimal("-0.00")) == "0.00"
-    assert d.decimal_str(Decimal("15.620")) == "15.620"
+        converters.parse_interval("2019-07-26T07:00:00Z")
+    assert domain.decimal_str(Decimal("1E+2")) == "100"
+    assert domain.decimal_str(Decimal("-0.00")) == "0.00"
+    assert domain.decimal_str(Decimal("15.620")) == "15.620"
     with pytest.raises(ValueError, match="naive"):
-        d.format_datetime(datetime(2024, 1, 1))
+        converters.format_datetime(datetime(2024, 1, 1))
 
 
 def test_acknowledgement_change_flag():
-    ack = s.acknowledgement()
+    ack = x12_samples.acknowledgement()
     assert ack.is_changed()  # line 2 is split accepted/backordered
     ack.items = ack.items[:1]
     assert not ack.is_changed()
@@ -169,20 +180,20 @@ def test_acknowledgement_change_flag():
 
 def test_invoice_total_counts_taxes_once():
     """Header taxes are the invoice's tax total; line taxes count only without them."""
-    item = d.InvoiceItem(
+    item = domain.InvoiceItem(
         sequence=1,
-        ids=d.ProductIds(asin="B07K2QX9M1"),
-        quantity=d.Quantity(10),
-        net_cost=d.Money(Decimal("14.20")),
-        taxes=[d.TaxDetail("ST", d.Money(Decimal("9.94")))],
+        ids=domain.ProductIds(asin="B07K2QX9M1"),
+        quantity=domain.Quantity(10),
+        net_cost=domain.Money(Decimal("14.20")),
+        taxes=[domain.TaxDetail("ST", domain.Money(Decimal("9.94")))],
     )
-    inv = d.Invoice(
+    inv = domain.Invoice(
         number="INV-1",
         date=datetime(2026, 11, 27, tzinfo=timezone.utc),
-        remit_to_party=d.Party("ACRN1"),
-        total=d.Money(Decimal("0")),
+        remit_to_party=domain.Party("ACRN1"),
+        total=domain.Money(Decimal("0")),
         items=[item],
     )
     assert inv.computed_total() == Decimal("151.94")
-    inv.taxes = [d.TaxDetail("ST", d.Money(Decimal("9.94")))]
+    inv.taxes = [domain.TaxDetail("ST", domain.Money(Decimal("9.94")))]
     assert inv.computed_total() == Decimal("151.94")

@@ -9,20 +9,20 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acorn_vendor.core import domain as d
+from acorn_vendor.core import domain
 from acorn_vendor.core.sandbox import testing
+from acorn_vendor.core.spapi import converters
 
-from . import edifact_samples as es
-from . import x12_samples as s
+from . import edifact_samples, x12_samples
 
 UTC = timezone.utc
-ORDER = d.purchase_order_to_spapi(s.purchase_order(lines=3))
+ORDER = converters.purchase_order_to_spapi(x12_samples.purchase_order(lines=3))
 
 
 def _spapi_ids(value):
     """SP-API has two product ids: ASIN and the vendor's (SKU, else EAN/UPC/ISBN)."""
-    if isinstance(value, d.ProductIds):
-        return d.ProductIds(asin=value.asin, vendor_product_id=value.vendor_identifier())
+    if isinstance(value, domain.ProductIds):
+        return domain.ProductIds(asin=value.asin, vendor_product_id=value.vendor_identifier())
     if dataclasses.is_dataclass(value):
         return dataclasses.replace(
             value,
@@ -39,33 +39,42 @@ def _same_json(to_spapi, from_spapi, payload):
 
 
 def test_acknowledgements_round_trip():
-    for ack in (s.acknowledgement(), es.acknowledgement(es.purchase_order())):
-        payload = d.acknowledgement_to_spapi(ack)
-        back = d.acknowledgement_from_spapi(payload)
+    for ack in (
+        x12_samples.acknowledgement(),
+        edifact_samples.acknowledgement(edifact_samples.purchase_order()),
+    ):
+        payload = converters.acknowledgement_to_spapi(ack)
+        back = converters.acknowledgement_from_spapi(payload)
         # SP-API has no PO date and no ship-to on an acknowledgement.
         assert back == _spapi_ids(
             dataclasses.replace(ack, purchase_order_date=None, ship_to_party=None)
         )
-        _same_json(d.acknowledgement_to_spapi, d.acknowledgement_from_spapi, payload)
+        _same_json(
+            converters.acknowledgement_to_spapi, converters.acknowledgement_from_spapi, payload
+        )
 
 
 def test_shipments_round_trip_with_pallets_loose_cartons_and_lots():
-    for asn in (s.shipment(), es.shipment(es.purchase_order())):
-        payload = d.shipment_confirmation_to_spapi(asn)
-        back = d.shipment_confirmation_from_spapi(payload)
+    for asn in (x12_samples.shipment(), edifact_samples.shipment(edifact_samples.purchase_order())):
+        payload = converters.shipment_confirmation_to_spapi(asn)
+        back = converters.shipment_confirmation_from_spapi(payload)
         assert back == _spapi_ids(asn)
-        _same_json(d.shipment_confirmation_to_spapi, d.shipment_confirmation_from_spapi, payload)
+        _same_json(
+            converters.shipment_confirmation_to_spapi,
+            converters.shipment_confirmation_from_spapi,
+            payload,
+        )
 
 
 def test_invoices_round_trip_except_the_asn_reference():
-    for inv in (s.invoice(), es.invoice(es.purchase_order())):
-        payload = d.invoice_to_spapi(inv)
-        back = d.invoice_from_spapi(payload)
+    for inv in (x12_samples.invoice(), edifact_samples.invoice(edifact_samples.purchase_order())):
+        payload = converters.invoice_to_spapi(inv)
+        back = converters.invoice_from_spapi(payload)
         charges = [c for c in inv.charges if not c.is_allowance] + [
             c for c in inv.charges if c.is_allowance
         ]
         assert back == _spapi_ids(dataclasses.replace(inv, shipment_id=None, charges=charges))
-        _same_json(d.invoice_to_spapi, d.invoice_from_spapi, payload)
+        _same_json(converters.invoice_to_spapi, converters.invoice_from_spapi, payload)
 
 
 def test_payloads_of_the_sandbox_helpers_read_back():
@@ -74,48 +83,53 @@ def test_payloads_of_the_sandbox_helpers_read_back():
     asn = testing.asn_for(ORDER, "ASN-1", when)
     inv = testing.invoice_for(ORDER, "INV-1", when)
     for body, key, to_spapi, from_spapi in (
-        (ack, "acknowledgements", d.acknowledgement_to_spapi, d.acknowledgement_from_spapi),
+        (
+            ack,
+            "acknowledgements",
+            converters.acknowledgement_to_spapi,
+            converters.acknowledgement_from_spapi,
+        ),
         (
             asn,
             "shipmentConfirmations",
-            d.shipment_confirmation_to_spapi,
-            d.shipment_confirmation_from_spapi,
+            converters.shipment_confirmation_to_spapi,
+            converters.shipment_confirmation_from_spapi,
         ),
-        (inv, "invoices", d.invoice_to_spapi, d.invoice_from_spapi),
+        (inv, "invoices", converters.invoice_to_spapi, converters.invoice_from_spapi),
     ):
         (payload,) = body[key]
         _same_json(to_spapi, from_spapi, payload)
-    shipment = d.shipment_confirmation_from_spapi(asn["shipmentConfirmations"][0])
+    shipment = converters.shipment_confirmation_from_spapi(asn["shipmentConfirmations"][0])
     assert shipment.purchase_order_numbers() == [ORDER["purchaseOrderNumber"]]
-    invoice = d.invoice_from_spapi(inv["invoices"][0])
+    invoice = converters.invoice_from_spapi(inv["invoices"][0])
     assert invoice.total.amount == invoice.computed_total()
 
 
 _text = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=1, max_size=10)
-_when = st.integers(0, 10**9).map(lambda s: datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=s))
+_when = st.integers(0, 10**9).map(lambda n: datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=n))
 _qty = st.builds(
-    d.Quantity,
+    domain.Quantity,
     st.integers(0, 10000),
-    st.sampled_from(d.UNITS),
+    st.sampled_from(domain.UNITS),
     st.one_of(st.none(), st.integers(1, 48)),
 )
 _money = st.builds(
-    d.Money,
+    domain.Money,
     st.decimals(0, 99999, places=2, allow_nan=False).map(Decimal),
     st.sampled_from(["USD", "EUR"]),
 )
 _answer = st.builds(
-    d.ItemAcknowledgement,
-    code=st.sampled_from(d.ACK_CODES),
+    domain.ItemAcknowledgement,
+    code=st.sampled_from(domain.ACK_CODES),
     quantity=_qty,
     scheduled_ship_date=st.one_of(st.none(), _when),
     scheduled_delivery_date=st.one_of(st.none(), _when),
-    rejection_reason=st.one_of(st.none(), st.sampled_from(d.REJECTION_REASONS)),
+    rejection_reason=st.one_of(st.none(), st.sampled_from(domain.REJECTION_REASONS)),
 )
 _item = st.builds(
-    d.AcknowledgementItem,
+    domain.AcknowledgementItem,
     sequence=st.integers(1, 999).map(str),
-    ids=st.builds(d.ProductIds, asin=st.one_of(st.none(), _text), vendor_product_id=_text),
+    ids=st.builds(domain.ProductIds, asin=st.one_of(st.none(), _text), vendor_product_id=_text),
     ordered_quantity=_qty,
     acknowledgements=st.lists(_answer, min_size=1, max_size=3),
     net_cost=st.one_of(st.none(), _money),
@@ -126,12 +140,12 @@ _item = st.builds(
 @settings(max_examples=60, deadline=None)
 @given(
     st.builds(
-        d.Acknowledgement,
+        domain.Acknowledgement,
         purchase_order_number=_text,
-        selling_party=st.builds(d.Party, _text),
+        selling_party=st.builds(domain.Party, _text),
         date=_when,
         items=st.lists(_item, max_size=4),
     )
 )
 def test_any_acknowledgement_round_trips(ack):
-    assert d.acknowledgement_from_spapi(d.acknowledgement_to_spapi(ack)) == ack
+    assert converters.acknowledgement_from_spapi(converters.acknowledgement_to_spapi(ack)) == ack

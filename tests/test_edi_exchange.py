@@ -8,21 +8,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acorn_vendor.core import domain as d
+from acorn_vendor.core import domain
+from acorn_vendor.core.spapi import converters
 from acorn_vendor_edi.core import edifact, exchange, x12
-from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
+from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
-from . import edifact_samples as es
-from . import x12_samples as s
+from . import edifact_samples, x12_samples
 
 UTC = timezone.utc
 PROFILE = exchange.Profile("x12", "4010", "ACMEVENDOR", "ZZ", "AMAZON", "ZZ", test=True)
-EU_PROFILE = exchange.Profile("edifact", "", es.VENDOR, "14", es.AMAZON, "14", test=False)
+EU_PROFILE = exchange.Profile(
+    "edifact", "", edifact_samples.VENDOR, "14", edifact_samples.AMAZON, "14", test=False
+)
 
 
 def _850s(*pos, control=7001):
-    return x12.write(list(pos), s.amazon_env(control=control)).encode()
+    return x12.write(list(pos), x12_samples.amazon_env(control=control)).encode()
 
 
 def test_detect_standard():
@@ -33,7 +35,7 @@ def test_detect_standard():
 
 
 def test_good_850_reads_into_a_purchase_order_and_a_997_that_accepts_it():
-    inbound = exchange.read_file(_850s(s.purchase_order()))
+    inbound = exchange.read_file(_850s(x12_samples.purchase_order()))
     assert inbound.ok and inbound.standard == "x12"
     assert inbound.key == ("ZZ", "AMAZON", "000007001")
     (msg,) = inbound.messages
@@ -52,7 +54,11 @@ def test_good_850_reads_into_a_purchase_order_and_a_997_that_accepts_it():
 
 
 def test_a_bad_set_among_good_ones_is_rejected_alone():
-    text = _850s(s.purchase_order("PO1"), s.purchase_order("PO2"), s.purchase_order("PO3"))
+    text = _850s(
+        x12_samples.purchase_order("PO1"),
+        x12_samples.purchase_order("PO2"),
+        x12_samples.purchase_order("PO3"),
+    )
     text = text.replace(b"BEG*00*NE*PO2*", b"BEG*00*NE**", 1)
     inbound = exchange.read_file(text)
     assert [m.ok for m in inbound.messages] == [True, False, True]
@@ -77,7 +83,7 @@ def test_a_bad_set_among_good_ones_is_rejected_alone():
     ],
 )
 def test_malformed_x12_is_answered_with_a_rejection_saying_where(mangle, expected):
-    inbound = exchange.read_file(mangle(_850s(s.purchase_order())))
+    inbound = exchange.read_file(mangle(_850s(x12_samples.purchase_order())))
     assert not inbound.ok
     assert any(expected in e for e in inbound.all_errors()), inbound.all_errors()
     ack = exchange.acknowledgement_for(inbound, PROFILE, 14)
@@ -97,7 +103,7 @@ def test_binary_garbage_is_an_error_without_a_997():
 
 
 def test_an_inbound_997_is_not_acknowledged():
-    ours = exchange.render_outbound("acknowledgement", s.acknowledgement(), PROFILE, 40)
+    ours = exchange.render_outbound("acknowledgement", x12_samples.acknowledgement(), PROFILE, 40)
     text, _result = x12.acknowledge(ours.text)
     inbound = exchange.read_file(text.encode())
     assert [m.kind for m in inbound.messages] == ["functional_ack"]
@@ -107,9 +113,9 @@ def test_an_inbound_997_is_not_acknowledged():
 @pytest.mark.parametrize(
     "kind, build",
     [
-        ("acknowledgement", s.acknowledgement),
-        ("shipment_confirmation", s.shipment),
-        ("invoice", s.invoice),
+        ("acknowledgement", x12_samples.acknowledgement),
+        ("shipment_confirmation", x12_samples.shipment),
+        ("invoice", x12_samples.invoice),
     ],
 )
 def test_outbound_x12_passes_bots_and_amazons_997_matches_it(kind, build):
@@ -124,7 +130,7 @@ def test_outbound_x12_passes_bots_and_amazons_997_matches_it(kind, build):
 
 
 def test_a_rejecting_997_names_the_set_and_segment():
-    out = exchange.render_outbound("invoice", s.invoice(), PROFILE, 42)
+    out = exchange.render_outbound("invoice", x12_samples.invoice(), PROFILE, 42)
     broken = out.text.replace("BIG*20240304*INV-1001", "BIG*20241304*INV-1001")
     text, _ = x12.acknowledge(broken)
     (outcome,) = exchange.ack_outcomes(exchange.read_file(text.encode()).messages[0])
@@ -133,20 +139,20 @@ def test_a_rejecting_997_names_the_set_and_segment():
 
 
 def test_edifact_orders_get_a_contrl_and_outbound_messages_pass_bots():
-    po = es.purchase_order()
+    po = edifact_samples.purchase_order()
     orders = edifact.write_interchange(
-        [edifact.render_orders(po)], es.AMAZON, es.VENDOR, "AMZ77"
+        [edifact.render_orders(po)], edifact_samples.AMAZON, edifact_samples.VENDOR, "AMZ77"
     ).encode("latin-1")
     inbound = exchange.read_file(orders)
-    assert inbound.ok and inbound.key == ("14", es.AMAZON, "AMZ77")
+    assert inbound.ok and inbound.key == ("14", edifact_samples.AMAZON, "AMZ77")
     assert inbound.messages[0].kind == "purchase_order"
     ack = exchange.acknowledgement_for(inbound, EU_PROFILE, 5)
     assert ack.set_id == "CONTRL" and "UCI+AMZ77+" in ack.text
     assert bots_validate(ack.text) == []
     for kind, doc in (
-        ("acknowledgement", es.acknowledgement(po)),
-        ("shipment_confirmation", es.shipment(po)),
-        ("invoice", es.invoice(po)),
+        ("acknowledgement", edifact_samples.acknowledgement(po)),
+        ("shipment_confirmation", edifact_samples.shipment(po)),
+        ("invoice", edifact_samples.invoice(po)),
     ):
         out = exchange.render_outbound(kind, doc, EU_PROFILE, 6, purchase_order=po)
         assert bots_validate(out.text) == [], kind
@@ -156,8 +162,8 @@ def test_edifact_orders_get_a_contrl_and_outbound_messages_pass_bots():
 
 
 def test_unrenderable_document_says_why():
-    asn = s.shipment()
-    asn.items[0].quantity = d.Quantity(999)
+    asn = x12_samples.shipment()
+    asn.items[0].quantity = domain.Quantity(999)
     with pytest.raises(exchange.ExchangeError, match="856"):
         exchange.render_outbound("shipment_confirmation", asn, PROFILE, 1)
 
@@ -172,23 +178,25 @@ def test_control_numbers_wrap_after_nine_digits():
 
 
 def _change(*items, purpose="Change"):
-    return d.PurchaseOrderChange(
+    return domain.PurchaseOrderChange(
         "2JK3S9VC", purpose, datetime(2024, 3, 2, tzinfo=UTC), items=list(items)
     )
 
 
 def test_860_quantity_price_add_and_delete_make_the_next_version():
-    po = s.purchase_order(lines=3)
+    po = x12_samples.purchase_order(lines=3)
     change = _change(
-        d.PurchaseOrderChangeItem("1", "QD", po.items[0].ids, quantity_change=4),
-        d.PurchaseOrderChangeItem("2", "PC", po.items[1].ids, net_cost=d.Money(Decimal("9.99"))),
-        d.PurchaseOrderChangeItem("3", "DI", po.items[2].ids),
-        d.PurchaseOrderChangeItem(
+        domain.PurchaseOrderChangeItem("1", "QD", po.items[0].ids, quantity_change=4),
+        domain.PurchaseOrderChangeItem(
+            "2", "PC", po.items[1].ids, net_cost=domain.Money(Decimal("9.99"))
+        ),
+        domain.PurchaseOrderChangeItem("3", "DI", po.items[2].ids),
+        domain.PurchaseOrderChangeItem(
             "4",
             "AI",
-            d.ProductIds(asin="B0NEW"),
-            quantity=d.Quantity(5),
-            net_cost=d.Money(Decimal("2.50")),
+            domain.ProductIds(asin="B0NEW"),
+            quantity=domain.Quantity(5),
+            net_cost=domain.Money(Decimal("2.50")),
         ),
     )
     new, problems = exchange.apply_change(po, change)
@@ -198,38 +206,40 @@ def test_860_quantity_price_add_and_delete_make_the_next_version():
         ("2", 20),
         ("4", 5),
     ]
-    assert new.items[1].net_cost == d.Money(Decimal("9.99"), "USD")
+    assert new.items[1].net_cost == domain.Money(Decimal("9.99"), "USD")
     assert new.changed_date == change.change_date
     assert po.items[0].ordered_quantity.amount == 10  # the old version is untouched
-    payload = d.purchase_order_to_spapi(new)
+    payload = converters.purchase_order_to_spapi(new)
     assert payload["orderDetails"]["purchaseOrderChangedDate"] == "2024-03-02T00:00:00Z"
 
 
 def test_860_cancel_closes_and_unknown_lines_are_reported():
-    po = s.purchase_order(lines=1)
+    po = x12_samples.purchase_order(lines=1)
     new, problems = exchange.apply_change(
         po,
         _change(
-            d.PurchaseOrderChangeItem("9", "QI", d.ProductIds(), quantity_change=1),
+            domain.PurchaseOrderChangeItem("9", "QI", domain.ProductIds(), quantity_change=1),
             purpose="Cancel",
         ),
     )
     assert new.state == "Closed"
     assert problems == ["line 9: change QI for a line the PO does not have"]
     with pytest.raises(exchange.ExchangeError, match="not 2JK3S9VC"):
-        exchange.apply_change(po, d.PurchaseOrderChange("OTHER", "Change", datetime.now(UTC)))
+        exchange.apply_change(po, domain.PurchaseOrderChange("OTHER", "Change", datetime.now(UTC)))
 
 
 def test_as_partner_swaps_the_envelope():
-    data = exchange.as_partner(PROFILE, [s.purchase_order()], 99)
+    data = exchange.as_partner(PROFILE, [x12_samples.purchase_order()], 99)
     inbound = exchange.read_file(data)
     assert inbound.ok and inbound.key == ("ZZ", "AMAZON", "000000099")
     assert inbound.receiver == "ACMEVENDOR"
-    eu = exchange.read_file(exchange.as_partner(EU_PROFILE, [es.purchase_order()], 5))
-    assert eu.ok and eu.key == ("14", es.AMAZON, "5")
+    eu = exchange.read_file(exchange.as_partner(EU_PROFILE, [edifact_samples.purchase_order()], 5))
+    assert eu.ok and eu.key == ("14", edifact_samples.AMAZON, "5")
 
 
-_GOOD = _850s(s.purchase_order("FUZZ1"), s.purchase_order("FUZZ2"), control=7300)
+_GOOD = _850s(
+    x12_samples.purchase_order("FUZZ1"), x12_samples.purchase_order("FUZZ2"), control=7300
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -252,9 +262,12 @@ def test_any_mangled_file_is_read_without_crashing_and_any_997_is_valid(cut, fli
 
 
 _GOOD_EU = edifact.write_interchange(
-    [edifact.render_orders(es.purchase_order()), edifact.render_orders(es.purchase_order("PO2"))],
-    es.AMAZON,
-    es.VENDOR,
+    [
+        edifact.render_orders(edifact_samples.purchase_order()),
+        edifact.render_orders(edifact_samples.purchase_order("PO2")),
+    ],
+    edifact_samples.AMAZON,
+    edifact_samples.VENDOR,
     "AMZ77",
 ).encode("latin-1")
 

@@ -2,22 +2,21 @@
 
 import gc
 
-from acorn_vendor_edi.core import _gc
-from acorn_vendor_edi.core import edifact as e
+from acorn_vendor_edi.core import _gc, edifact
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order
 
 
 def _file():
-    writer = e.InterchangeWriter(VENDOR, AMAZON, "B1", prepared=T0)
-    writer.add(e.render_orders(purchase_order(number="P1")))
-    writer.add(e.render_orders(purchase_order(number="P2")))
+    writer = edifact.InterchangeWriter(VENDOR, AMAZON, "B1", prepared=T0)
+    writer.add(edifact.render_orders(purchase_order(number="P1")))
+    writer.add(edifact.render_orders(purchase_order(number="P2")))
     return writer.close()
 
 
 def test_threshold_is_raised_while_reading_and_restored_after():
     before = gc.get_threshold()
     seen = []
-    for _ic, _result in e.iter_results(_file()):
+    for _ic, _result in edifact.iter_results(_file()):
         seen.append(gc.get_threshold()[0])
     assert seen and all(t == _gc.READER_GEN0_THRESHOLD for t in seen)
     assert gc.get_threshold() == before
@@ -25,9 +24,9 @@ def test_threshold_is_raised_while_reading_and_restored_after():
 
 def test_nested_and_abandoned_readers_restore_it():
     before = gc.get_threshold()
-    outer = e.iter_results(_file())
+    outer = edifact.iter_results(_file())
     next(outer)
-    inner = list(e.iter_results(_file()))
+    inner = list(edifact.iter_results(_file()))
     assert inner
     assert gc.get_threshold()[0] == _gc.READER_GEN0_THRESHOLD, "outer reader still running"
     outer.close()  # a caller that stops early

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
-from acorn_vendor_edi.core.edifact import syntax as sx
+from acorn_vendor_edi.core import edifact
+from acorn_vendor_edi.core.edifact import syntax
+from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
 from tests.edifact_samples import (
     AMAZON,
     T0,
@@ -27,11 +27,13 @@ REGEN = os.environ.get("ACORN_REGEN_GOLDEN") == "1"
 
 
 def _interchange(builder, ref="1001", **kw):
-    return e.write_interchange([builder], VENDOR, AMAZON, ref, prepared=T0, line_breaks=True, **kw)
+    return edifact.write_interchange(
+        [builder], VENDOR, AMAZON, ref, prepared=T0, line_breaks=True, **kw
+    )
 
 
 def _read_one(text):
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert result.ok, [str(i) for i in result.all_issues()]
     [mres] = result.messages
     return mres.document
@@ -45,7 +47,7 @@ def _builders():
 def test_generated_message_is_valid_for_bots_and_us_and_matches_golden(name):
     text = _interchange(_builders()[name])
     assert bots_validate(text) == []
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert result.ok, [str(i) for i in result.all_issues()]
     golden = GOLDEN / ("%s.edi" % name)
     if REGEN:
@@ -55,7 +57,7 @@ def test_generated_message_is_valid_for_bots_and_us_and_matches_golden(name):
 
 def test_orders_round_trip_to_purchase_order():
     po = purchase_order()
-    back = _read_one(_interchange(e.render_orders(po)))
+    back = _read_one(_interchange(edifact.render_orders(po)))
     assert back.number == po.number
     assert back.date == po.date
     assert back.delivery_window == po.delivery_window
@@ -72,7 +74,7 @@ def test_orders_round_trip_to_purchase_order():
 def test_ordrsp_round_trip_keeps_accept_backorder_reject():
     po = purchase_order()
     ack = acknowledgement(po)
-    text = _interchange(e.render_ordrsp(ack))
+    text = _interchange(edifact.render_ordrsp(ack))
     assert "BGM+231+8XJ4K2P1+4'" in text  # changed, because line 2 is not accepted in full
     assert "LIN+1+5+" in text and "LIN+2+3+" in text
     back = _read_one(text)
@@ -82,13 +84,13 @@ def test_ordrsp_round_trip_keeps_accept_backorder_reject():
         [("Accepted", 6), ("Backordered", 2), ("Rejected", 2)],
     ]
     assert back.items[1].acknowledgements[2].rejection_reason == "TemporarilyUnavailable"
-    assert e.compare_acknowledgement(back, po) == []
+    assert edifact.compare_acknowledgement(back, po) == []
 
 
 def test_desadv_round_trip_keeps_pallet_carton_hierarchy():
     po = purchase_order()
     asn = shipment(po)
-    back = _read_one(_interchange(e.render_desadv(asn)))
+    back = _read_one(_interchange(edifact.render_desadv(asn)))
     assert back.shipment_id == asn.shipment_id
     assert [p.sscc for p in back.pallets] == [asn.pallets[0].sscc]
     assert [c.sscc for c in back.pallets[0].cartons] == [c.sscc for c in asn.pallets[0].cartons]
@@ -102,50 +104,50 @@ def test_desadv_round_trip_keeps_pallet_carton_hierarchy():
 def test_invoic_round_trip_and_three_way_match():
     po = purchase_order()
     inv = invoice(po)
-    back = _read_one(_interchange(e.render_invoic(inv)))
+    back = _read_one(_interchange(edifact.render_invoic(inv)))
     assert back.number == inv.number and back.total == inv.total
     assert [(i.quantity.amount, i.net_cost.amount) for i in back.items] == [
         (i.quantity.amount, i.net_cost.amount) for i in inv.items
     ]
     assert back.items[0].taxes[0].rate == Decimal("0.19")
-    assert e.compare_invoice(back, {po.number: po}, shipment(po)) == []
+    assert edifact.compare_invoice(back, {po.number: po}, shipment(po)) == []
     back.items[0].net_cost.amount = Decimal("13.00")
-    problems = e.compare_invoice(back, {po.number: po})
+    problems = edifact.compare_invoice(back, {po.number: po})
     assert any("differs from the PO price 12.50" in p for p in problems)
 
 
 def test_render_refuses_documents_that_contradict_the_po():
     po = purchase_order()
     ack = acknowledgement(po)
-    e.render_ordrsp(ack, po=po)
+    edifact.render_ordrsp(ack, po=po)
     ack.items[1].acknowledgements[0].quantity.amount = 9
     with pytest.raises(ValueError, match="Line 2: acknowledged 13, more than the 10 ordered"):
-        e.render_ordrsp(ack, po=po)
+        edifact.render_ordrsp(ack, po=po)
     inv = invoice(po)
-    e.render_invoic(inv, {po.number: po}, shipment(po))
+    edifact.render_invoic(inv, {po.number: po}, shipment(po))
     inv.items[1].quantity.amount = 11
     with pytest.raises(ValueError, match="quantity 11 differs from the 10 shipped"):
-        e.render_invoic(inv, {po.number: po}, shipment(po))
+        edifact.render_invoic(inv, {po.number: po}, shipment(po))
 
 
 def test_invrpt_and_slsrpt_round_trip():
-    adv = _read_one(_interchange(e.render_invrpt(inventory())))
+    adv = _read_one(_interchange(edifact.render_invrpt(inventory())))
     assert [(i.ids.ean, i.available.amount) for i in adv.items] == [
         ("4006381333931", 120),
         ("4000862141404", 0),
     ]
-    rep = _read_one(_interchange(e.render_slsrpt(sales_report())))
+    rep = _read_one(_interchange(edifact.render_slsrpt(sales_report())))
     assert rep.location == "DTM2" and rep.lines[0].quantities == {"sold": 17, "on_hand": 40}
 
 
 def test_una_custom_delimiters_and_release_character_both_ways():
     po = purchase_order(number="A?B'C+D:E")
-    delims = sx.Delimiters(component="^", element="|", release="!", segment="~")
-    text = _interchange(e.render_orders(po), delimiters=delims)
+    delims = syntax.Delimiters(component="^", element="|", release="!", segment="~")
+    text = _interchange(edifact.render_orders(po), delimiters=delims)
     assert text.startswith("UNA^|.! ~")
     assert "BGM|220|A?B'C+D:E|9~" in text
     assert _read_one(text).number == "A?B'C+D:E"
-    text = _interchange(e.render_orders(po))
+    text = _interchange(edifact.render_orders(po))
     assert "BGM+220+A??B?'C?+D?:E+9'" in text
     assert bots_validate(text) == []
     assert _read_one(text).number == "A?B'C+D:E"
@@ -154,8 +156,10 @@ def test_una_custom_delimiters_and_release_character_both_ways():
 @pytest.mark.parametrize("chunk", [1, 2, 7, 64, 1 << 16])
 def test_streaming_reader_gives_the_same_result_for_any_chunk_size(chunk):
     po = purchase_order(number="X?'Y")
-    text = _interchange(e.render_orders(po)) + _interchange(e.render_desadv(shipment(po)), "1002")
-    results = e.read(text.encode("latin-1"), chunk_size=chunk)
+    text = _interchange(edifact.render_orders(po)) + _interchange(
+        edifact.render_desadv(shipment(po)), "1002"
+    )
+    results = edifact.read(text.encode("latin-1"), chunk_size=chunk)
     assert [r.control_ref for r in results] == ["1001", "1002"]
     assert all(r.ok for r in results)
     assert results[0].messages[0].document.number == "X?'Y"
@@ -163,16 +167,16 @@ def test_streaming_reader_gives_the_same_result_for_any_chunk_size(chunk):
 
 def test_charsets_unoa_unoc_unoy():
     po = purchase_order()
-    with pytest.raises(sx.EdifactSyntaxError, match="not allowed in UNOA"):
-        _interchange(e.render_orders(po), charset="UNOA")
-    latin = _interchange(e.render_invrpt(inventory()), charset="UNOC").encode("latin-1")
+    with pytest.raises(syntax.EdifactSyntaxError, match="not allowed in UNOA"):
+        _interchange(edifact.render_orders(po), charset="UNOA")
+    latin = _interchange(edifact.render_invrpt(inventory()), charset="UNOC").encode("latin-1")
     assert _read_one(latin).selling_party.party_id == VENDOR
-    text = _interchange(e.render_orders(po), charset="UNOY")
+    text = _interchange(edifact.render_orders(po), charset="UNOY")
     back = _read_one(text.encode("utf-8"))
     assert back.ship_to_party.address.line1 == "Hauptstraße 1"
-    unoa = _interchange(e.render_orders(po)).replace("UNOC", "UNOA").encode("latin-1")
-    [result] = e.read(unoa)
-    bad = [i for i in result.all_issues() if i.code == sx.ERR_INVALID_CHARACTER]
+    unoa = _interchange(edifact.render_orders(po)).replace("UNOC", "UNOA").encode("latin-1")
+    [result] = edifact.read(unoa)
+    bad = [i for i in result.all_issues() if i.code == syntax.ERR_INVALID_CHARACTER]
     assert {(i.severity, i.segment_tag) for i in bad} >= {("error", "NAD"), ("warning", "FTX")}
     assert not result.ok and result.messages[0].document is None
 
@@ -180,8 +184,8 @@ def test_charsets_unoa_unoc_unoy():
 def test_group_envelope_ung_une():
     po = purchase_order()
     group = {"ref": "G1", "type": "DESADV"}
-    text = _interchange(e.render_desadv(shipment(po)), group=group)
+    text = _interchange(edifact.render_desadv(shipment(po)), group=group)
     assert "UNG+DESADV+" in text and "UNE+1+G1'" in text and "UNZ+1+1001'" in text
     assert bots_validate(text) == []
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert result.ok and result.messages[0].message.group_ref == "G1"

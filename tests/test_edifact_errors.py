@@ -9,10 +9,10 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.bots import edifact_errors as bots_validate
-from acorn_vendor_edi.core.edifact import syntax as sx
+from acorn_vendor_edi.core import edifact
+from acorn_vendor_edi.core.edifact import syntax
 from acorn_vendor_edi.core.edifact.cli import main as cli_main
+from acorn_vendor_edi.tests.bots_check import edifact_errors as bots_validate
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 
 HEAD = "UNA:+.? 'UNB+UNOA:3+5450534000000:14+4012345000009:14+240301:0800+AMZ001'"
@@ -47,19 +47,19 @@ def _codes(result):
 def test_sample_is_valid_for_bots_and_us():
     text = _one(ORDERS, 2)
     assert bots_validate(text) == []
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert result.ok and len(result.documents("ORDERS")) == 2
 
 
 def test_wrong_counts_and_references_are_located():
     text = _one(ORDERS, 2).replace("UNT+11+2'", "UNT+10+2'").replace("UNZ+2+AMZ001", "UNZ+3+AMZ00X")
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert result.messages[0].ok and result.messages[0].document.number == "8XJ4K2P1"
     bad = result.messages[1]
     assert not bad.ok and bad.document is None
-    assert (sx.ERR_COUNT_MISMATCH, "UNT", 11, 1) in _codes(result)
-    assert (sx.ERR_COUNT_MISMATCH, "UNZ", 0, 1) in _codes(result)
-    assert (sx.ERR_REFS_DO_NOT_MATCH, "UNZ", 0, 2) in _codes(result)
+    assert (syntax.ERR_COUNT_MISMATCH, "UNT", 11, 1) in _codes(result)
+    assert (syntax.ERR_COUNT_MISMATCH, "UNZ", 0, 1) in _codes(result)
+    assert (syntax.ERR_REFS_DO_NOT_MATCH, "UNZ", 0, 2) in _codes(result)
     assert "interchange AMZ001, message 2, segment UNT #11, element 01" in str(bad.issues[0])
 
 
@@ -71,15 +71,15 @@ def test_unknown_missing_and_misplaced_segments_and_bad_values():
     )
     text = text.replace("BGM+220", "BGM+999")
     text = text.replace("NAD+DP+4049225000004::9'", "")
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     codes = _codes(result)
-    assert (sx.ERR_NOT_SUPPORTED_HERE, "ZZZ", 8, 0) in codes
-    assert (sx.ERR_INVALID_TYPE, "QTY", 7, 1) in codes
-    assert (sx.ERR_INVALID_VALUE, "DTM", 3, 1) in codes
-    assert (sx.ERR_VALUE_NOT_SUPPORTED, "BGM", 2, 1) in codes
+    assert (syntax.ERR_NOT_SUPPORTED_HERE, "ZZZ", 8, 0) in codes
+    assert (syntax.ERR_INVALID_TYPE, "QTY", 7, 1) in codes
+    assert (syntax.ERR_INVALID_VALUE, "DTM", 3, 1) in codes
+    assert (syntax.ERR_VALUE_NOT_SUPPORTED, "BGM", 2, 1) in codes
     assert any("NAD+DP (delivery party) is missing" in i.text for i in result.all_issues())
     missing_uns = _one(ORDERS).replace("UNS+S'", "").replace("UNT+11", "UNT+10")
-    [result] = e.read(missing_uns)
+    [result] = edifact.read(missing_uns)
     assert any("Mandatory segment UNS is missing" in i.text for i in result.all_issues())
 
 
@@ -87,9 +87,9 @@ def test_duplicate_message_references():
     from acorn_vendor_edi.core.edifact.reader import RefSet
 
     text = _one(ORDERS, 3).replace("UNH+3+", "UNH+1+").replace("UNT+11+3'", "UNT+11+1'")
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert [m.ok for m in result.messages] == [True, True, False]
-    assert (sx.ERR_DUPLICATE, "UNH", 1, 1) in _codes(result)
+    assert (syntax.ERR_DUPLICATE, "UNH", 1, 1) in _codes(result)
     refs = RefSet()
     assert all(refs.add(r) for r in ["1", "3", "2", "03", "0", "A", "4"])
     assert (refs.lo, refs.hi, refs.others) == (1, 4, {"03", "0", "A"})
@@ -97,21 +97,21 @@ def test_duplicate_message_references():
 
 
 def test_truncated_file_and_missing_unt():
-    [result] = e.read(_one(ORDERS)[:-40])
+    [result] = edifact.read(_one(ORDERS)[:-40])
     texts = [i.text for i in result.all_issues()]
     assert any("File ends" in t for t in texts)
     text = _one(ORDERS, 2).replace("UNT+11+1'", "")
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert [m.ok for m in result.messages] == [False, True]
     assert "has no UNT" in result.messages[0].issues[0].text
 
 
 def test_binary_garbage_and_no_unb():
-    results = e.read(b"\x00\xff\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    results = edifact.read(b"\x00\xff\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     assert results and all(not r.ok for r in results) and results[0].header is None
-    [garbage, good] = e.read("HELLO WORLD'" + _one(ORDERS))
+    [garbage, good] = edifact.read("HELLO WORLD'" + _one(ORDERS))
     assert garbage.header is None and "Not a segment (bad tag" in garbage.issues[0].text
-    [stray, good2] = e.read("BGM+220+X'" + _one(ORDERS))
+    [stray, good2] = edifact.read("BGM+220+X'" + _one(ORDERS))
     assert stray.header is None and "Expected UNB" in stray.issues[0].text and good2.ok
     assert good.ok
 
@@ -121,11 +121,11 @@ def test_bad_message_among_good_ones_gives_contrl_rejection():
         "UNH+2+ORDERS:D:96A:UN:EAN008'BGM+220+8XJ4K2P1+9'DTM+137:20240301",
         "UNH+2+ORDERS:D:96A:UN:EAN008'BGM+220+8XJ4K2P1+9'DTM+137:2024030A",
     )
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert [m.ok for m in result.messages] == [True, False, True]
     assert len(result.documents()) == 2
-    contrl = e.contrl_interchange(result, "C1", prepared=T0)
-    assert bots_validate(contrl) == []  # with the ISO 9735 CONTRL grammar of core/bots.py
+    contrl = edifact.contrl_interchange(result, "C1", prepared=T0)
+    assert bots_validate(contrl) == []  # with the ISO 9735 CONTRL grammar of bots_check.py
     golden = GOLDEN / "contrl_rejection.edi"
     if REGEN:
         golden.write_bytes(contrl.encode("latin-1"))
@@ -133,7 +133,7 @@ def test_bad_message_among_good_ones_gives_contrl_rejection():
     assert "UCI+AMZ001+5450534000000:14+4012345000009:14+7'" in contrl
     assert "UCM+2+ORDERS:D:96A:UN:EAN008+4'UCS+3'UCD+12+1:2'" in contrl
     assert contrl.startswith("UNA:+.? 'UNB+UNOC:3+4012345000009:14+5450534000000:14+")
-    [back] = e.read(contrl)
+    [back] = edifact.read(contrl)
     assert back.ok, [str(i) for i in back.all_issues()]
     report = back.messages[0].document
     assert report.interchange_ref == "AMZ001" and report.status == "accepted"
@@ -145,42 +145,46 @@ def test_bad_message_among_good_ones_gives_contrl_rejection():
 
 
 def test_contrl_rejects_whole_interchange_on_envelope_errors():
-    [result] = e.read(_one(ORDERS).replace("UNZ+1+", "UNZ+2+"))
-    contrl = e.contrl_interchange(result, "C2", prepared=T0)
+    [result] = edifact.read(_one(ORDERS).replace("UNZ+1+", "UNZ+2+"))
+    contrl = edifact.contrl_interchange(result, "C2", prepared=T0)
     assert bots_validate(contrl) == []
     assert "UCI+AMZ001+5450534000000:14+4012345000009:14+4+29+UNZ+1'" in contrl
-    report = e.read(contrl)[0].messages[0].document
+    report = edifact.read(contrl)[0].messages[0].document
     assert report.status == "rejected" and report.errors[0].code == "29"
 
 
 def test_amazon_desadv_rules_sscc_cps_parents_and_cnt():
     po = purchase_order()
-    text = e.write_interchange([e.render_desadv(shipment(po))], VENDOR, AMAZON, "9", prepared=T0)
+    text = edifact.write_interchange(
+        [edifact.render_desadv(shipment(po))], VENDOR, AMAZON, "9", prepared=T0
+    )
     good = text
     text = text.replace("GIN+BJ+040123450000000023", "GIN+BJ+040123450000000024")
     text = text.replace("CPS+4+2'", "CPS+4+9'").replace("CNT+2:4", "CNT+2:5")
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     texts = [i.text for i in result.all_issues()]
     assert any("check digit 4, expected 3" in t for t in texts)
     assert any("CPS 4 points to parent 9" in t for t in texts)
     assert any("CNT+2 says 5 line items, message has 4" in t for t in texts)
     assert bots_validate(text) == []  # bots sees valid syntax: these are Amazon's rules
-    assert e.read(good)[0].ok
+    assert edifact.read(good)[0].ok
 
 
 def test_amazon_ordrsp_and_invoic_rules():
     from tests.edifact_samples import acknowledgement, invoice
 
     po = purchase_order()
-    text = e.write_interchange(
-        [e.render_ordrsp(acknowledgement(po))], VENDOR, AMAZON, "9", prepared=T0
+    text = edifact.write_interchange(
+        [edifact.render_ordrsp(acknowledgement(po))], VENDOR, AMAZON, "9", prepared=T0
     )
-    [result] = e.read(text.replace("QTY+12:6'", "QTY+12:16'").replace("LIN+1+5", "LIN+1+9"))
+    [result] = edifact.read(text.replace("QTY+12:6'", "QTY+12:16'").replace("LIN+1+5", "LIN+1+9"))
     texts = [i.text for i in result.all_issues()]
     assert any("exceed the ordered quantity 10" in t for t in texts)
     assert any("LIN action '9'" in t for t in texts)
-    text = e.write_interchange([e.render_invoic(invoice(po))], VENDOR, AMAZON, "9", prepared=T0)
-    [result] = e.read(text.replace("MOA+203:300.00'", "MOA+203:301'"))
+    text = edifact.write_interchange(
+        [edifact.render_invoic(invoice(po))], VENDOR, AMAZON, "9", prepared=T0
+    )
+    [result] = edifact.read(text.replace("MOA+203:300.00'", "MOA+203:301'"))
     texts = [i.text for i in result.all_issues()]
     assert any("Line amount 301 differs from quantity x price = 300.00" in t for t in texts)
     assert any("MOA+79" in t for t in texts)
@@ -193,14 +197,14 @@ def test_compare_acknowledgement_against_po():
     ack = acknowledgement(po)
     ack.items[0].acknowledgements[0].quantity.amount = 30
     ack.items.pop()
-    problems = e.compare_acknowledgement(ack, po)
+    problems = edifact.compare_acknowledgement(ack, po)
     assert "Line 1: acknowledged 30, more than the 24 ordered" in problems
     assert "PO line 2 is not acknowledged (Amazon counts it as rejected)" in problems
 
 
 def test_newlines_between_segments_are_tolerated():
     text = _one(ORDERS, 2).replace("'", "'\r\n").replace("UNA:+.? '\r\n", "UNA:+.? '\n")
-    [result] = e.read(text)
+    [result] = edifact.read(text)
     assert result.ok
 
 
@@ -219,9 +223,9 @@ def test_cli_parse_validate_contrl(tmp_path, capsys):
     assert cli_main(["validate", str(tmp_path / "missing.edi")]) == 2
 
 
-# A full interchange of the two messages with a one-pass reader (lots, pallets, addresses).
-_FULL = e.write_interchange(
-    [e.render_desadv(shipment(purchase_order())), e.render_orders(purchase_order())],
+# A full interchange of the two messages with a fast-path reader (lots, pallets, addresses).
+_FULL = edifact.write_interchange(
+    [edifact.render_desadv(shipment(purchase_order())), edifact.render_orders(purchase_order())],
     VENDOR,
     AMAZON,
     "1001",
@@ -260,13 +264,13 @@ def _splice(base, cut, junk, pos):
     st.sampled_from([1, 3, 64]),
 )
 def test_fuzz_reader_never_raises_and_contrl_is_always_buildable(data, chunk):
-    results = e.read(io.BytesIO(data), chunk_size=chunk)
+    results = edifact.read(io.BytesIO(data), chunk_size=chunk)
     for result in results:
         for issue in result.all_issues():
             assert issue.code and str(issue)
             # every input is read by code that expects it, never caught as a crash
             assert "could not be read" not in issue.text, issue
         if result.header is not None:
-            contrl = e.contrl_interchange(result, "F1", prepared=T0)
-            [back] = e.read(contrl)
+            contrl = edifact.contrl_interchange(result, "F1", prepared=T0)
+            [back] = edifact.read(contrl)
             assert back.ok, [str(i) for i in back.all_issues()]

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor_edi.core import edifact as e
+from acorn_vendor_edi.core import edifact
 from acorn_vendor_edi.core.edifact import structure
 from acorn_vendor_edi.core.edifact.reader import InterchangeHeader, Message
 from acorn_vendor_edi.core.edifact.syntax import Segment
@@ -27,8 +27,8 @@ BUILDERS = builders()
 
 
 def _tags(kind):
-    text = e.write_interchange([BUILDERS[kind]], VENDOR, AMAZON, "1", prepared=T0)
-    [result] = e.read(text, amazon=False, parse=False)
+    text = edifact.write_interchange([BUILDERS[kind]], VENDOR, AMAZON, "1", prepared=T0)
+    [result] = edifact.read(text, amazon=False, parse=False)
     return [s.tag for s in result.messages[0].message.body()]
 
 

@@ -8,29 +8,28 @@ import hypothesis.strategies as st
 from hypothesis import given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor_edi.core.edifact import structure
-from acorn_vendor_edi.core.edifact import syntax as sx
+from acorn_vendor_edi.core.edifact import structure, syntax
 from acorn_vendor_edi.core.edifact.reader import InterchangeHeader, Message
 
 # Keep hypothesis' caches out of the repository (no .hypothesis/ next to the sources).
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
-DELIMS = sx.DEFAULT_DELIMITERS
+DELIMS = syntax.DEFAULT_DELIMITERS
 VALUE = st.text(alphabet="AZ09az.,-:+?'Ü ", max_size=8)
 
 
 def test_escape_and_split_round_trip_with_release_runs():
     for value in ["A?B", "A??'", "x'y+z:w", "?", "??", ""]:
-        text = sx.format_segment("FTX", ["AAA", None, None, (value, value)])
-        seg = sx.parse_segment_text(text[:-1])
+        text = syntax.format_segment("FTX", ["AAA", None, None, (value, value)])
+        seg = syntax.parse_segment_text(text[:-1])
         assert seg.get(4, 1, default="") == value and seg.get(4, 2, default="") == value
 
 
 def test_una_validation():
-    assert sx.Delimiters.from_una(":+.? '").element == "+"
-    assert sx.Delimiters.from_una("^|,! ~").decimal == ","
+    assert syntax.Delimiters.from_una(":+.? '").element == "+"
+    assert syntax.Delimiters.from_una("^|,! ~").decimal == ","
     for bad in [":+.?", "::.? '", "A+.? '"]:
         try:
-            sx.Delimiters.from_una(bad)
+            syntax.Delimiters.from_una(bad)
         except ValueError:
             continue
         raise AssertionError("accepted %r" % bad)
@@ -39,7 +38,7 @@ def test_una_validation():
 def _message(raw_segments):
     msg = Message(ref="1", type="ORDERS", interchange=InterchangeHeader(syntax_id="UNOC"))
     for n, text in enumerate(raw_segments, 2):
-        seg = sx.parse_segment_text(text, DELIMS)
+        seg = syntax.parse_segment_text(text, DELIMS)
         seg.raw = text
         seg.position = n
         msg.segments.append(seg)
@@ -53,7 +52,7 @@ def _message(raw_segments):
 )
 def test_fast_element_check_never_hides_a_finding(tag, elements):
     """Whenever the one-regex fast path accepts a segment, the precise check agrees."""
-    text = sx.format_segment(tag, [tuple(e) for e in elements])[:-1]
+    text = syntax.format_segment(tag, [tuple(e) for e in elements])[:-1]
     if "?" in text:
         return  # the fast path is never used for segments with release characters
     pattern = structure._fast_pattern(tag, ":", "+")
@@ -89,7 +88,7 @@ def test_fast_and_precise_agree_on_typical_segments():
 def _tokens(data, chunk):
     return [
         (t.tag, t.elements) if t.issue is None and not t.una else ("!", str(t.issue))
-        for t in sx.Tokenizer(__import__("io").BytesIO(data), chunk)
+        for t in syntax.Tokenizer(__import__("io").BytesIO(data), chunk)
     ]
 
 
@@ -124,17 +123,17 @@ def test_digit_dates_agree_with_strptime(fmt, value):
         expected = datetime.strptime(value, pattern)
     except ValueError:
         expected = None
-    assert sx.parse_date(value, fmt) == expected, value
+    assert syntax.parse_date(value, fmt) == expected, value
 
 
 def test_digit_dates_examples():
-    assert sx.parse_date("20240229", "102") == datetime(2024, 2, 29)
-    assert sx.parse_date("20230229", "102") is None
-    assert sx.parse_date("202403012400", "203") is None
-    assert sx.parse_date("20240301235960", "204") is None
-    assert sx.parse_date("2024031", "102") == datetime(2024, 3, 1)  # strptime's leniency, kept
-    assert sx.parse_date("240301", "101") == datetime(2024, 3, 1)
-    assert sx.parse_date("20240301", "999") is None
+    assert syntax.parse_date("20240229", "102") == datetime(2024, 2, 29)
+    assert syntax.parse_date("20230229", "102") is None
+    assert syntax.parse_date("202403012400", "203") is None
+    assert syntax.parse_date("20240301235960", "204") is None
+    assert syntax.parse_date("2024031", "102") == datetime(2024, 3, 1)  # strptime's leniency, kept
+    assert syntax.parse_date("240301", "101") == datetime(2024, 3, 1)
+    assert syntax.parse_date("20240301", "999") is None
 
 
 @settings(max_examples=300, deadline=None, database=None, derandomize=True)
@@ -151,7 +150,7 @@ def test_digit_dates_examples():
 def test_all_texts_in_one_match_agree_with_each_on_its_own(segments):
     """``_all_pass`` (one regex over texts joined by line breaks) accepts exactly when every
     text passes on its own: no text's pattern may run on into the next one."""
-    texts = [sx.format_segment(tag, [tuple(e) for e in els])[:-1] for tag, els in segments]
+    texts = [syntax.format_segment(tag, [tuple(e) for e in els])[:-1] for tag, els in segments]
     texts = [t for t in texts if "?" not in t]  # texts with release characters never get here
     if not texts:
         return

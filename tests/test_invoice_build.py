@@ -20,6 +20,7 @@ from acorn_vendor.core.invoice_build import (
     tax_type_for,
 )
 from acorn_vendor.core.invoice_check import check_invoice
+from acorn_vendor.core.spapi import converters
 
 D = Decimal
 PO_DATE = datetime(2026, 3, 1, 10, tzinfo=timezone.utc)
@@ -66,7 +67,7 @@ def test_a_clean_invoice_builds_a_valid_payload_and_passes_the_check():
     assert invoice.items[0].purchase_order_number == "PO1"
     assert invoice.items[0].quantity == domain.Quantity(10, "Eaches", 1)
     assert invoice.computed_total() == invoice.total.amount == D("156.00")
-    doc = domain.invoice_to_spapi(invoice)
+    doc = converters.invoice_to_spapi(invoice)
     assert payload_problems(doc) == []
     assert doc["date"] == "2026-03-02T00:00:00Z"
     assert doc["paymentTerms"] == {"type": "Basic", "netDueDays": 60}
@@ -122,7 +123,7 @@ def test_freight_is_a_charge_and_a_negative_line_an_allowance():
         ("Discount", D(5), True),
     ]
     assert invoice.computed_total() == invoice.total.amount == D("162.00")
-    doc = domain.invoice_to_spapi(invoice)
+    doc = converters.invoice_to_spapi(invoice)
     assert doc["chargeDetails"][0]["chargeAmount"]["amount"] == "25"
     assert doc["allowanceDetails"][0]["type"] == "Discount"
     assert payload_problems(doc) == []
@@ -146,7 +147,7 @@ def test_line_taxes_stay_on_lines_unless_a_charge_is_taxed():
     ]
     assert both.computed_total() == both.total.amount
     assert check_invoice(both, build_context(po_lines())) == []
-    assert payload_problems(domain.invoice_to_spapi(both)) == []
+    assert payload_problems(converters.invoice_to_spapi(both)) == []
 
 
 def test_a_wrong_tax_is_caught():
@@ -158,7 +159,7 @@ def test_a_wrong_tax_is_caught():
 
 
 def test_credit_note_for_returned_goods_references_what_it_credits():
-    sent = domain.invoice_from_spapi(domain.invoice_to_spapi(build_invoice(move())))
+    sent = converters.invoice_from_spapi(converters.invoice_to_spapi(build_invoice(move())))
     line = MoveLine("Pan", D(2), D("-14.20"), "PO1", "B000000001", "SKU-1")
     data = move(
         [line],
@@ -177,7 +178,7 @@ def test_credit_note_for_returned_goods_references_what_it_credits():
         "INV/2026/0001",
         "RMA-77",
     )
-    doc = domain.invoice_to_spapi(credit)
+    doc = converters.invoice_to_spapi(credit)
     assert doc["referenceNumber"] == "INV/2026/0001"
     assert doc["items"][0]["creditNoteDetails"]["goodsReturnDate"] == "2026-03-20T00:00:00Z"
     assert payload_problems(doc) == []
@@ -190,7 +191,7 @@ def test_credit_note_for_returned_goods_references_what_it_credits():
 
 
 def test_price_adjustment_credits_part_of_the_unit_price():
-    sent = domain.invoice_from_spapi(domain.invoice_to_spapi(build_invoice(move())))
+    sent = converters.invoice_from_spapi(converters.invoice_to_spapi(build_invoice(move())))
     line = MoveLine("Pan", D(10), D("-1.20"), "PO1", "B000000001", "SKU-1")
     data = move(
         [line],
@@ -225,7 +226,7 @@ def test_source_problems_name_what_the_domain_cannot_express():
 
 
 def test_the_model_refuses_what_amazon_would():
-    doc = domain.invoice_to_spapi(build_invoice(move(number="")))
+    doc = converters.invoice_to_spapi(build_invoice(move(number="")))
     doc["items"][0]["invoicedQuantity"]["unitOfMeasure"] = "Pallets"
     problems = payload_problems(doc)
     assert problems and {p.code for p in problems} == {"INVALID_PAYLOAD"}
@@ -247,8 +248,10 @@ def test_tax_type_per_country():
 
 def test_round_trip_of_a_sent_invoice():
     invoice = build_invoice(move())
-    again = domain.invoice_from_spapi(domain.invoice_to_spapi(invoice))
-    assert domain.invoice_to_spapi(again)["items"] == domain.invoice_to_spapi(invoice)["items"]
+    again = converters.invoice_from_spapi(converters.invoice_to_spapi(invoice))
+    assert (
+        converters.invoice_to_spapi(again)["items"] == converters.invoice_to_spapi(invoice)["items"]
+    )
     assert again.total == invoice.total
 
 

@@ -4,7 +4,8 @@ import copy
 
 import pytest
 
-from acorn_vendor.core import domain, po_import
+from acorn_vendor.core import po_import
+from acorn_vendor.core.spapi import converters
 
 ORDER = {
     "purchaseOrderNumber": "4Z32PABC",
@@ -38,7 +39,7 @@ ORDER = {
 
 
 def test_order_values_map_amazon_fields():
-    po = domain.purchase_order_from_spapi(ORDER)
+    po = converters.purchase_order_from_spapi(ORDER)
     header = po_import.order_values(po)
     assert header["name"] == "4Z32PABC"
     assert header["amz_state"] == "new"
@@ -52,7 +53,7 @@ def test_order_values_map_amazon_fields():
 
 
 def test_line_values_convert_cases_to_eaches():
-    lines = po_import.line_values(domain.purchase_order_from_spapi(ORDER))
+    lines = po_import.line_values(converters.purchase_order_from_spapi(ORDER))
     assert lines["1"]["ordered_qty"] == 3
     assert lines["1"]["ordered_unit"] == "cases"
     assert lines["1"]["ordered_units"] == 12
@@ -76,7 +77,7 @@ def test_line_values_convert_cases_to_eaches():
 def test_bad_orders_name_the_po_and_field(mutate, message):
     order = copy.deepcopy(ORDER)
     mutate(order)
-    po = domain.purchase_order_from_spapi(order)
+    po = converters.purchase_order_from_spapi(order)
     with pytest.raises(po_import.PurchaseOrderInvalid) as err:
         po_import.order_values(po)
         po_import.line_values(po)

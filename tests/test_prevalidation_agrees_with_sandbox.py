@@ -23,7 +23,13 @@ from acorn_vendor.core.invoice_check import InvoiceContext, check_invoice
 from acorn_vendor.core.sandbox.common import parse_dt
 from acorn_vendor.core.sandbox.engine import VendorCentral
 from acorn_vendor.core.sandbox.testing import acknowledgement_for, asn_for, invoice_for, now_iso
-from acorn_vendor.core.spapi import Credentials, MemoryJournal, MemoryTokenCache, SpApiClient
+from acorn_vendor.core.spapi import (
+    Credentials,
+    MemoryJournal,
+    MemoryTokenCache,
+    SpApiClient,
+    converters,
+)
 from acorn_vendor.core.spapi.throttle import RateLimiter
 
 # Sandbox error code -> pre-validation code that catches the same mistake first. None: the
@@ -72,8 +78,8 @@ def test_tables_cover_every_refusal_of_the_sandbox():
 
 def test_unmapped_refusals_cannot_be_built_from_domain_objects():
     # INVALID_SHIPPED_DATE / INVALID_DATE: the domain writes dates the sandbox always parses.
-    moment = domain.parse_datetime("2026-03-04T12:00:00+02:00")
-    assert parse_dt("date", domain.format_datetime(moment)) == moment.timestamp()
+    moment = converters.parse_datetime("2026-03-04T12:00:00+02:00")
+    assert parse_dt("date", converters.format_datetime(moment)) == moment.timestamp()
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -107,7 +113,7 @@ def new_orders(client, sb, count, min_first_line=1):
 
 
 def ordered_eaches(item):
-    return eaches(domain.quantity_from_spapi(item["orderedQuantity"]))
+    return eaches(converters.quantity_from_spapi(item["orderedQuantity"]))
 
 
 def packed(asn, serial_base):
@@ -132,7 +138,9 @@ def packed(asn, serial_base):
 
 def po_context(client, order, accepted=None, shipped=None, invoiced=None):
     """What Acorn knows of a PO: Amazon's current copy plus its own ledger."""
-    po = domain.purchase_order_from_spapi(client.get_purchase_order(order["purchaseOrderNumber"]))
+    po = converters.purchase_order_from_spapi(
+        client.get_purchase_order(order["purchaseOrderNumber"])
+    )
     if po.state == "New":
         accepted = {item.sequence: 0 for item in po.items}
     return PoContext.from_purchase_order(po, accepted=accepted, shipped=shipped, invoiced=invoiced)
@@ -153,12 +161,12 @@ class Exchange:
         self.client, self.sb, self.pending = client, sb, []
 
     def send_asn(self, label, asn):
-        body = {"shipmentConfirmations": [domain.shipment_confirmation_to_spapi(asn)]}
+        body = {"shipmentConfirmations": [converters.shipment_confirmation_to_spapi(asn)]}
         tx = self.client.submit_shipment_confirmations(body).transaction_id
         self.pending.append((label, tx))
 
     def send_invoice(self, label, invoice):
-        body = {"invoices": [domain.invoice_to_spapi(invoice)]}
+        body = {"invoices": [converters.invoice_to_spapi(invoice)]}
         tx = self.client.submit_invoices(body).transaction_id
         self.pending.append((label, tx))
 
@@ -192,7 +200,7 @@ def test_asn_refusals_are_caught_first(sandbox):
     sandbox.advance(61)
     shipped_at = now_iso(sandbox, -3600)
     clean = packed(
-        domain.shipment_confirmation_from_spapi(
+        converters.shipment_confirmation_from_spapi(
             asn_for(order, "ASN-OK-1", shipped_at)["shipmentConfirmations"][0]
         ),
         100,
@@ -229,7 +237,7 @@ def test_asn_refusals_are_caught_first(sandbox):
         )
 
     unacked_asn = packed(
-        domain.shipment_confirmation_from_spapi(
+        converters.shipment_confirmation_from_spapi(
             asn_for(unacked, "ASN-NEW-1", shipped_at)["shipmentConfirmations"][0]
         ),
         200,
@@ -287,7 +295,9 @@ def test_invoice_refusals_are_caught_first(sandbox):
     asn_doc = asn_for(
         order, "ASN-INV-1", now_iso(sandbox, -3600), {first["itemSequenceNumber"]: short}
     )
-    asn = packed(domain.shipment_confirmation_from_spapi(asn_doc["shipmentConfirmations"][0]), 300)
+    asn = packed(
+        converters.shipment_confirmation_from_spapi(asn_doc["shipmentConfirmations"][0]), 300
+    )
     asn_context = AsnContext({number: po_context(client, order)}, sandbox.now(), picking_of(asn))
     assert check_shipment(asn, asn_context) == []
     exchange = Exchange(client, sandbox)
@@ -316,7 +326,7 @@ def test_invoice_refusals_are_caught_first(sandbox):
     def build(invoice_id, **kw):
         kw.setdefault("quantities", {seq1: short})
         doc = invoice_for(order, invoice_id, kw.pop("date", today), **kw)["invoices"][0]
-        return domain.invoice_from_spapi(doc)
+        return converters.invoice_from_spapi(doc)
 
     clean = build("INV-OK-1")
     clean.shipment_id = asn.shipment_id
@@ -325,7 +335,7 @@ def test_invoice_refusals_are_caught_first(sandbox):
         return replace(inv, items=[replace(inv.items[0], **changes), *inv.items[1:]])
 
     cost = clean.items[0].net_cost
-    po_date = domain.purchase_order_from_spapi(order).date
+    po_date = converters.purchase_order_from_spapi(order).date
     mistakes = {
         "MISSING_PURCHASE_ORDER_NUMBER": line_change(build("INV-X-1"), purchase_order_number=None),
         "INVALID_PO_NUMBER": line_change(build("INV-X-2"), purchase_order_number="9ZZZZZZZ"),
@@ -340,7 +350,7 @@ def test_invoice_refusals_are_caught_first(sandbox):
         ),
         "INVOICE_TOTAL_MISMATCH": build("INV-X-6", total=clean.total.amount + 1),
         "INVOICE_DATE_BEFORE_PO_DATE": build(
-            "INV-X-7", date=domain.format_datetime(po_date - timedelta(days=3))
+            "INV-X-7", date=converters.format_datetime(po_date - timedelta(days=3))
         ),
         "INVOICED_QUANTITY_EXCEEDS_SHIPPED": build("INV-X-8", quantities={seq1: short + 1}),
     }

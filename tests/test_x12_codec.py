@@ -9,32 +9,35 @@ from pathlib import Path
 
 import pytest
 
-from acorn_vendor.core import domain as d
+from acorn_vendor.core import domain
 from acorn_vendor_edi.core import x12
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
-from acorn_vendor_edi.core.x12.ack import FunctionalAck
+from acorn_vendor_edi.core.x12 import FunctionalAck
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
-from . import x12_samples as s
+from . import x12_samples
 
 GOLDEN = Path(__file__).parent / "golden" / "x12"
 UPDATE = os.environ.get("ACORN_UPDATE_GOLDEN") == "1"
 
 OUTBOUND = {
-    "855": lambda: x12.write([s.acknowledgement()], s.env()),
-    "856_4010": lambda: x12.write([s.shipment()], s.env()),
-    "856_5010": lambda: x12.write([s.shipment()], s.env("5010")),
-    "810": lambda: x12.write([s.invoice()], s.env()),
-    "846": lambda: x12.write([s.inventory()], s.env()),
+    "855": lambda: x12.write([x12_samples.acknowledgement()], x12_samples.env()),
+    "856_4010": lambda: x12.write([x12_samples.shipment()], x12_samples.env()),
+    "856_5010": lambda: x12.write([x12_samples.shipment()], x12_samples.env("5010")),
+    "810": lambda: x12.write([x12_samples.invoice()], x12_samples.env()),
+    "846": lambda: x12.write([x12_samples.inventory()], x12_samples.env()),
     "997": lambda: x12.acknowledge(
-        x12.write([s.purchase_order(), s.po_change()], s.amazon_env()).encode(), env=s.env()
+        x12.write(
+            [x12_samples.purchase_order(), x12_samples.po_change()], x12_samples.amazon_env()
+        ).encode(),
+        env=x12_samples.env(),
     )[0],
 }
 INBOUND = {
-    "850": s.purchase_order,
-    "860": s.po_change,
-    "820": s.remittance,
-    "812": s.adjustment,
-    "852": s.activity,
+    "850": x12_samples.purchase_order,
+    "860": x12_samples.po_change,
+    "820": x12_samples.remittance,
+    "812": x12_samples.adjustment,
+    "852": x12_samples.activity,
 }
 
 
@@ -42,8 +45,9 @@ INBOUND = {
 def test_outbound_matches_golden_and_passes_bots(name):
     text = OUTBOUND[name]()
     path = GOLDEN / f"{name}.x12"
-    if UPDATE or not path.exists():
+    if UPDATE:
         path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"golden file {path} is missing (ACORN_UPDATE_GOLDEN=1 writes it)"
     assert text == path.read_text(encoding="utf-8"), f"{name} differs from {path}"
     assert bots_errors(text) == []
     result = x12.parse(text.encode())
@@ -53,7 +57,7 @@ def test_outbound_matches_golden_and_passes_bots(name):
 @pytest.mark.parametrize("set_id", sorted(INBOUND))
 def test_inbound_samples_pass_bots_and_read_back(set_id):
     obj = INBOUND[set_id]()
-    text = x12.write([obj], s.amazon_env())
+    text = x12.write([obj], x12_samples.amazon_env())
     assert bots_errors(text) == []
     result = x12.parse(text.encode())
     assert result.ok, [str(i) for i in result.issues]
@@ -71,8 +75,8 @@ def test_inbound_samples_pass_bots_and_read_back(set_id):
 
 
 def test_outbound_documents_read_back():
-    ack, asn, inv = s.acknowledgement(), s.shipment(), s.invoice()
-    text = x12.write([ack, asn, inv], s.env())
+    ack, asn, inv = x12_samples.acknowledgement(), x12_samples.shipment(), x12_samples.invoice()
+    text = x12.write([ack, asn, inv], x12_samples.env())
     result = x12.parse(text.encode())
     assert result.ok and len(result.interchanges[0].groups) == 3
     ack2, asn2, inv2 = (tx.document for tx in result.transactions)
@@ -109,7 +113,7 @@ def test_856_uses_sotpi_hierarchy_and_counts_hl():
 
 def test_810_tds_has_implied_decimals():
     text = OUTBOUND["810"]()
-    inv = s.invoice()
+    inv = x12_samples.invoice()
     assert f"TDS*{int(inv.total.amount * 100)}~" in text
     assert "SAC*C*D240***1500~" in text and "SAC*A*C310***525~" in text
 
@@ -134,7 +138,7 @@ def _rewrite(text, element, component, segment, newline):
     [("|", "^", "\n", ""), ("*", ":", "'", "\r\n"), ("\x1d", "\x1f", "\x1e", "")],
 )
 def test_delimiters_come_from_the_isa(element, component, segment, newline):
-    base = x12.write([s.purchase_order()], s.amazon_env())
+    base = x12.write([x12_samples.purchase_order()], x12_samples.amazon_env())
     text = _rewrite(base, element, component, segment, newline)
     result = x12.parse(text.encode())
     assert result.ok, [str(i) for i in result.issues]
@@ -143,16 +147,18 @@ def test_delimiters_come_from_the_isa(element, component, segment, newline):
 
 
 def test_newlines_and_trailing_whitespace_are_tolerated():
-    base = x12.write([s.purchase_order()], s.amazon_env())
+    base = x12.write([x12_samples.purchase_order()], x12_samples.amazon_env())
     messy = "\r\n  " + base.replace("~\n", "~  \r\n\n") + "\n\n"
     result = x12.parse(messy.encode())
     assert result.ok, [str(i) for i in result.issues]
 
 
 def test_streaming_reader_gives_the_same_result_in_tiny_chunks():
-    docs = [s.purchase_order(f"PO{n:06d}") for n in range(30)]
-    text = x12.write(docs, s.amazon_env())
-    text += x12.write([s.po_change()], s.amazon_env(control=7002, element="|", component="^"))
+    docs = [x12_samples.purchase_order(f"PO{n:06d}") for n in range(30)]
+    text = x12.write(docs, x12_samples.amazon_env())
+    text += x12.write(
+        [x12_samples.po_change()], x12_samples.amazon_env(control=7002, element="|", component="^")
+    )
     big = x12.parse(text.encode())
     reader = x12.X12Reader(io.BytesIO(text.encode()), chunk_size=7)
     small = list(reader)
@@ -162,7 +168,9 @@ def test_streaming_reader_gives_the_same_result_in_tiny_chunks():
 
 
 def test_streaming_reader_keeps_no_per_set_state_when_asked():
-    text = x12.write([s.purchase_order(f"PO{n:06d}") for n in range(50)], s.amazon_env())
+    text = x12.write(
+        [x12_samples.purchase_order(f"PO{n:06d}") for n in range(50)], x12_samples.amazon_env()
+    )
     reader = x12.X12Reader(io.BytesIO(text.encode()), keep_acks="errors")
     assert sum(1 for _ in reader) == 50
     group = reader.interchanges[0].groups[0]
@@ -170,7 +178,7 @@ def test_streaming_reader_keeps_no_per_set_state_when_asked():
 
 
 def test_text_file_objects_and_paths(tmp_path):
-    text = x12.write([s.purchase_order()], s.amazon_env())
+    text = x12.write([x12_samples.purchase_order()], x12_samples.amazon_env())
     path = tmp_path / "po.x12"
     path.write_text(text)
     assert x12.parse(path).ok
@@ -179,25 +187,25 @@ def test_text_file_objects_and_paths(tmp_path):
 
 
 def test_writer_refuses_delimiters_in_data():
-    po = s.purchase_order()
+    po = x12_samples.purchase_order()
     po.items[0].ids.vendor_product_id = "SKU*1"
     with pytest.raises(x12.X12WriteError, match=r"850 0001 PO1.*contains the delimiter"):
-        x12.write([po], s.amazon_env())
+        x12.write([po], x12_samples.amazon_env())
 
 
 def test_writer_refuses_an_invalid_shipment():
-    asn = s.shipment()
+    asn = x12_samples.shipment()
     asn.cartons[0].sscc = asn.cartons[0].sscc[:-1] + "0"
-    asn.items[0].quantity = d.Quantity(11)
+    asn.items[0].quantity = domain.Quantity(11)
     with pytest.raises(ValueError) as err:
-        x12.write([asn], s.env())
+        x12.write([asn], x12_samples.env())
     assert "check digit" in str(err.value) and "10 packed" in str(err.value)
 
 
 def test_items_without_containers_sit_under_the_order():
-    asn = s.shipment()
+    asn = x12_samples.shipment()
     asn = dataclasses.replace(asn, pallets=[], cartons=[], shipment_id="LOOSE1")
-    text = x12.write([asn], s.env())
+    text = x12.write([asn], x12_samples.env())
     assert bots_errors(text) == []
     back = x12.parse(text.encode()).documents()[0]
     assert [i.quantity.amount for i in back.items] == [10, 20]
@@ -206,12 +214,19 @@ def test_items_without_containers_sit_under_the_order():
 
 
 def test_two_purchase_orders_in_one_asn():
-    po_a, po_b = s.purchase_order("POA00001", 2), s.purchase_order("POB00002", 2)
-    asn = s.shipment(po_a)
-    extra = d.ShipmentItem("3", po_b.items[0].ids, d.Quantity(5), purchase_order_number=po_b.number)
+    po_a, po_b = (
+        x12_samples.purchase_order("POA00001", 2),
+        x12_samples.purchase_order("POB00002", 2),
+    )
+    asn = x12_samples.shipment(po_a)
+    extra = domain.ShipmentItem(
+        "3", po_b.items[0].ids, domain.Quantity(5), purchase_order_number=po_b.number
+    )
     asn.items.append(extra)
-    asn.cartons.append(d.Carton("4", s.sscc(2000), [d.ContainerItem("3", d.Quantity(5))]))
-    text = x12.write([asn], s.env())
+    asn.cartons.append(
+        domain.Carton("4", x12_samples.sscc(2000), [domain.ContainerItem("3", domain.Quantity(5))])
+    )
+    text = x12.write([asn], x12_samples.env())
     assert bots_errors(text) == []
     assert text.count("PRF*") == 2
     back = x12.parse(text.encode()).documents()[0]

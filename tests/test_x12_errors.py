@@ -9,15 +9,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acorn_vendor_edi.core import x12
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
-from . import x12_samples as s
+from . import x12_samples
 
 
 def _pos():
     return x12.write(
-        [s.purchase_order("GOOD0001"), s.purchase_order("BAD00002"), s.purchase_order("GOOD0003")],
-        s.amazon_env(),
+        [
+            x12_samples.purchase_order("GOOD0001"),
+            x12_samples.purchase_order("BAD00002"),
+            x12_samples.purchase_order("GOOD0003"),
+        ],
+        x12_samples.amazon_env(),
     )
 
 
@@ -27,7 +31,9 @@ def _errors(text):
 
 
 def _ack_lines(text):
-    ack, _ = x12.acknowledge(text.encode() if isinstance(text, str) else text, env=s.env())
+    ack, _ = x12.acknowledge(
+        text.encode() if isinstance(text, str) else text, env=x12_samples.env()
+    )
     return [line.rstrip("~") for line in ack.splitlines()], ack
 
 
@@ -158,7 +164,7 @@ def test_wrong_isa_length_is_reported_but_read():
 
 
 def test_wide_repetition_separator_is_reported_not_a_crash():
-    text = x12.write([s.shipment()], s.env("5010"))
+    text = x12.write([x12_samples.shipment()], x12_samples.env("5010"))
     isa = text[:106].split("*")
     assert isa[11] == "^" and isa[12] == "00501"
     isa[11] = "^^"
@@ -288,7 +294,7 @@ def test_fuzz_parser_never_raises(data):
     for tx in transactions:
         for issue in tx.issues:
             assert str(issue)
-    ack, result = x12.acknowledge(bytes(raw), env=s.env())
+    ack, result = x12.acknowledge(bytes(raw), env=x12_samples.env())
     assert result is not None
     if ack:  # whatever came in, the 997 that goes out is itself valid X12
         assert x12.parse(ack).ok, [str(i) for i in x12.parse(ack).issues]

@@ -2,15 +2,15 @@
 
 from decimal import Decimal
 
-from acorn_vendor.core import domain as d
+from acorn_vendor.core import domain
 from acorn_vendor_edi.core import x12
-from acorn_vendor_edi.core.bots import x12_errors as bots_errors
+from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
 
-from . import x12_samples as s
+from . import x12_samples
 
 
 def _asn_text():
-    return x12.write([s.shipment()], s.env())
+    return x12.write([x12_samples.shipment()], x12_samples.env())
 
 
 def _errors(text):
@@ -37,19 +37,19 @@ def test_hl_parent_pointers_and_levels():
 
 
 def test_sscc_check_digit_in_man():
-    good = s.sscc(1001)
+    good = x12_samples.sscc(1001)
     bad = good[:-1] + str((int(good[-1]) + 1) % 10)
     errors = _errors(_asn_text().replace(good, bad))
     assert errors == [
         f"ERROR interchange 000000001, group 1, 856 0001, MAN02 (segment 20): SSCC "
         f"{bad} has check digit {bad[-1]}, expected {good[-1]}"
     ]
-    ack, _ = x12.acknowledge(_asn_text().replace(good, bad).encode(), env=s.env())
+    ack, _ = x12.acknowledge(_asn_text().replace(good, bad).encode(), env=x12_samples.env())
     assert f"AK4*2**7*{bad}~" in ack
 
 
 def test_carton_without_sscc():
-    text = _asn_text().replace(f"MAN*GM*{s.sscc(1002)}~\n", "").replace("SE*37", "SE*36")
+    text = _asn_text().replace(f"MAN*GM*{x12_samples.sscc(1002)}~\n", "").replace("SE*37", "SE*36")
     assert any("carton HL 6 has no MAN*GM SSCC" in e for e in _errors(text))
 
 
@@ -60,7 +60,7 @@ def test_856_ctt_counts_hl_segments_and_sn1_quantities():
 
 
 def test_tds_must_equal_the_lines():
-    text = x12.write([s.invoice()], s.env()).replace("TDS*47712~", "TDS*477~")
+    text = x12.write([x12_samples.invoice()], x12_samples.env()).replace("TDS*47712~", "TDS*477~")
     errors = _errors(text)
     assert errors == [
         "ERROR interchange 000000001, group 1, 810 0001, TDS01 (segment 13): TDS01 "
@@ -70,11 +70,11 @@ def test_tds_must_equal_the_lines():
 
 
 def test_acknowledgement_against_the_po():
-    po = s.purchase_order()
-    ack = s.acknowledgement(po)
+    po = x12_samples.purchase_order()
+    ack = x12_samples.acknowledgement(po)
     assert x12.check_acknowledgement(ack, po) == []
-    ack.items[1].acknowledgements[1].quantity = d.Quantity(4)
-    ack.items[0].net_cost = d.Money(Decimal("99"))
+    ack.items[1].acknowledgements[1].quantity = domain.Quantity(4)
+    ack.items[0].net_cost = domain.Money(Decimal("99"))
     del ack.items[2]
     po.items[1].back_order_allowed = False
     assert x12.check_acknowledgement(ack, po) == [
@@ -86,10 +86,14 @@ def test_acknowledgement_against_the_po():
 
 
 def test_invoice_three_way_match():
-    po, asn, inv = s.purchase_order(lines=2), s.shipment(), s.invoice()
+    po, asn, inv = (
+        x12_samples.purchase_order(lines=2),
+        x12_samples.shipment(),
+        x12_samples.invoice(),
+    )
     assert x12.check_invoice(inv, po, asn) == []
-    inv.items[0].net_cost = d.Money(Decimal("13.60"))
-    inv.items[1].quantity = d.Quantity(25)
+    inv.items[0].net_cost = domain.Money(Decimal("13.60"))
+    inv.items[1].quantity = domain.Quantity(25)
     problems = x12.check_invoice(inv, po, asn)
     assert problems == [
         f"invoice INV-1001: total {inv.total.amount} differs from lines + charges - allowances + "
@@ -100,7 +104,7 @@ def test_invoice_three_way_match():
 
 
 def test_855_lines_without_ack_are_flagged():
-    text = x12.write([s.acknowledgement()], s.env())
+    text = x12.write([x12_samples.acknowledgement()], x12_samples.env())
     text = text.replace("ACK*IA*30*EA*068*20240306~\n", "").replace("SE*15", "SE*14")
     assert any(
         "PO1 line has no ACK segment: Amazon treats it as rejected" in e for e in _errors(text)
@@ -108,19 +112,25 @@ def test_855_lines_without_ack_are_flagged():
 
 
 def test_855_ack_code_list():
-    text = x12.write([s.acknowledgement()], s.env()).replace("ACK*IB*5", "ACK*ZZ*5")
+    text = x12.write([x12_samples.acknowledgement()], x12_samples.env()).replace(
+        "ACK*IB*5", "ACK*ZZ*5"
+    )
     assert any("ACK01 code 'ZZ' is not one Amazon accepts" in e for e in _errors(text))
-    back = x12.parse(x12.write([s.acknowledgement()], s.env()).encode()).documents()[0]
+    back = x12.parse(
+        x12.write([x12_samples.acknowledgement()], x12_samples.env()).encode()
+    ).documents()[0]
     assert [a.code for a in back.items[1].acknowledgements] == ["Accepted", "Backordered"]
 
 
 def test_mixed_po_pallet_is_refused():
-    po_b = s.purchase_order("POB00002", 1)
-    asn = s.shipment()
+    po_b = x12_samples.purchase_order("POB00002", 1)
+    asn = x12_samples.shipment()
     asn.items.append(
-        d.ShipmentItem("3", po_b.items[0].ids, d.Quantity(1), purchase_order_number=po_b.number)
+        domain.ShipmentItem(
+            "3", po_b.items[0].ids, domain.Quantity(1), purchase_order_number=po_b.number
+        )
     )
-    asn.pallets[0].cartons[1].items.append(d.ContainerItem("3", d.Quantity(1)))
+    asn.pallets[0].cartons[1].items.append(domain.ContainerItem("3", domain.Quantity(1)))
     problems = x12.validate_shipment(asn)
     assert problems == [
         f"pallet {asn.pallets[0].sscc} mixes POs ['2JK3S9VC', 'POB00002']: the "

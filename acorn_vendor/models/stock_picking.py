@@ -21,6 +21,7 @@ from ..core.asn_build import (
 from ..core.asn_check import AsnContext, PoContext, PoLineContext, check_shipment, has_errors
 from ..core.asn_labels import labels_for
 from ..core.odoo_values import PO_STATE_NAMES, to_decimal, to_decimal_or_none, to_utc
+from ..core.spapi import converters
 from .notification import notification
 
 _logger = logging.getLogger(__name__)
@@ -420,7 +421,9 @@ class StockPicking(models.Model):
             if has_errors(problems):
                 picking.write({"acorn_asn_errors": text})
                 continue
-            payload = {"shipmentConfirmations": [domain.shipment_confirmation_to_spapi(shipment)]}
+            payload = {
+                "shipmentConfirmations": [converters.shipment_confirmation_to_spapi(shipment)]
+            }
             transactions |= transactions.sudo().create(
                 {
                     "account_id": account.id,

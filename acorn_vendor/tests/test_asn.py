@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..core.domain import shipment_confirmation_to_spapi
+from ..core.spapi.converters import shipment_confirmation_to_spapi
 from ..core.spapi_models import validate_definition
 from .common import AcornVendorCommon
 

@@ -6,10 +6,10 @@ from urllib.parse import quote
 
 from odoo import api, fields, models
 
+from odoo.addons.acorn_vendor.core.spapi import converters
 from odoo.addons.acorn_vendor.models.jobs import delay
 
 from ..core import exchange
-from ..core._vendor import domain
 from ..core.transports import Inbound, TransportError, make_transport
 from .acorn_vc_account import TRANSPORT_KINDS
 
@@ -19,9 +19,9 @@ _logger = logging.getLogger(__name__)
 RETRY_FIRST_MINUTES = 1
 RETRY_MAX_MINUTES = 60
 PAYLOAD_KEYS = {
-    "acknowledgement": ("acknowledgements", domain.acknowledgement_from_spapi),
-    "shipment_confirmation": ("shipmentConfirmations", domain.shipment_confirmation_from_spapi),
-    "invoice": ("invoices", domain.invoice_from_spapi),
+    "acknowledgement": ("acknowledgements", converters.acknowledgement_from_spapi),
+    "shipment_confirmation": ("shipmentConfirmations", converters.shipment_confirmation_from_spapi),
+    "invoice": ("invoices", converters.invoice_from_spapi),
 }
 
 
@@ -340,7 +340,7 @@ class AcornEdiDocument(models.Model):
     def _acorn_import_purchase_order(self, po):
         """The same import as SP-API: the PO as getPurchaseOrder would return it."""
         PO = self.env["acorn.vc.purchase.order"]
-        counts = PO._acorn_import_orders(self.account_id, [domain.purchase_order_to_spapi(po)])
+        counts = PO._acorn_import_orders(self.account_id, [converters.purchase_order_to_spapi(po)])
         record = PO.search([("account_id", "=", self.account_id.id), ("name", "=", po.number)])
         self.purchase_order_ids = [fields.Command.link(r.id) for r in record]
         if counts["failed"]:
@@ -351,7 +351,7 @@ class AcornEdiDocument(models.Model):
         """Several 850/ORDERS in one import call; a PO the import refuses is an error of
         its own message, the others are processed."""
         PO = self.env["acorn.vc.purchase.order"]
-        payloads = [domain.purchase_order_to_spapi(m.document) for m in messages]
+        payloads = [converters.purchase_order_to_spapi(m.document) for m in messages]
         counts = PO._acorn_import_orders(self.account_id, payloads)
         numbers = [m.document.number for m in messages]
         records = {
@@ -399,9 +399,9 @@ class AcornEdiDocument(models.Model):
                 )
             )
         self.purchase_order_ids = [fields.Command.link(record.id)]
-        current = domain.purchase_order_from_spapi(record.payload_ids[:1].content)
+        current = converters.purchase_order_from_spapi(record.payload_ids[:1].content)
         new, problems = exchange.apply_change(current, change)
-        counts = PO._acorn_import_orders(self.account_id, [domain.purchase_order_to_spapi(new)])
+        counts = PO._acorn_import_orders(self.account_id, [converters.purchase_order_to_spapi(new)])
         if counts["failed"]:
             raise ValueError(record.sync_error or self.env._("the change was not applied"))
         notes = [

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.acorn_vendor.core.spapi import converters
+
 from ..core import exchange
 from ..core._vendor import domain
 from .acorn_edi_document import PAYLOAD_KEYS
@@ -54,7 +56,7 @@ class AcornVcTransaction(models.Model):
                 documents,
                 account._acorn_edi_profile(),
                 account._acorn_edi_next_control(),
-                purchase_order=domain.purchase_order_from_spapi(po.payload_ids[:1].content)
+                purchase_order=converters.purchase_order_from_spapi(po.payload_ids[:1].content)
                 if po and po.payload_ids
                 else None,
             )

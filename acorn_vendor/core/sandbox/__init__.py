@@ -49,7 +49,8 @@ Configuration (SandboxConfig fields, also keyword arguments of start_sandbox):
 - ``transaction_delay`` (60 s): how long a submission stays Processing before Success or
   Failure (business rules run then, in submission order).
 - ``report_queue_seconds`` (30) / ``report_processing_seconds`` (60): IN_QUEUE, IN_PROGRESS,
-  then DONE (or FATAL with an errorDetails document for bad reportOptions/periods).
+  then DONE (or FATAL with an errorDetails document for bad reportOptions/periods, by the
+  rules of ``core/reports/periods.py``). Every vendor report type is served.
 - ``shortage_rate`` (0.05): share of received lines short-received.
   ``change_rate`` (0.05): share of POs where Amazon cancels a line before acknowledgement.
   ``close_after_days`` (14): open POs close this long after their delivery window.

@@ -50,6 +50,7 @@ class SandboxConfig:
     faults: list = field(default_factory=list)
     document_url_ttl: int = 300
     max_body_bytes: int = 10 * 1024 * 1024
+    payments: dict = field(default_factory=dict)  # see sandbox/payments.py PAYMENT_DEFAULTS
 
     def __post_init__(self):
         self.marketplace_info = marketplace(self.marketplace)

@@ -38,13 +38,14 @@ from .generator import (
     day_of,
     receive_status,
 )
+from .payments import PaymentsMixin
 from .reports import ReportsMixin
 from .shipping import ShippingMixin
 
 _logger = logging.getLogger(__name__)
 
 
-class VendorCentral(ShippingMixin, ReportsMixin):
+class VendorCentral(ShippingMixin, ReportsMixin, PaymentsMixin):
     def __init__(self, store, cfg, clock):
         self.store = store
         self.cfg = cfg
@@ -124,6 +125,7 @@ class VendorCentral(ShippingMixin, ReportsMixin):
             self._complete_transactions(now)
             self._receive(now)
             self._close(now)
+            self.pay_until(now)
         return now
 
     def _apply_cancellations(self, now):
@@ -222,6 +224,10 @@ class VendorCentral(ShippingMixin, ReportsMixin):
         if item is None:
             return
         received = item["received"] + max(qty, 0)
+        if qty > 0:  # what the inventory report counts as received in its period
+            self.store.x(
+                "INSERT INTO receipt_log (po, seq, qty, at) VALUES (?, ?, ?, ?)", (po, seq, qty, at)
+            )
         self.store.x(
             "UPDATE items SET received = ?, receive_status = ?, last_receive = ? "
             "WHERE po = ? AND seq = ?",
@@ -438,9 +444,11 @@ class VendorCentral(ShippingMixin, ReportsMixin):
                     }
                     for d in json.loads(it["ack_details"])
                 ]
+            # A short receipt of a Cases line is no whole number of cases: give it in eaches.
+            whole = it["received"] % max(size, 1) == 0
             receiving = {
                 "receiveStatus": it["receive_status"],
-                "receivedQuantity": qty_out(it["received"], unit, size),
+                "receivedQuantity": qty_out(it["received"], unit if whole else "Eaches", size),
             }
             if it["last_receive"] is not None:
                 receiving["lastReceiveDate"] = iso(it["last_receive"])

@@ -431,6 +431,8 @@ class SandboxServer:
         try:
             if path == TOKEN_PATH and method == "POST":
                 return self._token(req, request_id)
+            if path == "/_sandbox/payments/export" and method == "GET":
+                return self._payments_export(req, params, request_id)
             if path.startswith("/_sandbox/"):
                 return self._admin(req, method, path, params, request_id)
             for m, regex, op, fn, ok in ROUTES:
@@ -656,6 +658,18 @@ class SandboxServer:
             raise ApiError(
                 400, "InvalidInput", "The request body is not valid JSON", str(exc)
             ) from None
+
+    def _payments_export(self, req, params, request_id):
+        """The Payments XLSX/CSV of Vendor Central (sandbox/payments.py)."""
+        try:
+            with self.store.lock:
+                content, ctype, name = self.engine.export_payments(params)
+        except ApiError as exc:
+            return self._send_json(req, exc.status, {"errors": exc.errors}, request_id)
+        except ValueError as exc:
+            return self._send_json(req, 400, {"error": str(exc)}, request_id)
+        headers = {"Content-Type": ctype, "Content-Disposition": f'attachment; filename="{name}"'}
+        return self._send(req, 200, content, headers, request_id)
 
     def _admin(self, req, method, path, params, request_id):
         raw = self._read_body(req) if method in ("POST", "PUT") else b""

@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS receipts (
     receive_at REAL NOT NULL, done INTEGER NOT NULL DEFAULT 0, shipment_id TEXT
 );
 CREATE INDEX IF NOT EXISTS receipts_due ON receipts (done, receive_at);
+CREATE TABLE IF NOT EXISTS receipt_log (
+    po TEXT NOT NULL, seq INTEGER NOT NULL, qty INTEGER NOT NULL, at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS receipt_log_at ON receipt_log (at);
 CREATE TABLE IF NOT EXISTS shipments (
     vendor_shipment_id TEXT PRIMARY KEY, created REAL NOT NULL, cancelled REAL,
     buyer_reference TEXT NOT NULL, body TEXT NOT NULL

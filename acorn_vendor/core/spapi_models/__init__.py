@@ -52,6 +52,11 @@ REPORT_SCHEMAS = {
     "GET_VENDOR_TRAFFIC_REPORT": "vendorTrafficReport.json",
     "GET_VENDOR_FORECASTING_REPORT": "vendorForecastingReport.json",
     "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT": "vendorNetPureProductMarginReport.json",
+    "GET_VENDOR_REAL_TIME_INVENTORY_REPORT": "vendorRealTimeInventoryReport.json",
+    "GET_VENDOR_REAL_TIME_SALES_REPORT": "vendorRealTimeSalesReport.json",
+    "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT": "vendorRealTimeTrafficReport.json",
+    "GET_PROMOTION_PERFORMANCE_REPORT": "promotionReport.json",
+    "GET_COUPON_PERFORMANCE_REPORT": "vendorCouponReport.json",
 }
 
 

@@ -6,6 +6,7 @@ Public entry points::
     from acorn_vendor_edi.core.edifact import render_desadv, write_interchange
 """
 
+from .ack import ContrlReport, build_contrl, contrl_interchange, parse_contrl
 from .api import (
     InterchangeResult,
     MessageResult,
@@ -14,7 +15,6 @@ from .api import (
     process_message,
     read,
 )
-from .contrl import ContrlReport, build_contrl, contrl_interchange, parse_contrl
 from .documents import (
     PARSERS,
     parse_desadv,
@@ -30,7 +30,8 @@ from .documents import (
     render_ordrsp,
     render_slsrpt,
 )
+from .issues import Issue
 from .reader import EdifactReader, Interchange, InterchangeHeader, Message
 from .rules import compare_acknowledgement, compare_invoice
-from .syntax import Delimiters, EdifactSyntaxError, Issue, Segment
+from .syntax import Delimiters, EdifactSyntaxError, Segment
 from .writer import InterchangeWriter, MessageBuilder, write_interchange

@@ -8,12 +8,13 @@ import logging
 from dataclasses import dataclass, field
 
 from .._gc import fewer_collections
-from . import documents, onepass, reader, rules
+from . import fast_path, reader, rules, syntax
 from . import structure as checks
-from . import syntax as sx
-from .contrl import parse_contrl
+from .ack import parse_contrl
 from .documents import PARSERS
-from .onepass import READERS
+from .documents.shared import parse_dtm_text
+from .fast_path import READERS
+from .issues import Issue
 from .reader import EdifactReader
 from .rules import check_amazon
 from .structure import check_message, structure
@@ -87,9 +88,9 @@ def forget_memos():
     checks._CLEAN_SHAPES.clear()
     checks._CLEAN_SEGMENTS.clear()
     checks._valid_date.cache_clear()
-    onepass.forget()
-    documents._parse_dtm.cache_clear()
-    rules._gtin_ok.cache_clear()
+    fast_path.forget()
+    parse_dtm_text.cache_clear()
+    rules.gtin_ok.cache_clear()
 
 
 def validate_message(msg, amazon=True):
@@ -98,11 +99,11 @@ def validate_message(msg, amazon=True):
 
 
 def _validate(msg, amazon):
-    """``validate_message``; returns the document when the one-pass reader built it."""
+    """``validate_message``; returns the document when the fast path built it."""
     if msg.type == "CONTRL":
         if (msg.version, msg.release) not in _CONTRL_VERSIONS:
             msg.issue(
-                sx.ERR_VALUE_NOT_SUPPORTED,
+                syntax.ERR_VALUE_NOT_SUPPORTED,
                 "CONTRL version %s:%s (read as D:3)" % (msg.version, msg.release),
                 msg.segments[0] if msg.segments else None,
                 2,
@@ -111,7 +112,7 @@ def _validate(msg, amazon):
             )
     elif structure(msg.type) is None:
         msg.issue(
-            sx.ERR_VALUE_NOT_SUPPORTED,
+            syntax.ERR_VALUE_NOT_SUPPORTED,
             "Message type %s is not handled (ORDERS, ORDRSP, DESADV, INVOIC, INVRPT, SLSRPT, "
             "CONTRL)" % msg.type,
             msg.segments[0] if msg.segments else None,
@@ -121,7 +122,7 @@ def _validate(msg, amazon):
         return None
     elif (msg.version, msg.release, msg.agency) != _D96A:
         msg.issue(
-            sx.ERR_VALUE_NOT_SUPPORTED,
+            syntax.ERR_VALUE_NOT_SUPPORTED,
             "Message version %s:%s:%s; only D:96A:UN is handled"
             % (msg.version, msg.release, msg.agency),
             msg.segments[0] if msg.segments else None,
@@ -153,12 +154,14 @@ def process_message(msg, amazon=True, parse=True):
                 document = PARSERS[msg.type](msg)
     except Exception as exc:  # the contract is: bad input never escapes as an exception
         _logger.exception("EDIFACT message %s could not be read", msg.ref)
-        msg.issue(sx.ERR_UNSPECIFIED, "Message could not be read: %s" % exc)
+        msg.issue(syntax.ERR_UNSPECIFIED, "Message could not be read: %s" % exc)
         document = None
     return MessageResult(msg, document, msg.issues)
 
 
-def iter_results(source, amazon=True, parse=True, chunk_size=sx.CHUNK_SIZE, keep_segments=False):
+def iter_results(
+    source, amazon=True, parse=True, chunk_size=syntax.CHUNK_SIZE, keep_segments=False
+):
     """Yield ``(interchange, MessageResult)`` as messages are read, then ``(interchange, None)``
     once the interchange is complete (its ``issues`` are final then)."""
     try:
@@ -179,10 +182,10 @@ def iter_results(source, amazon=True, parse=True, chunk_size=sx.CHUNK_SIZE, keep
 class _Broken:
     def __init__(self, exc):
         self.header = None
-        self.issues = [sx.Issue(sx.ERR_UNSPECIFIED, "File could not be read: %s" % exc)]
+        self.issues = [Issue(syntax.ERR_UNSPECIFIED, "File could not be read: %s" % exc)]
 
 
-def read(source, amazon=True, parse=True, chunk_size=sx.CHUNK_SIZE, keep_segments=True):
+def read(source, amazon=True, parse=True, chunk_size=syntax.CHUNK_SIZE, keep_segments=True):
     """All interchanges of ``source`` (bytes, str or a binary file object) as results."""
     out = []
     current = None

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from . import api
-from .contrl import contrl_interchange
+from .ack import contrl_interchange
 
 
 def _jsonable(value):

@@ -10,8 +10,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from . import syntax as sx
-from .syntax import Issue, Segment
+from . import syntax
+from .issues import Issue
+from .syntax import Segment
 
 _logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class InterchangeHeader:
     application_ref: str = ""
     test: bool = False
     una: bool = False
-    delimiters: sx.Delimiters = field(default=sx.DEFAULT_DELIMITERS)
+    delimiters: syntax.Delimiters = field(default=syntax.DEFAULT_DELIMITERS)
     segment: Segment = None
     offset: int = 0
 
@@ -145,7 +146,7 @@ class Message:
         """(body texts, delimiters) when every body segment is plain raw text, else None.
 
         Plain: read from raw text with no release character, with one set of delimiters, and
-        not UNOY (whose raw text is the Latin-1 view of UTF-8 bytes). The one-pass readers work
+        not UNOY (whose raw text is the Latin-1 view of UTF-8 bytes). The fast-path readers work
         on these.
         """
         if self.texts is not None:
@@ -297,19 +298,19 @@ class EdifactReader:
     exhausted, ``ic.issues`` holds the interchange-level problems (counts, references).
     """
 
-    def __init__(self, source, chunk_size=sx.CHUNK_SIZE):
+    def __init__(self, source, chunk_size=syntax.CHUNK_SIZE):
         if isinstance(source, str):
             source = source.encode("latin-1", "replace")
         if isinstance(source, (bytes, bytearray, memoryview)):
             source = io.BytesIO(bytes(source))
-        self._tokenizer = sx.Tokenizer(source, chunk_size)
+        self._tokenizer = syntax.Tokenizer(source, chunk_size)
         self._batches = self._tokenizer.batches()
         self._batch = []
         self._i = 0
         self._clean = (None, None, False)  # (batch, precheck, batch free of what it finds)
         self._pending = None
         self._una = False
-        self._delims = sx.DEFAULT_DELIMITERS
+        self._delims = syntax.DEFAULT_DELIMITERS
 
     def _next(self):
         if self._pending is not None:
@@ -353,7 +354,7 @@ class EdifactReader:
             # Anything before a UNB: gather it into one headerless "interchange" with the issue.
             ic = Interchange(self, None)
             first = raw.issue or Issue(
-                sx.ERR_MISSING,
+                syntax.ERR_MISSING,
                 "Expected UNB (interchange header) but found %s" % seg.tag,
                 segment_tag=seg.tag,
                 offset=seg.offset,
@@ -369,7 +370,9 @@ class EdifactReader:
                     break
                 skipped += 1
             if skipped:
-                ic.issue(sx.ERR_UNSPECIFIED, "%d more segment(s) skipped before a UNB" % skipped)
+                ic.issue(
+                    syntax.ERR_UNSPECIFIED, "%d more segment(s) skipped before a UNB" % skipped
+                )
             ic.complete = True
             ic._iter = iter(())
             yield ic
@@ -379,16 +382,18 @@ class EdifactReader:
     def _messages(self, ic):  # noqa: C901 - a flat state machine reads better than helpers
         header = ic.header
         charset = header.syntax_id
-        precheck = sx.precheck(charset, header.delimiters)
+        precheck = syntax.precheck(charset, header.delimiters)
         group = None
         mode = None  # "messages" or "groups": ISO 9735 forbids mixing them
         index = 0
         while True:
             raw = self._next()
             if raw is None:
-                ic.issue(sx.ERR_MISSING, "File ends before UNZ (interchange trailer); truncated?")
+                ic.issue(
+                    syntax.ERR_MISSING, "File ends before UNZ (interchange trailer); truncated?"
+                )
                 if group is not None:
-                    ic.issue(sx.ERR_MISSING, "Group %s has no UNE trailer" % group.ref)
+                    ic.issue(syntax.ERR_MISSING, "Group %s has no UNE trailer" % group.ref)
                 break
             if raw.issue is not None:
                 raw.issue.interchange_ref = header.control_ref
@@ -396,14 +401,14 @@ class EdifactReader:
                 continue
             if raw.una:
                 self._push(raw)
-                ic.issue(sx.ERR_MISSING, "UNA of a next interchange found before UNZ")
+                ic.issue(syntax.ERR_MISSING, "UNA of a next interchange found before UNZ")
                 break
             seg = raw.segment
             tag = seg.tag
             if tag == "UNH":
                 if mode == "groups" and group is None:
                     ic.issue(
-                        sx.ERR_GROUPS_AND_MESSAGES_MIXED,
+                        syntax.ERR_GROUPS_AND_MESSAGES_MIXED,
                         "Message outside a group in an interchange that uses groups",
                         seg,
                     )
@@ -415,17 +420,17 @@ class EdifactReader:
                     group.count += 1
                 if not ic.message_refs.add(msg.ref):
                     msg.issue(
-                        sx.ERR_DUPLICATE,
+                        syntax.ERR_DUPLICATE,
                         "Message reference %s is used twice in this interchange" % msg.ref,
                         seg,
                         1,
                     )
                 yield msg
                 continue
-            problem = sx.charset_problem(seg, charset, header.delimiters)
+            problem = syntax.charset_problem(seg, charset, header.delimiters)
             if problem:
                 ic.issue(
-                    sx.ERR_INVALID_CHARACTER,
+                    syntax.ERR_INVALID_CHARACTER,
                     "Character %r is not allowed in %s" % (problem[2], charset),
                     seg,
                     problem[0],
@@ -435,26 +440,26 @@ class EdifactReader:
             if tag == "UNG":
                 if mode == "messages":
                     ic.issue(
-                        sx.ERR_GROUPS_AND_MESSAGES_MIXED,
+                        syntax.ERR_GROUPS_AND_MESSAGES_MIXED,
                         "Group after ungrouped messages in the same interchange",
                         seg,
                     )
                 mode = "groups"
                 if group is not None:
-                    ic.issue(sx.ERR_MISSING, "Group %s has no UNE trailer" % group.ref, seg)
+                    ic.issue(syntax.ERR_MISSING, "Group %s has no UNE trailer" % group.ref, seg)
                 group = GroupInfo(ref=seg.get(5), message_type=seg.get(1), segment=seg)
                 ic.group_count += 1
                 ic.groups.append(group)
                 if not group.ref:
-                    ic.issue(sx.ERR_MISSING, "UNG has no group reference (0048)", seg, 5)
+                    ic.issue(syntax.ERR_MISSING, "UNG has no group reference (0048)", seg, 5)
             elif tag == "UNE":
                 if group is None:
-                    ic.issue(sx.ERR_NOT_SUPPORTED_HERE, "UNE without a UNG", seg)
+                    ic.issue(syntax.ERR_NOT_SUPPORTED_HERE, "UNE without a UNG", seg)
                 else:
                     _check_count(ic, seg, group.count, "messages in group %s" % group.ref)
                     if seg.get(2) != group.ref:
                         ic.issue(
-                            sx.ERR_REFS_DO_NOT_MATCH,
+                            syntax.ERR_REFS_DO_NOT_MATCH,
                             "UNE reference %r differs from UNG reference %r"
                             % (seg.get(2), group.ref),
                             seg,
@@ -468,34 +473,34 @@ class EdifactReader:
                 _check_count(ic, seg, expected, what + " in the interchange")
                 if seg.get(2) != header.control_ref:
                     ic.issue(
-                        sx.ERR_REFS_DO_NOT_MATCH,
+                        syntax.ERR_REFS_DO_NOT_MATCH,
                         "UNZ reference %r differs from UNB reference %r"
                         % (seg.get(2), header.control_ref),
                         seg,
                         2,
                     )
                 if group is not None:
-                    ic.issue(sx.ERR_MISSING, "Group %s has no UNE trailer" % group.ref, seg)
+                    ic.issue(syntax.ERR_MISSING, "Group %s has no UNE trailer" % group.ref, seg)
                 if ic.message_count == 0:
-                    ic.issue(sx.ERR_LOWER_LEVEL_EMPTY, "Interchange contains no message", seg)
+                    ic.issue(syntax.ERR_LOWER_LEVEL_EMPTY, "Interchange contains no message", seg)
                 break
             elif tag == "UNB":
                 self._push(raw)
-                ic.issue(sx.ERR_MISSING, "Next UNB found before UNZ (interchange trailer)", seg)
+                ic.issue(syntax.ERR_MISSING, "Next UNB found before UNZ (interchange trailer)", seg)
                 break
             elif tag == "UNT":
-                ic.issue(sx.ERR_NOT_SUPPORTED_HERE, "UNT without a UNH", seg)
+                ic.issue(syntax.ERR_NOT_SUPPORTED_HERE, "UNT without a UNH", seg)
             else:
                 ic.issue(
-                    sx.ERR_NOT_SUPPORTED_HERE,
+                    syntax.ERR_NOT_SUPPORTED_HERE,
                     "Segment %s outside any message (between UNB and UNZ)" % tag,
                     seg,
                 )
         ic.complete = True
 
     def _take_plain(self, msg, precheck, position):
-        """Careful road, quick part: plain body segments with clean characters, straight from
-        the batch (a message the text road refused, or cut by a chunk's end).
+        """Segment by segment, quick part: plain body segments with clean characters, straight
+        from the batch (a message that could not be read as text, or cut by a chunk's end).
 
         Anything else (service segments, garbage, suspicious characters) stops it and goes
         through the per-segment code of :meth:`_read_message`.
@@ -508,13 +513,13 @@ class EdifactReader:
         if precheck is not None:
             # One charset scan over the whole batch instead of one per segment; segments are
             # only scanned one by one when the batch holds a suspicious character somewhere.
-            if batch.__class__ is sx.TextBatch:
+            if batch.__class__ is syntax.TextBatch:
                 clean = batch.clean(precheck)
             else:
                 clean_batch, clean_pattern, clean = self._clean
                 if clean_batch is not batch or clean_pattern is not precheck:
                     raws = [s.raw for s in batch if s.__class__ is segment_class]
-                    clean = not sx.has_match(precheck, "".join(raws))
+                    clean = not syntax.has_match(precheck, "".join(raws))
                     self._clean = (batch, precheck, clean)
             if not clean:
                 search = precheck.search
@@ -551,15 +556,18 @@ class EdifactReader:
         unh.position = 1
         msg.segments.append(unh)
         if not msg.ref:
-            msg.issue(sx.ERR_MISSING, "UNH has no message reference (0062)", unh, 1)
+            msg.issue(syntax.ERR_MISSING, "UNH has no message reference (0062)", unh, 1)
         if len(ident) < 4 or not all(ident[:4]):
             msg.issue(
-                sx.ERR_MISSING, "UNH message identifier (S009) is incomplete: %r" % ident, unh, 2
+                syntax.ERR_MISSING,
+                "UNH message identifier (S009) is incomplete: %r" % ident,
+                unh,
+                2,
             )
         utf8 = charset == "UNOY"
         position = 1
-        if not utf8 and self._pending is None and self._batch.__class__ is sx.TextBatch:
-            if self._take_text(msg, self._batch, precheck):
+        if not utf8 and self._pending is None and self._batch.__class__ is syntax.TextBatch:
+            if self._read_as_text(msg, self._batch, precheck):
                 return msg
         while True:
             if self._pending is None and not utf8:
@@ -571,7 +579,7 @@ class EdifactReader:
             else:
                 raw = self._next()
             if raw is None:
-                msg.issue(sx.ERR_MISSING, "File ends inside the message (no UNT); truncated?")
+                msg.issue(syntax.ERR_MISSING, "File ends inside the message (no UNT); truncated?")
                 return msg
             if raw.issue is not None:
                 iss = raw.issue
@@ -586,22 +594,22 @@ class EdifactReader:
             if raw.una or seg.tag in ("UNH", "UNB", "UNZ", "UNE", "UNG"):
                 self._push(raw)
                 msg.issue(
-                    sx.ERR_MISSING,
+                    syntax.ERR_MISSING,
                     "Message %s has no UNT; %s found instead" % (msg.ref, seg.tag),
                     seg,
                 )
                 return msg
             position += 1
             seg.position = position
-            if utf8 and not sx.redecode_utf8(seg):
-                msg.issue(sx.ERR_INVALID_CHARACTER, "Bytes are not valid UTF-8 (UNOY)", seg)
+            if utf8 and not syntax.redecode_utf8(seg):
+                msg.issue(syntax.ERR_INVALID_CHARACTER, "Bytes are not valid UTF-8 (UNOY)", seg)
             if precheck is None or seg.raw is None or precheck.search(seg.raw):
-                problem = sx.charset_problem(seg, charset, ic.header.delimiters)
+                problem = syntax.charset_problem(seg, charset, ic.header.delimiters)
             else:
                 problem = None
             if problem:
                 msg.issue(
-                    sx.ERR_INVALID_CHARACTER,
+                    syntax.ERR_INVALID_CHARACTER,
                     "Character %r is not allowed in %s" % (problem[2], charset),
                     seg,
                     problem[0],
@@ -613,11 +621,11 @@ class EdifactReader:
                 _check_unt(msg, seg, position)
                 return msg
 
-    def _take_text(self, msg, batch, precheck):
-        """Fast road: the message whole in ``batch``, its segments well formed and its
-        characters clean, is taken as text (``msg.texts``); False leaves it to the careful
-        road, which reads the very same tokens. ``tests/test_edifact_text_road`` proves both
-        give the same answers."""
+    def _read_as_text(self, msg, batch, precheck):
+        """Read as text: the message whole in ``batch``, its segments well formed and its
+        characters clean, is kept as its segment texts (``msg.texts``); False leaves it to the
+        segment-by-segment reading of the very same tokens. ``tests/test_edifact_messages_as_text``
+        proves both give the same answers."""
         delims = batch.delims  # those of the interchange: a UNA ends the interchange before it
         i = self._i
         k = batch.find_unt(i)
@@ -629,7 +637,7 @@ class EdifactReader:
         if not known.issuperset(heads) and not _learn(known, texts, delims):
             return False
         if precheck is not None and not batch.clean(precheck):
-            if sx.has_match(precheck, "".join(batch.texts[i : k + 1])):
+            if syntax.has_match(precheck, "".join(batch.texts[i : k + 1])):
                 return False
         unt = batch[k]
         position = len(texts) + 2
@@ -665,7 +673,9 @@ def _learn(known, texts, delims):
             continue
         tag = text[:3]
         if not (
-            (head[3:] == element or len(text) == 3) and sx._TAG.match(tag) and tag not in _STOP_TAGS
+            (head[3:] == element or len(text) == 3)
+            and syntax._TAG.match(tag)
+            and tag not in _STOP_TAGS
         ):
             return False
         if len(known) >= 4096:
@@ -677,17 +687,17 @@ def _learn(known, texts, delims):
 def _check_unt(msg, seg, position):
     count = seg.get(1)
     if not count.isdigit():
-        msg.issue(sx.ERR_INVALID_VALUE, "UNT segment count %r" % count, seg, 1)
+        msg.issue(syntax.ERR_INVALID_VALUE, "UNT segment count %r" % count, seg, 1)
     elif int(count) != position:
         msg.issue(
-            sx.ERR_COUNT_MISMATCH,
+            syntax.ERR_COUNT_MISMATCH,
             "UNT says %s segments, message has %d" % (count, position),
             seg,
             1,
         )
     if seg.get(2) != msg.ref:
         msg.issue(
-            sx.ERR_REFS_DO_NOT_MATCH,
+            syntax.ERR_REFS_DO_NOT_MATCH,
             "UNT reference %r differs from UNH reference %r" % (seg.get(2), msg.ref),
             seg,
             2,
@@ -716,32 +726,32 @@ def _header(seg, delims, una):
 
 def _check_unb(ic, seg):
     h = ic.header
-    if h.syntax_id not in sx.CHARSETS:
+    if h.syntax_id not in syntax.CHARSETS:
         ic.issue(
-            sx.ERR_SYNTAX_VERSION,
+            syntax.ERR_SYNTAX_VERSION,
             "Syntax identifier %r not supported (UNOA, UNOB, UNOC or UNOY)" % h.syntax_id,
             seg,
             1,
             1,
         )
     if h.syntax_version not in ("1", "2", "3", "4"):
-        ic.issue(sx.ERR_SYNTAX_VERSION, "Syntax version %r" % h.syntax_version, seg, 1, 2)
+        ic.issue(syntax.ERR_SYNTAX_VERSION, "Syntax version %r" % h.syntax_version, seg, 1, 2)
     if not h.sender:
-        ic.issue(sx.ERR_MISSING, "UNB has no sender identification", seg, 2, 1)
+        ic.issue(syntax.ERR_MISSING, "UNB has no sender identification", seg, 2, 1)
     if not h.recipient:
-        ic.issue(sx.ERR_MISSING, "UNB has no recipient identification", seg, 3, 1)
+        ic.issue(syntax.ERR_MISSING, "UNB has no recipient identification", seg, 3, 1)
     if not (_DATE6.match(h.date) or (h.syntax_version == "4" and _DATE8.match(h.date))):
-        ic.issue(sx.ERR_INVALID_VALUE, "UNB date %r is not YYMMDD" % h.date, seg, 4, 1)
+        ic.issue(syntax.ERR_INVALID_VALUE, "UNB date %r is not YYMMDD" % h.date, seg, 4, 1)
     if not _TIME4.match(h.time):
-        ic.issue(sx.ERR_INVALID_VALUE, "UNB time %r is not HHMM" % h.time, seg, 4, 2)
+        ic.issue(syntax.ERR_INVALID_VALUE, "UNB time %r is not HHMM" % h.time, seg, 4, 2)
     if not h.control_ref:
-        ic.issue(sx.ERR_MISSING, "UNB has no interchange control reference", seg, 5)
+        ic.issue(syntax.ERR_MISSING, "UNB has no interchange control reference", seg, 5)
     elif len(h.control_ref) > 14:
-        ic.issue(sx.ERR_TOO_LONG, "UNB control reference longer than 14", seg, 5)
-    problem = sx.charset_problem(seg, h.syntax_id, h.delimiters)
+        ic.issue(syntax.ERR_TOO_LONG, "UNB control reference longer than 14", seg, 5)
+    problem = syntax.charset_problem(seg, h.syntax_id, h.delimiters)
     if problem:
         ic.issue(
-            sx.ERR_INVALID_CHARACTER,
+            syntax.ERR_INVALID_CHARACTER,
             "Character %r is not allowed in %s" % (problem[2], h.syntax_id),
             seg,
             problem[0],
@@ -753,10 +763,10 @@ def _check_unb(ic, seg):
 def _check_count(ic, seg, actual, what):
     count = seg.get(1)
     if not count.isdigit():
-        ic.issue(sx.ERR_INVALID_VALUE, "%s count %r is not a number" % (seg.tag, count), seg, 1)
+        ic.issue(syntax.ERR_INVALID_VALUE, "%s count %r is not a number" % (seg.tag, count), seg, 1)
     elif int(count) != actual:
         ic.issue(
-            sx.ERR_COUNT_MISMATCH,
+            syntax.ERR_COUNT_MISMATCH,
             "%s says %s %s, found %d" % (seg.tag, count, what, actual),
             seg,
             1,

@@ -8,8 +8,16 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .._vendor import gs1
-from . import syntax as sx
-from .documents import num
+from . import syntax
+from .syntax import num
+
+
+def is_shipment_level(own, parent):
+    """True for the DESADV's shipment level ``CPS+1`` (no parent). Its PAC, when there is one,
+    counts the packages of the whole shipment (EANCOM); it is no package itself: it needs no
+    SSCC and holds no carton."""
+    return own == "1" and not parent
+
 
 BGM_CODES = {
     "ORDERS": {"220", "221", "224", "226", "227", "22E"},
@@ -28,7 +36,7 @@ PARTY_ROLES = {"BY", "SU", "DP", "ST", "IV", "SF", "WH", "CA", "OB"}
 def check_amazon(msg, body=None):
     """Run the rules for ``msg.type``; every problem is located (segment, element, component).
 
-    Clean ORDERS and DESADV usually never get here: ``onepass`` proves them clean while it
+    Clean ORDERS and DESADV usually never get here: ``fast_path`` proves them clean while it
     builds their document, and only sends the doubtful ones.
     """
     if body is None:
@@ -37,7 +45,7 @@ def check_amazon(msg, body=None):
     codes = BGM_CODES.get(msg.type)
     if bgm is not None and codes and bgm.get(1, 1) not in codes:
         msg.issue(
-            sx.ERR_VALUE_NOT_SUPPORTED,
+            syntax.ERR_VALUE_NOT_SUPPORTED,
             "BGM document code %r is not one Amazon uses for %s (%s)"
             % (bgm.get(1, 1), msg.type, ", ".join(sorted(codes))),
             bgm,
@@ -45,13 +53,16 @@ def check_amazon(msg, body=None):
             1,
         )
     if bgm is not None and codes and not bgm.get(2):
-        msg.issue(sx.ERR_MISSING, "BGM has no document number", bgm, 2)
+        msg.issue(syntax.ERR_MISSING, "BGM has no document number", bgm, 2)
     for seg in body:
         if seg.tag in ("LIN", "PIA"):
             _check_ids(msg, seg)
         elif seg.tag == "NAD" and seg.get(1) not in PARTY_ROLES:
             msg.issue(
-                sx.ERR_VALUE_NOT_SUPPORTED, "NAD party role %r is unexpected" % seg.get(1), seg, 1
+                syntax.ERR_VALUE_NOT_SUPPORTED,
+                "NAD party role %r is unexpected" % seg.get(1),
+                seg,
+                1,
             )
     check = _CHECKS.get(msg.type)
     if check:
@@ -59,7 +70,7 @@ def check_amazon(msg, body=None):
 
 
 # The same GTINs come back on every order, so their check digit is computed once.
-_gtin_ok = lru_cache(maxsize=16384)(gs1.is_valid_gs1)
+gtin_ok = lru_cache(maxsize=16384)(gs1.is_valid_gs1)
 
 
 def _check_ids(msg, seg):
@@ -68,14 +79,16 @@ def _check_ids(msg, seg):
         n = len(comps)
         value, qual = (comps[0] if n else ""), (comps[1] if n > 1 else "")
         if value and qual not in PRODUCT_QUALIFIERS:
-            msg.issue(sx.ERR_VALUE_NOT_SUPPORTED, "Product id qualifier %r" % qual, seg, 3, 2)
-        if value and qual in ("EN", "SRV", "UP") and not _gtin_ok(value):
-            msg.issue(sx.ERR_INVALID_VALUE, "GTIN %s has a wrong check digit" % value, seg, 3, 1)
+            msg.issue(syntax.ERR_VALUE_NOT_SUPPORTED, "Product id qualifier %r" % qual, seg, 3, 2)
+        if value and qual in ("EN", "SRV", "UP") and not gtin_ok(value):
+            msg.issue(
+                syntax.ERR_INVALID_VALUE, "GTIN %s has a wrong check digit" % value, seg, 3, 1
+            )
         return
     for el, comps in enumerate(seg.elements[1:], 2):
         qual = comps[1] if len(comps) > 1 else ""
         if comps and comps[0] and qual not in PRODUCT_QUALIFIERS:
-            msg.issue(sx.ERR_VALUE_NOT_SUPPORTED, "Product id qualifier %r" % qual, seg, el, 2)
+            msg.issue(syntax.ERR_VALUE_NOT_SUPPORTED, "Product id qualifier %r" % qual, seg, el, 2)
 
 
 def _count_lines(msg, body):
@@ -84,7 +97,7 @@ def _count_lines(msg, body):
         value = num(cnt.get(1, 2))
         if cnt.get(1, 1) == "2" and value is not None and value != len(lines):
             msg.issue(
-                sx.ERR_COUNT_MISMATCH,
+                syntax.ERR_COUNT_MISMATCH,
                 "CNT+2 says %s line items, message has %d LIN" % (cnt.get(1, 2), len(lines)),
                 cnt,
                 1,
@@ -95,7 +108,7 @@ def _count_lines(msg, body):
 
 def _need(msg, body, tag, qualifier, what, anchor):
     if not any(s.tag == tag and s.get(1, 1) == qualifier for s in body):
-        msg.issue(sx.ERR_MISSING, "%s (%s+%s) is missing" % (what, tag, qualifier), anchor)
+        msg.issue(syntax.ERR_MISSING, "%s (%s+%s) is missing" % (what, tag, qualifier), anchor)
 
 
 def _line_groups(body):
@@ -116,31 +129,31 @@ def _orders(msg, body, bgm):
     roles = {s.get(1) for s in body if s.tag == "NAD"}
     for role, what in (("BY", "buyer"), ("SU", "supplier"), ("DP", "delivery party")):
         if role not in roles and not (role == "DP" and "ST" in roles):
-            msg.issue(sx.ERR_MISSING, "NAD+%s (%s) is missing" % (role, what), bgm)
+            msg.issue(syntax.ERR_MISSING, "NAD+%s (%s) is missing" % (role, what), bgm)
     lines = _count_lines(msg, body)
     if not lines:
-        msg.issue(sx.ERR_MISSING, "The order has no line (LIN)", bgm)
+        msg.issue(syntax.ERR_MISSING, "The order has no line (LIN)", bgm)
     seen = set()
     for group in _line_groups(body):
         lin = group[0]
         if lin.get(1) in seen:
-            msg.issue(sx.ERR_DUPLICATE, "Line number %s used twice" % lin.get(1), lin, 1)
+            msg.issue(syntax.ERR_DUPLICATE, "Line number %s used twice" % lin.get(1), lin, 1)
         seen.add(lin.get(1))
         if not lin.get(3, 1) and not any(s.tag == "PIA" for s in group):
-            msg.issue(sx.ERR_MISSING, "Line has no product identifier (LIN/PIA)", lin, 3)
+            msg.issue(syntax.ERR_MISSING, "Line has no product identifier (LIN/PIA)", lin, 3)
         qty = next((s for s in group if s.tag == "QTY" and s.get(1, 1) == "21"), None)
         if qty is None:
-            msg.issue(sx.ERR_MISSING, "Line has no ordered quantity (QTY+21)", lin)
+            msg.issue(syntax.ERR_MISSING, "Line has no ordered quantity (QTY+21)", lin)
         elif (num(qty.get(1, 2)) or 0) <= 0:
-            msg.issue(sx.ERR_INVALID_VALUE, "Ordered quantity must be above 0", qty, 1, 2)
+            msg.issue(syntax.ERR_INVALID_VALUE, "Ordered quantity must be above 0", qty, 1, 2)
     if any(s.tag == "PRI" for s in body) and not any(s.tag == "CUX" for s in body):
-        msg.issue(sx.ERR_MISSING, "Prices without a currency (CUX+2)", bgm, severity="warning")
+        msg.issue(syntax.ERR_MISSING, "Prices without a currency (CUX+2)", bgm, severity="warning")
 
 
 def _ordrsp(msg, body, bgm):
     if bgm is not None and bgm.get(3) not in ORDRSP_FUNCTIONS:
         msg.issue(
-            sx.ERR_VALUE_NOT_SUPPORTED,
+            syntax.ERR_VALUE_NOT_SUPPORTED,
             "BGM message function %r: Amazon expects 29 (accepted), 4 (changed) or 27 (rejected)"
             % bgm.get(3),
             bgm,
@@ -153,7 +166,7 @@ def _ordrsp(msg, body, bgm):
         lin = group[0]
         if lin.get(2) not in ORDRSP_LINE_ACTIONS:
             msg.issue(
-                sx.ERR_VALUE_NOT_SUPPORTED,
+                syntax.ERR_VALUE_NOT_SUPPORTED,
                 "LIN action %r: Amazon expects 5 (accepted), 3 (changed) or 7 (not accepted)"
                 % lin.get(2),
                 lin,
@@ -161,19 +174,19 @@ def _ordrsp(msg, body, bgm):
             )
         qtys = {s.get(1, 1): num(s.get(1, 2)) or Decimal(0) for s in group if s.tag == "QTY"}
         if "21" not in qtys:
-            msg.issue(sx.ERR_MISSING, "Line has no ordered quantity (QTY+21)", lin)
+            msg.issue(syntax.ERR_MISSING, "Line has no ordered quantity (QTY+21)", lin)
             continue
         confirmed = qtys.get("12", Decimal(0)) + qtys.get("83", Decimal(0))
         if confirmed > qtys["21"]:
             msg.issue(
-                sx.ERR_INVALID_VALUE,
+                syntax.ERR_INVALID_VALUE,
                 "Accepted + backordered (%s) exceed the ordered quantity %s"
                 % (confirmed, qtys["21"]),
                 lin,
             )
         if lin.get(2) == "5" and qtys.get("12") != qtys["21"]:
             msg.issue(
-                sx.ERR_INVALID_VALUE,
+                syntax.ERR_INVALID_VALUE,
                 "Line marked accepted (5) but QTY+12 differs from QTY+21",
                 lin,
                 2,
@@ -183,17 +196,17 @@ def _ordrsp(msg, body, bgm):
 def _desadv(msg, body, bgm):
     _need(msg, body, "DTM", "11", "Despatch date", bgm)
     if not any(s.tag == "RFF" and s.get(1, 1) == "ON" for s in body):
-        msg.issue(sx.ERR_MISSING, "No purchase order reference (RFF+ON)", bgm)
+        msg.issue(syntax.ERR_MISSING, "No purchase order reference (RFF+ON)", bgm)
     lines = _count_lines(msg, body)
     _check_cps(msg, body)
     if not lines:
-        msg.issue(sx.ERR_MISSING, "The despatch advice has no line (LIN)", bgm)
+        msg.issue(syntax.ERR_MISSING, "The despatch advice has no line (LIN)", bgm)
     for group in _line_groups(body):
         qty = next((s for s in group if s.tag == "QTY" and s.get(1, 1) == "12"), None)
         if qty is None:
-            msg.issue(sx.ERR_MISSING, "Line has no despatched quantity (QTY+12)", group[0])
+            msg.issue(syntax.ERR_MISSING, "Line has no despatched quantity (QTY+12)", group[0])
         elif (num(qty.get(1, 2)) or 0) <= 0:
-            msg.issue(sx.ERR_INVALID_VALUE, "Despatched quantity must be above 0", qty, 1, 2)
+            msg.issue(syntax.ERR_INVALID_VALUE, "Despatched quantity must be above 0", qty, 1, 2)
 
 
 def _check_cps(msg, body):
@@ -206,23 +219,23 @@ def _check_cps(msg, body):
             own, parent = seg.get(1), seg.get(2)
             if first and (own != "1" or parent):
                 msg.issue(
-                    sx.ERR_INVALID_VALUE,
+                    syntax.ERR_INVALID_VALUE,
                     "First CPS must be the shipment level CPS+1 without a parent",
                     seg,
                     1,
                 )
             first = False
             if own in cps_ids:
-                msg.issue(sx.ERR_DUPLICATE, "CPS number %s used twice" % own, seg, 1)
+                msg.issue(syntax.ERR_DUPLICATE, "CPS number %s used twice" % own, seg, 1)
             elif parent and parent not in cps_ids:
                 msg.issue(
-                    sx.ERR_INVALID_VALUE,
+                    syntax.ERR_INVALID_VALUE,
                     "CPS %s points to parent %s, which is not an earlier CPS" % (own, parent),
                     seg,
                     2,
                 )
             elif own != "1" and not parent:
-                msg.issue(sx.ERR_MISSING, "CPS %s has no parent" % own, seg, 2)
+                msg.issue(syntax.ERR_MISSING, "CPS %s has no parent" % own, seg, 2)
             cps_ids[own] = {"pac": False, "sscc": False, "seg": seg}
             current = cps_ids[own]
         elif seg.tag == "PAC" and current is not None:
@@ -231,15 +244,15 @@ def _check_cps(msg, body):
             for comp, value in enumerate(seg.components(2)[:2], 1):
                 if value:
                     for problem in gs1.validate_sscc(value):
-                        msg.issue(sx.ERR_INVALID_VALUE, problem, seg, 2, comp)
+                        msg.issue(syntax.ERR_INVALID_VALUE, problem, seg, 2, comp)
             if current is not None:
                 current["sscc"] = True
         elif seg.tag == "LIN":
             current = None
-    for info in cps_ids.values():
-        if info["pac"] and not info["sscc"]:
+    for own, info in cps_ids.items():
+        if info["pac"] and not info["sscc"] and not is_shipment_level(own, info["seg"].get(2)):
             msg.issue(
-                sx.ERR_MISSING,
+                syntax.ERR_MISSING,
                 "Package level CPS %s has no SSCC (PCI+33E / GIN+BJ)" % info["seg"].get(1),
                 info["seg"],
             )
@@ -255,11 +268,11 @@ def _invoic(msg, body, bgm):
         pri = next((s for s in group if s.tag == "PRI" and s.get(1, 1) == "AAA"), None)
         moa = next((s for s in group if s.tag == "MOA" and s.get(1, 1) == "203"), None)
         if qty is None:
-            msg.issue(sx.ERR_MISSING, "Line has no invoiced quantity (QTY+47)", lin)
+            msg.issue(syntax.ERR_MISSING, "Line has no invoiced quantity (QTY+47)", lin)
         if pri is None:
-            msg.issue(sx.ERR_MISSING, "Line has no net price (PRI+AAA)", lin)
+            msg.issue(syntax.ERR_MISSING, "Line has no net price (PRI+AAA)", lin)
         if moa is None:
-            msg.issue(sx.ERR_MISSING, "Line has no line amount (MOA+203)", lin)
+            msg.issue(syntax.ERR_MISSING, "Line has no line amount (MOA+203)", lin)
             continue
         amount = num(moa.get(1, 2)) or Decimal(0)
         lines_total += amount
@@ -267,7 +280,7 @@ def _invoic(msg, body, bgm):
             expected = (num(qty.get(1, 2)) or 0) * (num(pri.get(1, 2)) or 0)
             if abs(expected - amount) > Decimal("0.01"):
                 msg.issue(
-                    sx.ERR_INVALID_VALUE,
+                    syntax.ERR_INVALID_VALUE,
                     "Line amount %s differs from quantity x price = %s" % (amount, expected),
                     moa,
                     1,
@@ -276,12 +289,12 @@ def _invoic(msg, body, bgm):
     uns = next((k for k, s in enumerate(body) if s.tag == "UNS"), len(body))
     summary = {s.get(1, 1): (s, num(s.get(1, 2))) for s in body[uns:] if s.tag == "MOA"}
     if "77" not in summary:
-        msg.issue(sx.ERR_MISSING, "Invoice total (MOA+77) is missing", bgm)
+        msg.issue(syntax.ERR_MISSING, "Invoice total (MOA+77) is missing", bgm)
     if "79" in summary and summary["79"][1] is not None:
         seg, value = summary["79"]
         if abs(value - lines_total) > Decimal("0.01"):
             msg.issue(
-                sx.ERR_INVALID_VALUE,
+                syntax.ERR_INVALID_VALUE,
                 "MOA+79 %s differs from the sum of line amounts %s" % (value, lines_total),
                 seg,
                 1,

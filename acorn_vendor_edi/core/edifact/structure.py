@@ -8,8 +8,9 @@ import re
 import sys
 from functools import cache, lru_cache
 
-from . import syntax as sx
-from ._structures import STRUCTURES
+from . import syntax
+from .element_directory import DIRECTORY
+from .structure_tables import STRUCTURES
 
 
 class Node:
@@ -30,7 +31,7 @@ def structure(msg_type):
 
 
 def parse_structure(text):
-    """Nodes of a structure written as in ``_structures`` (``TAG min max``, indented groups)."""
+    """Nodes of a structure as written in ``structure_tables`` (``TAG min max``, indented)."""
     root = Node("UNH", 1, 1)
     stack = [(-1, root)]
     for line in text.strip("\n").splitlines():
@@ -165,7 +166,7 @@ class _Level:
             node = self.nodes[k]
             if self.counts[k] < node.min:
                 msg.issue(
-                    sx.ERR_MISSING,
+                    syntax.ERR_MISSING,
                     "Mandatory segment %s is missing before this point" % node.tag,
                     at(i),
                 )
@@ -184,7 +185,7 @@ def _match(level, tags, i, msg, at, top=False):
                 return i
             known = tag in _known_tags(msg.type)
             msg.issue(
-                sx.ERR_NOT_SUPPORTED_HERE,
+                syntax.ERR_NOT_SUPPORTED_HERE,
                 (
                     "Segment %s is out of order or in the wrong group for %s"
                     if known
@@ -197,7 +198,7 @@ def _match(level, tags, i, msg, at, top=False):
         for k in range(level.idx, j):
             if level.counts[k] < nodes[k].min:
                 msg.issue(
-                    sx.ERR_MISSING,
+                    syntax.ERR_MISSING,
                     "Mandatory segment %s is missing before %s" % (nodes[k].tag, tag),
                     at(i),
                 )
@@ -206,7 +207,7 @@ def _match(level, tags, i, msg, at, top=False):
         level.counts[j] += 1
         if level.counts[j] > node.max:
             msg.issue(
-                sx.ERR_GROUP_TOO_MANY if node.children else sx.ERR_SEGMENT_TOO_MANY,
+                syntax.ERR_GROUP_TOO_MANY if node.children else syntax.ERR_SEGMENT_TOO_MANY,
                 "%s %s repeats more than %d times"
                 % ("Segment group of" if node.children else "Segment", tag, node.max),
                 at(i),
@@ -251,34 +252,90 @@ _SPECS = {
     "UCS": "M1:n..6 2:an..3",
     "UCD": "M1:an..3 M2.1:n..3 2.2:n..3",
 }
-_FMT = re.compile(r"(M?)(\d+)(?:\.(\d+))?:(an|a|n)(\.\.)?(\d+)\Z")
+_FMT = re.compile(r"([Mm]?)(\d+)(?:\.(\d+))?:(an|a|n)(\.\.)?(\d+)\Z")
+_MANDATORY = {"": 0, "m": 1, "M": 2}  # m: when its composite is there
+
+
+def _items(text):
+    for item in text.split():
+        mand, el, comp, kind, var, size = _FMT.match(item).groups()
+        yield (int(el) - 1, int(comp or 1) - 1), (_MANDATORY[mand], kind, bool(var), int(size))
 
 
 @cache
 def _spec(tag):
-    out = []
-    for item in _SPECS.get(tag, "").split():
-        m = _FMT.match(item)
-        mand, el, comp, kind, var, size = m.groups()
-        out.append((int(el) - 1, int(comp or 1) - 1, bool(mand), kind, bool(var), int(size)))
-    return tuple(out)
+    """(element, component, mandatory, kind, variable, size) of each checked component: the
+    directory's, made stricter where Amazon's rules (``_SPECS``) are."""
+    merged = dict(_items(DIRECTORY.get(tag, "")))
+    for key, (mand, kind, var, size) in _items(_SPECS.get(tag, "")):
+        if key in merged:
+            their_mand, their_kind, their_var, their_size = merged[key]
+            mand = max(mand, their_mand)
+            kind = their_kind if kind == "an" else kind  # n or a is stricter than an
+            var = var and their_var
+            size = min(size, their_size)
+        merged[key] = (mand, kind, var, size)
+    return tuple((el, comp, *rest) for (el, comp), rest in sorted(merged.items()))
+
+
+@cache
+def _constituents(tag):
+    """(number of elements, {element: number of components}) the directory allows a segment,
+    or None for a segment it does not list."""
+    text = DIRECTORY.get(tag)
+    if text is None:
+        return None
+    components = {}
+    for item in text.split():
+        el, _, comp = item.split(":")[0].lstrip("Mm").partition(".")
+        components[int(el) - 1] = max(components.get(int(el) - 1, 1), int(comp or 1))
+    return max(components) + 1, components
+
+
+def _check_constituents(msg, seg):
+    """Elements and components past those the directory allows are refused."""
+    allowed = _constituents(seg.tag)
+    if allowed is None:
+        return
+    n_elements, components = allowed
+    for e_idx, comps in enumerate(seg.elements):
+        if e_idx >= n_elements:
+            if any(comps):
+                msg.issue(
+                    syntax.ERR_TOO_MANY_CONSTITUENTS,
+                    "%s has %d data elements, at most %d" % (seg.tag, e_idx + 1, n_elements),
+                    seg,
+                    e_idx + 1,
+                )
+            continue
+        most = components[e_idx]
+        if len(comps) > most and any(comps[most:]):
+            msg.issue(
+                syntax.ERR_TOO_MANY_CONSTITUENTS,
+                "%s element %d has %d components, at most %d"
+                % (seg.tag, e_idx + 1, len(comps), most),
+                seg,
+                e_idx + 1,
+                most + 1,
+            )
 
 
 _NUM = re.compile(r"-?(\d*)(?:[.,](\d*))?\Z")
-_DATE_FORMATS = sx.DATE_FORMATS
+_DATE_FORMATS = syntax.DATE_FORMATS
 
 
 def check_elements(msg, seg):
     """Check the data elements of one segment against its format (and DTM values)."""
     els = seg.elements
     n_els = len(els)
+    _check_constituents(msg, seg)
     for e_idx, c_idx, mandatory, kind, var, size in _spec(seg.tag):
         comps = els[e_idx] if e_idx < n_els else ()
         value = comps[c_idx] if c_idx < len(comps) else ""
         if not value:
-            if mandatory and (c_idx == 0 or comps):
+            if mandatory == 2 and (c_idx == 0 or comps) or mandatory == 1 and any(comps):
                 msg.issue(
-                    sx.ERR_MISSING, "Mandatory data element is empty", seg, e_idx + 1, c_idx + 1
+                    syntax.ERR_MISSING, "Mandatory data element is empty", seg, e_idx + 1, c_idx + 1
                 )
             continue
         if kind == "an":
@@ -288,14 +345,14 @@ def check_elements(msg, seg):
             digits = (m.group(1) or "") + (m.group(2) or "") if m else ""
             if not digits:
                 msg.issue(
-                    sx.ERR_INVALID_TYPE, "%r is not a number" % value, seg, e_idx + 1, c_idx + 1
+                    syntax.ERR_INVALID_TYPE, "%r is not a number" % value, seg, e_idx + 1, c_idx + 1
                 )
                 continue
             length = len(digits)
         else:
             if any(ch.isdigit() for ch in value):
                 msg.issue(
-                    sx.ERR_INVALID_TYPE,
+                    syntax.ERR_INVALID_TYPE,
                     "%r must not contain digits" % value,
                     seg,
                     e_idx + 1,
@@ -304,7 +361,7 @@ def check_elements(msg, seg):
             length = len(value)
         if length > size:
             msg.issue(
-                sx.ERR_TOO_LONG,
+                syntax.ERR_TOO_LONG,
                 "%r is %d characters long, at most %d allowed" % (value, length, size),
                 seg,
                 e_idx + 1,
@@ -312,7 +369,7 @@ def check_elements(msg, seg):
             )
         elif not var and length < size:
             msg.issue(
-                sx.ERR_TOO_SHORT,
+                syntax.ERR_TOO_SHORT,
                 "%r is %d characters long, exactly %d needed" % (value, length, size),
                 seg,
                 e_idx + 1,
@@ -330,7 +387,7 @@ def _valid_date(value, fmt):
         single = "102" if fmt == "718" else "203"
         return len(parts) == 2 and all(_valid_date(p, single) for p in parts)
     size = _DATE_FORMATS[fmt][1]
-    return len(value) == size and value.isdigit() and sx.parse_date(value, fmt) is not None
+    return len(value) == size and value.isdigit() and syntax.parse_date(value, fmt) is not None
 
 
 def check_dtm(msg, seg):
@@ -339,7 +396,7 @@ def check_dtm(msg, seg):
     if component == 2:
         value, fmt = comps[1], comps[2]
         msg.issue(
-            sx.ERR_INVALID_VALUE,
+            syntax.ERR_INVALID_VALUE,
             "DTM %s: %r is not a valid %s for format %s"
             % (seg.get(1, 1), value, "period" if fmt in ("718", "719") else "date", fmt),
             seg,
@@ -348,7 +405,7 @@ def check_dtm(msg, seg):
         )
     elif component == 3:
         msg.issue(
-            sx.ERR_VALUE_NOT_SUPPORTED,
+            syntax.ERR_VALUE_NOT_SUPPORTED,
             "DTM date format %r is not supported (use 102, 203, 204, 718 or 719)" % comps[2],
             seg,
             1,
@@ -400,13 +457,14 @@ def _fast_source(tag, comp, elem):
     by_element = {}
     for e_idx, c_idx, mandatory, kind, var, size in spec:
         by_element.setdefault(e_idx, {})[c_idx] = (kind, var, size, mandatory)
-    rest = "(?:%s.*)?" % e
+    closed = tag in DIRECTORY  # no element or component past the directory's
+    rest = "" if closed else "(?:%s.*)?" % e
     for e_idx in range(max(by_element), -1, -1):
         comps = by_element.get(e_idx)
         if comps is None:
             element, required = r"[^%s\n]*" % e, False
         else:
-            tail = r"(?:%s[^%s\n]*)?" % (c, e)
+            tail = "" if closed else r"(?:%s[^%s\n]*)?" % (c, e)
             for c_idx in range(max(comps), -1, -1):
                 kind_spec = comps.get(c_idx)
                 if kind_spec is None:
@@ -419,7 +477,9 @@ def _fast_source(tag, comp, elem):
                 else:
                     tail = "(?:%s%s%s)%s" % (c, part, tail, "" if must else "?")
             element = tail
-            required = 0 in comps and comps[0][3]
+            required = 0 in comps and comps[0][3] == 2
+            if 0 in comps and comps[0][3] == 1:  # mandatory only in a composite that is there
+                element = "(?:%s)?" % element
         rest = "(?:%s%s%s)%s" % (e, element, rest, "" if required else "?")
     return re.escape(tag) + rest
 
@@ -440,7 +500,7 @@ def check_message(msg):
     """Structure plus element checks; returns False when the message type is unknown."""
     known = check_structure(msg)
     ic = msg.interchange
-    delims = ic.delimiters if ic else sx.DEFAULT_DELIMITERS
+    delims = ic.delimiters if ic else syntax.DEFAULT_DELIMITERS
     comp, elem, rel = delims.component, delims.element, delims.release
     if ic is not None and ic.syntax_id == "UNOY":
         for seg in msg.body():  # raw holds UTF-8 bytes: lengths differ, use the precise check
@@ -489,7 +549,7 @@ def _all_pass(texts, comp, elem):
 @lru_cache(maxsize=16)
 def _every_tag(comp, elem):
     """Every segment's fast pattern as alternatives, for texts joined by line breaks."""
-    specified = sorted(_SPECS)
+    specified = sorted(set(_SPECS) | set(DIRECTORY))
     alternatives = [_fast_source(tag, comp, elem) for tag in specified]
     alternatives.append("(?!%s)[^\n]*" % "|".join(specified))  # the tags with no element rules
     one = "(?:%s)" % "|".join(alternatives)

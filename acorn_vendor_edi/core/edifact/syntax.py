@@ -9,7 +9,10 @@ ASCII in every repertoire, so splitting before the charset check is safe.
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+
+from .issues import Issue
 
 # Syntax error codes (data element 0085, UN/EDIFACT D96A service code list), used by CONTRL.
 ERR_SYNTAX_VERSION = "2"
@@ -88,6 +91,16 @@ def parse_date(value, fmt):
         return None
 
 
+def num(value):
+    """EDIFACT number (either decimal mark) → Decimal, or None."""
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
 class EdifactSyntaxError(ValueError):
     """Raised by the writer for data that cannot be written (never by the reader)."""
 
@@ -148,7 +161,7 @@ class Segment:
         self._parts = None  # raw split on the element separator (tag first), made by get()
         self.offset = offset
         self.position = position
-        self.raw = raw  # the segment as read (escaped), for the one-pass checks
+        self.raw = raw  # the segment as read (escaped), for the fast path
         self._delims = delims
 
     @property
@@ -240,65 +253,6 @@ def _trim(elements):
     return out
 
 
-@dataclass
-class Issue:
-    """A problem found while reading, with enough context for a person and for CONTRL."""
-
-    code: str
-    text: str
-    severity: str = "error"
-    interchange_ref: str = ""
-    group_ref: str = ""
-    message_ref: str = ""
-    segment_tag: str = ""
-    position: int = 0
-    element: int = 0
-    component: int = 0
-    offset: int = -1
-
-    def where(self):
-        parts = []
-        if self.interchange_ref:
-            parts.append("interchange %s" % self.interchange_ref)
-        if self.group_ref:
-            parts.append("group %s" % self.group_ref)
-        if self.message_ref:
-            parts.append("message %s" % self.message_ref)
-        if self.segment_tag or self.position:
-            seg = "segment %s" % (self.segment_tag or "?")
-            if self.position:
-                seg += " #%d" % self.position
-            parts.append(seg)
-        if self.element:
-            el = "element %02d" % self.element
-            if self.component:
-                el += ".%d" % self.component
-            parts.append(el)
-        if self.offset >= 0:
-            parts.append("byte %d" % self.offset)
-        return ", ".join(parts)
-
-    def __str__(self):
-        where = self.where()
-        return "%s: %s%s" % (self.severity.upper(), self.text, " (%s)" % where if where else "")
-
-    def as_dict(self):
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "text": self.text,
-            "where": self.where(),
-            "interchange_ref": self.interchange_ref,
-            "group_ref": self.group_ref,
-            "message_ref": self.message_ref,
-            "segment": self.segment_tag,
-            "position": self.position,
-            "element": self.element,
-            "component": self.component,
-            "offset": self.offset,
-        }
-
-
 class RawSegment:
     """Tokenizer output: a segment, or garbage the tokenizer could not read as one."""
 
@@ -372,7 +326,7 @@ def parse_segment_text(text, delims=DEFAULT_DELIMITERS, offset=0):
     return Segment(tag, elements, offset)
 
 
-# Bytes read at a time. A message cut by a chunk's end takes the careful road, so bigger chunks
+# Bytes read at a time. A message cut by a chunk's end is read segment by segment, so bigger chunks
 # mean fewer of those; memory stays a few chunks, whatever the file size.
 CHUNK_SIZE = 1 << 18
 
@@ -626,7 +580,7 @@ class TextBatch:
     def find_unt(self, i):
         """Index of the first text from ``i`` on that is a UNT segment, or -1."""
         if i < 1:
-            return -1  # the UNH is in an earlier batch: the careful road
+            return -1  # the UNH is in an earlier batch: segment by segment
         step = self.step
         start = self.start(i)
         at = self.chunk.find(self.sep + "UNT" + self.delims.element, start - step)

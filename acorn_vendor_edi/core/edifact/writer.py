@@ -7,7 +7,7 @@ interchange never sits in memory as a whole.
 import io
 from datetime import datetime, timezone
 
-from . import syntax as sx
+from . import syntax
 
 
 class MessageBuilder:
@@ -49,15 +49,17 @@ class InterchangeWriter:
         application_ref="",
         test=False,
         una=True,
-        delimiters=sx.DEFAULT_DELIMITERS,
+        delimiters=syntax.DEFAULT_DELIMITERS,
         group=None,
         out=None,
         line_breaks=False,
     ):
-        if charset not in sx.CHARSETS:
-            raise sx.EdifactSyntaxError("Unknown syntax identifier %r" % charset)
+        if charset not in syntax.CHARSETS:
+            raise syntax.EdifactSyntaxError("Unknown syntax identifier %r" % charset)
         if not control_ref or len(str(control_ref)) > 14:
-            raise sx.EdifactSyntaxError("Interchange control reference must have 1-14 characters")
+            raise syntax.EdifactSyntaxError(
+                "Interchange control reference must have 1-14 characters"
+            )
         self.charset = charset
         self.delims = delimiters
         self.control_ref = str(control_ref)
@@ -102,8 +104,8 @@ class InterchangeWriter:
         self._write("".join(head))
 
     def _segment(self, tag, elements):
-        sx.check_writable(tag, elements, self.charset)
-        return sx.format_segment(tag, elements, self.delims) + self._eol
+        syntax.check_writable(tag, elements, self.charset)
+        return syntax.format_segment(tag, elements, self.delims) + self._eol
 
     def _write(self, text):
         if self._out is None:
@@ -111,14 +113,16 @@ class InterchangeWriter:
         elif isinstance(self._out, io.TextIOBase):
             self._out.write(text)
         else:
-            self._out.write(text.encode(sx.CHARSETS[self.charset]))
+            self._out.write(text.encode(syntax.CHARSETS[self.charset]))
 
     def add(self, builder, ref=None):
         """Write one message; returns its message reference (UNH 0062)."""
         self.message_count += 1
         ref = str(ref if ref is not None else self.message_count)
         if ref in self._message_refs:
-            raise sx.EdifactSyntaxError("Message reference %s used twice in one interchange" % ref)
+            raise syntax.EdifactSyntaxError(
+                "Message reference %s used twice in one interchange" % ref
+            )
         self._message_refs.add(ref)
         parts = [self._segment("UNH", [ref, builder.identifier])]
         for tag, elements in builder.segments:

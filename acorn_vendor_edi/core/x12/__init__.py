@@ -5,15 +5,12 @@ transaction sets from a large file. Write: ``write(documents, Envelope(...))``. 
 ``acknowledge(file)`` -> 997 text. Documents are the shared ``acorn_vendor.core.domain`` objects.
 """
 
-from .ack import FunctionalAck, SetAck, acknowledge, build_997, render_997
-from .reader import Issue, ParseResult, Transaction, X12Reader, parse
-from .sets import (
-    check_acknowledgement,
-    check_invoice,
-    read_document,
-    render,
-    validate_shipment,
-)
+from .ack import acknowledge, build_997
+from .documents import read_document, render
+from .documents.functional_ack_997 import FunctionalAck, SetAck, render_997
+from .issues import Issue
+from .reader import ParseResult, Transaction, X12Reader, parse
+from .rules import check_acknowledgement, check_invoice, validate_shipment
 from .writer import Envelope, X12WriteError, write_interchange
 
 

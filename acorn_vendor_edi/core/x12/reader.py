@@ -7,8 +7,9 @@ Delimiters come from each ISA. Nothing here raises on bad input: every problem b
 ``GroupInfo``.
 
 Segments of a set are kept as raw text until its SE. A clean 856 is then read in one walk
-(``onepass``); any other set, or an 856 that walk is unsure about, goes down the generic road:
-a ``Segment`` each, element checks, the loop tree (``grammar.match``), ``sets.read_document``.
+(``fast_path``); any other set, or an 856 that walk is unsure about, goes down the full path:
+a ``Segment`` each, element checks, the loop tree (``structure.match``),
+``documents.read_document``.
 """
 
 import codecs
@@ -20,58 +21,17 @@ import re
 from dataclasses import dataclass, field
 
 from .._gc import fewer_collections
-from . import segments as S
-from .grammar import FUNCTIONAL_IDS, STRUCTURES, Segment, match
+from . import syntax
+from .documents import read_document
+from .fast_path import READERS as FAST_PATH_READERS
+from .issues import Issue
+from .standard_sets import STANDARD_TAGS
+from .structure import FUNCTIONAL_IDS, STRUCTURES, Segment, match
 
 _logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1 << 16
 _ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1)  # ISA01..ISA15
-
-
-@dataclass
-class Issue:
-    """One problem found in a file, with enough context for a person and for a 997."""
-
-    message: str
-    severity: str = "error"
-    interchange: str | None = None  # ISA13
-    group: str | None = None  # GS06
-    transaction: str | None = None  # ST02
-    set_id: str | None = None  # ST01
-    segment_id: str | None = None
-    segment_position: int | None = None  # within the transaction set, ST = 1
-    element: int | None = None
-    file_segment: int | None = None  # segment number in the file, ISA = 1
-    ak3: str | None = None  # AK304 code
-    ak4: str | None = None  # AK403 code
-    ak5: str | None = None  # AK502 code
-    ak9: str | None = None  # AK905 code
-    value: str | None = None
-
-    def where(self):
-        parts = []
-        if self.interchange is not None:
-            parts.append(f"interchange {self.interchange}")
-        if self.group is not None:
-            parts.append(f"group {self.group}")
-        if self.transaction is not None:
-            parts.append(f"{self.set_id or 'transaction'} {self.transaction}")
-        if self.segment_id:
-            seg = self.segment_id
-            if self.element:
-                seg += f"{self.element:02d}"
-            if self.segment_position:
-                seg += f" (segment {self.segment_position})"
-            elif self.file_segment:
-                seg += f" (file segment {self.file_segment})"
-            parts.append(seg)
-        elif self.file_segment:
-            parts.append(f"file segment {self.file_segment}")
-        return ", ".join(parts) or "file"
-
-    def __str__(self):
-        return f"{self.severity.upper()} {self.where()}: {self.message}"
 
 
 @dataclass
@@ -103,6 +63,7 @@ class TransactionAck:
     set_id: str
     control: str
     issues: list  # errors only
+    noted: list = field(default_factory=list)  # segment warnings the 997 notes (AK5 E)
 
     @property
     def accepted(self):
@@ -131,7 +92,7 @@ class Transaction:
     """One transaction set as read: its segments (ST first, SE last when present), the loop
     tree, the issues found and the domain document (None when the set could not be read).
 
-    A set read in one pass (``onepass``) keeps its raw segments and builds ``segments`` and
+    A set read in one pass (``fast_path``) keeps its raw segments and builds ``segments`` and
     ``tree`` only when asked for them.
     """
 
@@ -221,7 +182,7 @@ _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\udc80-\udcff]")
 
 
 _WS = " \t\r\n"
-_GS_SPECS = S._compile(
+_GS_SPECS = syntax._compile(
     "M ID 2/2, M AN 2/15, M AN 2/15, M DT 8/8, M TM 4/8, M N0 1/9, M ID 1/2, M AN 1/12"
 )
 _ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
@@ -575,8 +536,8 @@ class X12Reader:
                     f"(\\x{ord(bad) & 0xFF:02x}); the file is not ASCII/UTF-8 X12",
                     segment_id=tag[:3],
                     segment_position=len(self._tx) + 1,
-                    ak3=S.AK3_ELEMENT_ERRORS,
-                    ak4=S.AK4_BAD_CHAR,
+                    ak3=syntax.AK3_ELEMENT_ERRORS,
+                    ak4=syntax.AK4_BAD_CHAR,
                     element=1,
                 )
             )
@@ -599,7 +560,8 @@ class X12Reader:
             self._fast = {}
             if set_id in STRUCTURES:
                 sep = inter.delimiters.element
-                self._fast = S.fast_table(set_id, _known_tags(set_id), sep)
+                component = inter.delimiters.component
+                self._fast = syntax.fast_table(set_id, _known_tags(set_id), sep, component)
             rx = self._fast.get(tag)
             ok = raw is not None and rx is not None and rx.fullmatch(raw) is not None
             self._suspect = [] if ok else [self._tx[0]]
@@ -729,7 +691,7 @@ class X12Reader:
         inter.groups.append(group)
         for pos, (_req, kind, low, high) in enumerate(_GS_SPECS, start=1):
             value = vals[pos - 1]
-            code = S.AK4_MISSING if not value else S.check_element(kind, low, high, value)
+            code = syntax.AK4_MISSING if not value else syntax.check_element(kind, low, high, value)
             if code:
                 self._issue(
                     inter,
@@ -804,18 +766,24 @@ class X12Reader:
         self._check_header_trailer(items, complete, add)
         tx = Transaction(set_id, control, None, inter, group, issues)
         sep = inter.delimiters.element
-        quick = _ONEPASS.get(set_id) if complete and not dirty and self.parse_documents else None
+        quick = (
+            FAST_PATH_READERS.get(set_id)
+            if complete and not dirty and self.parse_documents
+            else None
+        )
         doc = quick(items[1:-1], sep, fast, inter.sender) if quick is not None else None
         if doc is not None:
             # Read in one pass: only ST and SE may still need their elements checked.
-            self._check_elements(set_id, [s for s in (items[0], items[-1]) if s in flagged], add)
+            ends = [s for s in (items[0], items[-1]) if s in flagged]
+            self._check_elements(set_id, ends, add, inter.delimiters.component, tx.version)
             tx._raw = (items, sep)
             tx.document = doc
         else:
             segs, suspects = _build_segments(items, sep, fast, flagged)
             tx.segments = segs
             if set_id in STRUCTURES:
-                self._check_elements(set_id, suspects, add)
+                component = inter.delimiters.component
+                self._check_elements(set_id, suspects, add, component, tx.version)
                 tree, gerrors = match(set_id, segs[1:-1] if complete else segs[1:])
                 for err in gerrors:
                     add(
@@ -823,16 +791,18 @@ class X12Reader:
                         segment_id=err.tag,
                         segment_position=err.position,
                         ak3=err.code,
+                        severity=err.severity,
                     )
                 tx.tree = tree
                 if self.parse_documents:
-                    _read_document(tx)
+                    read_document(tx)
         if group is not None:
             errors = [i for i in issues if i.severity == "error"]
+            noted = [i for i in issues if i.severity == "warning" and i.ak3]
             if not errors:
                 group.accepted += 1
-            if self.keep_acks == "all" or errors:
-                group.transactions.append(TransactionAck(set_id, control, errors))
+            if self.keep_acks == "all" or errors or noted:
+                group.transactions.append(TransactionAck(set_id, control, errors, noted))
         return tx
 
     def _check_header_trailer(self, segs, complete, add):
@@ -876,22 +846,24 @@ class X12Reader:
         return body
 
     @staticmethod
-    def _check_elements(set_id, segs, add):
+    def _check_elements(set_id, segs, add, component=None, version=""):
         """Detailed element checks for the segments the compiled pattern did not vouch for;
         they say what is wrong and where."""
-        in_set = _known_tags(set_id)
+        in_set = _checked_tags(set_id)
         for seg in segs:
             tag = seg.tag
             if tag not in in_set:
-                continue  # the grammar reports it; its elements mean nothing here
-            for pos, code, msg in S.check_segment(set_id, tag, seg.elements):
+                continue  # the structure check reports it; its elements mean nothing here
+            for pos, code, msg in syntax.check_segment(
+                set_id, tag, seg.elements, component, version
+            ):
                 value = seg.get(pos) if pos <= len(seg.elements) else None
                 add(
                     msg,
                     segment_id=tag,
                     segment_position=seg.position,
                     element=pos,
-                    ak3=S.AK3_ELEMENT_ERRORS,
+                    ak3=syntax.AK3_ELEMENT_ERRORS,
                     ak4=code,
                     value=value,
                 )
@@ -931,6 +903,13 @@ def _known_tags(set_id):
     return frozenset(walk(STRUCTURES[set_id])) | {"ST", "SE"}
 
 
+@functools.cache
+def _checked_tags(set_id):
+    """Segments whose elements are checked in a set: Amazon's, and those the standard allows
+    (accepted with a warning when they pass)."""
+    return _known_tags(set_id) | STANDARD_TAGS.get(set_id, frozenset())
+
+
 @dataclass
 class ParseResult:
     interchanges: list
@@ -964,8 +943,3 @@ def parse(source, **kwargs):
     for tx in transactions:
         issues.extend(tx.issues)
     return ParseResult(reader.interchanges, transactions, issues)
-
-
-# Imported last: both modules import this one (Issue).
-from .onepass import READERS as _ONEPASS  # noqa: E402
-from .sets import read_document as _read_document  # noqa: E402

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .grammar import FUNCTIONAL_IDS
+from .structure import FUNCTIONAL_IDS
 
 
 class X12WriteError(ValueError):

@@ -1,7 +1,7 @@
-"""The one-pass reader of clean 856s agrees with the generic road.
+"""The fast-path reader of clean 856s agrees with the full path.
 
-``onepass.read_856`` checks the elements, the segment order and Amazon's rules and builds the
-Shipment in one walk, and sends a set to the generic road (Segments, loop tree, ``_AsnReader``,
+``fast_path.read_856`` checks the elements, the segment order and Amazon's rules and builds the
+Shipment in one walk, and sends a set to the full path (Segments, loop tree, ``_AsnReader``,
 which locate every problem) when it is not sure. These tests prove the shortcut changes no
 answer: on the sample, on every single edit of it and on hypothesis-made variations (several
 ASNs, small read chunks, bad characters), reading gives the same issues, documents, segments,
@@ -17,27 +17,27 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor.core import domain as d
+from acorn_vendor.core import domain
 from acorn_vendor_edi.core import x12
-from acorn_vendor_edi.core.x12 import onepass
+from acorn_vendor_edi.core.x12 import fast_path
 
-from . import x12_samples as s
+from . import x12_samples
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
 
-SAMPLE = x12.write([s.shipment()], s.env())
+SAMPLE = x12.write([x12_samples.shipment()], x12_samples.env())
 
 
 def _shapes():
     """Other shapes of ASN: items right under the order, a pallet of loose items, two POs and
     5010, and Amazon-rule problems the single edits cannot make."""
-    po = s.purchase_order(lines=2)
-    bare = s.shipment(po)
+    po = x12_samples.purchase_order(lines=2)
+    bare = x12_samples.shipment(po)
     bare.pallets, bare.cartons = [], []
-    loose = s.shipment(po)
+    loose = x12_samples.shipment(po)
     loose.pallets[0].cartons = []
-    loose.pallets[0].items = [d.ContainerItem("1", d.Quantity(10))]
-    two = s.shipment(po)
+    loose.pallets[0].items = [domain.ContainerItem("1", domain.Quantity(10))]
+    two = x12_samples.shipment(po)
     two.items[1].purchase_order_number = "OTHERPO1"
     two.items[1].lot = None
     two.cartons[0].items[0].lot = None
@@ -46,7 +46,10 @@ def _shapes():
     # (REF, DTM, LIN/SN1 are single): each copy differs, so taking the wrong one shows.
     twice = SAMPLE
     for old, new in (
-        ("MAN*GM*006141410000010011~", f"MAN*GM*006141410000010011~MAN*GM*{s.sscc(501)}~"),
+        (
+            "MAN*GM*006141410000010011~",
+            f"MAN*GM*006141410000010011~MAN*GM*{x12_samples.sscc(501)}~",
+        ),
         ("TD1*PLT94*1****G*250.5*LB~", "TD1*PLT94*1****G*250.5*LB~TD1*CTN25*3****G*9*KG~"),
         ("TD5**2*ABCD*M~", "TD5**2*ABCD*M~TD5**2*WXYZ*A~"),
         ("REF*BM*BOL9~", "REF*BM*BOL9~REF*BM*BOL10~"),
@@ -57,9 +60,9 @@ def _shapes():
     twice = twice.replace("SE*37", "SE*43")
     return [
         twice,
-        x12.write([bare], s.env()),
-        x12.write([loose], s.env()),
-        x12.write([two], s.env("5010")),
+        x12.write([bare], x12_samples.env()),
+        x12.write([loose], x12_samples.env()),
+        x12.write([two], x12_samples.env("5010")),
         prf_at_s,
         SAMPLE.replace("N3*1 Main St~\n", "N3*1 Main St~\nN3*2 Side St~\n").replace(
             "SE*37", "SE*38"
@@ -116,9 +119,9 @@ VALUES = [
     "20240229",
     "20230229",
     "1261",
-    s.sscc(77),
-    s.sscc(77)[:-1] + "0",
-    "00" + s.sscc(77),
+    x12_samples.sscc(77),
+    x12_samples.sscc(77)[:-1] + "0",
+    "00" + x12_samples.sscc(77),
     "12345",
     "HL",
     "N1",
@@ -171,14 +174,14 @@ def _read(text, chunk_size):
 
 
 def _both(text, chunk_size=x12.reader.CHUNK_SIZE):
-    """(answer with the one-pass reader, answer on the generic road, sets read in one pass)."""
+    """(answer with the fast path, answer on the full path, sets read by the fast path)."""
     fast, shortcuts = _read(text, chunk_size)
-    real = dict(onepass.READERS)
-    onepass.READERS.clear()
+    real = dict(fast_path.READERS)
+    fast_path.READERS.clear()
     try:
         generic, none = _read(text, chunk_size)
     finally:
-        onepass.READERS.update(real)
+        fast_path.READERS.update(real)
     assert none == 0
     return fast, generic, shortcuts
 
@@ -192,10 +195,10 @@ def test_sample_takes_one_pass_and_is_clean():
 
 
 def test_bench_interchange_takes_one_pass():
-    docs = [s.shipment(serial=10000 + n * 10) for n in range(5)]
+    docs = [x12_samples.shipment(serial=10000 + n * 10) for n in range(5)]
     for n, doc in enumerate(docs):
         doc.shipment_id = f"ASN{n:08d}"
-    text = x12.write(docs, s.env())
+    text = x12.write(docs, x12_samples.env())
     fast, generic, shortcuts = _both(text)
     assert shortcuts == 5 and fast == generic
     assert [t[3].shipment_id for t in fast[1]] == [doc.shipment_id for doc in docs]
@@ -223,21 +226,21 @@ def _single_edits(text):
                 yield "~".join(segs[:i] + ["*".join(new)] + segs[i + 1 :])
 
 
-def test_every_single_edit_gives_the_same_answer_as_the_generic_road():
+def test_every_single_edit_gives_the_same_answer_as_the_full_path():
     shortcuts = fallbacks = 0
     for text in _single_edits(SAMPLE):
         fast, generic, taken = _both(text)
         assert fast == generic, text
         shortcuts += taken
         fallbacks += 1 - taken
-    assert shortcuts > 100 and fallbacks > 1000  # both roads were taken, many times
+    assert shortcuts > 100 and fallbacks > 1000  # both paths were taken, many times
 
 
 @pytest.mark.parametrize("shape", range(len(SHAPES)))
-def test_other_shapes_give_the_same_answer_as_the_generic_road(shape):
+def test_other_shapes_give_the_same_answer_as_the_full_path(shape):
     fast, generic, shortcuts = _both(SHAPES[shape])
     assert fast == generic
-    assert shortcuts == (shape != 4)  # PRF at the S level is an error: the generic road says
+    assert shortcuts == (shape != 4)  # PRF at the S level is an error: the full path says
     assert bool(fast[1][0][2]) == (shape == 4)
     for n, text in enumerate(_single_edits(SHAPES[shape])):
         if n % 5 == shape:  # a fifth of them: the sample's edits cover the rest
@@ -271,10 +274,12 @@ def _mutate(text, data):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_variations_give_the_same_answer_as_the_generic_road(data):
+def test_variations_give_the_same_answer_as_the_full_path(data):
     if data.draw(st.booleans()):
-        docs = [s.shipment(serial=2000 + n * 10) for n in range(data.draw(st.integers(1, 3)))]
-        text = x12.write(docs, s.env())
+        docs = [
+            x12_samples.shipment(serial=2000 + n * 10) for n in range(data.draw(st.integers(1, 3)))
+        ]
+        text = x12.write(docs, x12_samples.env())
     else:
         text = data.draw(st.sampled_from(SHAPES))
     text = _mutate(text, data)

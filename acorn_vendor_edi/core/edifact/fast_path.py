@@ -1,34 +1,36 @@
 """One walk per clean ORDERS or DESADV: Amazon's rules and the domain object together.
 
-The generic road checks Amazon's rules (``rules._check_amazon``) and then builds the document
+The full path checks Amazon's rules (``rules.check_amazon``) and then builds the document
 (``documents.PARSERS``), each reading every segment again through ``Segment.get``. For the
 message that is clean — nearly all of them — both answers come out of one walk over the raw
 segment texts here (``Message.plain_texts``: no release character, one set of delimiters):
-the document when ``_check_amazon`` would find nothing and the parser would build exactly
+the document when ``check_amazon`` would find nothing and the parser would build exactly
 this object, None when unsure (a problem, an unusual shape). None sends the message down the
-generic road, which locates every problem. ``tests/test_edifact_onepass`` proves the
+full path, which locates every problem. ``tests/test_edifact_fast_path`` proves the
 equivalence on every single edit of the samples and on hypothesis-made variations.
 """
 
 from dataclasses import fields
 
-from . import documents as D
-from .documents import (
-    _NO_COMPONENTS,
+from .._vendor import domain, gs1
+from .documents.desadv import read_weight, shipment_header
+from .documents.orders import order_header
+from .documents.shared import (
     CASE_UNITS,
     ID_QUALIFIERS,
+    NO_COMPONENTS,
+    ORDER_TYPES,
     PALLET_PACKAGES,
     TRANSPORT_MODES,
-    num,
+    parse_dtm_text,
+    read_party,
 )
-from .rules import BGM_CODES, PARTY_ROLES, PRODUCT_QUALIFIERS, _gtin_ok, gs1
-from .syntax import Segment
+from .rules import BGM_CODES, PARTY_ROLES, PRODUCT_QUALIFIERS, gtin_ok, is_shipment_level
+from .syntax import Segment, num
 
-d = D.d
-_parse_dtm = D._parse_dtm
 _GTIN_QUALIFIERS = ("EN", "SRV", "UP")
 _MODES = {v: k for k, v in TRANSPORT_MODES.items()}
-# Header segments _parties lets a following RFF+VA/FC still belong to the last NAD.
+# Header segments header_parties lets a following RFF+VA/FC still belong to the last NAD.
 _PARTY_KEEP = frozenset(("LOC", "CTA", "COM", "DTM", "RFF"))
 
 
@@ -94,7 +96,7 @@ def _read_lin(parts, co):
         if value:
             if qual not in PRODUCT_QUALIFIERS:
                 return False
-            if qual in _GTIN_QUALIFIERS and not _gtin_ok(value):
+            if qual in _GTIN_QUALIFIERS and not gtin_ok(value):
                 return False
             ids = {ID_QUALIFIERS[qual]: value}
     elif comps and comps[0]:
@@ -121,20 +123,20 @@ def _read_pia(parts, co):
 
 def _read_qty(parts, co):
     """(qualifier, amount as documents.quantity reads it, amount > 0, unit)."""
-    comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+    comps = (parts[1].split(co) if len(parts) > 1 else []) + NO_COMPONENTS
     amount, positive = _quantity(comps[1])
     return comps[0], amount, positive, "Cases" if comps[2] in CASE_UNITS else "Eaches"
 
 
 def _read_dtm(parts, co):
-    """(qualifier, date as ``documents._parse_dtm`` reads it)."""
-    comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
-    return comps[0], _parse_dtm(comps[1], comps[2] or "102")
+    """(qualifier, date as ``documents.parse_dtm_text`` reads it)."""
+    comps = (parts[1].split(co) if len(parts) > 1 else []) + NO_COMPONENTS
+    return comps[0], parse_dtm_text(comps[1], comps[2] or "102")
 
 
 def _read_amount(parts, co):
     """(qualifier, number or None) of a PRI or CNT."""
-    comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+    comps = (parts[1].split(co) if len(parts) > 1 else []) + NO_COMPONENTS
     return comps[0], num(comps[1])
 
 
@@ -147,13 +149,13 @@ def _read_cps(parts, co):
 def _read_mea(parts, co):
     """(measurement attribute, the Weight's value and unit as ``documents._read_weight``
     reads them; value None when there is no weight)."""
-    weight = D._read_weight(Segment("MEA", [element.split(co) for element in parts[1:]]))
+    weight = read_weight(Segment("MEA", [element.split(co) for element in parts[1:]]))
     qual = parts[2].split(co, 1)[0] if len(parts) > 2 else ""
     return (qual, None, None) if weight is None else (qual, weight.value, weight.unit)
 
 
 def _weight(reading):
-    return None if reading[1] is None else d.Weight(reading[1], reading[2])
+    return None if reading[1] is None else domain.Weight(reading[1], reading[2])
 
 
 def _read_nad(parts, co):
@@ -161,14 +163,14 @@ def _read_nad(parts, co):
     role = parts[1].split(co, 1)[0] if len(parts) > 1 else ""
     if len(parts) <= 4:
         return role, parts[2].split(co, 1)[0] if len(parts) > 2 else "", None
-    party = D.read_party(Segment("NAD", [element.split(co) for element in parts[1:]]))
+    party = read_party(Segment("NAD", [element.split(co) for element in parts[1:]]))
     address = party.address
     if address is not None:
         address = tuple(getattr(address, f) for f in _ADDRESS_FIELDS)
     return role, party.party_id, address
 
 
-_ADDRESS_FIELDS = [f.name for f in fields(d.Address)]  # d.Address(*values) in this order
+_ADDRESS_FIELDS = [f.name for f in fields(domain.Address)]  # domain.Address(*values) in this order
 
 
 _READS = {
@@ -200,7 +202,7 @@ def _quantity(text):
 
 
 class _Header:
-    """What ``documents._header``/``_parties`` and the rules read before the first line."""
+    """What ``documents._header``/``header_parties`` and the rules read before the first line."""
 
     __slots__ = (
         "delims",
@@ -230,7 +232,7 @@ class _Header:
 
     def take(self, text, tag):
         """A header DTM or NAD, read from the memos without splitting ``text``: True when
-        taken, False when the message must take the generic road, None for other tags."""
+        taken, False when the message must take the full path, None for other tags."""
         if tag == "DTM":
             qual, value = self.dtms[text]
             self.dates[qual] = value
@@ -241,15 +243,15 @@ class _Header:
         if role not in PARTY_ROLES:
             return False
         self.roles.add(role)
-        self.last = d.Party(party_id, d.Address(*address) if address else None)
+        self.last = domain.Party(party_id, domain.Address(*address) if address else None)
         self.parties.setdefault(role, self.last)
         return True
 
     def read(self, text, tag, parts, co, codes):
         """One header segment other than DTM and NAD (``take`` reads those); False when the
-        message must take the generic road."""
+        message must take the full path."""
         if tag == "RFF":
-            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + NO_COMPONENTS
             self.refs.append(comps)
             last = self.last
             if last is not None and comps[0] in ("VA", "FC"):
@@ -274,7 +276,7 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
     """PurchaseOrder of a clean ORDERS body, or None (see module)."""
     h = _Header(delims)
     el, co = h.el, h.co
-    po = d.PurchaseOrder(number="", date=None, items=[])
+    po = domain.PurchaseOrder(number="", date=None, items=[])
     have_pri = have_cux = False
     codes = BGM_CODES["ORDERS"]
     i, nb = 0, len(texts)
@@ -291,12 +293,12 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
             continue
         parts = text.split(el)
         if tag == "RFF":
-            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + NO_COMPONENTS
             if comps[0] == "PD":
                 po.deal_code = comps[1]
         elif tag == "CUX":
             have_cux = True
-            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + NO_COMPONENTS
             if comps[0] == "2":
                 po.currency = comps[1]
         elif tag == "FTX":
@@ -342,7 +344,7 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
             if co in number or number in seen:
                 return None
             seen.add(number)
-            item = d.PurchaseOrderItem(number, d.ProductIds(**ids), d.Quantity(0))
+            item = domain.PurchaseOrderItem(number, domain.ProductIds(**ids), domain.Quantity(0))
             po.items.append(item)
             n_items += 1
             has_qty = False
@@ -353,7 +355,7 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
                     if not positive:
                         return None
                     has_qty = True
-                item.ordered_quantity = d.Quantity(amount, unit)
+                item.ordered_quantity = domain.Quantity(amount, unit)
         elif tag == "PIA":
             pairs = pias[text]
             if pairs is False:
@@ -374,7 +376,7 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
         elif tag == "DTM":
             have_137 = have_137 or h.dtms[text][0] == "137"
         elif tag in ("NAD", "CNT", "CPS", "CUX", "BGM"):
-            return None  # after the header: rare, and read differently by each road
+            return None  # after the header: rare, and read differently by each path
     if not (has_id and has_qty):
         return None
     roles = h.roles
@@ -390,14 +392,14 @@ def read_orders(texts, delims):  # noqa: C901 - one flat loop is the point
     ):
         return None
     po.number = h.bgm_element(2, co)
-    po.order_type = D.ORDER_TYPES.get(h.bgm_element(1, co), "RegularOrder")
-    D.order_header(po, h.dates, h.parties)
+    po.order_type = ORDER_TYPES.get(h.bgm_element(1, co), "RegularOrder")
+    order_header(po, h.dates, h.parties)
     currency = po.currency or "EUR"
     for line in po.items:
         if line.net_cost is not None:
-            line.net_cost = d.Money(line.net_cost, currency)
+            line.net_cost = domain.Money(line.net_cost, currency)
         if line.list_price is not None:
-            line.list_price = d.Money(line.list_price, currency)
+            line.list_price = domain.Money(line.list_price, currency)
     return po
 
 
@@ -405,7 +407,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     """Shipment of a clean DESADV body, or None (see module)."""
     h = _Header(delims)
     el, co = h.el, h.co
-    asn = d.Shipment(
+    asn = domain.Shipment(
         shipment_id="",
         confirmation_date=None,
         shipped_date=None,
@@ -463,12 +465,12 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
         tag = text[:3]
         if tag == "PCI":
             if line is not None and line[4] is None:
-                line[4] = d.Lot()
+                line[4] = domain.Lot()
             elif after_cnt:
                 return None
         elif tag == "RFF":
             parts = text.split(el)
-            comps = (parts[1].split(co) if len(parts) > 1 else []) + _NO_COMPONENTS
+            comps = (parts[1].split(co) if len(parts) > 1 else []) + NO_COMPONENTS
             if comps[0] == "ON":
                 have_on = True
                 if line is not None:
@@ -490,7 +492,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
                 return None
             n_lines += 1
             # no QTY+12 yet: a quantity of 0
-            line = [reading[1], d.ProductIds(**reading[2]), None, header_po, None, False]
+            line = [reading[1], domain.ProductIds(**reading[2]), None, header_po, None, False]
             package[5].append(line)
             current = None
         elif tag == "QTY":
@@ -502,7 +504,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
                     if not positive:
                         return None
                     line[5] = True
-                line[2] = d.Quantity(amount, unit)
+                line[2] = domain.Quantity(amount, unit)
         elif tag == "PIA":
             pairs = pias[text]
             if line is None or pairs is False:
@@ -540,7 +542,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
         elif tag == "PAC":
             if package[2] is None:
                 package[2] = text.split(el)
-            if current is not None:
+            if current is not None and not is_shipment_level(package[0], package[1]):
                 current[0] = True
         elif tag == "MEA":
             if line is None and not package[7]:
@@ -569,29 +571,31 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     asn.shipment_id = h.bgm_element(2, co)
     if h.bgm_element(3, co) == "5":
         asn.confirmation_type = "Replace"
-    D.shipment_header(asn, h.dates, refs, h.parties)
+    shipment_header(asn, h.dates, refs, h.parties)
     pallets, n_cartons, items = {}, 0, {}
     for own, parent, pac, sscc, weight, lines, _sscc_read, _weight_read in packages:
         container_items = []
         for seq, ids, ci_qty, po_number, lot, _qty_seen in lines:
             if ci_qty is None:
-                ci_qty = d.Quantity(0)
+                ci_qty = domain.Quantity(0)
             item = items.get(seq)
             if item is None:
-                item = items[seq] = d.ShipmentItem(
-                    seq, ids, d.Quantity(0, ci_qty.unit), po_number, lot
+                item = items[seq] = domain.ShipmentItem(
+                    seq, ids, domain.Quantity(0, ci_qty.unit), po_number, lot
                 )
                 asn.items.append(item)
             item.quantity.amount += ci_qty.amount
-            container_items.append(d.ContainerItem(seq, ci_qty, lot))
-        if pac is None:
+            container_items.append(domain.ContainerItem(seq, ci_qty, lot))
+        if pac is None or is_shipment_level(own, parent):
             continue
         if (pac[3].split(co, 1)[0] if len(pac) > 3 else "") in PALLET_PACKAGES:
-            pallet = pallets[own] = d.Pallet(sscc=sscc or "", items=container_items, weight=weight)
+            pallet = pallets[own] = domain.Pallet(
+                sscc=sscc or "", items=container_items, weight=weight
+            )
             asn.pallets.append(pallet)
         else:
             n_cartons += 1
-            carton = d.Carton(sequence=str(n_cartons), sscc=sscc, items=container_items)
+            carton = domain.Carton(sequence=str(n_cartons), sscc=sscc, items=container_items)
             carton.weight = weight
             if parent in pallets:
                 pallets[parent].cartons.append(carton)
@@ -600,7 +604,7 @@ def read_desadv(texts, delims):  # noqa: C901 - one flat loop is the point
     return asn
 
 
-# Segments of lines and packages: the generic road reads them differently before the first CPS.
+# Segments of lines and packages: the full path reads them differently before the first CPS.
 _NOT_IN_HEADER = frozenset(("LIN", "UNS", "PIA", "QTY", "PAC", "GIN", "CNT", "PCI"))
 
 READERS = {"ORDERS": read_orders, "DESADV": read_desadv}

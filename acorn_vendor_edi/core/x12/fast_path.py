@@ -1,33 +1,32 @@
 """One walk per clean 856: element checks, Amazon's rules and the Shipment together.
 
-The generic road builds a ``Segment`` per segment, checks the elements, fits the segments to
-the loop structure (``grammar.match``, a tree of ``Node``), then ``sets._AsnReader`` walks that
-tree to check Amazon's rules (HL hierarchy, SSCC check digits, CTT totals) and build the
-Shipment, reading every element again through ``Segment.get``. For the ASN that is clean —
+The full path builds a ``Segment`` per segment, checks the elements, fits the segments to
+the loop structure (``structure.match``, a tree of ``Node``), then the ``_AsnReader`` of
+``documents/ship_notice_856.py`` walks that tree to check Amazon's rules (HL hierarchy, SSCC
+check digits, CTT totals) and build the Shipment, reading every element again through
+``Segment.get``. For the ASN that is clean —
 nearly all of them — the same answers come out of one walk over the raw segment text here:
 the Shipment when the compiled element patterns vouch for every segment, the segment order has
 no error and Amazon's rules find nothing; None when unsure (a problem, an unusual shape, an
-exception). None sends the set down the generic road, which locates every problem.
-``tests/test_x12_onepass.py`` proves the equivalence on every single edit of the sample ASN
+exception). None sends the set down the full path, which locates every problem.
+``tests/test_x12_fast_path.py`` proves the equivalence on every single edit of the sample ASN
 and on hypothesis-made variations.
 """
 
 from decimal import Decimal
 
-from .._vendor import domain as D
-from .._vendor import gs1
-from .grammar import plan
-from .sets import (
-    _HL_PARENTS,
+from .._vendor import domain, gs1
+from .documents.shared import (
     X12_TO_MODE,
     X12_TO_UOM,
     X12_TO_WEIGHT,
-    add_item,
     dec,
     ids_from_elements,
     parse_d8,
     parse_dt,
 )
+from .documents.ship_notice_856 import HL_PARENTS, add_item
+from .structure import plan
 
 _EMPTY = ("",) * 32
 # Segments the 856's compiled patterns vouched for, by element separator: files repeat most
@@ -38,15 +37,15 @@ _VOUCHED_LIMIT = 4096
 
 
 def _ids(parts):
-    """``sets.ids_from(lin, 2, 30)`` on the split LIN (tag at index 0)."""
+    """``documents.shared.ids_from(lin, 2, 30)`` on the split LIN (tag at index 0)."""
     return ids_from_elements(parts[1:], 2, 30)
 
 
 def _party(n1, n3, n4):
-    """``sets.party_from`` on split N1/N3/N4 (padded with empty elements)."""
+    """``documents.shared.party_from`` on split N1/N3/N4 (padded with empty elements)."""
     addr = None
     if n3 is not None or n4 is not None or n1[2]:
-        addr = D.Address(
+        addr = domain.Address(
             name=n1[2],
             line1=n3[1] if n3 is not None else "",
             line2=(n3[2] or None) if n3 is not None else None,
@@ -55,11 +54,11 @@ def _party(n1, n3, n4):
             state=(n4[2] or None) if n4 is not None else None,
             postal_code=(n4[3] or None) if n4 is not None else None,
         )
-    return D.Party(party_id=n1[4] or n1[2], address=addr)
+    return domain.Party(party_id=n1[4] or n1[2], address=addr)
 
 
 class _Asn:
-    """What ``sets._AsnReader`` gathers, filled level by level as the HL loops end."""
+    """What the full path's ``_AsnReader`` gathers, filled level by level as the HL loops end."""
 
     __slots__ = (
         "levels",
@@ -90,7 +89,7 @@ class _Asn:
         if hid in levels or (parent and parent not in levels):
             return False
         parent_level = levels.get(parent) if parent else None
-        allowed = _HL_PARENTS.get(level)
+        allowed = HL_PARENTS.get(level)
         if allowed is not None and parent_level not in allowed:
             return False
         levels[hid] = level
@@ -111,9 +110,9 @@ class _Asn:
             if not gs1.is_valid_sscc(sscc):
                 return False
             if level == "T":
-                self.pallets[hid] = D.Pallet(sscc=sscc or "")
+                self.pallets[hid] = domain.Pallet(sscc=sscc or "")
             else:
-                carton = D.Carton(sequence=str(len(self.cartons) + 1), sscc=sscc, items=[])
+                carton = domain.Carton(sequence=str(len(self.cartons) + 1), sscc=sscc, items=[])
                 self.cartons.append((parent, carton))
                 self.carton_by_hl[hid] = carton
         return True
@@ -133,7 +132,7 @@ class _Asn:
             amount = amount or 0
             self.sn1_total += value or 0
         unit = X12_TO_UOM.get(sn1[3] if n > 3 else "", "Eaches")
-        qty = D.Quantity(amount, unit)
+        qty = domain.Quantity(amount, unit)
         lot = None
         if extra or dtms:
             when = {}
@@ -141,7 +140,7 @@ class _Asn:
                 m = len(dtm)
                 when[dtm[1] if m > 1 else ""] = parse_d8(dtm[2] if m > 2 else "")
             if extra.get("LT") or when.get("036") or when.get("094"):
-                lot = D.Lot(extra.get("LT"), when.get("036"), when.get("094"))
+                lot = domain.Lot(extra.get("LT"), when.get("036"), when.get("094"))
         add_item(self, po, ids, qty, lot, parent, parent_level)
         return True
 
@@ -153,7 +152,7 @@ def read_856(body, sep, fast, sender):
     """
     try:
         return _read_856(body, sep, fast, sender)
-    except Exception:  # the generic road reports what went wrong, where
+    except Exception:  # the full path reports what went wrong, where
         return None
 
 
@@ -256,7 +255,7 @@ def _read_856(body, sep, fast, sender):  # noqa: C901 - one flat loop is the poi
     elif in_ship and n1 is not None:
         who[n1[1]] = _party(n1, n3, n4)
     if plan("856", tuple(tags))[1] or ship is None or bsn is None:
-        return None  # the segment order has a problem, or no S level: the generic road says
+        return None  # the segment order has a problem, or no S level: the full path says
     if ctt is not None:
         n = len(ctt)
         if (ctt[1] if n > 1 else "") != str(len(asn.levels)):
@@ -284,20 +283,20 @@ def _shipment(asn, bsn, root_dtms, refs, who, td1, td5, sender):
     if td1 is not None:
         td1 = td1 + list(_EMPTY[:9])
         if dec(td1[7]) is not None:
-            weight = D.Weight(dec(td1[7]), X12_TO_WEIGHT.get(td1[8], "Lb"))
+            weight = domain.Weight(dec(td1[7]), X12_TO_WEIGHT.get(td1[8], "Lb"))
     scac = mode = None
     if td5 is not None:
         td5 = td5 + list(_EMPTY[:5])
         scac, mode = td5[3] or None, X12_TO_MODE.get(td5[4])
     bsn = bsn + list(_EMPTY[:5])
     confirmed = parse_dt(bsn[3], bsn[4])
-    return D.Shipment(
+    return domain.Shipment(
         shipment_id=bsn[2],
         confirmation_date=confirmed,
         shipped_date=dtm.get("011") or confirmed,
-        selling_party=D.Party(sender),
-        ship_from_party=who.get("SF") or D.Party(""),
-        ship_to_party=who.get("ST") or D.Party(""),
+        selling_party=domain.Party(sender),
+        ship_from_party=who.get("SF") or domain.Party(""),
+        ship_to_party=who.get("ST") or domain.Party(""),
         items=list(asn.items.values()),
         pallets=list(pallets.values()),
         cartons=loose,

@@ -1,6 +1,6 @@
-"""The one-pass readers of clean ORDERS and DESADV agree with the generic road.
+"""The fast-path readers of clean ORDERS and DESADV agree with the full path.
 
-``onepass`` checks Amazon's rules and builds the document in one walk, and sends a message to
+``fast_path`` checks Amazon's rules and builds the document in one walk, and sends a message to
 the generic rules and parsers (which locate every problem) when it is not sure. These tests
 prove the shortcut changes no answer: on the samples, on every single edit of them and on
 hypothesis-made variations, reading gives the same issues and the same document either way.
@@ -14,21 +14,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from acorn_vendor_edi.core import edifact as e
-from acorn_vendor_edi.core.edifact import documents, onepass, rules
+from acorn_vendor_edi.core import edifact
+from acorn_vendor_edi.core.edifact import documents, fast_path, rules
 from tests.edifact_samples import AMAZON, T0, VENDOR, purchase_order, shipment
 
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "acorn-hypothesis"))
 
 
 def _text(builder):
-    return e.write_interchange([builder], VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True)
+    return edifact.write_interchange(
+        [builder], VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True
+    )
 
 
 PO = purchase_order()
 SAMPLES = {
-    "ORDERS": _text(e.render_orders(PO)),
-    "DESADV": _text(e.render_desadv(shipment(PO))),
+    "ORDERS": _text(edifact.render_orders(PO)),
+    "DESADV": _text(edifact.render_desadv(shipment(PO))),
 }
 # Values that hit the rules: codes, qualifiers, counts, bad numbers, escapes, empties.
 VALUES = [
@@ -76,31 +78,31 @@ VALUES = [
 
 
 def _both(text):
-    """[(one-pass document, (issues, document) of ``read``, the same on the generic road)].
+    """[(fast-path document, (issues, document) of ``read``, the same on the full path)].
 
-    Where the one-pass reader gave a document, the generic rules must find nothing in the
+    Where the fast path gave a document, the generic rules must find nothing in the
     message and the generic parser must build that very document.
     """
     out = []
-    [result] = e.read(text, amazon=False, parse=False)
+    [result] = edifact.read(text, amazon=False, parse=False)
     taken = []
     for m in result.messages:
         msg = m.message
         plain = msg.plain_texts()
-        doc = onepass.READERS[msg.type](*plain) if plain is not None else None
+        doc = fast_path.READERS[msg.type](*plain) if plain is not None else None
         if doc is not None:
             before = len(msg.issues)
             rules.check_amazon(msg)
             assert msg.issues[before:] == [], text
             assert documents.PARSERS[msg.type](msg) == doc, text
         taken.append(doc)
-    [fast] = e.read(text)
-    real = dict(onepass.READERS)
-    onepass.READERS.clear()
+    [fast] = edifact.read(text)
+    real = dict(fast_path.READERS)
+    fast_path.READERS.clear()
     try:
-        [generic] = e.read(text)
+        [generic] = edifact.read(text)
     finally:
-        onepass.READERS.update(real)
+        fast_path.READERS.update(real)
     for doc, a, b in zip(taken, fast.messages, generic.messages, strict=True):
         out.append((doc, (_issues_of(a.issues), a.document), (_issues_of(b.issues), b.document)))
     return out
@@ -124,8 +126,11 @@ def test_bench_interchange_takes_one_pass():
     w = []
     for k in range(1, 4):
         po = purchase_order(number="P%07d" % k)
-        w += [e.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)), e.render_orders(po)]
-    text = e.write_interchange(w, VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True)
+        w += [
+            edifact.render_desadv(shipment(po, "S%d" % k, serial_base=k * 5)),
+            edifact.render_orders(po),
+        ]
+    text = edifact.write_interchange(w, VENDOR, AMAZON, "1001", prepared=T0, line_breaks=True)
     answers = _both(text)
     assert len(answers) == 6
     for doc, fast, generic in answers:
@@ -157,14 +162,14 @@ def _single_edits(text):
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_every_single_edit_gives_the_same_answer_as_the_generic_road(kind):
+def test_every_single_edit_gives_the_same_answer_as_the_full_path(kind):
     shortcuts = fallbacks = 0
     for text in _single_edits(SAMPLES[kind]):
         for doc, fast, generic in _both(text):
             assert fast == generic, text
             shortcuts += doc is not None
             fallbacks += doc is None
-    assert shortcuts and fallbacks  # both roads were taken
+    assert shortcuts and fallbacks  # both paths were taken
 
 
 def _mutate(text, data):
@@ -195,7 +200,7 @@ def _mutate(text, data):
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(kind=st.sampled_from(sorted(SAMPLES)), data=st.data())
-def test_variations_give_the_same_answer_as_the_generic_road(kind, data):
+def test_variations_give_the_same_answer_as_the_full_path(kind, data):
     text = _mutate(SAMPLES[kind], data)
     for _doc, fast, generic in _both(text):
         assert fast == generic

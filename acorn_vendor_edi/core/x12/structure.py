@@ -5,15 +5,18 @@ A structure is a list of entries: ``(tag, min, max)`` for a segment or
 ``(tag, min, max, [children])`` for a loop started by segment ``tag``.
 """
 
+import functools
 import operator
 from dataclasses import dataclass
 
-from .segments import (
+from .standard_sets import STANDARD_STRUCTURES
+from .syntax import (
     AK3_LOOP_TOO_MANY,
     AK3_MISSING,
     AK3_NOT_IN_SET,
     AK3_SEQUENCE,
     AK3_TOO_MANY,
+    AK3_UNEXPECTED,
     AK3_UNRECOGNIZED,
     OTHER_KNOWN,
     SEGMENT_SPECS,
@@ -254,6 +257,7 @@ class GrammarError:
     code: str  # AK304
     message: str
     loop: str | None = None
+    severity: str = "error"  # "warning": a segment Amazon does not use, not read (AK5 E)
 
 
 def _find(entries, tag, start):
@@ -276,8 +280,15 @@ def match(set_id, segments):
     """
     layout, error_specs = plan(set_id, tuple(map(_TAG, segments)))
     errors = [
-        GrammarError(segments[idx] if idx is not None else None, tag, position, code, message)
-        for idx, tag, position, code, message in error_specs
+        GrammarError(
+            segments[idx] if idx is not None else None,
+            tag,
+            position,
+            code,
+            message,
+            severity=severity,
+        )
+        for idx, tag, position, code, message, severity in error_specs
     ]
     return _build(layout, segments), errors
 
@@ -295,6 +306,8 @@ def plan(set_id, tags):
 def _plan(set_id, tags):
     probe = [Segment(tag, [], idx + 2) for idx, tag in enumerate(tags)]
     root, errors = _match(set_id, probe)
+    if any(err.segment is not None and err.code in _OUT_OF_PLACE for err in errors):
+        root, errors = _without_unused(set_id, probe, root, errors)
     specs = [
         (
             err.segment.position - 2 if err.segment is not None else None,
@@ -302,6 +315,7 @@ def _plan(set_id, tags):
             err.position,
             err.code,
             err.message,
+            err.severity,
         )
         for err in errors
     ]
@@ -329,9 +343,12 @@ def _build(layout, segments):
 
 
 def _match(set_id, segments):
-    structure = STRUCTURES[set_id]
+    return _fit(STRUCTURES[set_id], segments, set_id)
+
+
+def _fit(structure, segments, root_tag):
     errors = []
-    root = Node(set_id)
+    root = Node(root_tag)
     known = _tags(structure)
     end_pos = (segments[-1].position + 1) if segments else 2
     stack = []
@@ -347,6 +364,77 @@ def _match(set_id, segments):
             )
         )
     return root, errors
+
+
+# Codes of the segments the fit steps over: not read into the tree.
+_OUT_OF_PLACE = frozenset((AK3_UNRECOGNIZED, AK3_NOT_IN_SET, AK3_SEQUENCE))
+
+
+def _without_unused(set_id, probe, root, errors):
+    """The fit without the segments X12 4010 allows where they are but Amazon's guide does
+    not use: they become warnings (AK3 code 2) and are not read. Only when the standard's own
+    fit finds nothing the new fit misses (the segments do not break the structure) and Acorn
+    can check their elements; else the fit is returned as it was."""
+    standard = STANDARD_STRUCTURES.get(set_id)
+    if standard is None:
+        return root, errors
+    std_root, std_errors = _fit(standard, probe, set_id)
+    misplaced = {err.segment.position for err in std_errors if err.segment is not None}
+    used = _paths(set_id)
+    unused = [
+        seg
+        for path, seg in _placed(std_root, ())
+        if path not in used and seg.position not in misplaced and seg.tag in SEGMENT_SPECS
+    ]
+    if not unused:
+        return root, errors
+    dropped = {seg.position for seg in unused}
+    kept_root, kept_errors = _match(set_id, [seg for seg in probe if seg.position not in dropped])
+    if not _error_keys(std_errors) <= _error_keys(kept_errors):
+        return root, errors
+    notes = [
+        GrammarError(
+            seg,
+            seg.tag,
+            seg.position,
+            AK3_UNEXPECTED,
+            f"segment {seg.tag} is allowed here by X12 4010 but Amazon's guide does not use it;"
+            " it was not read",
+            severity="warning",
+        )
+        for seg in unused
+    ]
+    return kept_root, sorted(kept_errors + notes, key=operator.attrgetter("position"))
+
+
+def _error_keys(errors):
+    """What an error is about, whatever fit found it: the segment, or the missing tag."""
+    return {(err.position, err.tag) if err.segment is not None else err.tag for err in errors}
+
+
+@functools.cache
+def _paths(set_id):
+    """The places (loop tags, then the segment's) Amazon's structure has for a set."""
+    return frozenset(_entry_paths(STRUCTURES[set_id], ()))
+
+
+def _entry_paths(entries, where):
+    for entry in entries:
+        path = (*where, entry[0])
+        yield path  # a loop's first segment has the loop's place
+        if len(entry) == 4:
+            yield from _entry_paths(entry[3], path)
+
+
+def _placed(node, where):
+    """(path, segment) of every segment in a fitted tree, paths as in ``_entry_paths``; a
+    loop's first segment has the loop's path, whether the other structure makes it a loop or
+    a single segment."""
+    for index, seg in enumerate(node.segments):
+        yield (where if where and index == 0 else (*where, seg.tag)), seg
+    for tag, children in node.loops.items():
+        for child in children:
+            yield from _placed(child, (*where, tag))
 
 
 def _tags(structure):

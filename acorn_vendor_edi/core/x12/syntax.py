@@ -1,7 +1,7 @@
 """X12 4010/5010 element dictionary for the segments Acorn reads and writes, and Amazon's code
 lists. Compact notation: ``"M ID 2/2"`` = mandatory, identifier, min 2, max 2; ``X`` is a
 conditional element (relational rules are checked by the transaction-set code, not here);
-``C`` marks a composite whose components are not length-checked.
+``C`` marks a composite (its components are checked by ``COMPONENT_SPECS`` where listed).
 """
 
 import re
@@ -26,13 +26,23 @@ AK3_SEQUENCE = "7"
 AK3_ELEMENT_ERRORS = "8"
 
 _SPECS = {
-    "ST": "M ID 3/3, M AN 4/9, O AN 1/35",
+    "ST": "M ID 3/3, M AN 4/9",
     "SE": "M N0 1/10, M AN 4/9",
-    "BEG": "M ID 2/2, M ID 2/2, M AN 1/22, O AN 1/30, M DT 8/8, O AN 1/30, O ID 2/2, O ID 2/2",
+    "BEG": "M ID 2/2, M ID 2/2, M AN 1/22, O AN 1/30, M DT 8/8, O AN 1/30, O ID 2/2, O ID 3/3",
     "CUR": "M ID 2/3, M ID 3/3, O R 4/10",
     "REF": "M ID 2/3, X AN 1/30, X AN 1/80, O C 1/99",
     "FOB": "M ID 2/2, X ID 2/2, X AN 1/80, O ID 2/2, X ID 3/3, O ID 2/2, X AN 1/80",
     "CSH": "O ID 1/2, O ID 2/2, O N2 1/15",
+    # Segments X12 4010 allows in sets Amazon's guides do not put them in (tolerated with a
+    # warning when their elements pass): notes, carrier details, amounts, measurements.
+    "NTE": "O ID 3/3, M AN 1/80",
+    "CAD": "O ID 1/2, O AN 1/4, O AN 1/10, X ID 2/4, X AN 1/35, O ID 2/2, O ID 2/3, X AN 1/30,"
+    " O ID 2/2",
+    "AMT": "M ID 1/3, M R 1/18, O ID 1/1",
+    "TD4": "X ID 2/3, X ID 1/1, X AN 1/4, X AN 1/80, O ID 1/1",
+    "MEA": "O ID 2/2, O ID 1/3, X R 1/20, X C 1/99, X R 1/20, X R 1/20, X ID 2/2, X ID 2/2,"
+    " O ID 2/2, O ID 2/4",
+    "PKG": "X ID 1/1, O ID 1/5, X ID 2/2, X AN 1/7, X AN 1/80, O ID 2/2",
     "DTM": "M ID 3/3, X DT 8/8, X TM 4/8, O ID 2/2",
     "N9": "M ID 2/3, X AN 1/30, X AN 1/45",
     "MSG": "M AN 1/264",
@@ -58,7 +68,7 @@ _SPECS = {
     " O AN 2/15",
     "PRF": "M AN 1/22, O AN 1/30, O AN 1/8, O DT 8/8",
     "MAN": "M ID 1/2, M AN 1/48, O AN 1/48",
-    "LIN": "O AN 1/20" + ", X ID 2/2, X AN 1/48" * 15,
+    "LIN": "O AN 1/20, M ID 2/2, M AN 1/48" + ", X ID 2/2, X AN 1/48" * 14,
     "SN1": "O AN 1/20, M R 1/10, M ID 2/2, O R 1/15, O R 1/15, O ID 2/2, O ID 2/2, O ID 2/2",
     "BIG": "M DT 8/8, M AN 1/22, O DT 8/8, O AN 1/22, O AN 1/30, O AN 1/8, O ID 2/2, O ID 2/2",
     "ITD": "O ID 2/2, O ID 1/2, O R 1/6, O DT 8/8, O N0 1/3, O DT 8/8, O N0 1/3",
@@ -71,11 +81,12 @@ _SPECS = {
     "QTY": "M ID 2/2, X R 1/15, X C 1/99",
     "XQ": "M ID 1/1, M DT 8/8, O DT 8/8",
     "ZA": "M ID 2/2, X R 1/15, X ID 2/2",
-    "SDQ": "M ID 2/2, O ID 1/2" + ", X AN 2/80, X R 1/15" * 10,
+    "SDQ": "M ID 2/2, O ID 1/2, M AN 2/80, M R 1/15" + ", X AN 2/80, X R 1/15" * 9,
     "BCH": "M ID 2/2, M ID 2/2, M AN 1/22, O AN 1/30, O AN 1/8, M DT 8/8",
     "POC": "O AN 1/20, M ID 2/2, X R 1/15, X R 1/9, M C 1/99, X R 1/17, O ID 2/2"
     + ", X ID 2/2, X AN 1/48" * 10,
-    "BPR": "M ID 1/2, M R 1/18, M ID 1/1, M ID 3/3" + ", O AN 1/35" * 11 + ", O DT 8/8",
+    "BPR": "M ID 1/2, M R 1/18, M ID 1/1, M ID 3/3, O ID 1/10, X ID 2/2, X AN 3/12, O ID 1/3,"
+    " X AN 1/35, O AN 10/10, O AN 9/9, X ID 2/2, X AN 3/12, O ID 1/3, X AN 1/35, O DT 8/8",
     "TRN": "M ID 1/2, M AN 1/30, O AN 10/10, O AN 1/30",
     "ENT": "O N0 1/6",
     "RMR": "X ID 2/3, X AN 1/30, O ID 2/2, O R 1/18, O R 1/18, O R 1/18",
@@ -84,8 +95,8 @@ _SPECS = {
     " O DT 8/8, O AN 1/22",
     "CDD": "M ID 2/2, M ID 1/1, O AN 1/20, X N2 1/15, O ID 1/1, O ID 1/3, O R 1/10, O ID 2/2,"
     " O R 1/15",
-    "AK1": "M ID 2/2, M N0 1/9, O AN 1/12",
-    "AK2": "M ID 3/3, M AN 4/9, O AN 1/35",
+    "AK1": "M ID 2/2, M N0 1/9",
+    "AK2": "M ID 3/3, M AN 4/9",
     "AK3": "M ID 2/3, M N0 1/6, O ID 1/6, O ID 1/3",
     "AK4": "M C 1/99, O N0 1/4, M ID 1/3, O AN 1/99",
     "AK5": "M ID 1/1, O ID 1/3, O ID 1/3, O ID 1/3, O ID 1/3, O ID 1/3",
@@ -103,6 +114,33 @@ def _compile(text):
 
 
 SEGMENT_SPECS = {tag: _compile(text) for tag, text in _SPECS.items()}
+# Segments that differ in 5010 (the 856 Amazon's retail guides use, and the 997 that answers
+# it): ST03 implementation reference, AK103/AK203 version and implementation reference.
+SPECS_5010 = {
+    tag: _compile(text)
+    for tag, text in {
+        "ST": "M ID 3/3, M AN 4/9, O AN 1/35",
+        "AK1": "M ID 2/2, M N0 1/9, O AN 1/12",
+        "AK2": "M ID 3/3, M AN 4/9, O AN 1/35",
+    }.items()
+}
+
+# Components of the composite elements (the ``C`` above) Acorn checks, as strictly as the
+# X12 4010 dictionary: C040 reference identifier, C001 unit of measure, C030 position in
+# segment. Checked when the component separator is known (``check_segment(component=...)``).
+_UNIT = "M ID 2/2" + ", O R 1/15, O R 1/10, X ID 2/2" * 4 + ", O R 1/15, O R 1/10"
+_REFERENCE = "M ID 2/3, M AN 1/30, X ID 2/3, X AN 1/30, X ID 2/3, X AN 1/30"
+COMPONENT_SPECS = {
+    key: _compile(text)
+    for key, text in {
+        ("REF", 4): _REFERENCE,
+        ("CTP", 5): _UNIT,
+        ("POC", 5): _UNIT,
+        ("QTY", 3): _UNIT,
+        ("MEA", 4): _UNIT,
+        ("AK4", 1): "M N0 1/2, O N0 1/2",
+    }.items()
+}
 
 # Segments that exist in X12 but that Acorn neither reads nor writes: recognised (so the error
 # is "not allowed here" rather than "unknown segment"), elements not checked.
@@ -208,12 +246,43 @@ def check_element(kind, low, high, value):
     return None
 
 
-def check_segment(set_id, tag, elements):
+def check_components(tag, pos, value, component):
+    """Yield (AK403 code, message) for each component of composite element ``tag``/``pos``
+    that breaks ``COMPONENT_SPECS`` (nothing for composites without a spec)."""
+    specs = COMPONENT_SPECS.get((tag, pos))
+    if specs is None or not component:
+        return
+    parts = value.split(component)
+    if len(parts) > len(specs) and any(parts[len(specs) :]):
+        yield AK4_TOO_MANY, f"{tag}{pos:02d} has {len(parts)} components, at most {len(specs)}"
+    for num, (req, kind, low, high) in enumerate(specs, start=1):
+        part = parts[num - 1] if num <= len(parts) else ""
+        if part == "":
+            if req == "M":
+                yield AK4_MISSING, f"{tag}{pos:02d}-{num:02d} is mandatory and missing"
+            continue
+        code = check_element(kind, low, high, part)
+        if code is not None:
+            yield code, f"{tag}{pos:02d}-{num:02d} value {part!r} {_WHAT[code](low, high)}"
+
+
+_WHAT = {
+    AK4_BAD_CHAR: lambda low, high: "has characters not allowed for its type",
+    AK4_TOO_SHORT: lambda low, high: f"is shorter than {low}",
+    AK4_TOO_LONG: lambda low, high: f"is longer than {high}",
+    AK4_BAD_DATE: lambda low, high: "is not a valid date (CCYYMMDD)",
+    AK4_BAD_TIME: lambda low, high: "is not a valid time (HHMM[SS])",
+}
+
+
+def check_segment(set_id, tag, elements, component=None, version=""):
     """Yield (element position, AK403 code, message) for each problem in one segment.
 
     ``elements`` excludes the tag (element 1 is ``elements[0]``); values are text.
+    ``component``, the component separator, lets composite elements be checked too;
+    ``version`` (GS08) picks the 5010 form of the segments that differ.
     """
-    specs = SEGMENT_SPECS.get(tag)
+    specs = (version >= "005010" and SPECS_5010.get(tag)) or SEGMENT_SPECS.get(tag)
     if specs is None:
         return
     if len(elements) > len(specs) and any(elements[len(specs) :]):
@@ -228,16 +297,17 @@ def check_segment(set_id, tag, elements):
             if req == "M":
                 yield pos, AK4_MISSING, f"{tag}{pos:02d} is mandatory and missing"
             continue
+        if kind == "C":
+            for code, message in check_components(tag, pos, value, component):
+                yield pos, code, message
+            continue
+        if component and component in value:
+            message = f"{tag}{pos:02d} value {value!r} holds the component separator {component!r}"
+            yield pos, AK4_BAD_CHAR, f"{message}, but it is not a composite element"
+            continue
         code = check_element(kind, low, high, value)
         if code is not None:
-            what = {
-                AK4_BAD_CHAR: "has characters not allowed for its type",
-                AK4_TOO_SHORT: f"is shorter than {low}",
-                AK4_TOO_LONG: f"is longer than {high}",
-                AK4_BAD_DATE: "is not a valid date (CCYYMMDD)",
-                AK4_BAD_TIME: "is not a valid time (HHMM[SS])",
-            }[code]
-            yield pos, code, f"{tag}{pos:02d} value {value!r} {what}"
+            yield pos, code, f"{tag}{pos:02d} value {value!r} {_WHAT[code](low, high)}"
             continue
         codes = CODE_LISTS.get((set_id, tag, pos))
         if codes is not None and value not in codes:
@@ -286,7 +356,9 @@ _FAST = {}
 def _element_pattern(set_id, tag, pos, spec, free):
     req, kind, low, high = spec
     codes = CODE_LISTS.get((set_id, tag, pos))
-    if kind == "C":
+    if kind == "C" and (tag, pos) in COMPONENT_SPECS:
+        body = _first_component_pattern(COMPONENT_SPECS[tag, pos])
+    elif kind == "C":
         body = f"{free}*" if req != "M" else f"{free}+"
     elif codes is not None:
         body = "(?:" + "|".join(re.escape(c) for c in sorted(codes, key=len, reverse=True)) + ")"
@@ -307,10 +379,21 @@ def _element_pattern(set_id, tag, pos, spec, free):
     return body if req == "M" else f"(?:{body})?"
 
 
-def _compile_fast(set_id, tag, sep):
+def _first_component_pattern(specs):
+    """A composite of its first component only, in characters no component separator can be
+    (the separator is not known here); other composites take the detailed check."""
+    if any(req == "M" for req, *_rest in specs[1:]):
+        return "(?!)"  # one component is never enough
+    _req, kind, low, high = specs[0]
+    if kind in ("ID", "AN"):
+        return f"[0-9A-Za-z]{{{low},{high}}}"
+    return rf"\d{{{low},{high}}}"
+
+
+def _compile_fast(set_id, tag, sep, component=""):
     specs = SEGMENT_SPECS[tag]
     s = re.escape(sep)
-    free = f"[^{s}]"
+    free = f"[^{s}{re.escape(component)}]"
     pairs = PRODUCT_PAIRS.get(tag)
     quals = PRODUCT_QUALIFIERS | ({"LT"} if tag == "LIN" else set())
     units = []  # (pattern including its leading separator(s), optional)
@@ -319,7 +402,10 @@ def _compile_fast(set_id, tag, sep):
         if pairs and pairs[0] <= pos <= pairs[1] and (pos - pairs[0]) % 2 == 0:
             qual = "(?:" + "|".join(sorted(quals)) + ")"
             max_id = specs[pos][3] if pos < len(specs) else 48
-            units.append((f"{s}(?:{qual}{s}{free}{{1,{max_id}}}|{s})", True))
+            if specs[pos - 1][0] == "M":  # a pair that must be there (LIN02/LIN03)
+                units.append((f"{s}{qual}{s}{free}{{1,{max_id}}}", False))
+            else:
+                units.append((f"{s}(?:{qual}{s}{free}{{1,{max_id}}}|{s})", True))
             pos += 2
             continue
         body = _element_pattern(set_id, tag, pos, specs[pos - 1], free)
@@ -335,26 +421,27 @@ def _compile_fast(set_id, tag, sep):
     return re.compile(re.escape(tag) + rest)
 
 
-def fast_table(set_id, tags, sep):
+def fast_table(set_id, tags, sep, component=""):
     """{tag: compiled pattern or None} for the segments of one transaction set."""
-    key = (set_id, sep)
+    key = (set_id, sep, component)
     table = _FAST.get(key)
     if table is None:
         table = _FAST[key] = {}
         for tag in tags:
             rx = None
             if tag in SEGMENT_SPECS:
-                rx = _compile_fast(set_id, tag, sep)
+                rx = _compile_fast(set_id, tag, sep, component)
             table[tag] = rx
     return table
 
 
-def fast_ok(set_id, tag, raw, sep):
-    """True when ``raw`` (the whole segment text) certainly passes ``check_segment``."""
-    key = (set_id, tag, sep)
+def fast_ok(set_id, tag, raw, sep, component=""):
+    """True when ``raw`` (the whole segment text) certainly passes ``check_segment`` (given
+    the same ``component`` separator)."""
+    key = (set_id, tag, sep, component)
     rx = _FAST.get(key)
     if rx is None:
         if tag not in SEGMENT_SPECS:
             return False
-        rx = _FAST[key] = _compile_fast(set_id, tag, sep) or False
+        rx = _FAST[key] = _compile_fast(set_id, tag, sep, component) or False
     return bool(rx) and rx.fullmatch(raw) is not None

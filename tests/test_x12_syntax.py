@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acorn_vendor_edi.core.x12 import segments as S
-from acorn_vendor_edi.core.x12.grammar import STRUCTURES
+from acorn_vendor_edi.core.x12 import syntax
+from acorn_vendor_edi.core.x12.structure import STRUCTURES
 
 PIECES = [
     "",
@@ -41,7 +41,7 @@ PIECES = [
     "S",
     "I",
 ]
-TAGS = sorted(S.SEGMENT_SPECS)
+TAGS = sorted(syntax.SEGMENT_SPECS)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
@@ -52,13 +52,13 @@ TAGS = sorted(S.SEGMENT_SPECS)
 )
 def test_fast_path_agrees_with_detailed_check(set_id, tag, values):
     raw = "*".join([tag, *values])
-    if S.fast_ok(set_id, tag, raw, "*"):
-        assert list(S.check_segment(set_id, tag, raw.split("*")[1:])) == []
+    if syntax.fast_ok(set_id, tag, raw, "*"):
+        assert list(syntax.check_segment(set_id, tag, raw.split("*")[1:])) == []
 
 
 def test_fast_path_accepts_ordinary_segments():
-    assert S.fast_ok("850", "PO1", "PO1*1*10*EA*13.5*PE*BP*B0748G1A01*VN*SKU-1", "*")
-    assert S.fast_ok("856", "DTM", "DTM*011*20240304*1030", "*")
-    assert not S.fast_ok("856", "DTM", "DTM*011*20240230*1030", "*")  # no 30 February
-    assert not S.fast_ok("850", "BEG", "BEG*00*QQ*X**20240101", "*")
-    assert not S.fast_ok("850", "PO1", "PO1*1*10*EA*13.5*PE*BP", "*")
+    assert syntax.fast_ok("850", "PO1", "PO1*1*10*EA*13.5*PE*BP*B0748G1A01*VN*SKU-1", "*")
+    assert syntax.fast_ok("856", "DTM", "DTM*011*20240304*1030", "*")
+    assert not syntax.fast_ok("856", "DTM", "DTM*011*20240230*1030", "*")  # no 30 February
+    assert not syntax.fast_ok("850", "BEG", "BEG*00*QQ*X**20240101", "*")
+    assert not syntax.fast_ok("850", "PO1", "PO1*1*10*EA*13.5*PE*BP", "*")

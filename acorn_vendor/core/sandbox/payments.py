@@ -1,0 +1,606 @@
+"""The sandbox pays: weekly remittances for the invoices it accepted, with Amazon's deductions,
+exported as Vendor Central's Payments XLSX or CSV.
+
+Each payment run (``weekday``, 08:00 UTC) pays, per vendor code, the invoices due by then on
+their terms (the invoice's own payment terms, else the defaults below: a terms discount when
+paid by the discount date), minus:
+
+- shortage claims (``<invoice>SC``) for what the sandbox's own receipts found short, some
+  reversed five to seven weeks later (``…SCR``) and a few of those claimed again (``…SCRSC``);
+- price claims (``<invoice>PC``);
+- chargebacks (``<10 digits>VCBSINV``) for ASNs sent more than a day after the shipment left
+  or whose quantities the receipt did not find (history invoices: at ``chargeback_rate``);
+- monthly co-op and damage-allowance agreements (``NNNN-NNNNNNNNNN``) on the previous month;
+- a provision for receivables (``YYMMDD_PROVISION_FOR_RECEIVABLES``) after the 20th of each
+  month, reversed in full (``…-R``) on the next run.
+
+Some payments' lines are hidden (``hidden_rate``), as when ordering codes are not set up:
+the export lists them under the warning row and leaves their lines out. Everything is
+deterministic from the seed; payments once made are stored and never change.
+
+Invoices from the history (before the sandbox's epoch) are numbered ``<PO>INV``; invoices a
+vendor submitted keep their own numbers. Settings: ``SandboxConfig.payments`` overrides
+``PAYMENT_DEFAULTS``.
+"""
+
+import csv
+import io
+import json
+import random
+from datetime import date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+import xlsxwriter
+
+from .common import invalid
+from .config import hash_seed
+from .generator import DAY, HOUR, day_of, day_start
+
+CENT = Decimal("0.01")
+PAYMENT_DEFAULTS = {
+    "net_days": 60,  # terms of history invoices (and of submitted ones without terms)
+    "discount_percent": "2",
+    "discount_days": 30,
+    "weekday": 1,  # Tuesday
+    "history_days": 60,  # how far before the epoch payments are generated
+    "price_claim_rate": 0.03,
+    "chargeback_rate": 0.02,
+    "reversal_rate": 0.3,
+    "revised_rate": 0.2,
+    "hidden_rate": 0.1,
+    "coop_percent": "3",
+    "damage_allowance_percent": "0.5",
+    "provision_percent": "2",
+}
+PAYMENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS payments (
+    number TEXT PRIMARY KEY, vendor_code TEXT NOT NULL, paid_at REAL NOT NULL,
+    currency TEXT NOT NULL, amount TEXT NOT NULL, hidden INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS payments_paid_at ON payments (paid_at);
+CREATE TABLE IF NOT EXISTS payment_lines (
+    payment TEXT NOT NULL, seq INTEGER NOT NULL, invoice_number TEXT NOT NULL,
+    invoice_date REAL NOT NULL, description TEXT NOT NULL, invoice_amount TEXT NOT NULL,
+    discount TEXT NOT NULL, amount_paid TEXT NOT NULL, kind TEXT NOT NULL,
+    PRIMARY KEY (payment, seq)
+);
+CREATE TABLE IF NOT EXISTS paid_invoices (number TEXT PRIMARY KEY, payment TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deductions_due (
+    id INTEGER PRIMARY KEY, vendor_code TEXT NOT NULL, due REAL NOT NULL,
+    number TEXT NOT NULL, invoice_date REAL NOT NULL, description TEXT NOT NULL,
+    amount TEXT NOT NULL, discount TEXT NOT NULL, kind TEXT NOT NULL,
+    paid INTEGER NOT NULL DEFAULT 0
+);
+"""
+PAYMENT_HEADER = (
+    "Payment Number",
+    "Payment Date",
+    "Currency",
+    "Amount",
+    "Remit-to Name",
+    "Site",
+    "Vendor Code",
+    "Payment Type",
+    "Payment Status",
+    "Void Reason",
+)
+LINE_HEADER = (
+    "Payment Number",
+    "Invoice Number",
+    "Invoice Date",
+    "Description",
+    "Invoice Amount",
+    "Invoice Currency",
+    "Withholding Amount",
+    "Terms Discount Amount",
+    "Amount Paid",
+    "Remaining Amount",
+)
+HIDDEN_WARNING = (
+    "Invoices for the following payments will not be displayed, as the corresponding "
+    "ordering codes are not setup in your account"
+)
+
+
+def _cents(value):
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _day(ts):
+    return datetime.fromtimestamp(ts, timezone.utc).date()
+
+
+def _line_values(line):
+    """A line's stored columns: number, date, description, amount, discount, kind."""
+    return (
+        line["number"],
+        line["date"],
+        line["description"],
+        str(line["amount"]),
+        str(line["discount"]),
+        line["kind"],
+    )
+
+
+def payment_settings(overrides):
+    unknown = sorted(set(overrides or {}) - set(PAYMENT_DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"Unknown sandbox payment setting(s) {', '.join(unknown)}; "
+            f"valid: {', '.join(sorted(PAYMENT_DEFAULTS))}"
+        )
+    return {**PAYMENT_DEFAULTS, **(overrides or {})}
+
+
+class PaymentsMixin:
+    """Mixed into VendorCentral: needs self.store, self.cfg, self.currency, self.epoch."""
+
+    _payments_ready = False
+
+    def _payment_settings(self):
+        return payment_settings(getattr(self.cfg, "payments", None))
+
+    def pay_until(self, now):
+        """Make every payment run due by ``now`` (cheap when none is)."""
+        store = self.store
+        if not self._payments_ready:
+            store.conn.executescript(PAYMENTS_SCHEMA)
+            self._payments_ready = True
+        epoch = self.epoch
+        if epoch is None:
+            return
+        settings = self._payment_settings()
+        last = store.get_meta("payments_until")
+        if last is None:
+            last = day_of(epoch) - int(settings["history_days"]) - 1
+        day = last + 1
+        while day_start(day) + 8 * HOUR <= now:
+            if date.fromordinal(day).weekday() == int(settings["weekday"]):
+                store.x("BEGIN")
+                try:
+                    for vendor in self.cfg.vendor_codes:
+                        self._payment_run(vendor, day_start(day) + 8 * HOUR, settings)
+                    store.set_meta("payments_until", day)
+                    store.x("COMMIT")
+                except BaseException:
+                    store.x("ROLLBACK")
+                    raise
+            else:
+                store.set_meta("payments_until", day)
+            day += 1
+
+    # ---- one run -------------------------------------------------------------------------
+
+    def _rng(self, *parts):
+        return random.Random(hash_seed(":".join(str(p) for p in (self.cfg.seed, "pay", *parts))))
+
+    def _payment_run(self, vendor, at, settings):
+        lines = []
+        invoices = self._due_invoices(vendor, at, settings)
+        for invoice in invoices:
+            lines += self._invoice_lines(vendor, invoice, at, settings)
+        self._monthly_deductions(vendor, at, settings, invoices)
+        if not any(line["kind"] == "invoice" for line in lines):
+            return None  # deductions wait for a run that pays invoices
+        for row in self.store.q(
+            "SELECT * FROM deductions_due WHERE vendor_code = ? AND due <= ? AND paid = 0 "
+            "ORDER BY due, id",
+            (vendor, at),
+        ):
+            lines.append(
+                {
+                    "number": row["number"],
+                    "date": row["invoice_date"],
+                    "description": row["description"],
+                    "amount": Decimal(row["amount"]),
+                    "discount": Decimal(row["discount"]),
+                    "kind": row["kind"],
+                }
+            )
+            self.store.x("UPDATE deductions_due SET paid = 1 WHERE id = ?", (row["id"],))
+        rng = self._rng("payment", vendor, at)
+        number = str(rng.randint(10**7, 10**8 - 1))
+        while self.store.one("SELECT 1 FROM payments WHERE number = ?", (number,)):
+            number = str(rng.randint(10**7, 10**8 - 1))
+        total = sum((line["amount"] - line["discount"] for line in lines), Decimal(0))
+        hidden = rng.random() < float(settings["hidden_rate"])
+        self.store.x(
+            "INSERT INTO payments VALUES (?, ?, ?, ?, ?, ?)",
+            (number, vendor, at, self.currency, str(total), int(hidden)),
+        )
+        for seq, line in enumerate(lines, 1):
+            paid = line["amount"] - line["discount"]
+            self.store.x(
+                "INSERT INTO payment_lines (payment, seq, invoice_number, invoice_date, "
+                "description, invoice_amount, discount, kind, amount_paid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (number, seq, *_line_values(line), str(paid)),
+            )
+            if line["kind"] in ("invoice", "credit_note"):
+                self.store.x("INSERT INTO paid_invoices VALUES (?, ?)", (line["number"], number))
+        return number
+
+    def _due_invoices(self, vendor, at, settings):
+        """Invoices of the vendor code due by ``at`` and not paid yet, oldest first."""
+        start = self.epoch - int(settings["history_days"]) * DAY
+        pct = Decimal(str(settings["discount_percent"]))
+        days = int(settings["discount_days"]) if pct else int(settings["net_days"])
+        live = self._live_invoices(vendor, at, settings)
+        billed = {po for invoice in live for po in invoice["pos"]}
+        out = []
+        for po in self.store.q(
+            "SELECT p.number, p.ship_start FROM pos p WHERE p.vendor_code = ? "
+            "AND p.created < ? AND p.ship_start + ? <= ? AND p.ship_start + ? > ? "
+            "AND EXISTS (SELECT 1 FROM items i WHERE i.po = p.number AND i.invoiced > 0) "
+            "ORDER BY p.ship_start, p.number",
+            (vendor, self.epoch, days * DAY, at, days * DAY, start),
+        ):
+            number = f"{po['number']}INV"
+            if po["number"] in billed or self._paid(number):
+                continue
+            amount = sum(
+                (
+                    Decimal(item["net_cost"]) * item["invoiced"]
+                    for item in self.store.q(
+                        "SELECT net_cost, invoiced FROM items WHERE po = ?", (po["number"],)
+                    )
+                ),
+                Decimal(0),
+            )
+            out.append(
+                {
+                    "number": number,
+                    "date": float(po["ship_start"]),
+                    "amount": _cents(amount),
+                    "discount_percent": pct,
+                    "pos": [po["number"]],
+                    "kind": "invoice",
+                    "history": True,
+                }
+            )
+        return out + [invoice for invoice in live if invoice["due"] <= at]
+
+    def _paid(self, number):
+        return self.store.one("SELECT 1 FROM paid_invoices WHERE number = ?", (number,))
+
+    def _live_invoices(self, vendor, at, settings):
+        out = []
+        for row in self.store.q("SELECT * FROM invoices WHERE created <= ?", (at,)):
+            body = json.loads(row["body"])
+            party = (body.get("remitToParty") or {}).get("partyId")
+            if party not in (vendor, None) or self._paid(row["id"]):
+                continue
+            if party is None and vendor != self.cfg.vendor_codes[0]:
+                continue
+            terms = body.get("paymentTerms") or {}
+            pct = Decimal(str(terms.get("discountPercent") or 0))
+            days = terms.get("discountDueDays") if pct else terms.get("netDueDays")
+            days = int(days or settings["net_days"])
+            issued = datetime.fromisoformat(body["date"].replace("Z", "+00:00")).timestamp()
+            amount = _cents(body["invoiceTotal"]["amount"])
+            credit = body.get("invoiceType") == "CreditNote"
+            out.append(
+                {
+                    "number": row["id"],
+                    "date": issued,
+                    "amount": -abs(amount) if credit else amount,
+                    "discount_percent": Decimal(0) if credit else pct,
+                    "pos": sorted(
+                        {
+                            i["purchaseOrderNumber"]
+                            for i in body.get("items") or []
+                            if i.get("purchaseOrderNumber")
+                        }
+                    ),
+                    "kind": "credit_note" if credit else "invoice",
+                    "history": False,
+                    "due": max(issued + days * DAY, row["created"]),
+                }
+            )
+        return out
+
+    def _invoice_lines(self, vendor, invoice, at, settings):
+        number, amount, pct = invoice["number"], invoice["amount"], invoice["discount_percent"]
+        discount = _cents(amount * pct / 100)
+        lines = [
+            {
+                "number": number,
+                "date": invoice["date"],
+                "description": "Invoice" if invoice["kind"] == "invoice" else "Credit note",
+                "amount": amount,
+                "discount": discount,
+                "kind": invoice["kind"],
+            }
+        ]
+        if invoice["kind"] != "invoice":
+            return lines
+        rng = self._rng("invoice", number)
+        short = self._short_value(invoice["pos"])
+        if short > 0:
+            claim = min(short, amount)
+            lines.append(self._claim(f"{number}SC", invoice, -claim, pct, "Shortage claim"))
+            if rng.random() < float(settings["reversal_rate"]):
+                later = at + rng.randint(35, 49) * DAY
+                self._schedule(
+                    vendor,
+                    later,
+                    self._claim(f"{number}SCR", invoice, claim, pct, "Shortage claim reversal"),
+                )
+                if rng.random() < float(settings["revised_rate"]):
+                    self._schedule(
+                        vendor,
+                        later,
+                        self._claim(
+                            f"{number}SCRSC",
+                            invoice,
+                            -_cents(claim / 2),
+                            pct,
+                            "Revised shortage claim",
+                        ),
+                    )
+        if rng.random() < float(settings["price_claim_rate"]):
+            price = _cents(amount * Decimal(str(round(rng.uniform(0.01, 0.05), 4))))
+            lines.append(self._claim(f"{number}PC", invoice, -price, Decimal(0), "Price claim"))
+        reason = self._asn_fault(invoice, rng, settings)
+        if reason:
+            fee = _cents(amount * Decimal("0.02"))
+            ref = "%010d" % rng.randint(10**9, 10**10 - 1)
+            lines.append(
+                {
+                    "number": f"{ref}VCBSINV",
+                    "date": at - rng.randint(1, 6) * DAY,
+                    "description": f"ASN Accuracy: {reason}",
+                    "amount": -fee,
+                    "discount": Decimal(0),
+                    "kind": "chargeback",
+                }
+            )
+        return lines
+
+    @staticmethod
+    def _claim(number, invoice, amount, pct, description):
+        # The terms discount taken on the claimed part is given back (or taken again).
+        kind = {
+            "SC": "shortage_claim",
+            "SCR": "shortage_claim_reversal",
+            "SCRSC": "revised_shortage_claim",
+            "PC": "price_claim",
+        }
+        suffix = next(s for s in ("SCRSC", "SCR", "SC", "PC") if number.endswith(s))
+        return {
+            "number": number,
+            "date": invoice["date"],
+            "description": description,
+            "amount": amount,
+            "discount": _cents(amount * pct / 100),
+            "kind": kind[suffix],
+        }
+
+    def _short_value(self, pos):
+        value = Decimal(0)
+        for po in pos:
+            for item in self.store.q(
+                "SELECT net_cost, shipped, received, receive_status FROM items WHERE po = ?",
+                (po,),
+            ):
+                if item["receive_status"] != "NOT_RECEIVED" and item["shipped"] > item["received"]:
+                    value += Decimal(item["net_cost"]) * (item["shipped"] - item["received"])
+        return _cents(value)
+
+    def _asn_fault(self, invoice, rng, settings):
+        if invoice["history"]:
+            return "Late ASN" if rng.random() < float(settings["chargeback_rate"]) else None
+        for po in invoice["pos"]:
+            for asn in self.store.q("SELECT created, body FROM asns"):
+                body = json.loads(asn["body"])
+                items = body.get("shippedItems") or []
+                if not any(
+                    (i.get("itemDetails") or {}).get("purchaseOrderNumber") == po for i in items
+                ):
+                    continue
+                shipped = body.get("shippedDate")
+                if shipped:
+                    left = datetime.fromisoformat(shipped.replace("Z", "+00:00")).timestamp()
+                    if asn["created"] - left > DAY:
+                        return "Late ASN"
+            if self._short_value([po]) > 0:
+                return "ASN quantity mismatch"
+        return None
+
+    def _schedule(self, vendor, due, line):
+        self.store.x(
+            "INSERT INTO deductions_due (vendor_code, due, number, invoice_date, description, "
+            "amount, discount, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (vendor, due, *_line_values(line)),
+        )
+
+    def _monthly_deductions(self, vendor, at, settings, invoices):
+        today, week_ago = _day(at), _day(at - 7 * DAY)
+        if today.month != week_ago.month:  # first run of the month: last month's agreements
+            first = date(week_ago.year, week_ago.month, 1)
+            start = datetime(first.year, first.month, 1, tzinfo=timezone.utc).timestamp()
+            end = datetime(today.year, today.month, 1, tzinfo=timezone.utc).timestamp()
+            billed = sum(
+                (
+                    Decimal(row[0])
+                    for row in self.store.q(
+                        "SELECT l.invoice_amount FROM payment_lines l JOIN payments p "
+                        "ON p.number = l.payment WHERE p.vendor_code = ? AND l.kind = 'invoice' "
+                        "AND p.paid_at >= ? AND p.paid_at < ?",
+                        (vendor, start, end),
+                    )
+                ),
+                Decimal(0),
+            )
+            rng = self._rng("coop", vendor, first.isoformat())
+            for description, key in (
+                ("Co-op", "coop_percent"),
+                ("Damage allowance", "damage_allowance_percent"),
+            ):
+                fee = _cents(billed * Decimal(str(settings[key])) / 100)
+                if fee > 0:
+                    agreement = "%04d-%010d" % (
+                        rng.randint(1000, 9999),
+                        rng.randint(10**9, 10**10 - 1),
+                    )
+                    self._schedule(
+                        vendor,
+                        at,
+                        {
+                            "number": agreement,
+                            "date": end - DAY,
+                            "description": description,
+                            "amount": -fee,
+                            "discount": Decimal(0),
+                            "kind": "coop",
+                        },
+                    )
+        if today.day >= 20 and (week_ago.day < 20 or week_ago.month != today.month):
+            held = _cents(
+                sum((i["amount"] for i in invoices if i["kind"] == "invoice"), Decimal(0))
+                * Decimal(str(settings["provision_percent"]))
+                / 100
+            )
+            if held > 0:
+                name = f"{today:%y%m%d}_PROVISION_FOR_RECEIVABLES"
+                line = {
+                    "number": name,
+                    "date": at,
+                    "description": "Provision for receivables",
+                    "amount": -held,
+                    "discount": Decimal(0),
+                    "kind": "provision",
+                }
+                self._schedule(vendor, at, line)
+                self._schedule(
+                    vendor,
+                    at + 7 * DAY,
+                    {**line, "number": name + "-R", "amount": held, "kind": "provision_reversal"},
+                )
+
+    # ---- export ---------------------------------------------------------------------------
+
+    def payments_between(self, start=None, end=None):
+        """Stored payments paid in [start, end] (dates), each with its lines, oldest first."""
+        self.tick()
+        where, args = [], []
+        if start is not None:
+            where.append("paid_at >= ?")
+            args.append(
+                datetime(start.year, start.month, start.day, tzinfo=timezone.utc).timestamp()
+            )
+        if end is not None:
+            where.append("paid_at < ?")
+            args.append(
+                datetime(end.year, end.month, end.day, tzinfo=timezone.utc).timestamp() + DAY
+            )
+        sql = "SELECT * FROM payments" + (" WHERE " + " AND ".join(where) if where else "")
+        out = []
+        for row in self.store.q(sql + " ORDER BY paid_at, number", args):
+            lines = self.store.q(
+                "SELECT * FROM payment_lines WHERE payment = ? ORDER BY seq", (row["number"],)
+            )
+            out.append((row, lines))
+        return out
+
+    def export_payments(self, params):
+        """(content, content type, file name) of GET /_sandbox/payments/export."""
+        fmt = (params.get("format") or "xlsx").lower()
+        if fmt not in ("xlsx", "csv"):
+            raise invalid(f"format {fmt!r}: expected xlsx or csv")
+        bounds = []
+        for key in ("from", "to"):
+            try:
+                bounds.append(date.fromisoformat(params[key]) if params.get(key) else None)
+            except ValueError:
+                raise ValueError(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)") from None
+        rows = self._export_rows(self.payments_between(*bounds), fmt)
+        if fmt == "csv":
+            return self._csv(rows), "text/csv; charset=utf-8", "Payments.csv"
+        return (
+            self._xlsx(rows),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "Payments.xlsx",
+        )
+
+    def _export_rows(self, payments, fmt):
+        us = self.currency == "USD"
+        if fmt == "xlsx":
+            show_date, show_amount = _day, float
+        else:
+            pattern = "%m/%d/%Y" if us else "%d/%m/%Y"
+
+            def show_date(ts):
+                return _day(ts).strftime(pattern)
+
+            def show_amount(value):
+                text = f"{abs(Decimal(value)):,.2f}"
+                if not us:
+                    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+                return f"-{text}" if Decimal(value) < 0 else text
+
+        rows = [["Payments"], [], list(PAYMENT_HEADER)]
+        for payment, _lines in payments:
+            rows.append(
+                [
+                    payment["number"],
+                    show_date(payment["paid_at"]),
+                    payment["currency"],
+                    show_amount(payment["amount"]),
+                    "Acorn sandbox vendor",
+                    self.cfg.marketplace,
+                    payment["vendor_code"],
+                    "ACH",
+                    "Paid",
+                    "",
+                ]
+            )
+        hidden = [p["number"] for p, _lines in payments if p["hidden"]]
+        if hidden:
+            rows += [[], ["Payment Number", HIDDEN_WARNING]] + [[number] for number in hidden]
+        rows += [[], ["Invoices"], list(LINE_HEADER)]
+        for payment, lines in payments:
+            if payment["hidden"]:
+                continue
+            for line in lines:
+                rows.append(
+                    [
+                        payment["number"],
+                        line["invoice_number"],
+                        show_date(line["invoice_date"]),
+                        line["description"],
+                        show_amount(line["invoice_amount"]),
+                        payment["currency"],
+                        show_amount("0"),
+                        show_amount(line["discount"]),
+                        show_amount(line["amount_paid"]),
+                        show_amount("0"),
+                    ]
+                )
+        return rows
+
+    def _csv(self, rows):
+        out = io.StringIO(newline="")
+        delimiter = "," if self.currency == "USD" else ";"
+        csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+        return out.getvalue().encode("utf-8-sig")
+
+    def _xlsx(self, rows):
+        out = io.BytesIO()
+        book = xlsxwriter.Workbook(out, {"in_memory": True})
+        sheet = book.add_worksheet("Remittance payments")
+        pattern = "mm/dd/yyyy" if self.currency == "USD" else "dd/mm/yyyy"
+        dates, money = (
+            book.add_format({"num_format": pattern}),
+            book.add_format({"num_format": "#,##0.00"}),
+        )
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
+                elif isinstance(value, float):
+                    sheet.write_number(r, c, value, money)
+                else:
+                    sheet.write(r, c, value)
+        book.close()
+        return out.getvalue()
