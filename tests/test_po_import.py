@@ -116,7 +116,7 @@ def test_acknowledged_quantities_of_a_po_answered_before_acorn_saw_it(sandbox):
     for row in rows:
         answers = po_import.acknowledged_quantities(row)
         ordered = po_import.line_values(
-            domain.purchase_order_from_spapi(orders[row["purchaseOrderNumber"]])
+            converters.purchase_order_from_spapi(orders[row["purchaseOrderNumber"]])
         )
         assert set(answers) == set(ordered), row["purchaseOrderNumber"]
         for sequence, (accepted, rejected) in answers.items():
