@@ -23,6 +23,7 @@
     "data": [
         "security/acorn_vendor_security.xml",
         "security/ir.model.access.csv",
+        "data/account_payment_term.xml",
         "data/queue_job_channel.xml",
         "data/queue_job_function.xml",
         "data/ir_cron.xml",

@@ -66,3 +66,15 @@ def test_demo_reset_forgets_the_dropped_databases_edi_folders(tmp_path):
     assert not (tmp_path / "filestore" / "acorn_demo").exists()
     assert (tmp_path / "acorn_edi" / "other" / "2" / "out" / "855_000000001.edi").exists()
     dev.forget_db_files("never_built", tmp_path)  # nothing there: nothing to do
+
+
+def test_demo_reset_and_a_second_database_start_a_fresh_sandbox(tmp_path):
+    """The old state answered every PO already: a rebuilt demo would have nothing to do."""
+    first, second = dev.sandbox_state("acorn_demo", tmp_path), dev.sandbox_state("other", tmp_path)
+    assert first != second
+    for path in (first, first.with_name(first.name + "-wal"), second):
+        path.write_bytes(b"SQLite format 3")
+    dev.forget_db_files("acorn_demo", tmp_path / "odoo-data", tmp_path)
+    assert not first.exists()
+    assert not first.with_name(first.name + "-wal").exists()
+    assert second.exists()

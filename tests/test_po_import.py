@@ -98,3 +98,52 @@ def test_changes_reports_only_real_differences():
     new = {"ordered_qty": 3, "net_cost": 14.200001, "vendor_sku": None, "asin": "B0Y"}
     assert po_import.changes(old, new) == {"asin": ("B0X", "B0Y")}
     assert po_import.changes(old, {"ordered_qty": 2}) == {"ordered_qty": (3, 2)}
+
+
+def test_acknowledged_quantities_of_a_po_answered_before_acorn_saw_it(sandbox):
+    """The sandbox's history POs were acknowledged before the epoch: getPurchaseOrders
+    carries no answer, getPurchaseOrdersStatus does (in eaches, cases converted)."""
+    from acorn_vendor.core.sandbox.testing import SandboxSession
+
+    week = {"createdAfter": "2026-02-20T00:00:00Z", "createdBefore": "2026-02-27T00:00:00Z"}
+    session = SandboxSession(sandbox)
+    rows = session.ok("getPurchaseOrdersStatus", dict(week, limit=100))["payload"]["ordersStatus"]
+    orders = {
+        o["purchaseOrderNumber"]: o
+        for o in session.ok("getPurchaseOrders", dict(week, limit=100))["payload"]["orders"]
+    }
+    accepted_somewhere = False
+    for row in rows:
+        answers = po_import.acknowledged_quantities(row)
+        ordered = po_import.line_values(
+            converters.purchase_order_from_spapi(orders[row["purchaseOrderNumber"]])
+        )
+        assert set(answers) == set(ordered), row["purchaseOrderNumber"]
+        for sequence, (accepted, rejected) in answers.items():
+            assert accepted + rejected <= ordered[sequence]["ordered_units"]
+            accepted_somewhere = accepted_somewhere or accepted > 0
+    assert accepted_somewhere
+
+
+def test_acknowledged_quantities_in_eaches_and_unconfirmed_left_out():
+    status = {
+        "purchaseOrderNumber": "4Z32PABC",
+        "itemStatus": [
+            {
+                "itemSequenceNumber": "1",
+                "acknowledgementStatus": {
+                    "confirmationStatus": "PARTIALLY_ACCEPTED",
+                    "acceptedQuantity": {"amount": 2, "unitOfMeasure": "Cases", "unitSize": 4},
+                    "rejectedQuantity": {"amount": 4, "unitOfMeasure": "Eaches"},
+                },
+            },
+            {
+                "itemSequenceNumber": "2",
+                "acknowledgementStatus": {"confirmationStatus": "UNCONFIRMED"},
+            },
+        ],
+    }
+    assert po_import.acknowledged_quantities(status) == {"1": (8, 4)}
+    del status["itemStatus"][0]["itemSequenceNumber"]
+    with pytest.raises(ValueError, match="4Z32PABC"):
+        po_import.acknowledged_quantities(status)

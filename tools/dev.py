@@ -668,9 +668,16 @@ def cmd_pg(args):
     return 0
 
 
-def _start_sandbox(port):
+def sandbox_state(db, folder=None):
+    """The sandbox's state for one demo database: the POs it sent and the answers that
+    database gave. One per database, so a rebuilt or a second database meets POs still to
+    acknowledge instead of a Vendor Central that an earlier database already answered."""
+    return Path(folder or CACHE / "sandbox") / f"{db}.sqlite"
+
+
+def _start_sandbox(port, db_name):
     """The demo's Vendor Central: the local Acorn sandbox, state kept in .cache/sandbox."""
-    db = CACHE / "sandbox" / "demo.sqlite"
+    db = sandbox_state(db_name)
     db.parent.mkdir(parents=True, exist_ok=True)
     log = open(CACHE / "sandbox" / "sandbox.log", "a", encoding="utf-8")  # noqa: SIM115
     proc = subprocess.Popen(
@@ -697,12 +704,16 @@ env.cr.commit()
 """
 
 
-def forget_db_files(db, data_dir=None):
-    """What a dropped database leaves in Odoo's data dir: its filestore and its EDI folders.
-    A rebuilt demo reuses account ids, so old folders would hand it the last demo's files."""
+def forget_db_files(db, data_dir=None, sandbox_dir=None):
+    """What a dropped database leaves behind: its filestore, its EDI folders and its
+    sandbox state. A rebuilt demo reuses account ids, so old folders would hand it the last
+    demo's files, and the old sandbox state only POs that database already acknowledged."""
     data_dir = Path(data_dir or CACHE / "odoo-data")
     for path in (data_dir / "filestore" / db, data_dir / "acorn_edi" / db):
         shutil.rmtree(path, ignore_errors=True)
+    state = sandbox_state(db, sandbox_dir)
+    for path in (state, state.with_name(state.name + "-wal"), state.with_name(state.name + "-shm")):
+        path.unlink(missing_ok=True)
 
 
 def cmd_demo(args):
@@ -719,8 +730,11 @@ def cmd_demo(args):
     base = odoo_base_args(odoo, pg, db, args.port)
     sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
     env = {**os.environ, **odoo.env, "ACORN_SANDBOX_URL": sandbox_url}
-    sandbox = _start_sandbox(args.sandbox_port)
-    say(f"Acorn sandbox (Vendor Central) on {sandbox_url}, log in .cache/sandbox/sandbox.log")
+    sandbox = _start_sandbox(args.sandbox_port, db)
+    say(
+        f"Acorn sandbox (Vendor Central) on {sandbox_url}, state in {sandbox_state(db)}, "
+        "log in .cache/sandbox/sandbox.log"
+    )
     if not pg.db_exists(db):
         say(f"creating demo database {db} with {', '.join(ADDONS)} (a few minutes)")
         run([*base, "-i", ",".join(ADDONS), "--stop-after-init", "--log-level=warn"], env=env)

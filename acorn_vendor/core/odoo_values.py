@@ -5,6 +5,7 @@ lower-case selection keys; the domain wants ``Decimal``, aware UTC datetimes and
 spelling. Each model used to carry its own copy of these conversions.
 """
 
+import json
 from decimal import Decimal
 
 from .domain import PO_STATES, UTC
@@ -35,3 +36,11 @@ def to_utc(value):
 def to_naive_utc(value):
     """An aware datetime -> the naive UTC datetime Odoo stores; None -> False."""
     return value.astimezone(UTC).replace(tzinfo=None) if value else False
+
+
+def json_text(value):
+    """A stored JSON value as people read it: indented, keys in Amazon's order; empty
+    stays empty. The web client's code widgets show text, not JSON objects."""
+    if value in (None, False, ""):
+        return False
+    return json.dumps(value, indent=2, ensure_ascii=False)

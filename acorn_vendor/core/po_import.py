@@ -128,3 +128,38 @@ def changes(old, new):
         elif (before or False) != (value or False):
             diff[key] = (before, value)
     return diff
+
+
+def _eaches(quantity):
+    """An SP-API ItemQuantity in eaches (cases times their size); absent is 0."""
+    if not quantity:
+        return 0
+    amount = int(quantity.get("amount") or 0)
+    if quantity.get("unitOfMeasure") == "Cases":
+        amount *= int(quantity.get("unitSize") or 1)
+    return amount
+
+
+def acknowledged_quantities(order_status):
+    """What Amazon recorded as acknowledged on each line of one getPurchaseOrdersStatus
+    ``OrderStatus``: {item sequence: (accepted eaches, rejected eaches)}. Lines Amazon shows
+    UNCONFIRMED are left out: nobody answered them yet.
+
+    A PO acknowledged before Acorn saw it (history, or answered in Vendor Central itself)
+    arrives from getPurchaseOrders without the answer; only the status carries it."""
+    answers = {}
+    for item in order_status.get("itemStatus") or ():
+        ack = item.get("acknowledgementStatus") or {}
+        if ack.get("confirmationStatus") in (None, "UNCONFIRMED"):
+            continue
+        sequence = str(item.get("itemSequenceNumber") or "")
+        if not sequence:
+            raise ValueError(
+                f"PO {order_status.get('purchaseOrderNumber')}: a status line has no "
+                "itemSequenceNumber"
+            )
+        answers[sequence] = (
+            _eaches(ack.get("acceptedQuantity")),
+            _eaches(ack.get("rejectedQuantity")),
+        )
+    return answers

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ..core import marketplaces
+from ..core import marketplaces, po_import
 from ..core.ack_rules import RuleSettings
 from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import Credentials, SpApiClient, SpApiError
@@ -112,6 +112,22 @@ class AcornVcAccount(models.Model):
     )
     warehouse_id = fields.Many2one("stock.warehouse", check_company=True)
     pricelist_id = fields.Many2one("product.pricelist", check_company=True)
+    fiscal_position_id = fields.Many2one(
+        "account.fiscal.position",
+        check_company=True,
+        help="Maps the products' taxes on Amazon's sale orders. Amazon buys for resale "
+        "(US: with a resale certificate), so its invoices usually carry no sales tax: map "
+        "your sales taxes to none here.",
+    )
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+        "Payment Terms",
+        check_company=True,
+        default=lambda self: self.env.ref(
+            "acorn_vendor.account_payment_term_60days", raise_if_not_found=False
+        ),
+        help="The terms agreed with Amazon in the vendor agreement, on every sale order.",
+    )
     product_match_order = fields.Selection(
         [
             ("asin,sku,ean", "ASIN, then vendor SKU, then EAN/UPC"),
@@ -121,6 +137,20 @@ class AcornVcAccount(models.Model):
         default="asin,sku,ean",
         required=True,
         help="Which product identifier wins when matching Amazon PO lines to products.",
+    )
+    acknowledged_quotation_policy = fields.Selection(
+        [
+            ("confirm", "Confirm the quotation"),
+            ("draft", "Leave it a quotation"),
+            ("cancel", "Cancel the quotation"),
+        ],
+        "POs Acknowledged Elsewhere",
+        default="confirm",
+        required=True,
+        help="A PO Amazon already shows as acknowledged when Acorn first reads it (history, "
+        "or answered in Vendor Central itself): Acorn reads Amazon's accepted quantities, "
+        "then confirms its quotation for them (the goods still have to ship), leaves it for "
+        "a person, or cancels it (it shipped before Odoo).",
     )
     sale_order_cutoff_days = fields.Integer(
         "Sale Orders for POs of the Last (days)",
@@ -166,8 +196,9 @@ class AcornVcAccount(models.Model):
     responsible_user_id = fields.Many2one(
         "res.users",
         "Responsible",
-        default=lambda self: self.env.user,
-        help="Gets deadline alerts and Amazon's rejections.",
+        default=lambda self: self._default_responsible(),
+        help="Gets deadline alerts and Amazon's rejections, and is the salesperson of the "
+        "account's sale orders.",
     )
     transaction_stuck_minutes = fields.Integer(
         "Transaction Stuck After (min)",
@@ -337,6 +368,15 @@ class AcornVcAccount(models.Model):
             "An account with this name already exists in this company.",
         ),
     ]
+
+    @api.model
+    def _default_responsible(self):
+        """The user creating the account; OdooBot (module data, scripts) hands over to the
+        administrator, since nobody reads OdooBot's activities."""
+        user = self.env.user
+        if user == self.env.ref("base.user_root"):
+            return self.env.ref("base.user_admin", raise_if_not_found=False) or user
+        return user
 
     def _compute_purchase_order_count(self):
         """The overview's counters: all POs, those waiting for us, those past Amazon's 24 h."""
@@ -658,7 +698,46 @@ class AcornVcAccount(models.Model):
                     self._acorn_add_counts(totals, PO._acorn_import_orders(self, batch))
                     batch = []
             self._acorn_add_counts(totals, PO._acorn_import_orders(self, batch))
+        self._acorn_read_amazon_acknowledgements(client, seen)
         return totals
+
+    def _acorn_read_amazon_acknowledgements(self, client, numbers):
+        """POs among ``numbers`` that Amazon shows as acknowledged but Acorn never answered
+        carry no quantities in getPurchaseOrders: read them from getPurchaseOrdersStatus."""
+        unanswered = (
+            self.env["acorn.vc.purchase.order"]
+            .search(
+                [
+                    ("account_id", "=", self.id),
+                    ("name", "in", list(numbers)),
+                    ("amz_state", "!=", "new"),
+                    ("transaction_ids", "=", False),
+                ]
+            )
+            .filtered(
+                lambda po: (
+                    not any(
+                        po.line_ids.mapped(
+                            lambda ln: ln.accepted_qty + ln.backordered_qty + ln.rejected_qty
+                        )
+                    )
+                )
+            )
+        )
+        if not unanswered:
+            return 0
+        by_number = {po.name: po for po in unanswered}
+        dates = unanswered.mapped("po_date")
+        answers = {}
+        for status in client.iter_purchase_orders_status(
+            createdAfter=min(dates) - timedelta(seconds=1),
+            createdBefore=max(dates) + timedelta(seconds=1),
+        ):
+            po = by_number.get(status.get("purchaseOrderNumber"))
+            if po:
+                answers[po] = po_import.acknowledged_quantities(status)
+        unanswered._acorn_apply_amazon_acknowledgements(answers)
+        return len(answers)
 
     @staticmethod
     def _acorn_add_counts(totals, counts):

@@ -4,6 +4,8 @@ import psycopg2
 
 from odoo import api, fields, models
 
+from ..core.odoo_values import json_text
+
 _logger = logging.getLogger(__name__)
 
 
@@ -29,8 +31,14 @@ class AcornVcPayload(models.Model):
     purchase_order_id = fields.Many2one("acorn.vc.purchase.order", index=True, ondelete="cascade")
     reference = fields.Char(help="Amazon's document number, also when it could not be imported.")
     content = fields.Json(required=True)
+    content_text = fields.Text("Content (JSON)", compute="_compute_content_text")
     payload_hash = fields.Char(index=True)
     error = fields.Text()
+
+    @api.depends("content")
+    def _compute_content_text(self):
+        for payload in self:
+            payload.content_text = json_text(payload.content)
 
     @api.depends("purchase_order_id")
     def _compute_account_id(self):

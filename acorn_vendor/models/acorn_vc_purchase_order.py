@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 from markupsafe import Markup, escape
+from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -491,6 +492,14 @@ class AcornVcPurchaseOrder(models.Model):
                 "amz_state": "acknowledged" if self.amz_state == "new" else self.amz_state,
             }
         )
+        self._acorn_confirm_sale_order(
+            self.env._("Amazon accepted the acknowledgement: %s confirmed.")
+        )
+
+    def _acorn_confirm_sale_order(self, message):
+        """The draft quotation becomes an order for the accepted eaches (cancelled when
+        nothing was accepted); ``message`` (with %s for the order) goes to the chatter."""
+        self.ensure_one()
         sale = self.sale_order_id
         if not sale or sale.state != "draft":
             return
@@ -504,8 +513,58 @@ class AcornVcPurchaseOrder(models.Model):
             return
         sale.order_line.filtered(lambda sol: not sol.product_uom_qty).unlink()
         sale.action_confirm()
-        self.message_post(
-            body=self.env._("Amazon accepted the acknowledgement: %s confirmed.", sale.name)
+        self.message_post(body=message % sale.name)
+
+    def _acorn_apply_amazon_acknowledgements(self, answers_by_po):
+        """POs Amazon already shows as acknowledged, answered before Acorn saw them (history,
+        or in Vendor Central itself): take Amazon's accepted and rejected eaches per line
+        (``answers_by_po``: {PO: {sequence: (accepted, rejected)}}, from
+        getPurchaseOrdersStatus), then do with their quotations what the account says.
+
+        A backfill brings thousands of such POs: the lines are updated in one query."""
+        rows = []
+        for po, answers in answers_by_po.items():
+            for line in po.line_ids:
+                accepted, rejected = answers.get(line.sequence_number, (0, 0))
+                # Amazon's count includes backorders and never exceeds what it ordered; a
+                # line it changed since is capped rather than refused.
+                accepted = min(accepted, line.ordered_units)
+                rejected = min(rejected, line.ordered_units - accepted)
+                if (line.accepted_qty, line.rejected_qty) != (accepted, rejected):
+                    rows.append((line.id, accepted, rejected))
+        if rows:
+            self.env["acorn.vc.purchase.order.line"].flush_model()
+            execute_values(
+                self.env.cr._obj,
+                "UPDATE acorn_vc_purchase_order_line AS line"
+                " SET accepted_qty = answer.accepted, rejected_qty = answer.rejected"
+                " FROM (VALUES %s) AS answer (id, accepted, rejected) WHERE line.id = answer.id",
+                rows,
+            )
+            self.env["acorn.vc.purchase.order.line"].invalidate_model(
+                ["accepted_qty", "rejected_qty"]
+            )
+        for po in answers_by_po:
+            po._acorn_handle_acknowledged_quotation()
+
+    def _acorn_handle_acknowledged_quotation(self):
+        self.ensure_one()
+        policy = self.account_id.acknowledged_quotation_policy
+        sale = self.sale_order_id
+        if not sale or sale.state != "draft" or policy == "draft":
+            return
+        if policy == "cancel":
+            sale._action_cancel()
+            self.message_post(
+                body=self.env._(
+                    "Acknowledged at Amazon before Acorn saw it: quotation %s cancelled, as "
+                    "the account asks.",
+                    sale.name,
+                )
+            )
+            return
+        self._acorn_confirm_sale_order(
+            self.env._("Acknowledged at Amazon before Acorn saw it: %s confirmed.")
         )
 
     @api.model
@@ -588,6 +647,12 @@ class AcornVcPurchaseOrder(models.Model):
                 vals["warehouse_id"] = account.warehouse_id.id
             if account.pricelist_id:
                 vals["pricelist_id"] = account.pricelist_id.id
+            # The account's terms, not whatever the customer or the creating user implies.
+            vals["user_id"] = account._acorn_responsible().id
+            if account.fiscal_position_id:
+                vals["fiscal_position_id"] = account.fiscal_position_id.id
+            if account.payment_term_id:
+                vals["payment_term_id"] = account.payment_term_id.id
             vals_list.append(vals)
         orders = (
             self.env["sale.order"]
@@ -775,7 +840,7 @@ class AcornVcPurchaseOrder(models.Model):
         """Keep the payload and a readable error; the PO shows it, the batch goes on."""
         message = f"PO {number}: {exc}" if number not in str(exc) else str(exc)
         _logger.warning("Vendor Central account %s: cannot import %s", account.id, message)
-        self.env["acorn.vc.payload"].create(
+        self.env["acorn.vc.payload"].sudo().create(
             {
                 "account_id": account.id,
                 "purchase_order_id": existing[number].id if number in existing else False,
@@ -825,7 +890,7 @@ class AcornVcPurchaseOrder(models.Model):
         if commands:
             vals["line_ids"] = commands
         self.write(vals)
-        self.env["acorn.vc.payload"].create(
+        self.env["acorn.vc.payload"].sudo().create(
             {"purchase_order_id": self.id, "content": payload, "payload_hash": digest}
         )
         summary = [

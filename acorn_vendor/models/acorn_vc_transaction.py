@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..core.odoo_values import json_text
 from ..core.spapi import SpApiError, SubmissionUncertainError
 from .jobs import RETRYABLE, delay, retry_later
 
@@ -43,6 +44,7 @@ class AcornVcTransaction(models.Model):
     picking_id = fields.Many2one("stock.picking", index="btree_not_null", readonly=True)
     move_id = fields.Many2one("account.move", index="btree_not_null", readonly=True)
     payload = fields.Json(readonly=True, required=True)
+    payload_text = fields.Text("Payload (JSON)", compute="_compute_payload_text")
     client_key = fields.Char(readonly=True, copy=False, index=True)
     transaction_id = fields.Char("Amazon Transaction ID", readonly=True, copy=False, index=True)
     state = fields.Selection(
@@ -68,6 +70,11 @@ class AcornVcTransaction(models.Model):
         [("transaction", "getTransaction"), ("po_status", "PO status (transaction stuck)")],
         readonly=True,
     )
+
+    @api.depends("payload")
+    def _compute_payload_text(self):
+        for tx in self:
+            tx.payload_text = json_text(tx.payload)
 
     @api.depends("kind", "transaction_id", "purchase_order_id", "move_id")
     def _compute_display_name(self):

@@ -1,8 +1,11 @@
+import json
 from datetime import timedelta
 from unittest import mock
 
+from lxml import etree
+
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..core.spapi import SpApiClient
@@ -111,6 +114,40 @@ class TestAcknowledgement(AcornVendorCommon):
         self.assertTrue(sale.picking_ids, "confirming creates the delivery")
         amazon = self.account._acorn_spapi_client().get_purchase_order(po.name)
         self.assertEqual(amazon["purchaseOrderState"], "Acknowledged")
+
+    def test_acknowledge_by_shows_only_while_amazon_waits(self):
+        po = self._po()
+        po.action_accept_all()
+        po._acorn_send_acknowledgement()
+        # Amazon has not confirmed yet: the PO is still New there, but nobody must act.
+        self.assertEqual((po.amz_state, po.ack_status, po.ack_waiting), ("new", "sent", False))
+        for view_type in ("list", "kanban", "form"):
+            arch = etree.fromstring(self.PO.get_view(view_type=view_type)["arch"])
+            deadlines = arch.xpath("//field[@name='ack_deadline']")
+            self.assertTrue(deadlines, view_type)
+            for node in deadlines:
+                self.assertEqual(node.get("invisible"), "not ack_waiting", view_type)
+
+    def test_payloads_read_as_json_and_amazons_versions_stay_as_sent(self):
+        po = self._po()
+        po.action_accept_all()
+        tx = po._acorn_send_acknowledgement()
+        self.assertEqual(json.loads(tx.payload_text), tx.payload)
+        self.assertIn('"purchaseOrderNumber"', tx.payload_text)
+        form = etree.fromstring(self.env["acorn.vc.transaction"].get_view(view_type="form")["arch"])
+        self.assertTrue(form.xpath("//page[@name='payload']/field[@name='payload_text']"))
+        self.assertFalse(form.xpath("//field[@name='payload']"), "a JSON object shows as text")
+
+        version = po.payload_ids[:1]
+        self.assertEqual(json.loads(version.content_text), version.content)
+        form = etree.fromstring(self.PO.get_view(view_type="form")["arch"])
+        (versions,) = form.xpath("//page[@name='versions']/field[@name='payload_ids']")
+        self.assertEqual(versions.get("readonly"), "1")
+        self.assertTrue(versions.xpath("./form//field[@name='content_text']"))
+        for verb in ("write", "unlink"):
+            with self.assertRaises(AccessError, msg=verb):
+                payload = version.with_user(self.user_manager)
+                payload.write({"error": "edited"}) if verb == "write" else payload.unlink()
 
     def test_amazon_failure_becomes_an_activity_with_its_error(self):
         po = self._po()

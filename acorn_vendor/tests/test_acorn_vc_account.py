@@ -19,6 +19,12 @@ class TestAccount(AcornVendorCommon):
         )
         self.assertEqual(self.account.spapi_endpoint, "https://sellingpartnerapi-fe.amazon.com")
 
+    def test_the_responsible_is_who_creates_the_account_never_odoobot(self):
+        # The common accounts were created as OdooBot (like module data): the admin takes over.
+        self.assertEqual(self.account.responsible_user_id, self.env.ref("base.user_admin"))
+        account = self.Account.with_user(self.user_manager).create({"name": "By a manager"})
+        self.assertEqual(account.responsible_user_id, self.user_manager)
+
     def test_endpoint_override(self):
         self.account.endpoint_override = "http://127.0.0.1:8071"
         self.assertEqual(self.account.spapi_endpoint, "http://127.0.0.1:8071")

@@ -5,6 +5,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..core import po_import
 from .common import AcornVendorCommon
 
 
@@ -121,3 +122,43 @@ class TestPurchaseOrderSync(AcornVendorCommon):
         with self.assertRaises(RetryableJobError):
             self.account._acorn_job_sync_purchase_orders()
         self.assertFalse(self.account.sync_cursor, "a failed run does not move the cursor")
+
+    def _import_history(self, account):
+        now = self.sandbox.now()
+        account._acorn_fetch_and_import(
+            _naive(now - timedelta(days=20)), _naive(now), changed=False
+        )
+        return self.PO.search([("account_id", "=", account.id), ("amz_state", "=", "acknowledged")])
+
+    def test_pos_acknowledged_before_acorn_carry_amazons_quantities_and_are_confirmed(self):
+        self._catalogue_products()
+        history = self._import_history(self.account)
+        self.assertTrue(history, "the sandbox's history holds acknowledged open POs")
+        client = self.account._acorn_spapi_client()
+        for po in history[:5]:
+            status = client.get_purchase_orders_status(purchaseOrderNumber=po.name)
+            self.assertEqual(
+                {
+                    line.sequence_number: (line.accepted_qty, line.rejected_qty)
+                    for line in po.line_ids
+                },
+                po_import.acknowledged_quantities(status["ordersStatus"][0]),
+                po.name,
+            )
+        self.assertTrue(sum(history.line_ids.mapped("accepted_qty")))
+        sales = history.sale_order_id
+        self.assertTrue(sales, "recent open POs became sale orders")
+        self.assertEqual(set(sales.mapped("state")) - {"cancel"}, {"sale"})
+        for sol in sales.filtered(lambda so: so.state == "sale").order_line:
+            self.assertEqual(sol.product_uom_qty, sol.acorn_po_line_id.accepted_qty)
+
+    def test_the_account_may_leave_or_cancel_quotations_of_pos_acknowledged_elsewhere(self):
+        self._catalogue_products()
+        for policy, state in (("draft", "draft"), ("cancel", "cancel")):
+            account = self.Account.create(
+                {"name": f"History {policy}", "acknowledged_quotation_policy": policy}
+            )
+            account._acorn_use_sandbox(self.sandbox.url, seed=23)
+            sales = self._import_history(account).sale_order_id
+            self.assertTrue(sales)
+            self.assertEqual(set(sales.mapped("state")), {state}, policy)

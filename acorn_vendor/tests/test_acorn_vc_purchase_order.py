@@ -1,7 +1,7 @@
 import copy
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import AcornVendorCommon
@@ -130,6 +130,12 @@ class TestPurchaseOrderImport(AcornVendorCommon):
         self.assertIn("purchaseOrderDate", failure.error)
         self.assertEqual(failure.content["purchaseOrderNumber"], broken["purchaseOrderNumber"])
 
+    def test_the_empty_list_speaks_of_its_filter_not_of_a_missing_account(self):
+        action = self.env.ref("acorn_vendor.acorn_vc_purchase_order_action")
+        self.assertIn("filter_new", action.context, "the list opens filtered")
+        self.assertIn("remove the filter", action.help)
+        self.assertNotIn("yet", action.help, "POs may exist outside the filter")
+
     def test_users_of_a_restricted_account_do_not_see_its_pos(self):
         self.PO._acorn_import_orders(self.account, self.payloads[:2])
         self.assertEqual(self.PO.with_user(self.user_ops).search_count([]), 2)
@@ -180,6 +186,41 @@ class TestSaleOrderFromPurchaseOrder(AcornVendorCommon):
         # One FC partner per code, however many POs go there.
         fcs = eligible.mapped("partner_shipping_id")
         self.assertEqual(len(fcs), len(set(eligible.mapped("ship_to_code"))))
+
+    def test_amazon_sale_orders_carry_the_accounts_terms_taxes_and_responsible(self):
+        tax = self.env["account.tax"].create(
+            {"name": "Test sales tax 15%", "amount": 15, "type_tax_use": "sale"}
+        )
+        self.products.product_tmpl_id.taxes_id = tax
+        resale = self.env["account.fiscal.position"].create(
+            {"name": "Amazon resale", "tax_ids": [Command.create({"tax_src_id": tax.id})]}
+        )
+        net_60 = self.env.ref("acorn_vendor.account_payment_term_60days")
+        self.assertEqual(self.account.payment_term_id, net_60, "Amazon's usual terms by default")
+        self.account.write(
+            {"fiscal_position_id": resale.id, "responsible_user_id": self.user_ops.id}
+        )
+        self.PO._acorn_import_orders(self.account, self.payloads)
+        sales = self.PO.search([("account_id", "=", self.account.id)]).sale_order_id
+        self.assertTrue(sales)
+        for sale in sales:
+            self.assertEqual(sale.user_id, self.user_ops, "salesperson: the responsible")
+            self.assertEqual(sale.payment_term_id, net_60)
+            self.assertEqual(sale.fiscal_position_id, resale)
+            self.assertFalse(sale.order_line.tax_id, "Amazon buys for resale: no sales tax")
+
+    def test_the_delivery_is_planned_in_amazons_ship_window(self):
+        self.PO._acorn_import_orders(self.account, self.payloads)
+        po = self.PO.search(
+            [("account_id", "=", self.account.id), ("amz_state", "=", "new")]
+        ).filtered("sale_order_id")[:1]
+        self.assertTrue(po.ship_window_start and po.ship_window_end)
+        po.action_accept_all()
+        po._acorn_acknowledgement_accepted(self.env["acorn.vc.transaction"])
+        picking = po.sale_order_id.picking_ids
+        self.assertTrue(picking)
+        self.assertEqual(picking.scheduled_date, po.ship_window_start)
+        self.assertEqual(picking.date_deadline, po.ship_window_end)
 
     def test_unknown_product_is_flagged_then_mapped_and_remembered(self):
         recent = [

@@ -197,15 +197,34 @@ class TestInvoice(InvoiceFlow, AcornVendorCommon):
         self.assertNotIn("returnsReferenceNumber", item["creditNoteDetails"])
         self.assertEqual(self._tick(tx).state, "success", tx.errors)
 
+    def test_a_partial_delivery_invoices_what_shipped_whatever_the_product_policy(self):
+        po = self._po(min_first_line=2)
+        # Products that invoice on order (Odoo's default, and the demo's): an Amazon order
+        # still bills only what left, since Amazon refuses more.
+        po.line_ids.product_id.invoice_policy = "order"
+        sale = self._acknowledge_and_ship(po, short=1)
+        line = sale.order_line.filtered(lambda sol: sol.qty_delivered < sol.product_uom_qty)
+        self.assertEqual(len(line), 1, "one line shipped short")
+        move = self._invoice(sale)
+        self.assertEqual(
+            {aml.sale_line_ids: aml.quantity for aml in move.invoice_line_ids},
+            {sol: sol.qty_delivered for sol in sale.order_line},
+        )
+        move.action_post()
+        (checked,) = move.acorn_check_invoice()
+        self.assertEqual(checked["problems"], [], checked)
+        self.assertEqual(line.qty_to_invoice, 0, "the rest is invoiced once it ships")
+
     def test_mistakes_are_stopped_then_overridden_rejected_fixed_and_resent(self):
         po = self._po(min_first_line=2)
         sale = self._acknowledge_and_ship(po, short=1)
-        move = self._invoice(sale)  # invoices what was ordered: one each more than shipped
+        move = self._invoice(sale)
         line = move.invoice_line_ids.filtered(
             lambda ln: ln.sale_line_ids.acorn_po_line_id == po.line_ids[0]
         )
         cost = line.price_unit
-        line.price_unit = cost + 0.5
+        # Someone bills what was ordered (one each more than shipped) at the wrong price.
+        line.write({"price_unit": cost + 0.5, "quantity": line.quantity + 1})
         move.action_post()
         (result,) = move.acorn_send_invoice()
         self.assertFalse(result["sent"])

@@ -27,3 +27,21 @@ class TestProductAsin(AcornVendorCommon):
         self.env["product.product"].create({**own, "company_id": self.company_2.id})
         with self.assertRaisesRegex(ValidationError, "B0ACORN004"):
             self.env["product.product"].create({"name": "D", "amz_asin": "B0ACORN004"})
+
+
+@tagged("-at_install", "post_install")
+class TestDemoCatalogue(AcornVendorCommon):
+    def test_the_demo_sells_acorns_catalogue_alone(self):
+        if not self.env.ref("acorn_vendor.acorn_vc_account_demo", raise_if_not_found=False):
+            self.skipTest("a database without demo data has no demo catalogue")
+        odoo_demo = self.env["product.template"].browse(
+            self.env["ir.model.data"]
+            .search([("model", "=", "product.template"), ("module", "!=", "acorn_vendor")])
+            .mapped("res_id")
+        )
+        self.assertTrue(odoo_demo.with_context(active_test=False).exists())
+        for_sale = odoo_demo.exists().filtered(lambda t: t.active and t.sale_ok) - self.env.ref(
+            "sale.advance_product_0_product_template"
+        )
+        self.assertFalse(for_sale, "Odoo's demo furniture is archived")
+        self.assertEqual(len(self.env["product.template"].search([("amz_asin", "!=", False)])), 30)

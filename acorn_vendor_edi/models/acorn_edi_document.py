@@ -68,6 +68,11 @@ class AcornEdiDocument(models.Model):
     notes = fields.Text("Processing Notes", readonly=True)
     raw = fields.Binary("Content", attachment=True, readonly=True)
     raw_size = fields.Integer("Size (bytes)", readonly=True)
+    raw_text = fields.Text(
+        "Content (text)",
+        compute="_compute_raw_text",
+        help="The file as text, to read it without downloading (EDI is text).",
+    )
     raw_hash = fields.Char("SHA-256", readonly=True, index=True)
     sender_qualifier = fields.Char(readonly=True)
     sender_id = fields.Char(readonly=True, index=True, help="ISA06 / UNB sender.")
@@ -78,7 +83,11 @@ class AcornEdiDocument(models.Model):
     group_control = fields.Char(readonly=True, index=True, help="GS06 (X12), quoted by AK1.")
     set_controls = fields.Char(readonly=True, help="ST02 / UNH 0062.")
     is_test = fields.Boolean("Test Interchange", readonly=True)
-    transport_ref = fields.Char(readonly=True, help="The transport's name for the file.")
+    transport_ref = fields.Char(
+        readonly=True,
+        help="The transport's name for the file (a folder transport's is the server path: "
+        "shown to system administrators only).",
+    )
     attempts = fields.Integer(readonly=True, help="Sending attempts.")
     next_try_at = fields.Datetime(readonly=True, index=True)
     sent_at = fields.Datetime(readonly=True)
@@ -115,6 +124,12 @@ class AcornEdiDocument(models.Model):
     )
     picking_id = fields.Many2one("stock.picking", readonly=True, index="btree_not_null")
     invoice_id = fields.Many2one("account.move", readonly=True, index="btree_not_null")
+
+    @api.depends("raw")
+    def _compute_raw_text(self):
+        for doc in self:
+            data = doc._acorn_raw_bytes() if doc.raw_size else b""
+            doc.raw_text = data.decode("utf-8", errors="replace") if data else False
 
     # ------------------------------------------------------------------ inbound
 

@@ -40,6 +40,22 @@ class TestEdiInbound(EdiCommon):
         self.assertEqual(doc.ack_document_id.state, "sent")
         self.assertEqual(doc.ack_document_id.name, ack_name)
 
+    def test_users_read_the_file_in_odoo_and_never_see_the_server_path(self):
+        self.drop_850(self.purchase_order("EDIREAD"))
+        self.poll()
+        doc = self.Document.search([("account_id", "=", self.account.id), ("direction", "=", "in")])
+        self.assertIn("/", doc.transport_ref, "a folder transport's reference is a path")
+        self.assertEqual(doc.raw_text.encode(), doc._acorn_raw_bytes())
+        self.assertIn("EDIREAD", doc.raw_text)
+        self.assertTrue(doc.raw_text.startswith("ISA*"))
+        for user, sees_path in (
+            (self.user_manager, False),
+            (self.env.ref("base.user_admin"), True),
+        ):
+            arch = self.Document.with_user(user).get_view(view_type="form")["arch"]
+            self.assertIn('name="raw_text"', arch)
+            self.assertEqual('name="transport_ref"' in arch, sees_path, user.login)
+
     def test_several_850s_in_one_file_import_as_one_batch(self):
         self.drop_850(*(self.purchase_order(f"BATCH{n}") for n in range(3)), control=7400)
         self.poll()
