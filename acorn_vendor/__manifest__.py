@@ -17,10 +17,11 @@
         "account",
         "queue_job",
     ],
-    "external_dependencies": {"python": ["requests", "jsonschema"]},
+    "external_dependencies": {"python": ["requests", "jsonschema", "pandas"]},
     "data": [
         "security/acorn_vendor_security.xml",
         "security/ir.model.access.csv",
+        "security/acorn_vc_report_security.xml",
         "data/queue_job_channel.xml",
         "data/queue_job_function.xml",
         "data/ir_cron.xml",
@@ -36,8 +37,16 @@
         "wizards/acorn_vc_acknowledge_wizard_views.xml",
         "views/account_move_views.xml",
         "wizards/acorn_vc_invoice_override_wizard_views.xml",
+        "views/acorn_vc_report_document_views.xml",
+        "views/acorn_vc_report_sales_views.xml",
+        "views/acorn_vc_report_inventory_views.xml",
+        "views/acorn_vc_report_traffic_views.xml",
+        "views/acorn_vc_report_forecast_views.xml",
+        "views/acorn_vc_report_margin_views.xml",
+        "views/acorn_vc_report_kpi_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
+        "views/acorn_vc_report_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -10,5 +10,6 @@ from . import (
     test_naming,
     test_product,
     test_security,
+    test_vendor_reports,
     test_xmlrpc,
 )

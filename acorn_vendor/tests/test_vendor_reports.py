@@ -1,0 +1,150 @@
+import json
+from datetime import date, timedelta
+
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from .common import AcornVendorCommon
+
+HISTORICAL = {"distributorView": "MANUFACTURING", "reportPeriod": "DAY", "sellingProgram": "RETAIL"}
+
+
+@tagged("-at_install", "post_install")
+class TestVendorReports(AcornVendorCommon):
+    """The report schedule against the sandbox: plan, request, poll, download, bulk-load."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = cls._start_sandbox(cls.account, seed=23, history_days=20, frozen_clock=True)
+        cls._catalogue_products()
+        cls.account.report_history_days = 20
+        cls.Document = cls.env["acorn.vc.report.document"]
+        cls.now = cls.sandbox.now()
+
+    def _run(self, docs):
+        """What the queue does: request each document, let Amazon work, fetch each one."""
+        for doc in docs:
+            doc._acorn_job_request(now=self.now.timestamp())
+        self.sandbox.advance(120)
+        for doc in docs:
+            doc._acorn_job_fetch()
+
+    def _plan(self):
+        return self.Document._acorn_plan(self.account, now=self.now.replace(tzinfo=None))
+
+    def _count(self, table):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM %s WHERE account_id = %s",
+                SQL.identifier(table),
+                self.account.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_schedule_loads_sales_inventory_traffic_and_a_second_run_adds_nothing(self):
+        docs = self._plan()
+        types = set(docs.mapped("report_type"))
+        self.assertLessEqual(
+            {"GET_VENDOR_SALES_REPORT", "GET_VENDOR_INVENTORY_REPORT", "GET_VENDOR_TRAFFIC_REPORT"},
+            types,
+        )
+        sales_docs = docs.filtered(lambda d: d.report_type == "GET_VENDOR_SALES_REPORT")
+        # 20 days of history, the last 3 not available yet (72 h lag): two DAY windows <= 15.
+        self.assertEqual(len(sales_docs), 2)
+        for doc in sales_docs:
+            self.assertLessEqual((doc.period_end - doc.period_start).days, 14)
+        self._run(docs)
+        self.assertEqual(set(docs.mapped("state")), {"done"}, docs.mapped("error_details"))
+
+        sales = self.env["acorn.vc.report.sales"].search([("account_id", "=", self.account.id)])
+        expected = sum(d.row_count + d.aggregate_count for d in sales_docs)
+        self.assertEqual(len(sales), expected)
+        per_asin = sales.filtered(lambda row: not row.is_aggregate)
+        self.assertTrue(per_asin and all(per_asin.mapped("product_id")), "linked by ASIN")
+        self.assertEqual(
+            {row.product_id.amz_asin for row in per_asin}, set(per_asin.mapped("asin"))
+        )
+        self.assertTrue(self._count("acorn_vc_report_inventory"))
+        self.assertTrue(self._count("acorn_vc_report_traffic"))
+
+        # The second run finds nothing to ask, and re-loading a period replaces its rows.
+        self.assertFalse(self._plan())
+        counts = {t: self._count(t) for t in ("acorn_vc_report_sales", "acorn_vc_report_inventory")}
+        again = sales_docs[0].copy({"state": "queued", "reason": "repull"})
+        self._run(again)
+        self.assertEqual(again.state, "done")
+        self.assertEqual(self._count("acorn_vc_report_sales"), counts["acorn_vc_report_sales"])
+        rows = self.env["acorn.vc.report.sales"].search(
+            [
+                ("account_id", "=", self.account.id),
+                ("period_start", ">=", again.period_start),
+                ("period_start", "<=", again.period_end),
+            ]
+        )
+        self.assertEqual(set(rows.mapped("document_id")), set(again.ids))
+
+    def test_nulls_from_amazon_stay_null_in_the_database(self):
+        docs = self._plan().filtered(lambda d: d.report_type == "GET_VENDOR_INVENTORY_REPORT")[:1]
+        self._run(docs)
+        raw = json.loads(docs.attachment_id.raw)
+        nulls = sum(row.get("vendorConfirmationRate") is None for row in raw["inventoryByAsin"])
+        zeros = sum(row.get("vendorConfirmationRate") == 0 for row in raw["inventoryByAsin"])
+        self.assertTrue(nulls, "the sandbox leaves some confirmation rates null")
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT COUNT(*) FILTER (WHERE vendor_confirmation_rate IS NULL),
+                      COUNT(*) FILTER (WHERE vendor_confirmation_rate = 0)
+                 FROM acorn_vc_report_inventory WHERE document_id = %s AND NOT is_aggregate""",
+            [docs.id],
+        )
+        self.assertEqual(self.env.cr.fetchone(), (nulls, zeros))
+
+    def test_fatal_report_records_amazon_error_details_and_a_hint(self):
+        monday = date(2026, 2, 16)
+        doc = self.Document.create(
+            {
+                "account_id": self.account.id,
+                "report_type": "GET_VENDOR_SALES_REPORT",
+                "options": json.dumps({**HISTORICAL, "reportPeriod": "WEEK"}),
+                "report_period": "WEEK",
+                "period_start": monday,
+                "period_end": monday + timedelta(days=6),
+            }
+        )
+        self._run(doc)
+        self.assertEqual(doc.state, "fatal")
+        self.assertIn("Sunday", doc.error_details)
+        self.assertIn("Sunday to Saturday", doc.hint)
+        self.assertTrue(doc.attachment_id, "the FATAL document is archived too")
+        self.assertFalse(self._count("acorn_vc_report_sales"))
+
+    def test_shared_bucket_allows_a_burst_of_15_then_one_a_minute(self):
+        Bucket = self.env["acorn.vc.rate.bucket"]
+        start = self.now.timestamp()
+        self.assertEqual(
+            [Bucket._acorn_take("createReport", now=start) for _ in range(15)], [0] * 15
+        )
+        wait = Bucket._acorn_take("createReport", now=start)
+        self.assertAlmostEqual(wait, 1 / 0.0167, delta=1)
+        doc = self._plan()[:1]
+        with self.assertRaises(RetryableJobError):
+            doc._acorn_job_request(now=start + 1)
+        self.assertEqual(doc.state, "queued")
+        self.assertEqual(Bucket._acorn_take("createReport", now=start + wait), 0)
+
+    def test_kpi_view_sums_sales_by_amazon_week(self):
+        docs = self._plan().filtered(lambda d: d.report_type == "GET_VENDOR_SALES_REPORT")
+        self._run(docs)
+        self.env.flush_all()
+        kpis = self.env["acorn.vc.report.kpi"].search([("account_id", "=", self.account.id)])
+        self.assertTrue(kpis)
+        self.assertEqual({k.week_start.weekday() for k in kpis}, {6}, "weeks start on Sunday")
+        sales = self.env["acorn.vc.report.sales"].search(
+            [("account_id", "=", self.account.id), ("is_aggregate", "=", False)]
+        )
+        self.assertEqual(sum(kpis.mapped("shipped_units")), sum(sales.mapped("shipped_units")))
