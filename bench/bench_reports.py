@@ -31,7 +31,7 @@ DB = "acorn_bench"
 INSIDE_ODOO = r"""
 import json, time
 from odoo.addons.acorn_vendor.core.reports.documents import read_document
-from odoo.addons.acorn_vendor.models.report_loader import replace_rows, table_frame
+from odoo.addons.acorn_vendor.models.report_loader import replace_rows, table_frames
 cfg = json.loads(%(cfg)r)
 out = {"types": {}}
 env.cr.execute("SELECT name, setting, unit FROM pg_settings WHERE name IN "
@@ -58,8 +58,9 @@ for report_type, path in cfg["files"].items():
                               "report_period": doc.options.get("reportPeriod")})
     env.flush_all()
     start = time.perf_counter()
-    rows = table_frame(model, record, frame, aggregate)
-    count = replace_rows(model, record, rows)
+    parts = table_frames(model, record, frame, aggregate)
+    count = replace_rows(model, record, parts)
+    rows = parts[0]
     copy_s = time.perf_counter() - start
     head = rows.head(cfg["baseline_rows"]).astype(object)
     base = head.where(head.notna(), None)

@@ -170,7 +170,7 @@ class AcornVcReportDocument(models.Model):
         return self._acorn_store(doc, frame)
 
     def _acorn_store(self, doc, frame):
-        from .report_loader import replace_rows, table_frame  # noqa: PLC0415 - pandas
+        from .report_loader import replace_rows, table_frames  # noqa: PLC0415 - pandas
 
         model_name = STORAGE.get(self.report_type)
         aggregate = doc.frame("aggregate") if REPORT_TYPES[self.report_type].aggregate else None
@@ -184,7 +184,7 @@ class AcornVcReportDocument(models.Model):
         if not model_name:  # archived only, no storage model yet
             return 0
         model = self.env[model_name].sudo()
-        return replace_rows(model, self, table_frame(model, self, frame, aggregate))
+        return replace_rows(model, self, table_frames(model, self, frame, aggregate))
 
     # ------------------------------------------------------------------ schedule
 
@@ -259,7 +259,9 @@ class AcornVcReportDocument(models.Model):
             limit=1,
         )
         last = forecasts.loaded_at or forecasts.create_date
-        requests += plan_forecast(account.id, FORECAST_OPTIONS, last and last.date(), aware)
+        requests += plan_forecast(
+            account.id, FORECAST_OPTIONS, last.date() if last else None, aware
+        )
         return self.create(
             [
                 {

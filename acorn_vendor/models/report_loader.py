@@ -20,6 +20,17 @@ from psycopg2 import sql
 from odoo.tools import SQL
 
 KEY_FIELDS = ("selling_program", "distributor_view", "report_period")
+# Filled by replace_rows, in this order, after the columns of table_frames.
+ADDED_COLUMNS = (
+    "account_id",
+    "company_id",
+    "document_id",
+    "product_id",
+    "create_uid",
+    "write_uid",
+    "create_date",
+    "write_date",
+)
 
 
 def _dates(series):
@@ -29,8 +40,9 @@ def _dates(series):
     return series
 
 
-def table_frame(model, document, frame, aggregate):
-    """The rows to COPY: the key columns Acorn adds, then the model's columns by name."""
+def table_frames(model, document, frame, aggregate):
+    """The frames to COPY (per-ASIN rows, then Amazon's aggregate rows): the key columns
+    Acorn adds, then the model's columns by name, the same columns in the same order."""
     parts = []
     for section, is_aggregate in ((frame, False), (aggregate, True)):
         if section is None or not len(section):
@@ -51,14 +63,11 @@ def table_frame(model, document, frame, aggregate):
                 out[column] = _dates(section[amazon]).array
             else:
                 out[column] = None  # a field only the other section has (aggregate rates)
+        for column in KEY_FIELDS:
+            value = getattr(document, column) or None
+            out[column] = out[column].where(out[column].notna(), value)
         parts.append(out)
-    if not parts:
-        return pd.DataFrame()
-    out = pd.concat(parts, ignore_index=True)
-    for column in ("selling_program", "distributor_view", "report_period"):
-        value = getattr(document, column) or None
-        out[column] = out[column].where(out[column].notna(), value)
-    return out
+    return parts
 
 
 def _product_ids(env, company, asins):
@@ -74,18 +83,20 @@ def _product_ids(env, company, asins):
     return {p["amz_asin"]: p["id"] for p in products}
 
 
-def replace_rows(model, document, rows):
-    """Delete the document's period range for its key, then COPY ``rows``; returns the count."""
+def replace_rows(model, document, parts):
+    """Delete the document's period range for its key, then COPY ``parts``; returns the
+    count of rows copied."""
     env = model.env
     env.flush_all()  # the document row must exist before rows point at it
     cr = env.cr
     table = model._table
     column = model._acorn_replace_by
     low, high = document.period_start, document.period_end
-    if len(rows) and column in rows and rows[column].notna().any():
-        values = pd.to_datetime(rows[column].dropna()).dt.date
-        low = min(low, values.min()) if low else values.min()
-        high = max(high, values.max()) if high else values.max()
+    for rows in parts:
+        if column in rows and rows[column].notna().any():
+            values = pd.to_datetime(rows[column].dropna()).dt.date
+            low = min(low, values.min()) if low else values.min()
+            high = max(high, values.max()) if high else values.max()
     if low and high:
         cr.execute(
             SQL(
@@ -105,27 +116,30 @@ def replace_rows(model, document, rows):
                 high,
             )
         )
-    if not len(rows):
-        model.invalidate_model()
-        return 0
     account = document.account_id
-    products = _product_ids(env, account.company_id, rows["asin"].dropna().unique())
-    rows = rows.assign(
-        account_id=account.id,
-        company_id=account.company_id.id,
-        document_id=document.id,
-        product_id=rows["asin"].map(products).astype("Int64"),
-        create_uid=env.uid,
-        write_uid=env.uid,
-        create_date=document.loaded_at or document.write_date,
-        write_date=document.loaded_at or document.write_date,
-    )
+    asins = set().union(*(rows["asin"].dropna().unique() for rows in parts))
+    products = _product_ids(env, account.company_id, asins) if asins else {}
+    stamp = document.loaded_at or document.write_date
     buffer = io.StringIO()
-    rows.to_csv(buffer, header=False, index=False, na_rep="\\N")
-    buffer.seek(0)
-    copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, rows.columns))
-    )
-    cr.copy_expert(copy, buffer)
+    count = 0
+    for rows in parts:
+        rows.assign(
+            account_id=account.id,
+            company_id=account.company_id.id,
+            document_id=document.id,
+            product_id=rows["asin"].map(products).astype("Int64"),
+            create_uid=env.uid,
+            write_uid=env.uid,
+            create_date=stamp,
+            write_date=stamp,
+        ).to_csv(buffer, header=False, index=False, na_rep="\\N")
+        count += len(rows)
+    if count:
+        columns = [*parts[0].columns, *ADDED_COLUMNS]
+        buffer.seek(0)
+        copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
+            sql.Identifier(model._table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        cr.copy_expert(copy, buffer)
     model.invalidate_model()
-    return len(rows)
+    return count

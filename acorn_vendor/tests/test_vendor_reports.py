@@ -86,19 +86,19 @@ class TestVendorReports(AcornVendorCommon):
                 ("period_start", "<=", again.period_end),
             ]
         )
-        self.assertEqual(set(rows.mapped("document_id")), set(again.ids))
+        self.assertEqual(rows.document_id, again)
 
     def test_nulls_from_amazon_stay_null_in_the_database(self):
         docs = self._plan().filtered(lambda d: d.report_type == "GET_VENDOR_INVENTORY_REPORT")[:1]
         self._run(docs)
         raw = json.loads(docs.attachment_id.raw)
-        nulls = sum(row.get("vendorConfirmationRate") is None for row in raw["inventoryByAsin"])
-        zeros = sum(row.get("vendorConfirmationRate") == 0 for row in raw["inventoryByAsin"])
-        self.assertTrue(nulls, "the sandbox leaves some confirmation rates null")
+        nulls = sum(row.get("unhealthyInventoryUnits") is None for row in raw["inventoryByAsin"])
+        zeros = sum(row.get("unhealthyInventoryUnits") == 0 for row in raw["inventoryByAsin"])
+        self.assertTrue(nulls, "unhealthy inventory is null at DAY (models#4809)")
         self.env.flush_all()
         self.env.cr.execute(
-            """SELECT COUNT(*) FILTER (WHERE vendor_confirmation_rate IS NULL),
-                      COUNT(*) FILTER (WHERE vendor_confirmation_rate = 0)
+            """SELECT COUNT(*) FILTER (WHERE unhealthy_inventory_units IS NULL),
+                      COUNT(*) FILTER (WHERE unhealthy_inventory_units = 0)
                  FROM acorn_vc_report_inventory WHERE document_id = %s AND NOT is_aggregate""",
             [docs.id],
         )
