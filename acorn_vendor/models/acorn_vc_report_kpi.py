@@ -6,8 +6,11 @@ same units twice); rates are averaged over the days that have one, weighted by n
 Amazon publishes them per ASIN and day.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+# Amazon's report frames the core's amazon_kpis reads, by storage model.
+AMAZON_FRAMES = ("acorn.vc.report.sales", "acorn.vc.report.inventory", "acorn.vc.report.traffic")
 
 
 class AcornVcReportKpi(models.Model):
@@ -104,3 +107,65 @@ class AcornVcReportKpi(models.Model):
              GROUP BY k.account_id, k.company_id, k.week_start, k.asin
             """
         )
+
+    @api.model
+    def _acorn_both_sides(self, account, freq="week"):
+        """Acorn's KPIs from its PO lines beside Amazon's from the loaded DAY reports, per
+        ASIN and Amazon week (or month): the core's ``compare`` frame, with the reason for
+        each difference. Acorn's lead time and received units wait for receipt dates."""
+        import pandas as pd  # noqa: PLC0415 - pandas only when asked
+
+        from ..core.reports.kpi import acorn_kpis, amazon_kpis, compare  # noqa: PLC0415
+
+        orders = self.env["acorn.vc.purchase.order"].search([("account_id", "=", account.id)])
+        lines = [
+            {
+                "po_number": line.order_id.name,
+                "asin": line.asin,
+                "po_date": line.order_id.po_date,
+                "ordered_qty": line.ordered_units,
+                # a line Acorn has not acknowledged yet has no accepted quantity (not 0)
+                "accepted_qty": line.accepted_qty if line.order_id.amz_state != "new" else None,
+                "received_qty": line.received_qty,
+                "last_receive_date": None,
+            }
+            for line in orders.line_ids
+        ]
+        acorn = acorn_kpis(pd.DataFrame(lines), by=["asin"], freq=freq) if lines else None
+        frames = [self._acorn_amazon_frame(name, account) for name in AMAZON_FRAMES]
+        amazon = amazon_kpis(frames, by=["asin"], freq=freq)
+        if acorn is None:
+            acorn = amazon.iloc[0:0]
+        return compare(acorn, amazon, by=["asin"])
+
+    def _acorn_amazon_frame(self, model_name, account):
+        """The stored per-ASIN DAY rows of ``account`` under Amazon's field names."""
+        import pandas as pd  # noqa: PLC0415
+
+        model = self.env[model_name]
+        names = {column: amazon for amazon, column in model._acorn_fields.items()}
+        columns = [
+            "period_start",
+            "period_end",
+            "asin",
+            "selling_program",
+            "distributor_view",
+            *names,
+        ]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM %s WHERE account_id = %s AND NOT is_aggregate "
+                "AND report_period = 'DAY'",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                SQL.identifier(model._table),
+                account.id,
+            )
+        )
+        frame = pd.DataFrame(self.env.cr.fetchall(), columns=columns).rename(columns=names)
+        frame["period_start"] = pd.to_datetime(frame["period_start"])
+        frame["period_end"] = pd.to_datetime(frame["period_end"])
+        for amazon in names.values():
+            if amazon != "currency":  # NULL stays missing (NaN), never 0
+                frame[amazon] = pd.to_numeric(frame[amazon])
+        return frame

@@ -148,3 +148,34 @@ class TestVendorReports(AcornVendorCommon):
             [("account_id", "=", self.account.id), ("is_aggregate", "=", False)]
         )
         self.assertEqual(sum(kpis.mapped("shipped_units")), sum(sales.mapped("shipped_units")))
+
+    def test_both_sides_put_acorn_po_lines_beside_amazon_reports_per_asin_and_week(self):
+        docs = self._plan().filtered(
+            lambda d: d.report_type in ("GET_VENDOR_SALES_REPORT", "GET_VENDOR_INVENTORY_REPORT")
+        )
+        self._run(docs)
+        day = self.now.replace(tzinfo=None) - timedelta(days=5)
+        self.account._acorn_fetch_and_import(day, day + timedelta(hours=12), changed=False)
+        orders = self.env["acorn.vc.purchase.order"].search([("account_id", "=", self.account.id)])
+        self.assertTrue(orders, "the sandbox ordered that day")
+        orders.write({"amz_state": "acknowledged"})
+        for line in orders.line_ids:
+            line.accepted_qty = line.ordered_units // 2
+        both = self.env["acorn.vc.report.kpi"]._acorn_both_sides(self.account)
+
+        line = orders.line_ids[0]
+        week = both["period_start"].dt.date == line.order_id.po_date.date() - timedelta(
+            days=(line.order_id.po_date.weekday() + 1) % 7
+        )
+        mine = orders.line_ids.filtered(lambda other: other.asin == line.asin)
+        conf = both[week & (both["asin"] == line.asin) & (both["kpi"] == "confirmation_rate")]
+        self.assertAlmostEqual(
+            conf["acorn"].iloc[0],
+            sum(mine.mapped("accepted_qty")) / sum(mine.mapped("ordered_units")),
+        )
+        self.assertFalse(conf["amazon"].isna().all(), "Amazon's rate from the loaded report")
+        kpi = self.env["acorn.vc.report.kpi"].search(
+            [("account_id", "=", self.account.id), ("asin", "=", line.asin)]
+        )
+        shipped = both[(both["asin"] == line.asin) & (both["kpi"] == "shipped_units")]
+        self.assertEqual(shipped["amazon"].sum(), sum(kpi.mapped("shipped_units")))
