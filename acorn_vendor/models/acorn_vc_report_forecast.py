@@ -22,7 +22,7 @@ class AcornVcReportForecast(models.Model):
         "p90ForecastUnits": "p90_forecast_units",
     }
 
-    forecast_generation_date = fields.Date(readonly=True, index=True)
+    forecast_generation_date = fields.Date(readonly=True)
     mean_forecast_units = fields.Float(readonly=True)
     p70_forecast_units = fields.Float("P70 forecast units", readonly=True)
     p80_forecast_units = fields.Float("P80 forecast units", readonly=True)
