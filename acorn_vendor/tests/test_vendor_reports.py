@@ -179,3 +179,20 @@ class TestVendorReports(AcornVendorCommon):
         )
         shipped = both[(both["asin"] == line.asin) & (both["kpi"] == "shipped_units")]
         self.assertEqual(shipped["amazon"].sum(), sum(kpi.mapped("shipped_units")))
+
+    def test_cron_queues_one_request_job_per_document_and_nothing_twice(self):
+        self.Account.search([("id", "!=", self.account.id)]).report_sync_active = False
+        now = self.now.replace(tzinfo=None)
+        count = self.Document._cron_plan_reports(now=now)
+        docs = self.Document.search([("account_id", "=", self.account.id)])
+        self.assertTrue(docs)
+        self.assertEqual(count, len(docs))
+        jobs = self.env["queue.job"].search(
+            [
+                ("model_name", "=", "acorn.vc.report.document"),
+                ("method_name", "=", "_acorn_job_request"),
+                ("state", "=", "pending"),
+            ]
+        )
+        self.assertEqual(sorted(job.records.id for job in jobs), sorted(docs.ids))
+        self.assertEqual(self.Document._cron_plan_reports(now=now), 0, "all in flight")
