@@ -319,6 +319,9 @@ class AcornVcReportDocument(models.Model):
             )
         except RETRYABLE as exc:
             raise retry_later(exc) from exc
+        except SpApiError as exc:  # refused (a missing role, bad input): shown, asked again
+            self.write({"state": "failed", "error_details": str(exc)})
+            return False
         self.write(
             {
                 "state": "requested",
