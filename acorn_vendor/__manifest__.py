@@ -24,6 +24,7 @@
         "security/acorn_vendor_security.xml",
         "security/ir.model.access.csv",
         "data/account_payment_term.xml",
+        "security/acorn_vc_report_security.xml",
         "data/queue_job_channel.xml",
         "data/queue_job_function.xml",
         "data/ir_cron.xml",
@@ -43,8 +44,16 @@
         "views/acorn_vc_remittance_views.xml",
         "wizards/acorn_vc_remittance_import_wizard_views.xml",
         "wizards/acorn_vc_remittance_month_end_wizard_views.xml",
+        "views/acorn_vc_report_document_views.xml",
+        "views/acorn_vc_report_sales_views.xml",
+        "views/acorn_vc_report_inventory_views.xml",
+        "views/acorn_vc_report_traffic_views.xml",
+        "views/acorn_vc_report_forecast_views.xml",
+        "views/acorn_vc_report_margin_views.xml",
+        "views/acorn_vc_report_kpi_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
+        "views/acorn_vc_report_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [

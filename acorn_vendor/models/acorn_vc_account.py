@@ -818,3 +818,17 @@ class AcornVcAccount(models.Model):
         self.ensure_one()
         self._acorn_use_sandbox()
         return self.action_test_connection()
+
+    # ------------------------------------------------------------------ vendor reports
+
+    report_sync_active = fields.Boolean(
+        "Load vendor reports",
+        default=True,
+        help="Request Amazon's vendor reports (sales, inventory, traffic, net PPM, forecast) "
+        "on a schedule and load them into Analytics. Needs the Brand Analytics role.",
+    )
+    report_history_days = fields.Integer(
+        "Report history (days)",
+        default=730,
+        help="How far back the report backfill goes (Amazon keeps about two years).",
+    )

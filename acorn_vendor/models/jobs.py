@@ -10,10 +10,11 @@ CHANNEL = "root.acorn"
 RETRYABLE = (ThrottledError, NetworkError, ServerError)
 
 
-def delay(record, key, description):
+def delay(record, key, description, **options):
     """``record.with_delay`` in Acorn's channel; a job with the same key already waiting
-    absorbs this one (a cron that runs twice queues the work once)."""
-    return record.with_delay(channel=CHANNEL, identity_key=key, description=description)
+    absorbs this one (a cron that runs twice queues the work once). ``options`` go to
+    with_delay (``eta``...)."""
+    return record.with_delay(channel=CHANNEL, identity_key=key, description=description, **options)
 
 
 def retry_later(exc, seconds=None):

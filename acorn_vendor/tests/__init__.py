@@ -11,5 +11,6 @@ from . import (
     test_product,
     test_remittance_booking,
     test_security,
+    test_vendor_reports,
     test_xmlrpc,
 )

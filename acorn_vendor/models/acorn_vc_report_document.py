@@ -1,0 +1,363 @@
+"""One vendor report document: what was asked, what Amazon answered, what was loaded.
+
+The cron finds work (the core planner: recent periods after the lag, re-pulls, a two-year
+backfill in 15-day DAY windows) and records one ``queued`` document per createReport
+request; queue jobs then request, poll, download and load each one. The documents are the
+planner's memory, so a crash or a restart resumes where it stopped.
+"""
+
+import json
+import logging
+import math
+from datetime import datetime, timedelta
+
+from odoo import api, fields, models
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..core.reports.documents import ReportDocumentError, ReportFatalError, read_document
+from ..core.reports.periods import UTC, split
+from ..core.reports.report_types import REPORT_TYPES
+from ..core.reports.schedule import plan_forecast, plan_periods
+from ..core.spapi import SpApiError
+from .acorn_vc_report_line import DISTRIBUTOR_VIEWS, REPORT_PERIODS, SELLING_PROGRAMS
+from .jobs import RETRYABLE, delay, retry_later
+
+_logger = logging.getLogger(__name__)
+
+# What the schedule asks for each account, by default (analytics.md §1.2).
+HISTORICAL = {"distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
+SCHEDULED = (
+    ("GET_VENDOR_SALES_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
+    ("GET_VENDOR_INVENTORY_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
+    ("GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "DAY"}),
+    ("GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", {"reportPeriod": "MONTH"}),
+)
+FORECAST_OPTIONS = {"sellingProgram": "RETAIL"}
+# Where each report type is stored (the others are archived, not loaded, for now).
+STORAGE = {
+    "GET_VENDOR_SALES_REPORT": "acorn.vc.report.sales",
+    "GET_VENDOR_INVENTORY_REPORT": "acorn.vc.report.inventory",
+    "GET_VENDOR_TRAFFIC_REPORT": "acorn.vc.report.traffic",
+    "GET_VENDOR_FORECASTING_REPORT": "acorn.vc.report.forecast",
+    "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT": "acorn.vc.report.margin",
+}
+IN_FLIGHT = ("queued", "requested")
+POLL_SECONDS = 60
+RETRY_EMPTY_HOURS = 12  # an empty or cancelled document means "not yet": ask again later
+
+
+def options_key(options):
+    return json.dumps(dict(sorted((options or {}).items())), separators=(",", ":"))
+
+
+class AcornVcReportDocument(models.Model):
+    _name = "acorn.vc.report.document"
+    _description = "Vendor Central Report Document"
+    _order = "id desc"
+
+    account_id = fields.Many2one(
+        "acorn.vc.account", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    report_type = fields.Selection(
+        [(name, rt.label) for name, rt in REPORT_TYPES.items()], required=True, readonly=True
+    )
+    options = fields.Char(readonly=True, index=True, help="reportOptions, as sent (JSON).")
+    selling_program = fields.Selection(SELLING_PROGRAMS, readonly=True)
+    distributor_view = fields.Selection(DISTRIBUTOR_VIEWS, readonly=True)
+    report_period = fields.Selection(REPORT_PERIODS, readonly=True)
+    period_start = fields.Date(readonly=True, help="dataStartTime asked (first day).")
+    period_end = fields.Date(readonly=True, help="dataEndTime asked (last day).")
+    reason = fields.Selection(
+        [
+            ("new", "New period"),
+            ("repull", "Re-pull (Amazon corrects recent data)"),
+            ("backfill", "Backfill"),
+            ("refresh", "Refresh"),
+            ("upload", "Uploaded file"),
+        ],
+        readonly=True,
+    )
+    state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("requested", "Requested"),
+            ("done", "Loaded"),
+            ("empty", "Empty (not available yet)"),
+            ("cancelled", "Cancelled (no data)"),
+            ("fatal", "FATAL"),
+            ("failed", "Failed"),
+        ],
+        default="queued",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    amazon_report_id = fields.Char("Report ID", readonly=True, index="btree_not_null")
+    requested_at = fields.Datetime(readonly=True)
+    loaded_at = fields.Datetime(readonly=True)
+    error_details = fields.Text(readonly=True, help="Amazon's errorDetails of a FATAL report.")
+    hint = fields.Text(readonly=True, help="What usually fixes this error.")
+    attachment_id = fields.Many2one("ir.attachment", "Raw document", readonly=True)
+    row_count = fields.Integer("Rows", readonly=True)
+    aggregate_count = fields.Integer("Aggregate rows", readonly=True)
+    notes = fields.Text(
+        readonly=True,
+        help="Fields Amazon sent that its schema lacks (kept in the raw document only), "
+        "required fields that came null (kept null) and other warnings.",
+    )
+
+    @api.depends("report_type", "period_start", "period_end", "account_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["report_type"]._description_selection(self.env))
+        for doc in self:
+            span = f" {doc.period_start} – {doc.period_end}" if doc.period_start else ""
+            doc.display_name = f"{labels.get(doc.report_type, '')}{span}"
+
+    # ------------------------------------------------------------------ loading
+
+    def _acorn_load_document(self, raw):
+        """Archive the raw document, read it with the core and bulk-load its rows.
+
+        A FATAL document records Amazon's errorDetails and a hint; an unreadable one the
+        reader's message; nothing is loaded from either (an import is whole or not at all).
+        """
+        self.ensure_one()
+        if isinstance(raw, str):
+            raw = raw.encode()
+        self.attachment_id = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{self.report_type}-{self.amazon_report_id or self.id}.json",
+                    "raw": raw,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/json",
+                }
+            )
+        )
+        now = fields.Datetime.now()
+        try:
+            doc = read_document(raw, expected_type=self.report_type, source=self.display_name)
+        except ReportFatalError as exc:
+            self.write(
+                {
+                    "state": "fatal",
+                    "error_details": exc.error_details,
+                    "hint": exc.hint,
+                    "loaded_at": now,
+                }
+            )
+            return 0
+        except ReportDocumentError as exc:
+            self.write({"state": "failed", "error_details": str(exc), "loaded_at": now})
+            return 0
+        values = {
+            "loaded_at": now,
+            "notes": "\n".join(doc.notes()) or False,
+            "selling_program": self.selling_program or doc.options.get("sellingProgram"),
+            "distributor_view": self.distributor_view or doc.options.get("distributorView"),
+            "report_period": self.report_period or doc.options.get("reportPeriod"),
+        }
+        frame = doc.frame()
+        if not len(frame):
+            self.write({**values, "state": "empty", "row_count": 0})
+            return 0
+        self.write(values)
+        return self._acorn_store(doc, frame)
+
+    def _acorn_store(self, doc, frame):
+        from .report_loader import replace_rows, table_frames  # noqa: PLC0415 - pandas
+
+        model_name = STORAGE.get(self.report_type)
+        aggregate = doc.frame("aggregate") if REPORT_TYPES[self.report_type].aggregate else None
+        self.write(
+            {
+                "state": "done",
+                "row_count": len(frame),
+                "aggregate_count": len(aggregate) if aggregate is not None else 0,
+            }
+        )
+        if not model_name:  # archived only, no storage model yet
+            return 0
+        model = self.env[model_name].sudo()
+        return replace_rows(model, self, table_frames(model, self, frame, aggregate))
+
+    # ------------------------------------------------------------------ schedule
+
+    @api.model
+    def _cron_plan_reports(self, now=None):
+        """Find work only: record the requests the planner finds, one job each."""
+        accounts = self.env["acorn.vc.account"].search(
+            [
+                ("sync_active", "=", True),
+                ("channel", "=", "spapi"),
+                ("report_sync_active", "=", True),
+            ]
+        )
+        queued = self
+        for account in accounts:
+            queued |= self._acorn_plan(account, now=now)
+        for doc in queued:
+            doc._acorn_enqueue("request")
+        return len(queued)
+
+    def _acorn_loaded(self, account, report_type, options, now):
+        """Period start -> when it was loaded, from the documents (in-flight ones count as
+        loaded now, so they are not asked twice; FATAL ones wait for the next re-pull)."""
+        docs = self.search(
+            [
+                ("account_id", "=", account.id),
+                ("report_type", "=", report_type),
+                ("options", "=", options_key(options)),
+                ("state", "!=", "failed"),
+            ],
+            order="id",
+        )
+        period = options.get("reportPeriod", "DAY")
+        retry_after = now - timedelta(hours=RETRY_EMPTY_HOURS)
+        loaded = {}
+        for doc in docs.filtered("period_start"):
+            if doc.state in IN_FLIGHT:
+                at = now
+            elif doc.state in ("empty", "cancelled"):
+                if (doc.loaded_at or doc.create_date) < retry_after:
+                    continue
+                at = now
+            else:
+                at = doc.loaded_at or doc.requested_at
+            for start, _end in split(doc.period_start, doc.period_end, period):
+                loaded[start] = max(loaded.get(start, at), at)
+        return loaded, docs
+
+    def _acorn_plan(self, account, now=None):
+        """The documents to request for ``account``: the core planner's answer, recorded."""
+        now = now or fields.Datetime.now()
+        aware = now.replace(tzinfo=UTC)
+        requests = []
+        for report_type, options in SCHEDULED:
+            loaded, _docs = self._acorn_loaded(account, report_type, options, now)
+            loaded = {k: v.replace(tzinfo=UTC) for k, v in loaded.items()}
+            requests += plan_periods(
+                account.id,
+                report_type,
+                options,
+                loaded,
+                aware,
+                history_days=account.report_history_days,
+            )
+        forecasts = self.search(
+            [
+                ("account_id", "=", account.id),
+                ("report_type", "=", "GET_VENDOR_FORECASTING_REPORT"),
+                ("state", "not in", ("failed", "empty", "cancelled")),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        last = forecasts.loaded_at or forecasts.create_date
+        requests += plan_forecast(
+            account.id, FORECAST_OPTIONS, last.date() if last else None, aware
+        )
+        return self.create(
+            [
+                {
+                    "account_id": account.id,
+                    "report_type": request.report_type,
+                    "options": options_key(dict(request.options)),
+                    "selling_program": dict(request.options).get("sellingProgram"),
+                    "distributor_view": dict(request.options).get("distributorView"),
+                    "report_period": dict(request.options).get("reportPeriod"),
+                    "period_start": request.start,
+                    "period_end": request.end,
+                    "reason": request.reason,
+                }
+                for request in requests
+            ]
+        )
+
+    def _acorn_enqueue(self, step, eta=None):
+        self.ensure_one()
+        method = {"request": "_acorn_job_request", "fetch": "_acorn_job_fetch"}[step]
+        job = delay(
+            self,
+            f"acorn-report-{step}-{self.id}",
+            self.env._("Vendor report %(step)s: %(doc)s", step=step, doc=self.display_name),
+            eta=eta,
+        )
+        return getattr(job, method)()
+
+    # ------------------------------------------------------------------ jobs
+
+    def _acorn_job_request(self, now=None):
+        """Queue job: createReport once the shared bucket has a token, then poll later."""
+        self.ensure_one()
+        if self.state != "queued":
+            return False
+        wait = self.env["acorn.vc.rate.bucket"]._acorn_take("createReport", now=now)
+        if wait:
+            raise RetryableJobError(
+                "createReport's shared rate limit: wait for a token",
+                seconds=math.ceil(wait),
+                ignore_retry=True,
+            )
+        client = self.account_id._acorn_spapi_client()
+        start = end = None
+        if self.period_start:
+            start = datetime.combine(self.period_start, datetime.min.time())
+            end = datetime.combine(self.period_end, datetime.max.time().replace(microsecond=0))
+        try:
+            report_id = client.create_report(
+                self.report_type,
+                [self.account_id.marketplace_id],
+                data_start_time=start,
+                data_end_time=end,
+                report_options=json.loads(self.options or "{}") or None,
+            )
+        except RETRYABLE as exc:
+            raise retry_later(exc) from exc
+        except SpApiError as exc:  # refused (a missing role, bad input): shown, asked again
+            self.write({"state": "failed", "error_details": str(exc)})
+            return False
+        self.write(
+            {
+                "state": "requested",
+                "amazon_report_id": report_id,
+                "requested_at": fields.Datetime.now(),
+            }
+        )
+        self._acorn_enqueue("fetch", eta=POLL_SECONDS)
+        return report_id
+
+    def _acorn_job_fetch(self):
+        """Queue job: poll getReport; when done, download, archive and load the document."""
+        self.ensure_one()
+        if self.state != "requested":
+            return False
+        client = self.account_id._acorn_spapi_client()
+        try:
+            report = client.get_report(self.amazon_report_id)
+            status = report.get("processingStatus")
+            if status not in ("DONE", "FATAL", "CANCELLED"):
+                raise RetryableJobError(f"Report {status}", seconds=POLL_SECONDS, ignore_retry=True)
+            if status == "CANCELLED" or not report.get("reportDocumentId"):
+                self.write({"state": "cancelled", "loaded_at": fields.Datetime.now()})
+                return 0
+            wait = self.env["acorn.vc.rate.bucket"]._acorn_take("getReportDocument")
+            if wait:
+                raise RetryableJobError(
+                    "getReportDocument's shared rate limit",
+                    seconds=math.ceil(wait),
+                    ignore_retry=True,
+                )
+            document = client.get_report_document(report["reportDocumentId"])
+            raw = client.download_report_document(document, decode_json=False)
+        except RETRYABLE as exc:
+            raise retry_later(exc) from exc
+        except SpApiError as exc:
+            self.write({"state": "failed", "error_details": str(exc)})
+            return 0
+        return self._acorn_load_document(raw)

@@ -1,0 +1,198 @@
+import json
+from datetime import date, timedelta
+
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from .common import AcornVendorCommon
+
+HISTORICAL = {"distributorView": "MANUFACTURING", "reportPeriod": "DAY", "sellingProgram": "RETAIL"}
+
+
+@tagged("-at_install", "post_install")
+class TestVendorReports(AcornVendorCommon):
+    """The report schedule against the sandbox: plan, request, poll, download, bulk-load."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = cls._start_sandbox(cls.account, seed=23, history_days=20, frozen_clock=True)
+        cls._catalogue_products()
+        cls.account.report_history_days = 20
+        cls.Document = cls.env["acorn.vc.report.document"]
+        cls.now = cls.sandbox.now()
+
+    def _run(self, docs):
+        """What the queue does: request each document, let Amazon work, fetch each one."""
+        for doc in docs:
+            doc._acorn_job_request(now=self.now.timestamp())
+        self.sandbox.advance(120)
+        for doc in docs:
+            doc._acorn_job_fetch()
+
+    def _plan(self):
+        return self.Document._acorn_plan(self.account, now=self.now.replace(tzinfo=None))
+
+    def _count(self, table):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM %s WHERE account_id = %s",
+                SQL.identifier(table),
+                self.account.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_schedule_loads_sales_inventory_traffic_and_a_second_run_adds_nothing(self):
+        docs = self._plan()
+        types = set(docs.mapped("report_type"))
+        self.assertLessEqual(
+            {"GET_VENDOR_SALES_REPORT", "GET_VENDOR_INVENTORY_REPORT", "GET_VENDOR_TRAFFIC_REPORT"},
+            types,
+        )
+        sales_docs = docs.filtered(lambda d: d.report_type == "GET_VENDOR_SALES_REPORT")
+        # 20 days of history, the last 3 not available yet (72 h lag): two DAY windows <= 15.
+        self.assertEqual(len(sales_docs), 2)
+        for doc in sales_docs:
+            self.assertLessEqual((doc.period_end - doc.period_start).days, 14)
+        self._run(docs)
+        self.assertEqual(set(docs.mapped("state")), {"done"}, docs.mapped("error_details"))
+
+        sales = self.env["acorn.vc.report.sales"].search([("account_id", "=", self.account.id)])
+        expected = sum(d.row_count + d.aggregate_count for d in sales_docs)
+        self.assertEqual(len(sales), expected)
+        per_asin = sales.filtered(lambda row: not row.is_aggregate)
+        self.assertTrue(per_asin and all(per_asin.mapped("product_id")), "linked by ASIN")
+        self.assertEqual(
+            {row.product_id.amz_asin for row in per_asin}, set(per_asin.mapped("asin"))
+        )
+        self.assertTrue(self._count("acorn_vc_report_inventory"))
+        self.assertTrue(self._count("acorn_vc_report_traffic"))
+
+        # The second run finds nothing to ask, and re-loading a period replaces its rows.
+        self.assertFalse(self._plan())
+        counts = {t: self._count(t) for t in ("acorn_vc_report_sales", "acorn_vc_report_inventory")}
+        again = sales_docs[0].copy({"state": "queued", "reason": "repull"})
+        self._run(again)
+        self.assertEqual(again.state, "done")
+        self.assertEqual(self._count("acorn_vc_report_sales"), counts["acorn_vc_report_sales"])
+        rows = self.env["acorn.vc.report.sales"].search(
+            [
+                ("account_id", "=", self.account.id),
+                ("period_start", ">=", again.period_start),
+                ("period_start", "<=", again.period_end),
+            ]
+        )
+        self.assertEqual(rows.document_id, again)
+
+    def test_nulls_from_amazon_stay_null_in_the_database(self):
+        docs = self._plan().filtered(lambda d: d.report_type == "GET_VENDOR_INVENTORY_REPORT")[:1]
+        self._run(docs)
+        raw = json.loads(docs.attachment_id.raw)
+        nulls = sum(row.get("unhealthyInventoryUnits") is None for row in raw["inventoryByAsin"])
+        zeros = sum(row.get("unhealthyInventoryUnits") == 0 for row in raw["inventoryByAsin"])
+        self.assertTrue(nulls, "unhealthy inventory is null at DAY (models#4809)")
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT COUNT(*) FILTER (WHERE unhealthy_inventory_units IS NULL),
+                      COUNT(*) FILTER (WHERE unhealthy_inventory_units = 0)
+                 FROM acorn_vc_report_inventory WHERE document_id = %s AND NOT is_aggregate""",
+            [docs.id],
+        )
+        self.assertEqual(self.env.cr.fetchone(), (nulls, zeros))
+
+    def test_fatal_report_records_amazon_error_details_and_a_hint(self):
+        monday = date(2026, 2, 16)
+        doc = self.Document.create(
+            {
+                "account_id": self.account.id,
+                "report_type": "GET_VENDOR_SALES_REPORT",
+                "options": json.dumps({**HISTORICAL, "reportPeriod": "WEEK"}),
+                "report_period": "WEEK",
+                "period_start": monday,
+                "period_end": monday + timedelta(days=6),
+            }
+        )
+        self._run(doc)
+        self.assertEqual(doc.state, "fatal")
+        self.assertIn("Sunday", doc.error_details)
+        self.assertIn("Sunday to Saturday", doc.hint)
+        self.assertTrue(doc.attachment_id, "the FATAL document is archived too")
+        self.assertFalse(self._count("acorn_vc_report_sales"))
+
+    def test_shared_bucket_allows_a_burst_of_15_then_one_a_minute(self):
+        Bucket = self.env["acorn.vc.rate.bucket"]
+        start = self.now.timestamp()
+        self.assertEqual(
+            [Bucket._acorn_take("createReport", now=start) for _ in range(15)], [0] * 15
+        )
+        wait = Bucket._acorn_take("createReport", now=start)
+        self.assertAlmostEqual(wait, 1 / 0.0167, delta=1)
+        doc = self._plan()[:1]
+        with self.assertRaises(RetryableJobError):
+            doc._acorn_job_request(now=start + 1)
+        self.assertEqual(doc.state, "queued")
+        self.assertEqual(Bucket._acorn_take("createReport", now=start + wait), 0)
+
+    def test_kpi_view_sums_sales_by_amazon_week(self):
+        docs = self._plan().filtered(lambda d: d.report_type == "GET_VENDOR_SALES_REPORT")
+        self._run(docs)
+        self.env.flush_all()
+        kpis = self.env["acorn.vc.report.kpi"].search([("account_id", "=", self.account.id)])
+        self.assertTrue(kpis)
+        self.assertEqual({k.week_start.weekday() for k in kpis}, {6}, "weeks start on Sunday")
+        sales = self.env["acorn.vc.report.sales"].search(
+            [("account_id", "=", self.account.id), ("is_aggregate", "=", False)]
+        )
+        self.assertEqual(sum(kpis.mapped("shipped_units")), sum(sales.mapped("shipped_units")))
+
+    def test_both_sides_put_acorn_po_lines_beside_amazon_reports_per_asin_and_week(self):
+        docs = self._plan().filtered(
+            lambda d: d.report_type in ("GET_VENDOR_SALES_REPORT", "GET_VENDOR_INVENTORY_REPORT")
+        )
+        self._run(docs)
+        day = self.now.replace(tzinfo=None) - timedelta(days=5)
+        self.account._acorn_fetch_and_import(day, day + timedelta(hours=12), changed=False)
+        orders = self.env["acorn.vc.purchase.order"].search([("account_id", "=", self.account.id)])
+        self.assertTrue(orders, "the sandbox ordered that day")
+        orders.write({"amz_state": "acknowledged"})
+        for line in orders.line_ids:
+            line.accepted_qty = line.ordered_units // 2
+        both = self.env["acorn.vc.report.kpi"]._acorn_both_sides(self.account)
+
+        line = orders.line_ids[0]
+        week = both["period_start"].dt.date == line.order_id.po_date.date() - timedelta(
+            days=(line.order_id.po_date.weekday() + 1) % 7
+        )
+        mine = orders.line_ids.filtered(lambda other: other.asin == line.asin)
+        conf = both[week & (both["asin"] == line.asin) & (both["kpi"] == "confirmation_rate")]
+        self.assertAlmostEqual(
+            conf["acorn"].iloc[0],
+            sum(mine.mapped("accepted_qty")) / sum(mine.mapped("ordered_units")),
+        )
+        self.assertFalse(conf["amazon"].isna().all(), "Amazon's rate from the loaded report")
+        kpi = self.env["acorn.vc.report.kpi"].search(
+            [("account_id", "=", self.account.id), ("asin", "=", line.asin)]
+        )
+        shipped = both[(both["asin"] == line.asin) & (both["kpi"] == "shipped_units")]
+        self.assertEqual(shipped["amazon"].sum(), sum(kpi.mapped("shipped_units")))
+
+    def test_cron_queues_one_request_job_per_document_and_nothing_twice(self):
+        self.Account.search([("id", "!=", self.account.id)]).report_sync_active = False
+        now = self.now.replace(tzinfo=None)
+        count = self.Document._cron_plan_reports(now=now)
+        docs = self.Document.search([("account_id", "=", self.account.id)])
+        self.assertTrue(docs)
+        self.assertEqual(count, len(docs))
+        jobs = self.env["queue.job"].search(
+            [
+                ("model_name", "=", "acorn.vc.report.document"),
+                ("method_name", "=", "_acorn_job_request"),
+                ("state", "=", "pending"),
+            ]
+        )
+        self.assertEqual(sorted(job.records.id for job in jobs), sorted(docs.ids))
+        self.assertEqual(self.Document._cron_plan_reports(now=now), 0, "all in flight")
