@@ -734,8 +734,10 @@ class AcornVcAccount(models.Model):
             createdBefore=max(dates) + timedelta(seconds=1),
         ):
             po = by_number.get(status.get("purchaseOrderNumber"))
-            if po:
-                answers[po] = po_import.acknowledged_quantities(status)
+            # No answer yet (every line UNCONFIRMED): leave the quotation as it is.
+            found = po_import.acknowledged_quantities(status) if po else None
+            if found:
+                answers[po] = found
         unanswered._acorn_apply_amazon_acknowledgements(answers)
         return len(answers)
 

@@ -149,6 +149,10 @@ class TestPurchaseOrderSync(AcornVendorCommon):
         sales = history.sale_order_id
         self.assertTrue(sales, "recent open POs became sale orders")
         self.assertEqual(set(sales.mapped("state")) - {"cancel"}, {"sale"})
+        for cancelled in sales.filtered(lambda so: so.state == "cancel"):
+            lines = cancelled.acorn_purchase_order_id.line_ids
+            self.assertTrue(sum(lines.mapped("rejected_qty")), "cancelled: Amazon rejected")
+            self.assertFalse(sum(lines.mapped("accepted_qty")), cancelled.name)
         for sol in sales.filtered(lambda so: so.state == "sale").order_line:
             self.assertEqual(sol.product_uom_qty, sol.acorn_po_line_id.accepted_qty)
 

@@ -182,6 +182,19 @@ class TestVendorReports(AcornVendorCommon):
         shipped = both[(both["asin"] == line.asin) & (both["kpi"] == "shipped_units")]
         self.assertEqual(shipped["amazon"].sum(), sum(kpi.mapped("shipped_units")))
 
+    def test_reports_of_a_restricted_account_stay_with_its_users_and_managers(self):
+        docs = self._plan().filtered(lambda d: d.report_type == "GET_VENDOR_SALES_REPORT")[:1]
+        self._run(docs)
+        self.env.flush_all()
+        models = ("acorn.vc.report.document", "acorn.vc.report.sales", "acorn.vc.report.kpi")
+        for model in models:
+            self.assertTrue(self.env[model].with_user(self.user_ops).search_count([]), model)
+        self.account.allowed_user_ids = self.user_finance
+        self.env.flush_all()
+        for model in models:
+            self.assertFalse(self.env[model].with_user(self.user_ops).search_count([]), model)
+            self.assertTrue(self.env[model].with_user(self.user_manager).search_count([]), model)
+
     def test_cron_queues_one_request_job_per_document_and_nothing_twice(self):
         self.Account.search([("id", "!=", self.account.id)]).report_sync_active = False
         now = self.now.replace(tzinfo=None)
