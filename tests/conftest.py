@@ -19,6 +19,15 @@ SHARED = Path(os.environ.get("ACORN_SHARED", ROOT.parent / "shared"))
 def pytest_runtest_logreport(report):
     """Name every skipped test in ACORN_SKIPS_FILE (set by `./acorn test`), which counts skips
     apart from passes and, under CI, fails on one that tests/allowed_skips.txt does not list."""
+    _name_skip(report)
+
+
+def pytest_collectreport(report):
+    """A module skipped as a whole (``importorskip`` at its top) is a skip too."""
+    _name_skip(report)
+
+
+def _name_skip(report):
     path = os.environ.get("ACORN_SKIPS_FILE")
     if not path or not report.skipped or hasattr(report, "wasxfail"):
         return

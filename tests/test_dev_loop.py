@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import test_report
+from tools import dev, test_report
 from tools.test_report import Skip, Suite
 
 ODOO_SKIP_LINE = (
@@ -79,8 +79,18 @@ def test_the_allow_list_needs_a_reason_on_every_line(tmp_path):
     assert test_report.read_allowed_skips(tmp_path / "absent.txt") == {}
 
 
-def test_the_project_allow_list_reads():
-    assert isinstance(test_report.read_allowed_skips(), dict)
+def test_the_project_allow_list_is_empty_on_purpose():
+    assert test_report.read_allowed_skips() == {}
+
+
+def test_a_skip_pytest_counts_but_nobody_named_fails_the_suite(tmp_path):
+    """Outside tests/ the naming hooks do not load: the count alone must still catch it."""
+    module = tmp_path / "test_skipped_module.py"
+    module.write_text(
+        "import pytest\npytest.importorskip('no_such_module_here')\n\ndef test_x():\n    pass\n"
+    )
+    suite = dev.pytest_suite([str(module)], name="tmp suite")
+    assert "1 skip(s) counted by pytest but not named" in suite.problems
 
 
 def test_under_ci_a_skip_not_on_the_allow_list_fails_the_run():

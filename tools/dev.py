@@ -575,6 +575,9 @@ def pytest_suite(extra, name="pure pytest", python=sys.executable):
         return suite
     suite.passed = counts.get("passed", 0)
     suite.failed = counts.get("failed", 0) + counts.get("error", 0)
+    unnamed = counts.get("skipped", 0) - len(suite.skips)
+    if unnamed > 0:
+        suite.problems.append(f"{unnamed} skip(s) counted by pytest but not named")
     if rc == 5 or suite.passed + suite.failed == 0:
         suite.problems.append("ran no test")
     elif rc != 0 and not suite.failed:
