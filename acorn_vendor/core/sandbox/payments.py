@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import xlsxwriter
 
-from .common import invalid
+from .common import invalid, parse_dt
 from .config import hash_seed
 from .generator import DAY, HOUR, day_of, day_start
 
@@ -276,7 +276,7 @@ class PaymentsMixin:
             pct = Decimal(str(terms.get("discountPercent") or 0))
             days = terms.get("discountDueDays") if pct else terms.get("netDueDays")
             days = int(days or settings["net_days"])
-            issued = datetime.fromisoformat(body["date"].replace("Z", "+00:00")).timestamp()
+            issued = parse_dt("date", body["date"])
             amount = _cents(body["invoiceTotal"]["amount"])
             credit = body.get("invoiceType") == "CreditNote"
             out.append(
@@ -400,7 +400,7 @@ class PaymentsMixin:
                     continue
                 shipped = body.get("shippedDate")
                 if shipped:
-                    left = datetime.fromisoformat(shipped.replace("Z", "+00:00")).timestamp()
+                    left = parse_dt("shippedDate", shipped)
                     if asn["created"] - left > DAY:
                         return "Late ASN"
             if self._short_value([po]) > 0:
