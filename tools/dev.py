@@ -432,7 +432,7 @@ def _stop_group(proc, stopped):
             continue
 
 
-def run_odoo_tests(odoo, pg, addons, timeout=None):
+def run_odoo_tests(odoo, pg, addons, timeout=None, tags=None):
     """Install ``addons`` on a fresh database with tests on. The Suite counts skipped tests
     apart and fails on any ERROR line, on no result line and on a run past ``timeout``."""
     if timeout is None:
@@ -444,7 +444,7 @@ def run_odoo_tests(odoo, pg, addons, timeout=None):
         "-i",
         ",".join(addons),
         "--test-enable",
-        f"--test-tags={','.join('/' + a for a in addons)}",
+        f"--test-tags={tags or ','.join('/' + a for a in addons)}",
         "--stop-after-init",
         "--log-level=test",
         "--workers=0",
@@ -645,7 +645,10 @@ def cmd_test(args):
     else:
         ensure_queue_job(odoo)
         pg = Postgres().start()
-        suites.append(run_odoo_tests(odoo, pg, list(ADDONS)))
+        suites.append(run_odoo_tests(odoo, pg, list(ADDONS), tags=args.odoo_tags))
+        if args.odoo_tags:
+            why = f"Odoo suites narrowed to --odoo-tags {args.odoo_tags}"
+            (reasons if ci else not_run).append(why)
 
     reasons += test_report.judge(suites, allowed, ci)
     print("\n" + "=" * 78)
@@ -798,6 +801,11 @@ def main(argv):
     p = sub.add_parser("test", help="lint, pure pytest suite, Odoo tests of both add-ons")
     p.add_argument("--no-lint", action="store_true")
     p.add_argument("--no-odoo", action="store_true", help="pure suite only (not a pass)")
+    p.add_argument(
+        "--odoo-tags",
+        metavar="TAGS",
+        help="Odoo --test-tags while developing, e.g. /acorn_vendor:TestDispute (not a pass)",
+    )
     p.add_argument(
         "--fresh-venv",
         action="store_true",
