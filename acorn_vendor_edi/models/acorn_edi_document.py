@@ -604,6 +604,17 @@ class AcornEdiDocument(models.Model):
                 ),
                 user_id=doc.account_id._acorn_responsible().id,
             )
+            doc.account_id._acorn_notify(
+                "edi_ack_missing",
+                record,
+                doc.id,
+                self.env._("No 997/CONTRL for %s", doc.name),
+                self.env._(
+                    "Amazon has not acknowledged %(doc)s, sent %(sent)s (UTC).",
+                    doc=doc.name,
+                    sent=doc.sent_at,
+                ),
+            )
 
     # ------------------------------------------------------------------ buttons
 
