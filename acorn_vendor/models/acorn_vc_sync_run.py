@@ -53,8 +53,8 @@ class AcornVcSyncRun(models.Model):
     """A sync, job or import run: when, what it did, what it cost, and why it failed.
 
     Written by every path that reads from or sends to Amazon through one context manager
-    (``_acorn_track``); a failed run is written in its own transaction, so it survives the
-    job's rollback.
+    (``_acorn_track``); a queue job's failed run is written in a transaction of its own, so
+    it survives the job's rollback.
     """
 
     _name = "acorn.vc.sync.run"
@@ -131,7 +131,12 @@ class AcornVcSyncRun(models.Model):
             _CALL_STATS.reset(token)
             cause = exc.__cause__ if isinstance(exc, RetryableJobError) else exc
             if cause is not None:
-                self._acorn_record_failed(account, kind, started, tracker, stats, cause)
+                # A queue job rolls back on an error: its run is written apart. Elsewhere
+                # (a button that shows the error, a script) it joins the transaction.
+                separate = bool(self.env.context.get("job_uuid"))
+                self._acorn_record_failed(
+                    account, kind, started, tracker, stats, cause, separate=separate
+                )
             raise
         _CALL_STATS.reset(token)
         if tracker.error is not None:
@@ -158,13 +163,13 @@ class AcornVcSyncRun(models.Model):
         }
         if exc is not None:
             values.update(
-                error=str(exc.args[0]) if exc.args and not str(exc) else str(exc),
+                error=str(exc),
                 failure_kind=sync_health.classify(exc),
                 operation=getattr(exc, "operation", None) or False,
             )
         return values
 
-    def _acorn_record_failed(self, account, kind, started, tracker, stats, exc, separate=True):
+    def _acorn_record_failed(self, account, kind, started, tracker, stats, exc, separate):
         """Write the failed run (in a transaction of its own when the caller's will roll
         back) and raise the notifications a failing streak calls for."""
         values = self._acorn_values(account, kind, started, tracker, stats, exc)

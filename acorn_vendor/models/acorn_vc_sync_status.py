@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from .acorn_vc_sync_run import RUN_KINDS
 
@@ -45,8 +46,9 @@ class AcornVcSyncStatus(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE VIEW %s AS (
                 SELECT min(run.id) AS id,
                        run.account_id,
                        run.company_id,
@@ -64,7 +66,9 @@ class AcornVcSyncStatus(models.Model):
                            AS last_state
                   FROM acorn_vc_sync_run run
               GROUP BY run.account_id, run.company_id, run.kind
-            )"""
+            )""",
+                SQL.identifier(self._table),
+            )
         )
 
     def _compute_freshness(self):

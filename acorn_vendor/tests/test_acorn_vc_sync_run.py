@@ -43,8 +43,8 @@ class TestSyncRuns(AcornVendorCommon):
         )
 
     def _failing_sync(self):
-        """One scheduled PO sync job while the app lacks the Vendor role: the error the
-        job raises (kept out of assertRaises, whose savepoint would undo the run)."""
+        """One PO sync while the app lacks the Vendor role: the error it raises (caught here,
+        not by assertRaises, whose savepoint would undo the run of this transaction)."""
         self.sandbox.set_faults("missing_role:getPurchaseOrders")
         try:
             self.account._acorn_job_sync_purchase_orders()
@@ -99,8 +99,7 @@ class TestSyncRuns(AcornVendorCommon):
         self.assertIn("Rotate", run.fix)
 
     def _track_raising(self, exc, cause=None):
-        """A tracked block that ends as a queue job's retry does (no assertRaises: its
-        savepoint would undo the run, tests sharing one transaction)."""
+        """A tracked block that ends as a queue job's retry does."""
         try:
             with self.Run._acorn_track(self.account, "reports"):
                 raise exc from cause
@@ -243,8 +242,17 @@ class TestSyncRuns(AcornVendorCommon):
         self.env["ir.config_parameter"].sudo().set_param("acorn_vendor.sync_run_retention_days", 30)
         self.account._acorn_sync_purchase_orders(now=self.now)
         recent = self._runs()
-        old = recent.copy({"started_at": recent.started_at - timedelta(days=31)})
-        edge = recent.copy({"started_at": recent.started_at - timedelta(days=29)})
+        old, edge = self.Run.create(
+            [
+                {
+                    "account_id": self.account.id,
+                    "kind": "reports",
+                    "state": "success",
+                    "started_at": recent.started_at - timedelta(days=days),
+                }
+                for days in (31, 29)
+            ]
+        )
         purged = self.Run._cron_purge_runs(now=recent.started_at)
         self.assertEqual(purged, 1)
         self.assertFalse(old.exists())
