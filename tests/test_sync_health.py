@@ -1,34 +1,20 @@
 """Sync health: failures classified from the real client's errors against the sandbox's
 faults, each with its fix; call and 429 counts; failing streaks; freshness against lag."""
 
-import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from acorn_vendor.core import notification_events, sync_health
-from acorn_vendor.core.spapi import Credentials, MemoryTokenCache, SpApiClient, SpApiError
+from acorn_vendor.core.spapi import SpApiError
 from acorn_vendor.core.spapi.call_stats import CallStats
-from acorn_vendor.core.spapi.throttle import RateLimiter
+
+from .test_prevalidation_agrees_with_sandbox import make_client
 
 WEEK = {
     "createdAfter": datetime(2026, 2, 20, tzinfo=timezone.utc),
     "createdBefore": datetime(2026, 2, 27, tzinfo=timezone.utc),
 }
-
-
-def make_client(sb, stats=None, **options):
-    return SpApiClient(
-        Credentials(**sb.credentials),
-        endpoint=sb.url,
-        token_url=sb.token_url,
-        token_cache=MemoryTokenCache(),
-        rate_limiter=RateLimiter(),
-        rng=random.Random(5),
-        backoff_base=0.01,
-        stats=stats,
-        **options,
-    )
 
 
 def failure_of(client):
@@ -49,7 +35,7 @@ def failure_of(client):
 )
 def test_each_sandbox_fault_is_classified_with_its_fix(sandbox, fault, kind, in_fix):
     sandbox.set_faults(fault)
-    exc = failure_of(make_client(sandbox, max_retries=2))
+    exc = failure_of(make_client(sandbox))
     assert sync_health.classify(exc) == kind
     fix = sync_health.fix_for(kind, exc.operation)
     assert in_fix.lower() in fix.lower()
@@ -63,8 +49,8 @@ def test_other_errors_are_other_and_unknown_roles_add_nothing():
 
 
 def test_call_stats_count_every_request_and_each_429(sandbox):
-    stats = CallStats()
-    client = make_client(sandbox, stats=stats)
+    client = make_client(sandbox)
+    stats = client.stats = CallStats()
     sandbox.set_faults("429:getPurchaseOrders:2")
     orders = list(client.iter_purchase_orders(**WEEK))
     assert orders, "the sandbox has history in that week"

@@ -223,7 +223,6 @@ class AcornVcAccount(models.Model):
     freshness_summary = fields.Text("Data Age", compute="_compute_freshness")
     last_failed_run_id = fields.Many2one(
         "acorn.vc.sync.run",
-        "Last Failed Run",
         compute="_compute_freshness",
         help="The newest run of a kind whose last run failed.",
     )

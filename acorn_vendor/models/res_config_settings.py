@@ -6,6 +6,15 @@ from .acorn_vc_sync_run import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
 DEFAULTS = {key: (lag, stale) for key, _label, lag, stale in DATA_KINDS}
 
 
+def _hours(label, measure, kind):
+    """An hours setting of one data kind: its expected lag or when it turns stale."""
+    return fields.Integer(
+        label,
+        config_parameter=f"acorn_vendor.{measure}_hours_{kind}",
+        default=DEFAULTS[kind][0 if measure == "lag" else 1],
+    )
+
+
 class ResConfigSettings(models.TransientModel):
     """Vendor Central monitoring settings: how long sync history is kept and when data
     counts as stale (stored as system parameters, read by the monitoring code)."""
@@ -17,43 +26,11 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=RETENTION_PARAM,
         default=DEFAULT_RETENTION_DAYS,
     )
-    acorn_lag_purchase_orders = fields.Integer(
-        "PO Lag (h)",
-        config_parameter="acorn_vendor.lag_hours_purchase_orders",
-        default=DEFAULTS["purchase_orders"][0],
-    )
-    acorn_stale_purchase_orders = fields.Integer(
-        "PO Stale After (h)",
-        config_parameter="acorn_vendor.stale_hours_purchase_orders",
-        default=DEFAULTS["purchase_orders"][1],
-    )
-    acorn_lag_transactions = fields.Integer(
-        "Submission Status Lag (h)",
-        config_parameter="acorn_vendor.lag_hours_transactions",
-        default=DEFAULTS["transactions"][0],
-    )
-    acorn_stale_transactions = fields.Integer(
-        "Submission Status Stale After (h)",
-        config_parameter="acorn_vendor.stale_hours_transactions",
-        default=DEFAULTS["transactions"][1],
-    )
-    acorn_lag_reports = fields.Integer(
-        "Report Lag (h)",
-        config_parameter="acorn_vendor.lag_hours_reports",
-        default=DEFAULTS["reports"][0],
-    )
-    acorn_stale_reports = fields.Integer(
-        "Reports Stale After (h)",
-        config_parameter="acorn_vendor.stale_hours_reports",
-        default=DEFAULTS["reports"][1],
-    )
-    acorn_lag_remittances = fields.Integer(
-        "Remittance Lag (h)",
-        config_parameter="acorn_vendor.lag_hours_remittances",
-        default=DEFAULTS["remittances"][0],
-    )
-    acorn_stale_remittances = fields.Integer(
-        "Remittances Stale After (h)",
-        config_parameter="acorn_vendor.stale_hours_remittances",
-        default=DEFAULTS["remittances"][1],
-    )
+    acorn_lag_purchase_orders = _hours("PO Lag (h)", "lag", "purchase_orders")
+    acorn_stale_purchase_orders = _hours("PO Stale After (h)", "stale", "purchase_orders")
+    acorn_lag_transactions = _hours("Submission Status Lag (h)", "lag", "transactions")
+    acorn_stale_transactions = _hours("Submission Status Stale After (h)", "stale", "transactions")
+    acorn_lag_reports = _hours("Report Lag (h)", "lag", "reports")
+    acorn_stale_reports = _hours("Reports Stale After (h)", "stale", "reports")
+    acorn_lag_remittances = _hours("Remittance Lag (h)", "lag", "remittances")
+    acorn_stale_remittances = _hours("Remittances Stale After (h)", "stale", "remittances")

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo.tests import tagged
 
 from .common import AcornVendorCommon
+from .push_service import PushService
 
 
 @tagged("-at_install", "post_install")
@@ -159,3 +160,29 @@ class TestNotificationRules(AcornVendorCommon):
         self.account.last_sync_at = self.now + timedelta(hours=1)
         self.Notification._cron_notify_events(now=self.now + timedelta(hours=6))
         self.assertEqual(len(rule.notification_ids), 2)
+
+    def test_a_discuss_rule_reaches_the_recipients_phone(self):
+        """A subscribed phone gets each post as a web push: Odoo sends it at once to a
+        user with few devices; the phone's push service reads it with the phone's keys."""
+        rule = self._rule("po_arrived", "discuss")
+        public_key = self.env["mail.push.device"].get_web_push_vapid_public_key()
+        with PushService() as phone:
+            self.env["mail.push.device"].sudo().create(
+                {
+                    "endpoint": phone.endpoint,
+                    "keys": phone.keys,
+                    "partner_id": self.user_ops.partner_id.id,
+                }
+            )
+            self._sync()
+        notices = rule.notification_ids
+        self.assertTrue(notices)
+        self.assertEqual(len(phone.received), len(notices))
+        push = phone.received[0]
+        self.assertEqual(push["encoding"], "aes128gcm")
+        self.assertTrue(push["authorization"].startswith("vapid t="))
+        self.assertTrue(push["authorization"].endswith(f"k={public_key}"))
+        self.assertEqual(push["payload"]["title"], "#Vendor Central - OdooBot")
+        bodies = " ".join(p["payload"]["options"]["body"] for p in phone.received)
+        for po in self._new_pos():
+            self.assertIn(f"New Amazon PO {po.name}", bodies)
