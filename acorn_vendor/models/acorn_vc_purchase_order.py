@@ -299,6 +299,11 @@ class AcornVcPurchaseOrder(models.Model):
 
     def _acorn_notify_arrived(self):
         """A new PO waits for an answer: the account's "PO arrived" rules hear of it."""
+        rules = self.env["acorn.vc.notification.rule"].sudo()
+        if not rules.search_count(
+            [("account_id", "in", self.account_id.ids), ("event", "=", "po_arrived")], limit=1
+        ):
+            return  # a backfill of thousands of POs asks once, not once per PO
         for po in self:
             po.account_id._acorn_notify(
                 "po_arrived",
