@@ -14,6 +14,7 @@ from .spapi.errors import (
     NetworkError,
     SecretExpiredError,
     ServerError,
+    SubmissionUncertainError,
     ThrottledError,
 )
 
@@ -97,7 +98,9 @@ def classify(exc):
         return "role"
     if isinstance(exc, ThrottledError):
         return "throttling"
-    if isinstance(exc, (NetworkError, ServerError)):
+    if isinstance(exc, (NetworkError, ServerError, SubmissionUncertainError)):
+        return "network"
+    if getattr(exc, "retryable", False):  # an EDI transport that is down says so
         return "network"
     return "other"
 

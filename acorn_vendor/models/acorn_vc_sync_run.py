@@ -180,6 +180,14 @@ class AcornVcSyncRun(models.Model):
             with self.env.registry.cursor() as cr:
                 # Never wait long on a lock the failing transaction may hold.
                 cr.execute("SET LOCAL lock_timeout = '10s'")
+                # An account not committed yet (created in the failing transaction itself)
+                # cannot own a run outside it.
+                cr.execute("SELECT 1 FROM acorn_vc_account WHERE id = %s", [account.id])
+                if not cr.fetchone():
+                    _logger.info(
+                        "Account %s is not committed: its failed run is not kept", account.id
+                    )
+                    return
                 env = self.env(cr=cr, su=True)
                 env[self._name].create(values)._acorn_notify_streak()
         except Exception:  # the run's own failure must not hide the sync's error
