@@ -544,14 +544,13 @@ class AcornVcAccount(models.Model):
 
     def _compute_freshness(self):
         Run = self.env["acorn.vc.sync.run"].sudo()
-        order = {"fresh": 0, "late": 1, "never": 2, "stale": 2}
+        order = {"never": 0, "fresh": 0, "late": 1, "stale": 2}
         for account in self:
             found = Run._acorn_freshness(account) if account.id else []
             worst = max(found, key=lambda f: order[f.state], default=None)
-            stale = [f.sentence() for f in found if f.state in ("stale", "never")]
-            account.freshness_state = (
-                "stale" if stale else (worst.state if worst and worst.state != "never" else "fresh")
-            )
+            # Never loaded is a new account's normal state, told in the summary only.
+            account.freshness_state = worst.state if worst and worst.state != "never" else "fresh"
+            stale = [f.sentence() for f in found if f.state == "stale"]
             account.freshness_warning = "\n".join(stale) or False
             account.freshness_summary = "\n".join(f.sentence() for f in found) or False
             last_runs = Run.search(

@@ -174,7 +174,16 @@ class AcornVcSyncRun(models.Model):
         back) and raise the notifications a failing streak calls for."""
         values = self._acorn_values(account, kind, started, tracker, stats, exc)
         if not separate:
-            self.sudo().create(values)._acorn_notify_streak()
+            try:
+                with self.env.cr.savepoint():
+                    self.sudo().create(values)._acorn_notify_streak()
+            except Exception:  # an aborted transaction takes no run; the sync's error still shows
+                _logger.warning(
+                    "Could not record the failed %s run of account %s",
+                    kind,
+                    account.id,
+                    exc_info=True,
+                )
             return
         try:
             with self.env.registry.cursor() as cr:
