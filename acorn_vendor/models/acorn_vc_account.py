@@ -10,6 +10,7 @@ from ..core.ack_rules import RuleSettings
 from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import Credentials, SpApiClient, SpApiError
 from .acorn_vc_purchase_order import ACK_WAITING_DOMAIN
+from .acorn_vc_sync_run import current_call_stats
 from .jobs import RETRYABLE, delay, retry_later
 from .notification import notification
 
@@ -205,6 +206,25 @@ class AcornVcAccount(models.Model):
         default=60,
         help="A submission still Processing after "
         "this long is resolved from the PO's status at Amazon.",
+    )
+
+    # Message centre: notification rules, sync history, freshness (acorn_vc_sync_run.py).
+    notification_rule_ids = fields.One2many(
+        "acorn.vc.notification.rule", "account_id", string="Notification Rules"
+    )
+    freshness_state = fields.Selection(
+        [("fresh", "Fresh"), ("late", "Late"), ("stale", "Stale")],
+        "Data Freshness",
+        compute="_compute_freshness",
+        help="The worst of the account's data kinds: stale when one is older than its "
+        "threshold (Settings > Vendor Central).",
+    )
+    freshness_warning = fields.Text(compute="_compute_freshness")
+    freshness_summary = fields.Text("Data Age", compute="_compute_freshness")
+    last_failed_run_id = fields.Many2one(
+        "acorn.vc.sync.run",
+        compute="_compute_freshness",
+        help="The newest run of a kind whose last run failed.",
     )
 
     # Purchase-order sync: a cursor per account, so each run asks only for what changed.
@@ -479,7 +499,7 @@ class AcornVcAccount(models.Model):
             endpoint=account.endpoint_override or None,
             token_url=account.token_url_override or None,
             timeout=CONNECTION_TIMEOUT,
-            **options,
+            **{"stats": current_call_stats(), **options},
         )
 
     def action_test_connection(self):
@@ -521,6 +541,43 @@ class AcornVcAccount(models.Model):
             max_units_per_line=self.ack_max_units_per_line or None,
             backorder_shortfall=self.ack_backorder_shortfall,
         )
+
+    def _compute_freshness(self):
+        Run = self.env["acorn.vc.sync.run"].sudo()
+        order = {"never": 0, "fresh": 0, "late": 1, "stale": 2}
+        for account in self:
+            found = Run._acorn_freshness(account) if account.id else []
+            worst = max(found, key=lambda f: order[f.state], default=None)
+            # Never loaded is a new account's normal state, told in the summary only.
+            account.freshness_state = worst.state if worst and worst.state != "never" else "fresh"
+            stale = [f.sentence() for f in found if f.state == "stale"]
+            account.freshness_warning = "\n".join(stale) or False
+            account.freshness_summary = "\n".join(f.sentence() for f in found) or False
+            last_runs = Run.search(
+                [("account_id", "=", account.id or 0)], order="started_at desc, id desc", limit=20
+            )
+            newest_by_kind = {}
+            for run in last_runs:
+                newest_by_kind.setdefault(run.kind, run)
+            failed = [run for run in newest_by_kind.values() if run.state == "failed"]
+            account.last_failed_run_id = failed[0] if failed else False
+
+    def _acorn_notify(self, event, record, occurrence, subject, body, value=None):
+        """An event occurred on this account: the account's rules tell whom they name,
+        each occurrence once (see acorn.vc.notification.rule)."""
+        self.ensure_one()
+        return self.env["acorn.vc.notification.rule"]._acorn_dispatch(
+            self, event, record, occurrence, subject, body, value=value
+        )
+
+    def action_view_sync_runs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "acorn_vendor.acorn_vc_sync_run_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"search_default_group_by_kind": 0}
+        return action
 
     @api.constrains("gs1_company_prefix", "sscc_extension_digit", "sscc_pallet_extension_digit")
     def _check_gs1_settings(self):
@@ -663,11 +720,13 @@ class AcornVcAccount(models.Model):
             if self.sync_cursor
             else now - timedelta(days=1)
         )
-        try:
-            counts = self._acorn_fetch_and_import(since, now, changed=bool(self.sync_cursor))
-        except SpApiError as exc:
-            self.last_sync_error = str(exc)
-            raise
+        with self.env["acorn.vc.sync.run"]._acorn_track(self, "purchase_orders") as run:
+            try:
+                counts = self._acorn_fetch_and_import(since, now, changed=bool(self.sync_cursor))
+            except SpApiError as exc:
+                self.last_sync_error = str(exc)
+                raise
+            run.add(counts)
         self.write(
             {
                 "sync_cursor": now,
@@ -782,7 +841,9 @@ class AcornVcAccount(models.Model):
         start = self.backfill_cursor
         stop = min(start + BACKFILL_WINDOW, self.backfill_end)
         try:
-            counts = self._acorn_fetch_and_import(start, stop, changed=False)
+            with self.env["acorn.vc.sync.run"]._acorn_track(self, "po_backfill") as run:
+                counts = self._acorn_fetch_and_import(start, stop, changed=False)
+                run.add(counts)
         except RETRYABLE as exc:
             raise retry_later(exc) from exc
         done = stop >= self.backfill_end

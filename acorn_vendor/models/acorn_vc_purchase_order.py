@@ -274,6 +274,7 @@ class AcornVcPurchaseOrder(models.Model):
         if to_create:
             items = list(to_create.values())
             created = self._acorn_bulk_create(account, items)
+            created.filtered(lambda po: po.amz_state == "new")._acorn_notify_arrived()
             # A backfill is mostly history: only open POs inside the cut-off can become sale
             # orders, so only those are read back for the full check.
             since = fields.Datetime.subtract(
@@ -295,6 +296,29 @@ class AcornVcPurchaseOrder(models.Model):
                     auto.action_apply_ack_rules()
                     auto._acorn_send_acknowledgement()
         return counts
+
+    def _acorn_notify_arrived(self):
+        """A new PO waits for an answer: the account's "PO arrived" rules hear of it."""
+        rules = self.env["acorn.vc.notification.rule"].sudo()
+        if not rules.search_count(
+            [("account_id", "in", self.account_id.ids), ("event", "=", "po_arrived")], limit=1
+        ):
+            return  # a backfill of thousands of POs asks once, not once per PO
+        for po in self:
+            po.account_id._acorn_notify(
+                "po_arrived",
+                po,
+                po.id,
+                self.env._(
+                    "New Amazon PO %(po)s from %(account)s", po=po.name, account=po.account_id.name
+                ),
+                self.env._(
+                    "%(lines)s lines, %(units)s units; acknowledge by %(deadline)s (UTC).",
+                    lines=po.line_count,
+                    units=po.ordered_units,
+                    deadline=po.ack_deadline,
+                ),
+            )
 
     # ------------------------------------------------------------------ acknowledgement
 

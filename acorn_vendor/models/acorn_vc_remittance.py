@@ -136,7 +136,15 @@ class AcornVcRemittance(models.Model):
 
     @api.model
     def _acorn_import(self, account, file_name, data):
+        """Import one file as a sync run of the account (Monitoring shows each import)."""
         account.ensure_one()
+        with self.env["acorn.vc.sync.run"]._acorn_track(account, "remittances") as run:
+            result = self._acorn_import_file(account, file_name, data)
+            run.add({"created": result["counts"]["payments"]})
+            return result
+
+    @api.model
+    def _acorn_import_file(self, account, file_name, data):
         parsed = read_payments_export(
             data, file_name or "", default_currency=account.currency_id.name or None
         )

@@ -304,31 +304,33 @@ class AcornVcReportDocument(models.Model):
                 seconds=math.ceil(wait),
                 ignore_retry=True,
             )
-        client = self.account_id._acorn_spapi_client()
-        start = end = None
-        if self.period_start:
-            start = datetime.combine(self.period_start, datetime.min.time())
-            end = datetime.combine(self.period_end, datetime.max.time().replace(microsecond=0))
-        try:
-            report_id = client.create_report(
-                self.report_type,
-                [self.account_id.marketplace_id],
-                data_start_time=start,
-                data_end_time=end,
-                report_options=json.loads(self.options or "{}") or None,
+        with self.env["acorn.vc.sync.run"]._acorn_track(self.account_id, "reports") as run:
+            client = self.account_id._acorn_spapi_client()
+            start = end = None
+            if self.period_start:
+                start = datetime.combine(self.period_start, datetime.min.time())
+                end = datetime.combine(self.period_end, datetime.max.time().replace(microsecond=0))
+            try:
+                report_id = client.create_report(
+                    self.report_type,
+                    [self.account_id.marketplace_id],
+                    data_start_time=start,
+                    data_end_time=end,
+                    report_options=json.loads(self.options or "{}") or None,
+                )
+            except RETRYABLE as exc:
+                raise retry_later(exc) from exc
+            except SpApiError as exc:  # refused (a missing role, bad input): shown, asked again
+                run.fail(exc)
+                self.write({"state": "failed", "error_details": str(exc)})
+                return False
+            self.write(
+                {
+                    "state": "requested",
+                    "amazon_report_id": report_id,
+                    "requested_at": fields.Datetime.now(),
+                }
             )
-        except RETRYABLE as exc:
-            raise retry_later(exc) from exc
-        except SpApiError as exc:  # refused (a missing role, bad input): shown, asked again
-            self.write({"state": "failed", "error_details": str(exc)})
-            return False
-        self.write(
-            {
-                "state": "requested",
-                "amazon_report_id": report_id,
-                "requested_at": fields.Datetime.now(),
-            }
-        )
         self._acorn_enqueue("fetch", eta=POLL_SECONDS)
         return report_id
 
@@ -337,27 +339,34 @@ class AcornVcReportDocument(models.Model):
         self.ensure_one()
         if self.state != "requested":
             return False
-        client = self.account_id._acorn_spapi_client()
-        try:
-            report = client.get_report(self.amazon_report_id)
-            status = report.get("processingStatus")
-            if status not in ("DONE", "FATAL", "CANCELLED"):
-                raise RetryableJobError(f"Report {status}", seconds=POLL_SECONDS, ignore_retry=True)
-            if status == "CANCELLED" or not report.get("reportDocumentId"):
-                self.write({"state": "cancelled", "loaded_at": fields.Datetime.now()})
+        with self.env["acorn.vc.sync.run"]._acorn_track(self.account_id, "reports") as run:
+            client = self.account_id._acorn_spapi_client()
+            try:
+                report = client.get_report(self.amazon_report_id)
+                status = report.get("processingStatus")
+                if status not in ("DONE", "FATAL", "CANCELLED"):
+                    # Amazon is still working on it: a wait, not a run (nothing recorded).
+                    raise RetryableJobError(
+                        f"Report {status}", seconds=POLL_SECONDS, ignore_retry=True
+                    )
+                if status == "CANCELLED" or not report.get("reportDocumentId"):
+                    self.write({"state": "cancelled", "loaded_at": fields.Datetime.now()})
+                    return 0
+                wait = self.env["acorn.vc.rate.bucket"]._acorn_take("getReportDocument")
+                if wait:
+                    raise RetryableJobError(
+                        "getReportDocument's shared rate limit",
+                        seconds=math.ceil(wait),
+                        ignore_retry=True,
+                    )
+                document = client.get_report_document(report["reportDocumentId"])
+                raw = client.download_report_document(document, decode_json=False)
+            except RETRYABLE as exc:
+                raise retry_later(exc) from exc
+            except SpApiError as exc:
+                run.fail(exc)
+                self.write({"state": "failed", "error_details": str(exc)})
                 return 0
-            wait = self.env["acorn.vc.rate.bucket"]._acorn_take("getReportDocument")
-            if wait:
-                raise RetryableJobError(
-                    "getReportDocument's shared rate limit",
-                    seconds=math.ceil(wait),
-                    ignore_retry=True,
-                )
-            document = client.get_report_document(report["reportDocumentId"])
-            raw = client.download_report_document(document, decode_json=False)
-        except RETRYABLE as exc:
-            raise retry_later(exc) from exc
-        except SpApiError as exc:
-            self.write({"state": "failed", "error_details": str(exc)})
-            return 0
-        return self._acorn_load_document(raw)
+            rows = self._acorn_load_document(raw)
+            run.add({"created": rows or 0})
+            return rows

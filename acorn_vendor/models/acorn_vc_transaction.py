@@ -96,35 +96,38 @@ class AcornVcTransaction(models.Model):
         self.ensure_one()
         if self.state not in ("draft", "uncertain"):
             return self.transaction_id
-        client = self.account_id._acorn_spapi_client()
-        submit = {
-            "acknowledgement": client.submit_acknowledgement,
-            "shipment_confirmation": client.submit_shipment_confirmations,
-            "invoice": client.submit_invoices,
-        }[self.kind]
-        self.attempts += 1
-        try:
-            result = submit(self.payload)
-        except SubmissionUncertainError as exc:
-            self.write({"state": "uncertain", "errors": str(exc), "client_key": exc.client_key})
-            raise retry_later(exc, seconds=300) from exc
-        except RETRYABLE as exc:
-            raise retry_later(exc) from exc
-        except SpApiError as exc:
-            self._acorn_fail(str(exc))
-            return False
-        now = fields.Datetime.now()
-        self.write(
-            {
-                "state": "processing",
-                "transaction_id": result.transaction_id,
-                "client_key": result.client_key,
-                "submitted_at": now,
-                "errors": False,
-                "next_check_at": now + timedelta(minutes=POLL_FIRST_MINUTES),
-            }
-        )
-        return result.transaction_id
+        with self.env["acorn.vc.sync.run"]._acorn_track(self.account_id, "transactions") as run:
+            client = self.account_id._acorn_spapi_client()
+            submit = {
+                "acknowledgement": client.submit_acknowledgement,
+                "shipment_confirmation": client.submit_shipment_confirmations,
+                "invoice": client.submit_invoices,
+            }[self.kind]
+            self.attempts += 1
+            try:
+                result = submit(self.payload)
+            except SubmissionUncertainError as exc:
+                self.write({"state": "uncertain", "errors": str(exc), "client_key": exc.client_key})
+                raise retry_later(exc, seconds=300) from exc
+            except RETRYABLE as exc:
+                raise retry_later(exc) from exc
+            except SpApiError as exc:
+                run.fail(exc)
+                self._acorn_fail(str(exc))
+                return False
+            now = fields.Datetime.now()
+            self.write(
+                {
+                    "state": "processing",
+                    "transaction_id": result.transaction_id,
+                    "client_key": result.client_key,
+                    "submitted_at": now,
+                    "errors": False,
+                    "next_check_at": now + timedelta(minutes=POLL_FIRST_MINUTES),
+                }
+            )
+            run.add({"created": 1})
+            return result.transaction_id
 
     # ------------------------------------------------------------------ status
 
@@ -146,31 +149,34 @@ class AcornVcTransaction(models.Model):
         self.ensure_one()
         if self.state != "processing":
             return self.state
-        now = now or fields.Datetime.now()
-        client = self.account_id._acorn_spapi_client()
-        try:
-            status = client.get_transaction(self.transaction_id)
-        except SpApiError as exc:
-            raise retry_later(exc) from exc
-        # The client returns Amazon's TransactionStatus object ({transactionId, status, errors}).
-        status = status.get("transactionStatus", status)
-        verdict = status.get("status") or "Processing"
-        self.checks += 1
-        if verdict == "Success":
-            self._acorn_succeed("transaction")
-        elif verdict == "Failure":
-            errors = status.get("errors") or []
-            text = "\n".join(
-                f"{e.get('code')}: {e.get('message')}"
-                + (f" ({e['details']})" if e.get("details") else "")
-                for e in errors
-            )
-            self._acorn_fail(text or self.env._("Amazon reported a failure without details."))
-        elif self._acorn_is_stuck(now) and self._acorn_resolved_elsewhere(client):
-            self._acorn_succeed("po_status")
-        else:
-            wait = min(POLL_FIRST_MINUTES * 2**self.checks, POLL_MAX_MINUTES)
-            self.next_check_at = now + timedelta(minutes=wait)
+        with self.env["acorn.vc.sync.run"]._acorn_track(self.account_id, "transactions") as run:
+            now = now or fields.Datetime.now()
+            client = self.account_id._acorn_spapi_client()
+            try:
+                status = client.get_transaction(self.transaction_id)
+            except SpApiError as exc:
+                raise retry_later(exc) from exc
+            # The client returns the TransactionStatus ({transactionId, status, errors}).
+            status = status.get("transactionStatus", status)
+            verdict = status.get("status") or "Processing"
+            self.checks += 1
+            if verdict == "Success":
+                self._acorn_succeed("transaction")
+            elif verdict == "Failure":
+                errors = status.get("errors") or []
+                text = "\n".join(
+                    f"{e.get('code')}: {e.get('message')}"
+                    + (f" ({e['details']})" if e.get("details") else "")
+                    for e in errors
+                )
+                self._acorn_fail(text or self.env._("Amazon reported a failure without details."))
+            elif self._acorn_is_stuck(now) and self._acorn_resolved_elsewhere(client):
+                self._acorn_succeed("po_status")
+            else:
+                wait = min(POLL_FIRST_MINUTES * 2**self.checks, POLL_MAX_MINUTES)
+                self.next_check_at = now + timedelta(minutes=wait)
+            if self.state != "processing":
+                run.add({"updated": 1})
         return self.state
 
     def _acorn_is_stuck(self, now):
@@ -212,3 +218,17 @@ class AcornVcTransaction(models.Model):
             self.picking_id._acorn_asn_rejected(self)
         if self.move_id and self.kind == "invoice":
             self.move_id._acorn_amazon_rejected(self, text)
+        self._acorn_notify_failure(text)
+
+    def _acorn_notify_failure(self, text):
+        """Amazon's rejection, told by the account's rules: every failed submission, and
+        ASNs and invoices under their own events too."""
+        account = self.account_id
+        record = self.move_id or self.picking_id or self.purchase_order_id or self
+        subject = self.env._("Amazon rejected %s", self.display_name)
+        account._acorn_notify("transaction_failed", record, self.id, subject, text)
+        event = {"shipment_confirmation": "asn_rejected", "invoice": "invoice_rejected"}.get(
+            self.kind
+        )
+        if event:
+            account._acorn_notify(event, record, self.id, subject, text)

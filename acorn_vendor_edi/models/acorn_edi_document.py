@@ -531,23 +531,26 @@ class AcornEdiDocument(models.Model):
         self.ensure_one()
         if self.direction != "out" or self.state != "queued":
             return self.state
-        now = fields.Datetime.now()
-        self.attempts += 1
-        try:
-            with self.account_id._acorn_edi_transport() as transport:
-                ref = transport.send(self.name, self._acorn_raw_bytes())
-        except TransportError as exc:
-            wait = min(RETRY_FIRST_MINUTES * 2 ** (self.attempts - 1), RETRY_MAX_MINUTES)
-            self.write(
-                {
-                    "errors": str(exc),
-                    "next_try_at": now + timedelta(minutes=wait) if exc.retryable else False,
-                    "state": "queued" if exc.retryable else "error",
-                }
-            )
-            if not exc.retryable and self.transaction_id.state == "processing":
-                self.transaction_id._acorn_fail(str(exc))
-            return self.state
+        with self.env["acorn.vc.sync.run"]._acorn_track(self.account_id, "edi") as run:
+            now = fields.Datetime.now()
+            self.attempts += 1
+            try:
+                with self.account_id._acorn_edi_transport() as transport:
+                    ref = transport.send(self.name, self._acorn_raw_bytes())
+            except TransportError as exc:
+                wait = min(RETRY_FIRST_MINUTES * 2 ** (self.attempts - 1), RETRY_MAX_MINUTES)
+                self.write(
+                    {
+                        "errors": str(exc),
+                        "next_try_at": now + timedelta(minutes=wait) if exc.retryable else False,
+                        "state": "queued" if exc.retryable else "error",
+                    }
+                )
+                run.fail(exc)
+                if not exc.retryable and self.transaction_id.state == "processing":
+                    self.transaction_id._acorn_fail(str(exc))
+                return self.state
+            run.add({"created": 1})
         hours = self.account_id.edi_ack_hours or 24
         self.write(
             {
@@ -603,6 +606,17 @@ class AcornEdiDocument(models.Model):
                     sent=doc.sent_at,
                 ),
                 user_id=doc.account_id._acorn_responsible().id,
+            )
+            doc.account_id._acorn_notify(
+                "edi_ack_missing",
+                record,
+                doc.id,
+                self.env._("No 997/CONTRL for %s", doc.name),
+                self.env._(
+                    "Amazon has not acknowledged %(doc)s, sent %(sent)s (UTC).",
+                    doc=doc.name,
+                    sent=doc.sent_at,
+                ),
             )
 
     # ------------------------------------------------------------------ buttons

@@ -277,13 +277,16 @@ class AcornVcAccount(models.Model):
         stored document gets its own processing job. A transport that is down is retried;
         one that is misconfigured says so on the account."""
         self.ensure_one()
-        try:
-            count = self.env["acorn.edi.document"]._acorn_receive(self)
-        except TransportError as exc:
-            if exc.retryable:
-                raise RetryableJobError(str(exc), seconds=120) from exc
-            self.last_sync_error = str(exc)
-            return 0
+        with self.env["acorn.vc.sync.run"]._acorn_track(self, "edi") as run:
+            try:
+                count = self.env["acorn.edi.document"]._acorn_receive(self)
+            except TransportError as exc:
+                if exc.retryable:
+                    raise RetryableJobError(str(exc), seconds=120) from exc
+                run.fail(exc)
+                self.last_sync_error = str(exc)
+                return 0
+            run.add({"created": count})
         self.write(
             {
                 "last_sync_at": fields.Datetime.now(),

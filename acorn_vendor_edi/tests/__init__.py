@@ -7,4 +7,5 @@ if __name__.startswith("odoo.addons."):
         test_acorn_edi_security,
         test_acorn_vc_account,
         test_as2_endpoint,
+        test_edi_monitoring,
     )

@@ -18,6 +18,7 @@ from ..marketplaces import region_host
 from ..spapi_models import PayloadInvalid, validate_request, validate_response
 from . import operations
 from .auth import Credentials, LwaAuth
+from .call_stats import CallStats
 from .dates import format_utc, parse_datetime, split_windows, utcnow
 from .errors import (
     AuthenticationError,
@@ -160,6 +161,7 @@ class BaseClient:
         submission_stale_after=600.0,
         user_agent=None,
         validate_responses=None,
+        stats=None,
     ):
         if isinstance(credentials, dict):
             credentials = Credentials(**credentials)
@@ -195,6 +197,8 @@ class BaseClient:
         self.submission_stale_after = submission_stale_after
         # None: trust Amazon; "warn": log answers that break the model; "strict": raise.
         self.validate_responses = validate_responses
+        # What this client asked of Amazon (a sync run passes its own to record it).
+        self.stats = stats if stats is not None else CallStats()
 
     @property
     def host(self):
@@ -322,6 +326,7 @@ class BaseClient:
                     op.method, url, what=op.operation_id, headers=headers, params=query, data=data
                 )
             except NetworkError as exc:
+                self.stats.count_call(None)
                 if exc.sent and not op.idempotent:
                     raise SubmissionUncertainError(
                         f"{op.operation_id}: the document was sent to {self.host} but no answer"
@@ -335,6 +340,7 @@ class BaseClient:
                     continue
                 raise
             status = resp.status_code
+            self.stats.count_call(status)
             request_id = resp.headers.get("x-amzn-RequestId")
             limit = resp.headers.get("x-amzn-RateLimit-Limit")
             if limit is not None:
