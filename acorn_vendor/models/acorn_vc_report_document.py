@@ -9,31 +9,22 @@ planner's memory, so a crash or a restart resumes where it stopped.
 import json
 import logging
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from odoo import api, fields, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..core.reports.documents import ReportDocumentError, ReportFatalError, read_document
-from ..core.reports.periods import UTC, split
+from ..core.reports.periods import UTC
 from ..core.reports.report_types import REPORT_TYPES
-from ..core.reports.schedule import plan_forecast, plan_periods
+from ..core.reports.schedule import options_json, plan_account
 from ..core.spapi import SpApiError
 from .acorn_vc_report_line import DISTRIBUTOR_VIEWS, REPORT_PERIODS, SELLING_PROGRAMS
 from .jobs import RETRYABLE, delay, retry_later
 
 _logger = logging.getLogger(__name__)
 
-# What the schedule asks for each account, by default (analytics.md §1.2).
-HISTORICAL = {"distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
-SCHEDULED = (
-    ("GET_VENDOR_SALES_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
-    ("GET_VENDOR_INVENTORY_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
-    ("GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "DAY"}),
-    ("GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", {"reportPeriod": "MONTH"}),
-)
-FORECAST_OPTIONS = {"sellingProgram": "RETAIL"}
 # Where each report type is stored (the others are archived, not loaded, for now).
 STORAGE = {
     "GET_VENDOR_SALES_REPORT": "acorn.vc.report.sales",
@@ -42,13 +33,7 @@ STORAGE = {
     "GET_VENDOR_FORECASTING_REPORT": "acorn.vc.report.forecast",
     "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT": "acorn.vc.report.margin",
 }
-IN_FLIGHT = ("queued", "requested")
 POLL_SECONDS = 60
-RETRY_EMPTY_HOURS = 12  # an empty or cancelled document means "not yet": ask again later
-
-
-def options_key(options):
-    return json.dumps(dict(sorted((options or {}).items())), separators=(",", ":"))
 
 
 class AcornVcReportDocument(models.Model):
@@ -205,69 +190,33 @@ class AcornVcReportDocument(models.Model):
             doc._acorn_enqueue("request")
         return len(queued)
 
-    def _acorn_loaded(self, account, report_type, options, now):
-        """Period start -> when it was loaded, from the documents (in-flight ones count as
-        loaded now, so they are not asked twice; FATAL ones wait for the next re-pull)."""
-        docs = self.search(
-            [
-                ("account_id", "=", account.id),
-                ("report_type", "=", report_type),
-                ("options", "=", options_key(options)),
-                ("state", "!=", "failed"),
-            ],
-            order="id",
-        )
-        period = options.get("reportPeriod", "DAY")
-        retry_after = now - timedelta(hours=RETRY_EMPTY_HOURS)
-        loaded = {}
-        for doc in docs.filtered("period_start"):
-            if doc.state in IN_FLIGHT:
-                at = now
-            elif doc.state in ("empty", "cancelled"):
-                if (doc.loaded_at or doc.create_date) < retry_after:
-                    continue
-                at = now
-            else:
-                at = doc.loaded_at or doc.requested_at
-            for start, _end in split(doc.period_start, doc.period_end, period):
-                loaded[start] = max(loaded.get(start, at), at)
-        return loaded, docs
-
     def _acorn_plan(self, account, now=None):
         """The documents to request for ``account``: the core planner's answer, recorded."""
         now = now or fields.Datetime.now()
-        aware = now.replace(tzinfo=UTC)
-        requests = []
-        for report_type, options in SCHEDULED:
-            loaded, _docs = self._acorn_loaded(account, report_type, options, now)
-            loaded = {k: v.replace(tzinfo=UTC) for k, v in loaded.items()}
-            requests += plan_periods(
-                account.id,
-                report_type,
-                options,
-                loaded,
-                aware,
-                history_days=account.report_history_days,
-            )
-        forecasts = self.search(
+        documents = self.search_read(
+            [("account_id", "=", account.id)],
             [
-                ("account_id", "=", account.id),
-                ("report_type", "=", "GET_VENDOR_FORECASTING_REPORT"),
-                ("state", "not in", ("failed", "empty", "cancelled")),
+                "report_type",
+                "options",
+                "state",
+                "period_start",
+                "period_end",
+                "loaded_at",
+                "requested_at",
+                "create_date",
             ],
-            order="id desc",
-            limit=1,
         )
-        last = forecasts.loaded_at or forecasts.create_date
-        requests += plan_forecast(
-            account.id, FORECAST_OPTIONS, last.date() if last else None, aware
+        for doc in documents:
+            doc["created"] = doc.pop("create_date")
+        requests = plan_account(
+            account.id, documents, now.replace(tzinfo=UTC), account.report_history_days
         )
         return self.create(
             [
                 {
                     "account_id": account.id,
                     "report_type": request.report_type,
-                    "options": options_key(dict(request.options)),
+                    "options": options_json(dict(request.options)),
                     "selling_program": dict(request.options).get("sellingProgram"),
                     "distributor_view": dict(request.options).get("distributorView"),
                     "report_period": dict(request.options).get("reportPeriod"),
