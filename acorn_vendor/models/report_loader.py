@@ -21,16 +21,7 @@ from odoo.tools import SQL
 
 KEY_FIELDS = ("selling_program", "distributor_view", "report_period")
 # Filled by replace_rows, in this order, after the columns of table_frames.
-ADDED_COLUMNS = (
-    "account_id",
-    "company_id",
-    "document_id",
-    "product_id",
-    "create_uid",
-    "write_uid",
-    "create_date",
-    "write_date",
-)
+ADDED_COLUMNS = ("account_id", "document_id", "product_id")
 
 
 def _dates(series):
@@ -119,19 +110,13 @@ def replace_rows(model, document, parts):
     account = document.account_id
     asins = set().union(*(rows["asin"].dropna().unique() for rows in parts))
     products = _product_ids(env, account.company_id, asins) if asins else {}
-    stamp = document.loaded_at or document.write_date
     buffer = io.StringIO()
     count = 0
     for rows in parts:
         rows.assign(
             account_id=account.id,
-            company_id=account.company_id.id,
             document_id=document.id,
             product_id=rows["asin"].map(products).astype("Int64"),
-            create_uid=env.uid,
-            write_uid=env.uid,
-            create_date=stamp,
-            write_date=stamp,
         ).to_csv(buffer, header=False, index=False, na_rep="\\N")
         count += len(rows)
     if count:

@@ -11,6 +11,7 @@ from . import (
     test_product,
     test_remittance_booking,
     test_security,
+    test_vendor_report_kpi,
     test_vendor_reports,
     test_xmlrpc,
 )
