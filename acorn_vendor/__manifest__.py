@@ -16,6 +16,7 @@
         "purchase_stock",
         "account",
         "queue_job",
+        "spreadsheet_dashboard",
     ],
     "external_dependencies": {
         "python": ["requests", "jsonschema", "pandas", "openpyxl", "xlsxwriter"]
@@ -51,6 +52,13 @@
         "views/acorn_vc_report_forecast_views.xml",
         "views/acorn_vc_report_margin_views.xml",
         "views/acorn_vc_report_kpi_views.xml",
+        "views/acorn_vc_report_realtime_sales_views.xml",
+        "views/acorn_vc_report_realtime_inventory_views.xml",
+        "views/acorn_vc_report_realtime_traffic_views.xml",
+        "views/acorn_vc_report_promotion_views.xml",
+        "views/acorn_vc_report_coupon_views.xml",
+        "wizards/acorn_vc_buyer_pack_wizard_views.xml",
+        "data/spreadsheet_dashboard.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",

@@ -11,27 +11,36 @@ import logging
 import math
 from datetime import datetime
 
+import requests
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..core.reports.documents import ReportDocumentError, ReportFatalError, read_document
 from ..core.reports.periods import UTC
 from ..core.reports.report_types import REPORT_TYPES
-from ..core.reports.schedule import options_json, plan_account
+from ..core.reports.schedule import options_json, plan_account, plan_history
 from ..core.spapi import SpApiError
+from ..core.spapi.apis.reports import create_report_body
 from .acorn_vc_report_line import DISTRIBUTOR_VIEWS, REPORT_PERIODS, SELLING_PROGRAMS
 from .jobs import RETRYABLE, delay, retry_later
 
 _logger = logging.getLogger(__name__)
 
-# Where each report type is stored (the others are archived, not loaded, for now).
+# Where each report type is stored.
 STORAGE = {
     "GET_VENDOR_SALES_REPORT": "acorn.vc.report.sales",
     "GET_VENDOR_INVENTORY_REPORT": "acorn.vc.report.inventory",
     "GET_VENDOR_TRAFFIC_REPORT": "acorn.vc.report.traffic",
     "GET_VENDOR_FORECASTING_REPORT": "acorn.vc.report.forecast",
     "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT": "acorn.vc.report.margin",
+    "GET_VENDOR_REAL_TIME_SALES_REPORT": "acorn.vc.report.realtime.sales",
+    "GET_VENDOR_REAL_TIME_INVENTORY_REPORT": "acorn.vc.report.realtime.inventory",
+    "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT": "acorn.vc.report.realtime.traffic",
+    "GET_PROMOTION_PERFORMANCE_REPORT": "acorn.vc.report.promotion",
+    "GET_COUPON_PERFORMANCE_REPORT": "acorn.vc.report.coupon",
 }
 POLL_SECONDS = 60
 
@@ -190,9 +199,8 @@ class AcornVcReportDocument(models.Model):
             doc._acorn_enqueue("request")
         return len(queued)
 
-    def _acorn_plan(self, account, now=None):
-        """The documents to request for ``account``: the core planner's answer, recorded."""
-        now = now or fields.Datetime.now()
+    def _acorn_documents(self, account):
+        """The account's documents as the core planner reads them."""
         documents = self.search_read(
             [("account_id", "=", account.id)],
             [
@@ -208,25 +216,72 @@ class AcornVcReportDocument(models.Model):
         )
         for doc in documents:
             doc["created"] = doc.pop("create_date")
-        requests = plan_account(
-            account.id, documents, now.replace(tzinfo=UTC), account.report_history_days
-        )
-        return self.create(
-            [
+        return documents
+
+    def _acorn_record(self, account, planned):
+        """One queued document per planned request."""
+        values = []
+        for request in planned:
+            options = dict(request.options)
+            start, end = request.start, request.end
+            values.append(
                 {
                     "account_id": account.id,
                     "report_type": request.report_type,
-                    "options": options_json(dict(request.options)),
-                    "selling_program": dict(request.options).get("sellingProgram"),
-                    "distributor_view": dict(request.options).get("distributorView"),
-                    "report_period": dict(request.options).get("reportPeriod"),
-                    "period_start": request.start,
-                    "period_end": request.end,
+                    "options": options_json(options),
+                    "selling_program": options.get("sellingProgram"),
+                    "distributor_view": options.get("distributorView"),
+                    "report_period": options.get("reportPeriod"),
+                    "period_start": start.date() if isinstance(start, datetime) else start,
+                    "period_end": end.date() if isinstance(end, datetime) else end,
                     "reason": request.reason,
                 }
-                for request in requests
-            ]
+            )
+        return self.create(values)
+
+    def _acorn_plan(self, account, now=None):
+        """The documents to request for ``account``: the core planner's answer, recorded."""
+        now = now or fields.Datetime.now()
+        planned = plan_account(
+            account.id,
+            self._acorn_documents(account),
+            now.replace(tzinfo=UTC),
+            account.report_history_days,
         )
+        return self._acorn_record(account, planned)
+
+    def _acorn_load_sandbox_history(self, account, now=None):
+        """The demo's report history without waiting on createReport's rate (one a minute):
+        every document the schedule would ask for, plus a week of the real-time reports and
+        the promotions and coupons, fetched at once from the Acorn sandbox's admin call and
+        loaded by the same loader as the jobs' documents. Run again, it loads what is
+        missing only. Only for an account pointed at a sandbox."""
+        url = (account.endpoint_override or "").rstrip("/")
+        if not url:
+            raise UserError(
+                self.env._("%(account)s does not use the Acorn sandbox.", account=account.name)
+            )
+        now = (now or fields.Datetime.now()).replace(tzinfo=UTC)
+        documents = self._acorn_documents(account)
+        planned = plan_history(account.id, documents, now, account.report_history_days)
+        docs = self._acorn_record(account, planned)
+        for doc, request in zip(docs, planned, strict=True):
+            start, end = request.start, request.end
+            if start is not None and not isinstance(start, datetime):
+                start = datetime.combine(start, datetime.min.time())
+                end = datetime.combine(end, datetime.max.time().replace(microsecond=0))
+            body = create_report_body(
+                request.report_type,
+                [account.marketplace_id],
+                start,
+                end,
+                dict(request.options) or None,
+            )
+            response = requests.post(f"{url}/_sandbox/reports/document", json=body, timeout=600)
+            response.raise_for_status()
+            doc.write({"state": "requested", "requested_at": fields.Datetime.now()})
+            doc._acorn_load_document(response.content)
+        return docs
 
     def _acorn_enqueue(self, step, eta=None):
         self.ensure_one()

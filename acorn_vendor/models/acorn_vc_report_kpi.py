@@ -178,10 +178,12 @@ class AcornVcReportKpi(models.Model):
         )
 
     @api.model
-    def _acorn_both_sides(self, account, freq="week"):
+    def _acorn_both_sides(self, account, freq="week", by=("asin",)):
         """Acorn's KPIs from its PO lines beside Amazon's from the loaded DAY reports, per
-        ASIN and Amazon week (or month): the core's ``compare`` frame, with the reason for
-        each difference. Acorn's lead time and received units wait for receipt dates."""
+        ASIN (``by``; () for the whole account) and Amazon week (or month): the core's
+        ``compare`` frame, with the reason for each difference. Acorn's lead time and
+        received units wait for receipt dates."""
+        by = list(by)
         import pandas as pd  # noqa: PLC0415 - pandas only when asked
 
         from ..core.reports.kpi import acorn_kpis, amazon_kpis, compare  # noqa: PLC0415
@@ -200,12 +202,12 @@ class AcornVcReportKpi(models.Model):
             }
             for line in orders.line_ids
         ]
-        acorn = acorn_kpis(pd.DataFrame(lines), by=["asin"], freq=freq) if lines else None
+        acorn = acorn_kpis(pd.DataFrame(lines), by=by, freq=freq) if lines else None
         frames = [self._acorn_amazon_frame(name, account) for name in AMAZON_FRAMES]
-        amazon = amazon_kpis(frames, by=["asin"], freq=freq)
+        amazon = amazon_kpis(frames, by=by, freq=freq)
         if acorn is None:
             acorn = amazon.iloc[0:0]
-        return compare(acorn, amazon, by=["asin"])
+        return compare(acorn, amazon, by=by)
 
     def _acorn_amazon_frame(self, model_name, account):
         """The stored per-ASIN DAY rows of ``account`` under Amazon's field names."""

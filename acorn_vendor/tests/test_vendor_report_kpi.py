@@ -31,9 +31,8 @@ def sales_row(day, asin, shipped, returns=0):
     }
 
 
-@tagged("-at_install", "post_install")
-class TestVendorReportKpi(AcornVendorCommon):
-    """The KPI view over hand-built documents loaded by the same loader as Amazon's."""
+class ReportRowsMixin:
+    """Hand-built documents loaded by the same loader as Amazon's."""
 
     def _load(self, report_type, rows, program="RETAIL", view="MANUFACTURING"):
         prefix = {"GET_VENDOR_SALES_REPORT": "sales", "GET_VENDOR_INVENTORY_REPORT": "inventory"}
@@ -66,6 +65,11 @@ class TestVendorReportKpi(AcornVendorCommon):
         self.assertEqual(doc.state, "done", doc.error_details)
         self.env.flush_all()
         return doc
+
+
+@tagged("-at_install", "post_install")
+class TestVendorReportKpi(ReportRowsMixin, AcornVendorCommon):
+    """The KPI view over hand-built documents."""
 
     def _kpis(self, domain=()):
         return self.env["acorn.vc.report.kpi"].search(

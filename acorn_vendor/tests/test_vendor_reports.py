@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..models.acorn_vc_report_document import STORAGE
 from .common import AcornVendorCommon
 
 HISTORICAL = {"distributorView": "MANUFACTURING", "reportPeriod": "DAY", "sellingProgram": "RETAIL"}
@@ -218,3 +219,27 @@ class TestVendorReports(AcornVendorCommon):
         )
         self.assertEqual(sorted(job.records.id for job in jobs), sorted(docs.ids))
         self.assertEqual(self.Document._cron_plan_reports(now=now), 0, "all in flight")
+
+    def test_sandbox_history_loads_every_report_type_at_once_and_only_once(self):
+        docs = self.Document._acorn_load_sandbox_history(
+            self.account, now=self.now.replace(tzinfo=None)
+        )
+        self.assertEqual(set(docs.mapped("report_type")), set(STORAGE))
+        self.assertFalse(
+            docs.filtered(lambda d: d.state not in ("done", "empty")),
+            docs.mapped("error_details"),
+        )
+        for model in ("acorn.vc.report.sales", "acorn.vc.report.realtime.sales"):
+            rows = self.env[model].search([("account_id", "=", self.account.id)])
+            self.assertTrue(rows, model)
+        hours = self.env["acorn.vc.report.realtime.traffic"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertTrue(all(h.start_time.minute == 0 for h in hours), "whole UTC hours")
+        self.assertFalse(
+            self.Document._acorn_load_sandbox_history(
+                self.account, now=self.now.replace(tzinfo=None)
+            ),
+            "a second run loads nothing",
+        )
+        self.assertFalse(self._plan(), "the schedule finds the history loaded")

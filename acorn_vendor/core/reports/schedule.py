@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from .periods import LIMITS, UTC, as_utc, period_end, period_start, split
-from .report_types import HOURS, OPTION_RANGE, PERIOD, UNDATED, report_type
+from .report_types import HOURS, OPTION_RANGE, PERIOD, REPORT_TYPES, UNDATED, report_type
 
 REPULL_AFTER_DAYS = (4, 5, 14, 30)
 MAX_PERIODS = {"DAY": 15, "WEEK": 4, "MONTH": 3, "QUARTER": 4, "YEAR": 1}  # beyond DAY: [U]
@@ -273,4 +273,20 @@ def plan_account(account, documents, now, history_days=730, scheduled=SCHEDULED)
     last = max(forecasts, key=lambda doc: as_utc(doc["created"]), default=None)
     last_day = as_utc(last.get("loaded_at") or last["created"]).date() if last else None
     requests += plan_forecast(account, FORECAST_OPTIONS, last_day, now)
+    return requests
+
+
+def plan_history(account, documents, now, history_days=730):
+    """Everything an account's history needs at once (the demo's load): ``plan_account``,
+    then, for the report types that have no document yet, the real-time reports over their
+    lookback and the promotions and coupons over two years."""
+    requests = plan_account(account, documents, now, history_days)
+    have = {doc["report_type"] for doc in documents}
+    for name, rtype in REPORT_TYPES.items():
+        if name in have:
+            continue
+        if rtype.dating == HOURS:
+            requests += plan_hours(account, name, None, now)
+        elif rtype.dating == OPTION_RANGE:
+            requests += plan_option_range(account, name, {}, now, history_days=history_days)
     return requests
