@@ -4,8 +4,11 @@ shared token bucket under createReport's usage plan, with the sandbox enforcing 
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import requests
 
+from acorn_vendor.core.reports.documents import ReportFatalError, read_document
 from acorn_vendor.core.reports.periods import check_request
+from acorn_vendor.core.reports.report_types import REPORT_TYPES
 from acorn_vendor.core.reports.schedule import (
     SCHEDULED,
     last_available_day,
@@ -13,6 +16,7 @@ from acorn_vendor.core.reports.schedule import (
     options_json,
     plan_account,
     plan_forecast,
+    plan_history,
     plan_hours,
     plan_option_range,
     plan_periods,
@@ -231,3 +235,34 @@ def test_the_sandbox_accepts_every_planned_call_paced_by_the_bucket_and_throttle
         assert resp.status_code == 202, (clock[0], resp.text)
     early = session.call("createReport", body=_create_body(requests[17]))
     assert early.status_code == 429  # the 18th one, a minute too soon
+
+
+def test_history_plan_asks_every_report_type_and_only_what_has_no_document():
+    planned = plan_history("acc", [], NOW, history_days=60)
+    assert {r.report_type for r in planned} == set(REPORT_TYPES)
+    docs = [
+        _doc(r.report_type, dict(r.options), r.start, r.end, state="done", loaded_at=NOW)
+        for r in planned
+    ]
+    assert plan_history("acc", docs, NOW, history_days=60) == []
+
+
+def test_the_sandbox_gives_a_planned_document_at_once_and_fatal_for_a_bad_week(sandbox_factory):
+    sandbox = sandbox_factory(throttle=True)
+    url = f"{sandbox.url}/_sandbox/reports/document"
+    now = sandbox.now()
+    (request, *_rest) = plan_periods(
+        "a", "GET_VENDOR_SALES_REPORT", SALES_DAY, {}, now, history_days=30
+    )
+    for _ in range(20):  # beyond createReport's burst of 15: the admin call is not rated
+        answer = requests.post(url, json=_create_body(request), timeout=30)
+        assert answer.status_code == 200
+    doc = read_document(answer.content, expected_type="GET_VENDOR_SALES_REPORT")
+    assert doc.rows and {row["startDate"] for row in doc.rows} >= {request.start.isoformat()}
+    monday = request.start - timedelta(days=request.start.weekday())
+    week = {**SALES_DAY, "reportPeriod": "WEEK"}
+    bad = {**_create_body(request), "reportOptions": week}
+    bad["dataStartTime"] = f"{monday.isoformat()}T00:00:00Z"
+    bad["dataEndTime"] = f"{(monday + timedelta(days=6)).isoformat()}T23:59:59Z"
+    with pytest.raises(ReportFatalError, match="Sunday"):
+        read_document(requests.post(url, json=bad, timeout=30).content)

@@ -13,6 +13,13 @@ from odoo.exceptions import UserError
 from ..core.reports.buyer_pack import build_buyer_pack, top_movers
 from ..core.reports.schedule import HISTORICAL
 
+# The rows of the account the schedule loads (one program and view: they overlap), and the
+# product name beside them.
+ROWS = """r.account_id = %(account)s AND NOT r.is_aggregate AND r.report_period = 'DAY'
+          AND r.selling_program = %(program)s AND r.distributor_view = %(view)s"""
+PRODUCTS = """LEFT JOIN product_product p ON p.id = r.product_id
+                 LEFT JOIN product_template t ON t.id = p.product_tmpl_id"""
+
 
 class AcornVcBuyerPackWizard(models.TransientModel):
     _name = "acorn.vc.buyer.pack.wizard"
@@ -66,9 +73,8 @@ class AcornVcBuyerPackWizard(models.TransientModel):
             """SELECT period_start - EXTRACT(DOW FROM period_start)::int AS week_start,
                       SUM(shipped_units) AS shipped_units, SUM(shipped_revenue) AS shipped_revenue,
                       SUM(shipped_cogs) AS shipped_cogs, SUM(customer_returns) AS customer_returns
-                 FROM acorn_vc_report_sales
-                WHERE account_id = %(account)s AND NOT is_aggregate AND report_period = 'DAY'
-                  AND selling_program = %(program)s AND distributor_view = %(view)s
+                 FROM acorn_vc_report_sales r
+                WHERE {rows}
                   AND period_start BETWEEN %(start)s AND %(end)s
                 GROUP BY 1 ORDER BY 1""",
             account,
@@ -92,11 +98,8 @@ class AcornVcBuyerPackWizard(models.TransientModel):
                       r.aged90_plus_days_sellable_inventory_units, r.unhealthy_inventory_units,
                       r.open_purchase_order_units, r.sell_through_rate
                  FROM acorn_vc_report_inventory r
-                 LEFT JOIN product_product p ON p.id = r.product_id
-                 LEFT JOIN product_template t ON t.id = p.product_tmpl_id
-                WHERE r.account_id = %(account)s AND NOT r.is_aggregate
-                  AND r.report_period = 'DAY' AND r.selling_program = %(program)s
-                  AND r.distributor_view = %(view)s
+                 {products}
+                WHERE {rows}
                   AND r.period_start BETWEEN %(start)s AND %(end)s
                 ORDER BY r.asin, r.period_start DESC""",
             account,
@@ -106,11 +109,8 @@ class AcornVcBuyerPackWizard(models.TransientModel):
         daily = self._acorn_frame(
             """SELECT r.period_start, r.asin, t.name->>'en_US' AS product, r.shipped_units
                  FROM acorn_vc_report_sales r
-                 LEFT JOIN product_product p ON p.id = r.product_id
-                 LEFT JOIN product_template t ON t.id = p.product_tmpl_id
-                WHERE r.account_id = %(account)s AND NOT r.is_aggregate
-                  AND r.report_period = 'DAY' AND r.selling_program = %(program)s
-                  AND r.distributor_view = %(view)s
+                 {products}
+                WHERE {rows}
                   AND r.period_start BETWEEN %(before)s AND %(end)s""",
             account,
             start,
@@ -143,7 +143,7 @@ class AcornVcBuyerPackWizard(models.TransientModel):
 
         self.env.flush_all()
         self.env.cr.execute(
-            query,
+            query.format(rows=ROWS, products=PRODUCTS),
             {
                 "account": account.id,
                 "program": HISTORICAL["sellingProgram"],
