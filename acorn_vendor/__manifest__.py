@@ -58,10 +58,11 @@
         "views/acorn_vc_report_promotion_views.xml",
         "views/acorn_vc_report_coupon_views.xml",
         "wizards/acorn_vc_buyer_pack_wizard_views.xml",
-        "data/spreadsheet_dashboard.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",
+        # The dashboard names a menu of its charts.
+        "data/spreadsheet_dashboard.xml",
     ],
     "assets": {
         "web.assets_backend": [
