@@ -129,11 +129,17 @@ class AcornVcReportCrossCheck(models.AbstractModel):
         if existing:
             existing.write({"summary": summary, "note": note})
             return existing
-        return account.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=summary,
-            note=note,
-            user_id=account._acorn_responsible().id,
+        # The account is a mail.thread without the activity mixin: the activity is made
+        # directly; it shows in the responsible's activities like any other.
+        return self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id(account._name),
+                "res_id": account.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                "summary": summary,
+                "note": note,
+                "user_id": account._acorn_responsible().id,
+            }
         )
 
 
