@@ -46,7 +46,7 @@ class TokenBucket:
         nothing is taken: the caller asks again later, as a server refuses with 429)."""
         with self._lock:
             self._refill(self.clock())
-            if self.tokens >= 1.0:
+            if self.tokens >= 1.0 - 1e-6:  # a stored state loses the last bits of a float
                 self.tokens -= 1.0
                 return 0.0
             return (1.0 - self.tokens) / self.rate
