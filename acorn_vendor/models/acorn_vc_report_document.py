@@ -45,6 +45,15 @@ STORAGE = {
 POLL_SECONDS = 60
 
 
+def _newest_first(request):
+    """Sort key: the request's first day, newest first (undated ones first)."""
+    start = request.start
+    if start is None:
+        return 0
+    day = start.date() if isinstance(start, datetime) else start
+    return -day.toordinal()
+
+
 class AcornVcReportDocument(models.Model):
     _name = "acorn.vc.report.document"
     _description = "Vendor Central Report Document"
@@ -250,12 +259,13 @@ class AcornVcReportDocument(models.Model):
         )
         return self._acorn_record(account, planned)
 
-    def _acorn_load_sandbox_history(self, account, now=None):
+    def _acorn_load_sandbox_history(self, account, now=None, limit=None):
         """The demo's report history without waiting on createReport's rate (one a minute):
         every document the schedule would ask for, plus a week of the real-time reports and
         the promotions and coupons, fetched at once from the Acorn sandbox's admin call and
-        loaded by the same loader as the jobs' documents. Run again, it loads what is
-        missing only. Only for an account pointed at a sandbox."""
+        loaded by the same loader as the jobs' documents, newest periods first, at most
+        ``limit`` documents a call. Run again, it loads what is missing only. Only for an
+        account pointed at a sandbox."""
         url = (account.endpoint_override or "").rstrip("/")
         if not url:
             raise UserError(
@@ -264,8 +274,9 @@ class AcornVcReportDocument(models.Model):
         now = (now or fields.Datetime.now()).replace(tzinfo=UTC)
         documents = self._acorn_documents(account)
         planned = plan_history(account.id, documents, now, account.report_history_days)
-        docs = self._acorn_record(account, planned)
-        for doc, request in zip(docs, planned, strict=True):
+        planned.sort(key=_newest_first)
+        docs = self._acorn_record(account, planned[:limit])
+        for doc, request in zip(docs, planned[:limit], strict=True):
             start, end = request.start, request.end
             if start is not None and not isinstance(start, datetime):
                 start = datetime.combine(start, datetime.min.time())
