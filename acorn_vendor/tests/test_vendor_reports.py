@@ -221,8 +221,15 @@ class TestVendorReports(AcornVendorCommon):
         self.assertEqual(self.Document._cron_plan_reports(now=now), 0, "all in flight")
 
     def test_sandbox_history_loads_every_report_type_at_once_and_only_once(self):
-        docs = self.Document._acorn_load_sandbox_history(
-            self.account, now=self.now.replace(tzinfo=None)
+        now = self.now.replace(tzinfo=None)
+        first = self.Document._acorn_load_sandbox_history(self.account, now=now, limit=4)
+        self.assertEqual(len(first), 4, "at most the limit a call")
+        docs = first | self.Document._acorn_load_sandbox_history(self.account, now=now)
+        dated = docs.filtered("period_start")
+        self.assertEqual(
+            max(first.filtered("period_start").mapped("period_start")),
+            max(dated.mapped("period_start")),
+            "the newest periods come first",
         )
         # Every type (net PPM too when the history holds a whole month: 20 days here may not).
         self.assertLessEqual(
