@@ -46,7 +46,7 @@ POLL_SECONDS = 60
 
 
 def _newest_first(request):
-    """Sort key: the request's first day, newest first (undated ones first)."""
+    """Sort key: the request's first day, newest first (undated ones last)."""
     start = request.start
     if start is None:
         return 0
