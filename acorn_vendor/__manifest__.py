@@ -16,6 +16,7 @@
         "purchase_stock",
         "account",
         "queue_job",
+        "spreadsheet_dashboard",
     ],
     "external_dependencies": {
         "python": ["requests", "jsonschema", "pandas", "openpyxl", "xlsxwriter"]
@@ -56,9 +57,17 @@
         "views/acorn_vc_sync_run_views.xml",
         "views/acorn_vc_notification_rule_views.xml",
         "views/res_config_settings_views.xml",
+        "views/acorn_vc_report_realtime_sales_views.xml",
+        "views/acorn_vc_report_realtime_inventory_views.xml",
+        "views/acorn_vc_report_realtime_traffic_views.xml",
+        "views/acorn_vc_report_promotion_views.xml",
+        "views/acorn_vc_report_coupon_views.xml",
+        "wizards/acorn_vc_buyer_pack_wizard_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",
+        # The dashboard names a menu of its charts.
+        "data/spreadsheet_dashboard.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -54,3 +54,16 @@ def test_units_per_asn_against_units_received():
     out = cross_check.received_units(shipments, "2026-02")
     assert list(out["key"]) == ["S2", "S3"]
     assert list(out["difference"]) == [1, 4]
+
+
+def test_units_by_asin_flags_only_gaps_past_the_tolerance():
+    received = {"B01": 100, "B02": 50, "B03": 10}
+    shipped = {"B01": 101, "B02": 40, "B04": 5}  # B01 within 2 %, B02 short, B04 unknown
+    invoiced = {"B01": 100, "B02": 50, "B03": 10}
+    diffs = cross_check.units_by_asin(received, shipped, invoiced, tolerance=0.02)
+    assert list(zip(diffs["check"], diffs["key"], diffs["difference"], strict=True)) == [
+        ("shipped_vs_received", "B02", -10),
+        ("shipped_vs_received", "B03", -10),
+        ("shipped_vs_received", "B04", 5),
+    ]
+    assert cross_check.units_by_asin(received, received, received).empty

@@ -1,22 +1,28 @@
-"""The request planner (lag, re-pulls, backfill, resuming) and the rate plan under
-createReport's usage plan, with the sandbox enforcing it."""
+"""The request planner (lag, re-pulls, backfill, resuming, the per-account policy) and the
+shared token bucket under createReport's usage plan, with the sandbox enforcing it."""
 
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import requests
 
+from acorn_vendor.core.reports.documents import ReportFatalError, read_document
 from acorn_vendor.core.reports.periods import check_request
+from acorn_vendor.core.reports.report_types import REPORT_TYPES
 from acorn_vendor.core.reports.schedule import (
-    RatePlan,
-    ReportRequest,
-    TokenBucket,
+    SCHEDULED,
     last_available_day,
+    loaded_periods,
+    options_json,
+    plan_account,
     plan_forecast,
+    plan_history,
     plan_hours,
     plan_option_range,
     plan_periods,
 )
 from acorn_vendor.core.sandbox.testing import SandboxSession
+from acorn_vendor.core.spapi.throttle import TokenBucket
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)  # Wednesday
 SALES_DAY = {"reportPeriod": "DAY", "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
@@ -129,48 +135,86 @@ def test_forecast_is_asked_for_weekly():
     assert len(plan_forecast("acc", options, date(2026, 2, 25), NOW)) == 1
 
 
-def test_token_bucket_allows_the_burst_then_one_a_minute():
-    bucket = TokenBucket.for_operation("createReport", now=0.0)
-    times = [bucket.take(0.0) for _ in range(18)]
-    assert times[:15] == [0.0] * 15
-    assert times[15] == pytest.approx(1 / 0.0167)
-    assert times[17] - times[16] == pytest.approx(1 / 0.0167)
-    restored = TokenBucket.from_state(0.0167, 15, bucket.state())
-    assert restored.next_free(times[17]) == pytest.approx(times[17] + 1 / 0.0167)
+def test_token_bucket_allows_the_burst_then_one_a_minute_and_survives_a_restart():
+    clock = [0.0]
+    bucket = TokenBucket(0.0167, 15, clock=lambda: clock[0])
+    assert [bucket.try_take() for _ in range(15)] == [0.0] * 15
+    wait = bucket.try_take()
+    assert wait == pytest.approx(1 / 0.0167)
+    assert bucket.try_take() == pytest.approx(wait), "a refused call takes no token"
+    restored = TokenBucket.restore(0.0167, 15, bucket.state(), clock=lambda: clock[0] + wait)
+    assert restored.try_take() == 0.0
+    assert restored.try_take() == pytest.approx(1 / 0.0167)
 
 
-def test_rate_plan_takes_accounts_in_turn_and_never_exceeds_the_rate():
-    big = plan_periods("big", "GET_VENDOR_SALES_REPORT", SALES_DAY, {}, NOW)
-    small = plan_periods(
-        "small", "GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "DAY"}, {}, NOW, history_days=20
-    )
-    plan = RatePlan().assign(big + small, now=1000.0)
-    order = [request.account for _at, request in plan]
-    assert order[:4] == ["big", "small", "big", "small"]
-    times = [at for at, _request in plan]
-    for i, at in enumerate(times):
-        window = [t for t in times if at <= t < at + 600]
-        assert len(window) <= 15 + 600 * 0.0167 + 1e-9, i
-    assert times[-1] - times[0] == pytest.approx((len(plan) - 15) / 0.0167)
-    separate = RatePlan(shared=False).assign(big + small, now=1000.0)
-    assert sum(1 for at, r in separate if at == 1000.0) == 15 + len(small)
+def _doc(name, options, start, end, state="done", loaded_at=NOW - timedelta(days=40)):
+    return {
+        "report_type": name,
+        "options": options_json(options),
+        "state": state,
+        "period_start": start,
+        "period_end": end,
+        "loaded_at": loaded_at,
+        "requested_at": None,
+        "created": loaded_at or NOW,
+    }
 
 
-def test_request_body_is_what_create_report_takes():
-    request = ReportRequest(
-        "acc",
-        "GET_VENDOR_SALES_REPORT",
-        tuple(sorted(SALES_DAY.items())),
-        date(2026, 2, 1),
-        date(2026, 2, 15),
-    )
-    body = request.body("ATVPDKIKX0DER")
-    assert body["dataStartTime"] == "2026-02-01T00:00:00Z"
-    assert body["dataEndTime"] == "2026-02-15T23:59:59Z"
-    assert body["reportOptions"] == SALES_DAY and body["marketplaceIds"] == ["ATVPDKIKX0DER"]
+def test_in_flight_counts_as_loaded_empty_waits_and_failed_is_asked_again():
+    day = date(2026, 2, 1)
+    docs = [
+        _doc("S", SALES_DAY, day, day, state="queued", loaded_at=None),
+        _doc(
+            "S",
+            SALES_DAY,
+            day + timedelta(1),
+            day + timedelta(1),
+            state="empty",
+            loaded_at=NOW - timedelta(hours=2),
+        ),
+        _doc(
+            "S",
+            SALES_DAY,
+            day + timedelta(2),
+            day + timedelta(2),
+            state="empty",
+            loaded_at=NOW - timedelta(hours=13),
+        ),
+        _doc("S", SALES_DAY, day + timedelta(3), day + timedelta(3), state="failed"),
+    ]
+    loaded = loaded_periods(docs, "DAY", NOW)
+    assert loaded == {day: NOW, day + timedelta(1): NOW}
 
 
-def test_the_sandbox_accepts_every_planned_call_and_throttles_an_early_one(sandbox_factory):
+def test_account_plan_asks_each_scheduled_type_once_and_nothing_when_all_is_loaded():
+    first = plan_account("acc", [], NOW, history_days=60)
+    names = {r.report_type for r in first}
+    assert names == {name for name, _o in SCHEDULED} | {"GET_VENDOR_FORECASTING_REPORT"}
+    docs = [
+        _doc(r.report_type, dict(r.options), r.start, r.end, state="queued", loaded_at=None)
+        for r in first
+    ]
+    assert plan_account("acc", docs, NOW, history_days=60) == []
+    # The same periods asked with other options are another series: planned again.
+    other = [{**d, "options": options_json({"reportPeriod": "WEEK"})} for d in docs]
+    assert {r.report_type for r in plan_account("acc", other, NOW, history_days=60)} >= {
+        "GET_VENDOR_SALES_REPORT"
+    }
+
+
+def _create_body(request, marketplace_id="ATVPDKIKX0DER"):
+    return {
+        "reportType": request.report_type,
+        "marketplaceIds": [marketplace_id],
+        "reportOptions": dict(request.options),
+        "dataStartTime": f"{request.start.isoformat()}T00:00:00Z",
+        "dataEndTime": f"{request.end.isoformat()}T23:59:59Z",
+    }
+
+
+def test_the_sandbox_accepts_every_planned_call_paced_by_the_bucket_and_throttles_an_early_one(
+    sandbox_factory,
+):
     sandbox = sandbox_factory(throttle=True)
     session = SandboxSession(sandbox)
     now = sandbox.now()
@@ -178,13 +222,47 @@ def test_the_sandbox_accepts_every_planned_call_and_throttles_an_early_one(sandb
         "a", "GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "DAY"}, {}, now, history_days=200
     )
     requests += plan_periods("b", "GET_VENDOR_SALES_REPORT", SALES_DAY, {}, now, history_days=100)
-    plan = RatePlan().assign(requests, now=0.0)
-    assert len(plan) > 16
-    clock = 0.0
-    for at, request in plan[:17]:
-        sandbox.advance(at - clock)
-        clock = at
-        resp = session.call("createReport", body=request.body("ATVPDKIKX0DER"))
-        assert resp.status_code == 202, (at, resp.text)
-    early = session.call("createReport", body=plan[17][1].body("ATVPDKIKX0DER"))
+    assert len(requests) > 16
+    clock = [0.0]
+    bucket = TokenBucket(0.0167, 15, clock=lambda: clock[0])
+    for request in requests[:17]:
+        wait = bucket.try_take()
+        if wait:
+            sandbox.advance(wait)
+            clock[0] += wait
+            assert bucket.try_take() == 0.0
+        resp = session.call("createReport", body=_create_body(request))
+        assert resp.status_code == 202, (clock[0], resp.text)
+    early = session.call("createReport", body=_create_body(requests[17]))
     assert early.status_code == 429  # the 18th one, a minute too soon
+
+
+def test_history_plan_asks_every_report_type_and_only_what_has_no_document():
+    planned = plan_history("acc", [], NOW, history_days=60)
+    assert {r.report_type for r in planned} == set(REPORT_TYPES)
+    docs = [
+        _doc(r.report_type, dict(r.options), r.start, r.end, state="done", loaded_at=NOW)
+        for r in planned
+    ]
+    assert plan_history("acc", docs, NOW, history_days=60) == []
+
+
+def test_the_sandbox_gives_a_planned_document_at_once_and_fatal_for_a_bad_week(sandbox_factory):
+    sandbox = sandbox_factory(throttle=True)
+    url = f"{sandbox.url}/_sandbox/reports/document"
+    now = sandbox.now()
+    (request, *_rest) = plan_periods(
+        "a", "GET_VENDOR_SALES_REPORT", SALES_DAY, {}, now, history_days=30
+    )
+    for _ in range(20):  # beyond createReport's burst of 15: the admin call is not rated
+        answer = requests.post(url, json=_create_body(request), timeout=30)
+        assert answer.status_code == 200
+    doc = read_document(answer.content, expected_type="GET_VENDOR_SALES_REPORT")
+    assert doc.rows and {row["startDate"] for row in doc.rows} >= {request.start.isoformat()}
+    monday = request.start - timedelta(days=request.start.weekday())
+    week = {**SALES_DAY, "reportPeriod": "WEEK"}
+    bad = {**_create_body(request), "reportOptions": week}
+    bad["dataStartTime"] = f"{monday.isoformat()}T00:00:00Z"
+    bad["dataEndTime"] = f"{(monday + timedelta(days=6)).isoformat()}T23:59:59Z"
+    with pytest.raises(ReportFatalError, match="Sunday"):
+        read_document(requests.post(url, json=bad, timeout=30).content)

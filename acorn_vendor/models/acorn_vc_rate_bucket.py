@@ -1,6 +1,7 @@
 """Amazon's usage plan for one SP-API operation, shared by every account and job.
 
-The core's ``TokenBucket`` is pure; this model keeps its state between jobs, and the row is
+The SP-API client's ``TokenBucket`` does the arithmetic; this model keeps its state between
+jobs (column ``updated`` is the bucket's ``stamp``), and the row is
 locked (SELECT ... FOR UPDATE) while a job takes a token, so two workers never spend the
 same one. createReport allows about one call a minute with a burst of 15.
 """
@@ -9,7 +10,7 @@ import time
 
 from odoo import api, fields, models
 
-from ..core.reports.schedule import TokenBucket
+from ..core.spapi.throttle import TokenBucket
 from ..core.spapi_models import RATE_LIMITS
 
 
@@ -33,22 +34,22 @@ class AcornVcRateBucket(models.Model):
         rate, burst = RATE_LIMITS[operation]
         bucket = self.sudo().search([("operation", "=", operation)])
         if not bucket:
-            full = TokenBucket.for_operation(operation, now)
-            bucket = self.sudo().create({"operation": operation, **full.state()})
+            bucket = self.sudo().create({"operation": operation, "tokens": burst, "updated": now})
             self.env.flush_all()
         self.env.cr.execute(
             "SELECT tokens, updated FROM acorn_vc_rate_bucket WHERE id = %s FOR UPDATE",
             (bucket.id,),
         )
         tokens, updated = self.env.cr.fetchone()
-        state = TokenBucket.from_state(rate, burst, {"tokens": tokens, "updated": updated})
-        at = state.next_free(now)
-        if at > now:
-            return at - now
-        state.take(now)
+        state = TokenBucket.restore(
+            rate, burst, {"tokens": tokens, "stamp": updated}, clock=lambda: now
+        )
+        wait = state.try_take()
+        if wait:
+            return wait
         self.env.cr.execute(
             "UPDATE acorn_vc_rate_bucket SET tokens = %s, updated = %s WHERE id = %s",
-            (state.tokens, state.updated, bucket.id),
+            (state.tokens, state.stamp, bucket.id),
         )
         bucket.invalidate_recordset()
         return 0.0

@@ -9,46 +9,49 @@ planner's memory, so a crash or a restart resumes where it stopped.
 import json
 import logging
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
+
+import requests
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..core.reports.documents import ReportDocumentError, ReportFatalError, read_document
-from ..core.reports.periods import UTC, split
+from ..core.reports.periods import UTC
 from ..core.reports.report_types import REPORT_TYPES
-from ..core.reports.schedule import plan_forecast, plan_periods
+from ..core.reports.schedule import options_json, plan_account, plan_history
 from ..core.spapi import SpApiError
+from ..core.spapi.apis.reports import create_report_body
 from .acorn_vc_report_line import DISTRIBUTOR_VIEWS, REPORT_PERIODS, SELLING_PROGRAMS
 from .jobs import RETRYABLE, delay, retry_later
 
 _logger = logging.getLogger(__name__)
 
-# What the schedule asks for each account, by default (analytics.md §1.2).
-HISTORICAL = {"distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
-SCHEDULED = (
-    ("GET_VENDOR_SALES_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
-    ("GET_VENDOR_INVENTORY_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
-    ("GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "DAY"}),
-    ("GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", {"reportPeriod": "MONTH"}),
-)
-FORECAST_OPTIONS = {"sellingProgram": "RETAIL"}
-# Where each report type is stored (the others are archived, not loaded, for now).
+# Where each report type is stored.
 STORAGE = {
     "GET_VENDOR_SALES_REPORT": "acorn.vc.report.sales",
     "GET_VENDOR_INVENTORY_REPORT": "acorn.vc.report.inventory",
     "GET_VENDOR_TRAFFIC_REPORT": "acorn.vc.report.traffic",
     "GET_VENDOR_FORECASTING_REPORT": "acorn.vc.report.forecast",
     "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT": "acorn.vc.report.margin",
+    "GET_VENDOR_REAL_TIME_SALES_REPORT": "acorn.vc.report.realtime.sales",
+    "GET_VENDOR_REAL_TIME_INVENTORY_REPORT": "acorn.vc.report.realtime.inventory",
+    "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT": "acorn.vc.report.realtime.traffic",
+    "GET_PROMOTION_PERFORMANCE_REPORT": "acorn.vc.report.promotion",
+    "GET_COUPON_PERFORMANCE_REPORT": "acorn.vc.report.coupon",
 }
-IN_FLIGHT = ("queued", "requested")
 POLL_SECONDS = 60
-RETRY_EMPTY_HOURS = 12  # an empty or cancelled document means "not yet": ask again later
 
 
-def options_key(options):
-    return json.dumps(dict(sorted((options or {}).items())), separators=(",", ":"))
+def _newest_first(request):
+    """Sort key: the request's first day, newest first (undated ones last)."""
+    start = request.start
+    if start is None:
+        return 0
+    day = start.date() if isinstance(start, datetime) else start
+    return -day.toordinal()
 
 
 class AcornVcReportDocument(models.Model):
@@ -205,79 +208,91 @@ class AcornVcReportDocument(models.Model):
             doc._acorn_enqueue("request")
         return len(queued)
 
-    def _acorn_loaded(self, account, report_type, options, now):
-        """Period start -> when it was loaded, from the documents (in-flight ones count as
-        loaded now, so they are not asked twice; FATAL ones wait for the next re-pull)."""
-        docs = self.search(
+    def _acorn_documents(self, account):
+        """The account's documents as the core planner reads them."""
+        documents = self.search_read(
+            [("account_id", "=", account.id)],
             [
-                ("account_id", "=", account.id),
-                ("report_type", "=", report_type),
-                ("options", "=", options_key(options)),
-                ("state", "!=", "failed"),
+                "report_type",
+                "options",
+                "state",
+                "period_start",
+                "period_end",
+                "loaded_at",
+                "requested_at",
+                "create_date",
             ],
-            order="id",
         )
-        period = options.get("reportPeriod", "DAY")
-        retry_after = now - timedelta(hours=RETRY_EMPTY_HOURS)
-        loaded = {}
-        for doc in docs.filtered("period_start"):
-            if doc.state in IN_FLIGHT:
-                at = now
-            elif doc.state in ("empty", "cancelled"):
-                if (doc.loaded_at or doc.create_date) < retry_after:
-                    continue
-                at = now
-            else:
-                at = doc.loaded_at or doc.requested_at
-            for start, _end in split(doc.period_start, doc.period_end, period):
-                loaded[start] = max(loaded.get(start, at), at)
-        return loaded, docs
+        for doc in documents:
+            doc["created"] = doc.pop("create_date")
+        return documents
+
+    def _acorn_record(self, account, planned):
+        """One queued document per planned request."""
+        values = []
+        for request in planned:
+            options = dict(request.options)
+            start, end = request.start, request.end
+            values.append(
+                {
+                    "account_id": account.id,
+                    "report_type": request.report_type,
+                    "options": options_json(options),
+                    "selling_program": options.get("sellingProgram"),
+                    "distributor_view": options.get("distributorView"),
+                    "report_period": options.get("reportPeriod"),
+                    "period_start": start.date() if isinstance(start, datetime) else start,
+                    "period_end": end.date() if isinstance(end, datetime) else end,
+                    "reason": request.reason,
+                }
+            )
+        return self.create(values)
 
     def _acorn_plan(self, account, now=None):
         """The documents to request for ``account``: the core planner's answer, recorded."""
         now = now or fields.Datetime.now()
-        aware = now.replace(tzinfo=UTC)
-        requests = []
-        for report_type, options in SCHEDULED:
-            loaded, _docs = self._acorn_loaded(account, report_type, options, now)
-            loaded = {k: v.replace(tzinfo=UTC) for k, v in loaded.items()}
-            requests += plan_periods(
-                account.id,
-                report_type,
-                options,
-                loaded,
-                aware,
-                history_days=account.report_history_days,
+        planned = plan_account(
+            account.id,
+            self._acorn_documents(account),
+            now.replace(tzinfo=UTC),
+            account.report_history_days,
+        )
+        return self._acorn_record(account, planned)
+
+    def _acorn_load_sandbox_history(self, account, now=None, limit=None):
+        """The demo's report history without waiting on createReport's rate (one a minute):
+        every document the schedule would ask for, plus a week of the real-time reports and
+        the promotions and coupons, fetched at once from the Acorn sandbox's admin call and
+        loaded by the same loader as the jobs' documents, newest periods first, at most
+        ``limit`` documents a call. Run again, it loads what is missing only. Only for an
+        account pointed at a sandbox."""
+        url = (account.endpoint_override or "").rstrip("/")
+        if not url:
+            raise UserError(
+                self.env._("%(account)s does not use the Acorn sandbox.", account=account.name)
             )
-        forecasts = self.search(
-            [
-                ("account_id", "=", account.id),
-                ("report_type", "=", "GET_VENDOR_FORECASTING_REPORT"),
-                ("state", "not in", ("failed", "empty", "cancelled")),
-            ],
-            order="id desc",
-            limit=1,
-        )
-        last = forecasts.loaded_at or forecasts.create_date
-        requests += plan_forecast(
-            account.id, FORECAST_OPTIONS, last.date() if last else None, aware
-        )
-        return self.create(
-            [
-                {
-                    "account_id": account.id,
-                    "report_type": request.report_type,
-                    "options": options_key(dict(request.options)),
-                    "selling_program": dict(request.options).get("sellingProgram"),
-                    "distributor_view": dict(request.options).get("distributorView"),
-                    "report_period": dict(request.options).get("reportPeriod"),
-                    "period_start": request.start,
-                    "period_end": request.end,
-                    "reason": request.reason,
-                }
-                for request in requests
-            ]
-        )
+        now = (now or fields.Datetime.now()).replace(tzinfo=UTC)
+        documents = self._acorn_documents(account)
+        planned = plan_history(account.id, documents, now, account.report_history_days)
+        planned.sort(key=_newest_first)
+        docs = self._acorn_record(account, planned[:limit])
+        for doc, request in zip(docs, planned[:limit], strict=True):
+            start, end = request.start, request.end
+            if start is not None and not isinstance(start, datetime):
+                start = datetime.combine(start, datetime.min.time())
+                end = datetime.combine(end, datetime.max.time().replace(microsecond=0))
+            body = create_report_body(
+                request.report_type,
+                [account.marketplace_id],
+                start,
+                end,
+                dict(request.options) or None,
+            )
+            response = requests.post(f"{url}/_sandbox/reports/document", json=body, timeout=600)
+            response.raise_for_status()
+            doc.write({"state": "requested", "requested_at": fields.Datetime.now()})
+            doc._acorn_load_document(response.content)
+        return docs
 
     def _acorn_enqueue(self, step, eta=None):
         self.ensure_one()

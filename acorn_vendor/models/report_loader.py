@@ -21,23 +21,21 @@ from odoo.tools import SQL
 
 KEY_FIELDS = ("selling_program", "distributor_view", "report_period")
 # Filled by replace_rows, in this order, after the columns of table_frames.
-ADDED_COLUMNS = (
-    "account_id",
-    "company_id",
-    "document_id",
-    "product_id",
-    "create_uid",
-    "write_uid",
-    "create_date",
-    "write_date",
-)
+ADDED_COLUMNS = ("account_id", "document_id", "product_id")
 
 
-def _dates(series):
-    """datetime64 -> 'YYYY-MM-DD' text, missing stays missing."""
+def _dates(series, fmt="%Y-%m-%d"):
+    """datetime64 -> 'YYYY-MM-DD' text (or ``fmt``), missing stays missing."""
     if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.strftime("%Y-%m-%d").astype("object").where(series.notna(), None)
+        return series.dt.strftime(fmt).astype("object").where(series.notna(), None)
     return series
+
+
+def _utc_hours(series):
+    """Aware or naive UTC datetime64 -> 'YYYY-MM-DD HH:MM:SS' UTC text for a Datetime column."""
+    if getattr(series.dt, "tz", None) is not None:
+        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    return _dates(series, "%Y-%m-%d %H:%M:%S")
 
 
 def table_frames(model, document, frame, aggregate):
@@ -58,6 +56,9 @@ def table_frames(model, document, frame, aggregate):
                 "is_aggregate": is_aggregate,
             }
         )
+        if "start_time" in model._fields:  # real-time reports: the hour, not only its day
+            out["start_time"] = _utc_hours(section["period_start"]).array
+            out["end_time"] = _utc_hours(section["period_end"]).array
         for amazon, column in model._acorn_fields.items():
             if amazon in section.columns:
                 out[column] = _dates(section[amazon]).array
@@ -83,22 +84,25 @@ def _product_ids(env, company, asins):
     return {p["amz_asin"]: p["id"] for p in products}
 
 
-def replace_rows(model, document, parts):
-    """Delete the document's period range for its key, then COPY ``parts``; returns the
-    count of rows copied."""
-    env = model.env
-    env.flush_all()  # the document row must exist before rows point at it
-    cr = env.cr
-    table = model._table
+def _delete_range(model, document, parts):
+    """Delete the rows of the document's key inside the range its rows (or its window)
+    cover: days for the daily reports, hours for the real-time ones."""
     column = model._acorn_replace_by
-    low, high = document.period_start, document.period_end
+    hourly = model._fields[column].type == "datetime"
+    low, high = (None, None) if hourly else (document.period_start, document.period_end)
     for rows in parts:
         if column in rows and rows[column].notna().any():
-            values = pd.to_datetime(rows[column].dropna()).dt.date
-            low = min(low, values.min()) if low else values.min()
-            high = max(high, values.max()) if high else values.max()
+            values = pd.to_datetime(rows[column].dropna())
+            first, last = values.min(), values.max()
+            first, last = (
+                (first.to_pydatetime(), last.to_pydatetime())
+                if hourly
+                else (first.date(), last.date())
+            )
+            low = min(low, first) if low else first
+            high = max(high, last) if high else last
     if low and high:
-        cr.execute(
+        model.env.cr.execute(
             SQL(
                 """DELETE FROM %s
                     WHERE account_id = %s
@@ -106,7 +110,7 @@ def replace_rows(model, document, parts):
                       AND distributor_view IS NOT DISTINCT FROM %s
                       AND report_period IS NOT DISTINCT FROM %s
                       AND %s BETWEEN %s AND %s""",
-                SQL.identifier(table),
+                SQL.identifier(model._table),
                 document.account_id.id,
                 document.selling_program or None,
                 document.distributor_view or None,
@@ -116,22 +120,39 @@ def replace_rows(model, document, parts):
                 high,
             )
         )
+
+
+def replace_rows(model, document, parts):
+    """Delete the document's period range for its key, then COPY ``parts``; returns the
+    count of rows copied."""
+    env = model.env
+    env.flush_all()  # the document row must exist before rows point at it
+    cr = env.cr
+    table = model._table
+    ids_column = getattr(model, "_acorn_replace_ids", None)
+    if ids_column:  # promotions, coupons: the ones the document holds are replaced
+        ids = sorted(set().union(*(rows[ids_column].dropna().unique() for rows in parts)))
+        cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE account_id = %s AND %s = ANY(%s)",
+                SQL.identifier(table),
+                document.account_id.id,
+                SQL.identifier(ids_column),
+                ids,
+            )
+        )
+    else:
+        _delete_range(model, document, parts)
     account = document.account_id
     asins = set().union(*(rows["asin"].dropna().unique() for rows in parts))
     products = _product_ids(env, account.company_id, asins) if asins else {}
-    stamp = document.loaded_at or document.write_date
     buffer = io.StringIO()
     count = 0
     for rows in parts:
         rows.assign(
             account_id=account.id,
-            company_id=account.company_id.id,
             document_id=document.id,
             product_id=rows["asin"].map(products).astype("Int64"),
-            create_uid=env.uid,
-            write_uid=env.uid,
-            create_date=stamp,
-            write_date=stamp,
         ).to_csv(buffer, header=False, index=False, na_rep="\\N")
         count += len(rows)
     if count:

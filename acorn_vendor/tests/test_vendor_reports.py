@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..models.acorn_vc_report_document import STORAGE
 from .common import AcornVendorCommon
 
 HISTORICAL = {"distributorView": "MANUFACTURING", "reportPeriod": "DAY", "sellingProgram": "RETAIL"}
@@ -137,17 +138,24 @@ class TestVendorReports(AcornVendorCommon):
         self.assertEqual(doc.state, "queued")
         self.assertEqual(Bucket._acorn_take("createReport", now=start + wait), 0)
 
-    def test_kpi_view_sums_sales_by_amazon_week(self):
+    def test_kpi_view_sums_each_asins_sales_into_its_sunday_to_saturday_week(self):
         docs = self._plan().filtered(lambda d: d.report_type == "GET_VENDOR_SALES_REPORT")
         self._run(docs)
         self.env.flush_all()
         kpis = self.env["acorn.vc.report.kpi"].search([("account_id", "=", self.account.id)])
         self.assertTrue(kpis)
-        self.assertEqual({k.week_start.weekday() for k in kpis}, {6}, "weeks start on Sunday")
         sales = self.env["acorn.vc.report.sales"].search(
             [("account_id", "=", self.account.id), ("is_aggregate", "=", False)]
         )
-        self.assertEqual(sum(kpis.mapped("shipped_units")), sum(sales.mapped("shipped_units")))
+        # Each day's units in the week of the Sunday on or before it, per ASIN: a Sunday row
+        # opens its own week (a Monday start, or Sunday's units in the previous week, fails).
+        expected = {}
+        for row in sales:
+            sunday = row.period_start - timedelta(days=row.period_start.isoweekday() % 7)
+            key = (row.asin, sunday)
+            expected[key] = expected.get(key, 0) + row.shipped_units
+        self.assertIn(6, {row.period_start.weekday() for row in sales}, "a Sunday is loaded")
+        self.assertEqual({(k.asin, k.week_start): k.shipped_units for k in kpis}, expected)
 
     def test_both_sides_put_acorn_po_lines_beside_amazon_reports_per_asin_and_week(self):
         docs = self._plan().filtered(
@@ -211,3 +219,38 @@ class TestVendorReports(AcornVendorCommon):
         )
         self.assertEqual(sorted(job.records.id for job in jobs), sorted(docs.ids))
         self.assertEqual(self.Document._cron_plan_reports(now=now), 0, "all in flight")
+
+    def test_sandbox_history_loads_every_report_type_at_once_and_only_once(self):
+        now = self.now.replace(tzinfo=None)
+        first = self.Document._acorn_load_sandbox_history(self.account, now=now, limit=4)
+        self.assertEqual(len(first), 4, "at most the limit a call")
+        docs = first | self.Document._acorn_load_sandbox_history(self.account, now=now)
+        dated = docs.filtered("period_start")
+        self.assertEqual(
+            max(first.filtered("period_start").mapped("period_start")),
+            max(dated.mapped("period_start")),
+            "the newest periods come first",
+        )
+        # Every type (net PPM too when the history holds a whole month: 20 days here may not).
+        self.assertLessEqual(
+            set(STORAGE) - {"GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT"},
+            set(docs.mapped("report_type")),
+        )
+        self.assertFalse(
+            docs.filtered(lambda d: d.state not in ("done", "empty")),
+            docs.mapped("error_details"),
+        )
+        for model in ("acorn.vc.report.sales", "acorn.vc.report.realtime.sales"):
+            rows = self.env[model].search([("account_id", "=", self.account.id)])
+            self.assertTrue(rows, model)
+        hours = self.env["acorn.vc.report.realtime.traffic"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertTrue(all(h.start_time.minute == 0 for h in hours), "whole UTC hours")
+        self.assertFalse(
+            self.Document._acorn_load_sandbox_history(
+                self.account, now=self.now.replace(tzinfo=None)
+            ),
+            "a second run loads nothing",
+        )
+        self.assertFalse(self._plan(), "the schedule finds the history loaded")

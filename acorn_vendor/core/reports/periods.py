@@ -81,10 +81,6 @@ def split(start, end, period):
     return out
 
 
-def month_start(day):
-    return day.replace(day=1)
-
-
 def as_utc(value):
     """A datetime (naive = UTC), a date (midnight UTC) or an ISO text -> aware UTC datetime."""
     if isinstance(value, str):
@@ -224,7 +220,6 @@ __all__ = [
     "as_utc",
     "check_request",
     "is_period_start",
-    "month_start",
     "period_end",
     "period_start",
     "split",

@@ -11,22 +11,36 @@ the same answer minus what was loaded meanwhile, so a backfill resumes where it 
   the trailing windows analytics.md §1.3 cites) unless it was loaded after that age.
 - **Backfill.** Up to two years back; what is missing is grouped into runs of consecutive
   periods and cut into requests of at most ``max_periods`` (DAY: 15 days), newest first.
-- **Rate.** ``RatePlan`` gives each request a time to send it: createReport allows about one
-  call a minute with a burst of 15, shared by every account Acorn calls with one application
-  (``shared=True``; per account otherwise), accounts served in turn so that one account's
-  backfill never starves another's daily refresh.
+- **Policy.** ``plan_account`` is the whole decision for one account: what it asks for
+  (``SCHEDULED``), what its documents say is loaded (``loaded_periods``: in-flight documents
+  count as loaded now so nothing is asked twice, an empty or cancelled one is asked again
+  after ``RETRY_EMPTY_HOURS``, a failed one at once), and the forecast once a week. The Odoo
+  model only reads its documents and records the answer.
+- **Rate.** Sending is paced by the SP-API client's ``TokenBucket`` (``spapi/throttle.py``),
+  one bucket per operation shared by every account (``acorn.vc.rate.bucket`` keeps it).
 """
 
-import math
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ..spapi_models import RATE_LIMITS
 from .periods import LIMITS, UTC, as_utc, period_end, period_start, split
-from .report_types import HOURS, OPTION_RANGE, PERIOD, UNDATED, report_type
+from .report_types import HOURS, OPTION_RANGE, PERIOD, REPORT_TYPES, UNDATED, report_type
 
 REPULL_AFTER_DAYS = (4, 5, 14, 30)
 MAX_PERIODS = {"DAY": 15, "WEEK": 4, "MONTH": 3, "QUARTER": 4, "YEAR": 1}  # beyond DAY: [U]
+RETRY_EMPTY_HOURS = 12  # an empty or cancelled document means "not yet": ask again later
+IN_FLIGHT = ("queued", "requested")
+
+# What the schedule asks for each account, by default (analytics.md §1.2).
+HISTORICAL = {"distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
+SCHEDULED = (
+    ("GET_VENDOR_SALES_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
+    ("GET_VENDOR_INVENTORY_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
+    ("GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "DAY"}),
+    ("GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", {"reportPeriod": "MONTH"}),
+)
+FORECAST_OPTIONS = {"sellingProgram": "RETAIL"}
 
 
 @dataclass(frozen=True)
@@ -41,16 +55,6 @@ class ReportRequest:
     reason: str = "new"  # new, repull, backfill, refresh
     key: object = None  # option ranges: the window's grid start, what ``loaded`` records
 
-    def body(self, marketplace_id):
-        """The createReport body (dates as UTC midnight / exact hours)."""
-        out = {"reportType": self.report_type, "marketplaceIds": [marketplace_id]}
-        if self.options:
-            out["reportOptions"] = dict(self.options)
-        if self.start is not None:
-            out["dataStartTime"] = _stamp(self.start)
-            out["dataEndTime"] = _stamp(self.end, end=True)
-        return out
-
 
 def _stamp(value, end=False):
     if isinstance(value, datetime):
@@ -60,6 +64,11 @@ def _stamp(value, end=False):
 
 def options_key(options):
     return tuple(sorted((options or {}).items()))
+
+
+def options_json(options):
+    """reportOptions as one canonical JSON text: how a document records what it asked."""
+    return json.dumps(dict(sorted((options or {}).items())), separators=(",", ":"))
 
 
 def last_available_day(now, lag_hours=72):
@@ -216,83 +225,68 @@ def plan_forecast(account, options, last_generated, now, every_days=7):
     return [ReportRequest(account, name, options_key(options), reason="refresh")]
 
 
-class TokenBucket:
-    """Amazon's usage plan: ``rate`` calls per second, ``burst`` at once. Pure: the caller
-    passes the time, and ``state``/``from_state`` keep it between cron runs."""
-
-    def __init__(self, rate, burst, tokens=None, updated=0.0):
-        if rate <= 0 or burst < 1:
-            raise ValueError(f"A token bucket needs rate > 0 and burst >= 1, got {rate}/{burst}")
-        self.rate = float(rate)
-        self.burst = int(burst)
-        self.tokens = float(burst if tokens is None else tokens)
-        self.updated = float(updated)
-
-    @classmethod
-    def for_operation(cls, operation="createReport", now=0.0):
-        rate, burst = RATE_LIMITS[operation]
-        return cls(rate, burst, updated=now)
-
-    def _refill(self, now):
-        if now > self.updated:
-            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-            self.updated = now
-
-    def next_free(self, now):
-        """The earliest time (>= now, and not before a call already planned) a call may go."""
-        now = max(now, self.updated)
-        self._refill(now)
-        if self.tokens >= 1:
-            return now
-        return now + (1 - self.tokens) / self.rate
-
-    def take(self, now):
-        """Spend one token at the earliest allowed time; returns that time."""
-        at = self.next_free(now)
-        self._refill(at)
-        self.tokens -= 1
-        return at
-
-    def state(self):
-        return {"tokens": self.tokens, "updated": self.updated}
-
-    @classmethod
-    def from_state(cls, rate, burst, state):
-        return cls(rate, burst, state.get("tokens"), state.get("updated", 0.0))
+def loaded_periods(documents, period, now, retry_empty_hours=RETRY_EMPTY_HOURS):
+    """Period start -> when it was loaded, from the account's documents of one report type
+    and options (dicts with ``state``, ``period_start``, ``period_end``, ``loaded_at``,
+    ``requested_at``, ``created``). In-flight documents count as loaded now, so they are not
+    asked twice; an empty or cancelled one counts as loaded until ``retry_empty_hours``
+    have passed (Amazon's "not yet"); a failed one not at all; a FATAL one waits for the
+    next re-pull."""
+    now = as_utc(now)
+    retry_after = now - timedelta(hours=retry_empty_hours)
+    loaded = {}
+    for doc in documents:
+        if not doc.get("period_start") or doc["state"] == "failed":
+            continue
+        if doc["state"] in IN_FLIGHT:
+            at = now
+        elif doc["state"] in ("empty", "cancelled"):
+            if as_utc(doc.get("loaded_at") or doc["created"]) < retry_after:
+                continue
+            at = now
+        else:
+            at = as_utc(doc.get("loaded_at") or doc.get("requested_at") or doc["created"])
+        for start, _end in split(doc["period_start"], doc["period_end"], period):
+            loaded[start] = max(loaded.get(start, at), at)
+    return loaded
 
 
-@dataclass
-class RatePlan:
-    """Send times for createReport requests of many accounts under one usage plan."""
-
-    shared: bool = True
-    operation: str = "createReport"
-    buckets: dict = field(default_factory=dict)
-
-    def bucket(self, account, now):
-        key = None if self.shared else account
-        if key not in self.buckets:
-            self.buckets[key] = TokenBucket.for_operation(self.operation, now)
-        return self.buckets[key]
-
-    def assign(self, requests, now):
-        """[(send at, request)] in sending order: accounts take turns, each account's own
-        order kept (newest data first). ``now`` is a POSIX timestamp."""
-        queues = {}
-        for request in requests:
-            queues.setdefault(request.account, []).append(request)
-        out = []
-        while queues:
-            for account in list(queues):
-                request = queues[account].pop(0)
-                out.append((self.bucket(account, now).take(now), request))
-                if not queues[account]:
-                    del queues[account]
-        out.sort(key=lambda pair: pair[0])
-        return out
+def plan_account(account, documents, now, history_days=730, scheduled=SCHEDULED):
+    """Every request one account still needs: ``scheduled`` report types by period, then
+    the forecast weekly. ``documents`` are the account's documents as dicts (see
+    ``loaded_periods``, plus ``report_type`` and ``options``, the JSON text they asked)."""
+    requests = []
+    for name, options in scheduled:
+        mine = [
+            doc
+            for doc in documents
+            if doc["report_type"] == name and doc["options"] == options_json(options)
+        ]
+        loaded = loaded_periods(mine, options.get("reportPeriod", "DAY"), now)
+        requests += plan_periods(account, name, options, loaded, now, history_days=history_days)
+    forecasts = [
+        doc
+        for doc in documents
+        if doc["report_type"] == "GET_VENDOR_FORECASTING_REPORT"
+        and doc["state"] not in ("failed", "empty", "cancelled")
+    ]
+    last = max(forecasts, key=lambda doc: as_utc(doc["created"]), default=None)
+    last_day = as_utc(last.get("loaded_at") or last["created"]).date() if last else None
+    requests += plan_forecast(account, FORECAST_OPTIONS, last_day, now)
+    return requests
 
 
-def calls_per_day(operation="createReport"):
-    """How many calls the usage plan allows per day, sustained."""
-    rate, _burst = RATE_LIMITS[operation]
-    return math.floor(rate * 86400)
+def plan_history(account, documents, now, history_days=730):
+    """Everything an account's history needs at once (the demo's load): ``plan_account``,
+    then, for the report types that have no document yet, the real-time reports over their
+    lookback and the promotions and coupons over two years."""
+    requests = plan_account(account, documents, now, history_days)
+    have = {doc["report_type"] for doc in documents}
+    for name, rtype in REPORT_TYPES.items():
+        if name in have:
+            continue
+        if rtype.dating == HOURS:
+            requests += plan_hours(account, name, None, now)
+        elif rtype.dating == OPTION_RANGE:
+            requests += plan_option_range(account, name, {}, now, history_days=history_days)
+    return requests

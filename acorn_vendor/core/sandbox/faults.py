@@ -1,8 +1,10 @@
-"""Rate limits (token buckets at Amazon's documented rate/burst) and faults on demand."""
+"""Rate limits (the client's token bucket at Amazon's documented rate/burst) and faults on
+demand."""
 
 import threading
 import time
 
+from ..spapi.throttle import TokenBucket
 from ..spapi_models import RATE_LIMITS
 
 
@@ -28,25 +30,23 @@ class TokenBuckets:
         rate = self.limits.get(op, (10.0, 10))[0]
         return repr(float(rate))
 
+    def _bucket(self, op):
+        if op not in self._state:
+            rate, burst = self.limits[op]
+            self._state[op] = TokenBucket(rate, burst, clock=self._now)
+        return self._state[op]
+
     def take(self, op):
         if not self.enabled or op not in self.limits:
             return True
-        rate, burst = self.limits[op]
         with self._lock:
-            now = self._now()
-            tokens, last = self._state.get(op, (float(burst), now))
-            tokens = min(float(burst), tokens + (now - last) * rate)
-            if tokens < 1.0:
-                self._state[op] = (tokens, now)
-                return False
-            self._state[op] = (tokens - 1.0, now)
-            return True
+            return self._bucket(op).try_take() == 0.0
 
     def drain(self, op="*"):
         with self._lock:
-            now = self._now()
             for name in self.limits if op == "*" else [op]:
-                self._state[name] = (0.0, now)
+                if name in self.limits:
+                    self._bucket(name).drain()
 
     def advance(self, seconds):
         with self._lock:

@@ -433,6 +433,8 @@ class SandboxServer:
                 return self._token(req, request_id)
             if path == "/_sandbox/payments/export" and method == "GET":
                 return self._payments_export(req, params, request_id)
+            if path == "/_sandbox/reports/document" and method == "POST":
+                return self._report_now(req, request_id)
             if path.startswith("/_sandbox/"):
                 return self._admin(req, method, path, params, request_id)
             for m, regex, op, fn, ok in ROUTES:
@@ -669,6 +671,19 @@ class SandboxServer:
         except ValueError as exc:
             return self._send_json(req, 400, {"error": str(exc)}, request_id)
         headers = {"Content-Type": ctype, "Content-Disposition": f'attachment; filename="{name}"'}
+        return self._send(req, 200, content, headers, request_id)
+
+    def _report_now(self, req, request_id):
+        """A report's document at once, outside the rate limits (engine.report_now)."""
+        try:
+            body = json.loads(self._read_body(req) or b"{}")
+            with self.store.lock:
+                content = self.engine.report_now(body)
+        except ApiError as exc:
+            return self._send_json(req, exc.status, {"errors": exc.errors}, request_id)
+        except ValueError as exc:
+            return self._send_json(req, 400, {"error": str(exc)}, request_id)
+        headers = {"Content-Type": "application/octet-stream"}
         return self._send(req, 200, content, headers, request_id)
 
     def _admin(self, req, method, path, params, request_id):

@@ -11,19 +11,45 @@ import time
 
 
 class TokenBucket:
-    """``rate`` tokens per second, at most ``burst`` banked; thread-safe."""
+    """``rate`` tokens per second, at most ``burst`` banked; thread-safe.
 
-    def __init__(self, rate, burst, clock=time.monotonic):
+    The one token bucket of Acorn: the SP-API client paces its calls with ``reserve``, the
+    report jobs share a persisted one through ``state``/``restore`` and ``try_take``, and the
+    sandbox enforces Amazon's limits with ``try_take``.
+    """
+
+    def __init__(self, rate, burst, clock=time.monotonic, tokens=None, stamp=None):
+        if rate <= 0 or burst < 1:
+            raise ValueError(f"A token bucket needs rate > 0 and burst >= 1, got {rate}/{burst}")
         self.rate = float(rate)
         self.burst = float(burst)
         self.clock = clock
-        self.tokens = float(burst)
-        self.stamp = clock()
+        self.tokens = float(burst if tokens is None else tokens)
+        self.stamp = clock() if stamp is None else float(stamp)
         self._lock = threading.Lock()
 
+    @classmethod
+    def restore(cls, rate, burst, state, clock=time.monotonic):
+        """A bucket from ``state()`` saved earlier (e.g. in a database row)."""
+        return cls(rate, burst, clock, state.get("tokens"), state.get("stamp", 0.0))
+
+    def state(self):
+        return {"tokens": self.tokens, "stamp": self.stamp}
+
     def _refill(self, now):
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
+        if now > self.stamp:
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+
+    def try_take(self):
+        """Take one token if there is one: 0.0, else the seconds until there is one (and
+        nothing is taken: the caller asks again later, as a server refuses with 429)."""
+        with self._lock:
+            self._refill(self.clock())
+            if self.tokens >= 1.0 - 1e-6:  # a stored state loses the last bits of a float
+                self.tokens -= 1.0
+                return 0.0
+            return (1.0 - self.tokens) / self.rate
 
     def reserve(self):
         """Take one token now and return how long the caller must wait before using it.

@@ -19,6 +19,39 @@ _logger = logging.getLogger(__name__)
 TERMINAL = ("DONE", "FATAL", "CANCELLED")
 
 
+def create_report_body(
+    report_type, marketplace_ids, data_start_time=None, data_end_time=None, report_options=None
+):
+    """The createReport body, checked: ``report_options`` must be a map of strings (a list
+    makes vendor reports FATAL, saleweaver#624); vendor reports take exactly one marketplace,
+    the account's."""
+    if isinstance(marketplace_ids, str):
+        marketplace_ids = [marketplace_ids]
+    marketplace_ids = list(marketplace_ids or [])
+    if report_type.startswith("GET_VENDOR_") and len(marketplace_ids) != 1:
+        raise InvalidInputError(
+            f"{report_type}: vendor reports take exactly one marketplace id (the"
+            f" account's), got {len(marketplace_ids)}.",
+            field="$['marketplaceIds']",
+            operation="createReport",
+        )
+    if report_options is not None and not isinstance(report_options, dict):
+        raise InvalidInputError(
+            "createReport: reportOptions must be a map such as {'reportPeriod': 'WEEK'},"
+            f" not {type(report_options).__name__}.",
+            field="$['reportOptions']",
+            operation="createReport",
+        )
+    body = {"reportType": report_type, "marketplaceIds": marketplace_ids}
+    if data_start_time is not None:
+        body["dataStartTime"] = format_utc(data_start_time)
+    if data_end_time is not None:
+        body["dataEndTime"] = format_utc(data_end_time)
+    if report_options:
+        body["reportOptions"] = {str(k): str(v) for k, v in report_options.items()}
+    return body
+
+
 class ReportsApi:
     def create_report(
         self,
@@ -28,35 +61,10 @@ class ReportsApi:
         data_end_time=None,
         report_options=None,
     ):
-        """Request a report; returns its reportId.
-
-        ``report_options`` must be a map of strings (a list makes vendor reports FATAL,
-        saleweaver#624). Vendor reports take exactly one marketplace, the account's.
-        """
-        if isinstance(marketplace_ids, str):
-            marketplace_ids = [marketplace_ids]
-        marketplace_ids = list(marketplace_ids or [])
-        if report_type.startswith("GET_VENDOR_") and len(marketplace_ids) != 1:
-            raise InvalidInputError(
-                f"{report_type}: vendor reports take exactly one marketplace id (the"
-                f" account's), got {len(marketplace_ids)}.",
-                field="$['marketplaceIds']",
-                operation="createReport",
-            )
-        if report_options is not None and not isinstance(report_options, dict):
-            raise InvalidInputError(
-                "createReport: reportOptions must be a map such as {'reportPeriod': 'WEEK'},"
-                f" not {type(report_options).__name__}.",
-                field="$['reportOptions']",
-                operation="createReport",
-            )
-        body = {"reportType": report_type, "marketplaceIds": marketplace_ids}
-        if data_start_time is not None:
-            body["dataStartTime"] = format_utc(data_start_time)
-        if data_end_time is not None:
-            body["dataEndTime"] = format_utc(data_end_time)
-        if report_options:
-            body["reportOptions"] = {str(k): str(v) for k, v in report_options.items()}
+        """Request a report (body: ``create_report_body``); returns its reportId."""
+        body = create_report_body(
+            report_type, marketplace_ids, data_start_time, data_end_time, report_options
+        )
         return self._request("createReport", body=body).body["reportId"]
 
     def get_report(self, report_id):
