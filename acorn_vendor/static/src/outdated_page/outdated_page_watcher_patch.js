@@ -5,10 +5,15 @@
  * (shared by the browser's tabs and page loads) reconnects, with the id of the last
  * notification *this page* received. A page that was just loaded has none yet, so the server
  * is asked about notification `null`, which never exists: the notice shows on the second and
- * later page loads in a tab. Upstream fixed it in odoo/odoo#208625 and #209609 (read the last
- * id every tab shares, and skip the check when there is none); this mirrors that fix.
- * On a build that has it, the same values are read again and the check is skipped alike,
- * so the patch changes nothing there.
+ * later page loads in a tab. Upstream fixed it in odoo/odoo#208625 and #209609: read the last
+ * id every tab shares, and skip the check when there is none. This mirrors that fix with one
+ * step more: a shared id from before this page loaded is not used either. The bus deletes
+ * notifications older than 100 seconds at its daily clean-up, so such an id is soon gone and
+ * would flag a page that has just loaded fresh data (seen in the demo after a restart). What a
+ * page can miss is what arrived after it loaded: the ids it received, or that another tab
+ * received since.
+ * On a build that has upstream's fix the same listeners run after upstream's, so this stays
+ * harmless there.
  */
 import { OutdatedPageWatcherService } from "@bus/outdated_page_watcher_service";
 import { patch } from "@web/core/utils/patch";
@@ -17,11 +22,13 @@ patch(OutdatedPageWatcherService.prototype, {
     setup(env, services) {
         super.setup(env, services);
         const { bus_service, multi_tab } = services;
-        this.lastNotificationId ??= multi_tab.getSharedValue("last_notification_id");
+        const sharedAtLoad = multi_tab.getSharedValue("last_notification_id");
+        this.lastNotificationId = null;
         // Added after upstream's own listener, so this value is the one kept.
         bus_service.addEventListener("disconnect", () => {
+            const shared = multi_tab.getSharedValue("last_notification_id");
             this.lastNotificationId =
-                multi_tab.getSharedValue("last_notification_id") ?? this.lastNotificationId;
+                shared && shared !== sharedAtLoad ? shared : bus_service.lastNotificationId;
         });
     },
 
