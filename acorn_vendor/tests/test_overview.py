@@ -175,21 +175,9 @@ class TestOverview(RemittanceSetup, AcornVendorCommon):
         }
         pickings = {}
         for key, window_end in windows.items():
-            po = self._po(
-                self.account, f"OV-SHIP-{key}", 3, 10.0, "USD", ship_window_end=window_end
-            )
-            sale = self.env["sale.order"].create(
-                {
-                    "partner_id": self.amazon.id,
-                    "acorn_purchase_order_id": po.id,
-                    "order_line": [
-                        fields.Command.create({"product_id": self.product.id, "product_uom_qty": 3})
-                    ],
-                }
-            )
-            sale.action_confirm()
+            sale = self._amazon_sale(self.account, f"OV-SHIP-{key}", ship_window_end=window_end)
             pickings[key] = sale.picking_ids
-            self.assertEqual(pickings[key].acorn_purchase_order_id, po)
+            self.assertEqual(pickings[key].acorn_purchase_order_id, sale.acorn_purchase_order_id)
         shipped = pickings["shipped"]
         shipped.move_ids.write({"quantity": 3, "picked": True})
         shipped.button_validate()
