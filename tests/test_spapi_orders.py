@@ -7,6 +7,7 @@ import pytest
 
 from acorn_vendor.core.spapi import InvalidInputError
 from acorn_vendor.core.spapi.dates import (
+    covering_windows,
     format_interval,
     format_utc,
     parse_datetime,
@@ -202,6 +203,28 @@ def test_split_windows_edges():
     assert len(split_windows(T0, T0 + timedelta(days=7, seconds=1))) == 2
     with pytest.raises(ValueError, match="before it starts"):
         split_windows(T0, T0 - timedelta(days=1))
+
+
+def test_covering_windows_stay_near_the_dates_they_cover():
+    second = timedelta(seconds=1)
+    # Three POs weeks apart: three two-second windows, not every 7-day window between them.
+    far = [T0 + timedelta(days=40), T0, T0 + timedelta(days=20)]
+    assert covering_windows(far) == [
+        (T0 - second, T0 + second),
+        (T0 + timedelta(days=20) - second, T0 + timedelta(days=20) + second),
+        (T0 + timedelta(days=40) - second, T0 + timedelta(days=40) + second),
+    ]
+    # A PO every 12 hours for 10 days: dense, so 7-day windows (Amazon's cap) cover them.
+    dense = [T0 + timedelta(hours=12 * step) for step in range(21)]
+    windows = covering_windows(dense)
+    assert len(windows) == 2
+    assert all(end - start <= timedelta(days=7) for start, end in windows)
+    assert all(any(start < moment < end for start, end in windows) for moment in dense)
+    assert covering_windows([]) == []
+    # Amazon's naive and offset forms mean the same instant.
+    assert covering_windows(["2026-03-01T10:00:00", "2026-03-01T12:00:00+02:00"]) == [
+        (datetime(2026, 3, 1, 9, 59, 59, tzinfo=UTC), datetime(2026, 3, 1, 10, 0, 1, tzinfo=UTC))
+    ]
 
 
 def test_changed_range_is_split_too(big):

@@ -1,6 +1,7 @@
 from . import (
     account_move,
     acorn_vc_account,
+    acorn_vc_account_overview,
     acorn_vc_deduction,
     acorn_vc_invoice_check,
     acorn_vc_notification,

@@ -9,6 +9,7 @@ from ..core import marketplaces, po_import
 from ..core.ack_rules import RuleSettings
 from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import Credentials, SpApiClient, SpApiError
+from ..core.spapi.dates import covering_windows
 from .acorn_vc_purchase_order import ACK_WAITING_DOMAIN
 from .acorn_vc_sync_run import current_call_stats
 from .jobs import RETRYABLE, delay, retry_later
@@ -786,17 +787,16 @@ class AcornVcAccount(models.Model):
         if not unanswered:
             return 0
         by_number = {po.name: po for po in unanswered}
-        dates = unanswered.mapped("po_date")
         answers = {}
-        for status in client.iter_purchase_orders_status(
-            createdAfter=min(dates) - timedelta(seconds=1),
-            createdBefore=max(dates) + timedelta(seconds=1),
-        ):
-            po = by_number.get(status.get("purchaseOrderNumber"))
-            # No answer yet (every line UNCONFIRMED): leave the quotation as it is.
-            found = po_import.acknowledged_quantities(status) if po else None
-            if found:
-                answers[po] = found
+        # Only around these POs' creation dates: an incremental run's changed POs can be
+        # months apart, and every 7-day window between them would be paged for nothing.
+        for start, end in covering_windows(unanswered.mapped("po_date")):
+            for status in client.iter_purchase_orders_status(createdAfter=start, createdBefore=end):
+                po = by_number.get(status.get("purchaseOrderNumber"))
+                # No answer yet (every line UNCONFIRMED): leave the quotation as it is.
+                found = po_import.acknowledged_quantities(status) if po else None
+                if found:
+                    answers[po] = found
         unanswered._acorn_apply_amazon_acknowledgements(answers)
         return len(answers)
 

@@ -524,7 +524,9 @@ class AcornVcPurchaseOrder(models.Model):
         """The draft quotation becomes an order for the accepted eaches (cancelled when
         nothing was accepted); ``message`` (with %s for the order) goes to the chatter."""
         self.ensure_one()
-        sale = self.sale_order_id
+        # Amazon's answer decides: done as the system, since Vendor Central users only read
+        # the team's Amazon orders (sale_order_rule_acorn_user).
+        sale = self.sale_order_id.sudo()
         if not sale or sale.state != "draft":
             return
         for sol in sale.order_line:
@@ -574,7 +576,7 @@ class AcornVcPurchaseOrder(models.Model):
     def _acorn_handle_acknowledged_quotation(self):
         self.ensure_one()
         policy = self.account_id.acknowledged_quotation_policy
-        sale = self.sale_order_id
+        sale = self.sale_order_id.sudo()  # Amazon's answer decides (see above)
         if not sale or sale.state != "draft" or policy == "draft":
             return
         if policy == "cancel":
@@ -678,14 +680,17 @@ class AcornVcPurchaseOrder(models.Model):
             if account.payment_term_id:
                 vals["payment_term_id"] = account.payment_term_id.id
             vals_list.append(vals)
+        # Amazon's PO creates the order, whoever runs the sync: Vendor Central users only
+        # read the team's Amazon orders (sale_order_rule_acorn_user).
         orders = (
             self.env["sale.order"]
+            .sudo()
             .with_context(tracking_disable=True, mail_create_nolog=True)
             .create(vals_list)
         )
         for po, order in zip(candidates, orders, strict=True):
             po.sale_order_id = order
-        return orders
+        return orders.with_env(self.env)
 
     def _acorn_fulfilment_centre(self, customer):
         """The FC as a delivery address under the Amazon customer, created on first sight
@@ -939,7 +944,7 @@ class AcornVcPurchaseOrder(models.Model):
         """Amazon's change reaches the sale order while nothing has shipped; after that a
         person decides (an activity), since goods may already be on the road."""
         self.ensure_one()
-        sale = self.sale_order_id
+        sale = self.sale_order_id.sudo()  # Amazon's change decides, as in the acknowledgement
         if not sale or sale.state == "cancel":
             if not sale:
                 self._acorn_create_sale_orders()

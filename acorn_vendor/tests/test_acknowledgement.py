@@ -6,7 +6,7 @@ from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..core.spapi import SpApiClient
 from .common import AcornVendorCommon
@@ -233,3 +233,40 @@ class TestAcknowledgement(AcornVendorCommon):
         self.assertEqual(self.account.po_overdue_count, 1)
         action = self.account.action_view_pos_overdue()
         self.assertEqual(self.PO.search(action["domain"]), waiting[0])
+
+    def test_vendor_central_users_read_amazon_sale_orders_without_changing_them(self):
+        po = self._po()
+        for line in po.line_ids:
+            self._stock(line.product_id, line.ordered_units)
+        # A Vendor Central user who is not the salesperson answers the PO, and Amazon's
+        # acceptance reaches Acorn in their session: the order is still confirmed (the system
+        # does it), though the user cannot edit it.
+        ops_po = po.with_user(self.user_ops)
+        ops_po.action_accept_all()
+        ops_po._acorn_acknowledgement_accepted(self.env["acorn.vc.transaction"])
+        sale = po.sale_order_id
+        self.assertEqual(sale.state, "sale")
+        salesperson = new_test_user(
+            self.env, "acorn_salesperson", groups="sales_team.group_sale_salesman"
+        )
+        sale.user_id = salesperson
+        as_ops = sale.with_user(self.user_ops)
+        self.assertEqual(as_ops.read(["name"])[0]["name"], sale.name)
+        self.assertTrue(as_ops.order_line.read(["product_uom_qty"]))
+        with self.assertRaises(AccessError):
+            as_ops.write({"client_order_ref": "edited"})
+        with self.assertRaises(AccessError):
+            as_ops.order_line[:1].write({"name": "edited"})
+        with self.assertRaises(AccessError):
+            as_ops.unlink()
+        # The salesperson, a sales manager and a Vendor Central manager keep their rights.
+        sales_manager = new_test_user(
+            self.env, "acorn_sales_manager", groups="sales_team.group_sale_manager"
+        )
+        for user, ref in (
+            (sale.user_id, "by salesperson"),
+            (sales_manager, "by sales manager"),
+            (self.user_manager, "by Vendor Central manager"),
+        ):
+            sale.with_user(user).write({"client_order_ref": ref})
+            self.assertEqual(sale.client_order_ref, ref)

@@ -156,6 +156,34 @@ class TestPurchaseOrderSync(AcornVendorCommon):
         for sol in sales.filtered(lambda so: so.state == "sale").order_line:
             self.assertEqual(sol.product_uom_qty, sol.acorn_po_line_id.accepted_qty)
 
+    def test_amazon_answers_are_read_only_around_the_pos_that_need_them(self):
+        self._catalogue_products()
+        history = self._import_history(self.account).sorted("po_date")
+        first, last = history[0], history[-1]
+        self.assertGreater(last.po_date - first.po_date, timedelta(days=8))
+        expected = {po: po.line_ids.mapped("accepted_qty") for po in first | last}
+        self.assertTrue(any(sum(qtys) for qtys in expected.values()))
+        (first | last).line_ids.write({"accepted_qty": 0, "rejected_qty": 0})
+        client = self.account._acorn_spapi_client()
+        with mock.patch.object(
+            type(client),
+            "iter_purchase_orders_status",
+            autospec=True,
+            side_effect=type(client).iter_purchase_orders_status,
+        ) as status_calls:
+            self.account._acorn_read_amazon_acknowledgements(client, {first.name, last.name})
+        windows = [
+            (call.kwargs["createdAfter"], call.kwargs["createdBefore"])
+            for call in status_calls.call_args_list
+        ]
+        # Two short windows, one per PO, not the 7-day windows spanning the days between.
+        self.assertEqual(len(windows), 2)
+        for (start, end), po in zip(windows, first | last, strict=True):
+            self.assertLessEqual(end - start, timedelta(seconds=2))
+            self.assertTrue(start < po.po_date.replace(tzinfo=start.tzinfo) < end)
+        for po, quantities in expected.items():
+            self.assertEqual(po.line_ids.mapped("accepted_qty"), quantities, po.name)
+
     def test_the_account_may_leave_or_cancel_quotations_of_pos_acknowledged_elsewhere(self):
         self._catalogue_products()
         for policy, state in (("draft", "draft"), ("cancel", "cancel")):

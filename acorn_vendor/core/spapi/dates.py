@@ -89,5 +89,29 @@ def split_windows(start, end, max_span=MAX_WINDOW):
         cursor = stop
 
 
+def covering_windows(
+    moments, max_gap=timedelta(days=1), max_span=MAX_WINDOW, pad=timedelta(seconds=1)
+):
+    """The fewest narrow windows that cover ``moments`` (e.g. the creation dates of the POs
+    whose status Acorn needs), for filters Amazon caps at ``max_span``.
+
+    Moments closer than ``max_gap`` share a window (one call pages through them); a wider
+    gap starts a new one, so three POs weeks apart cost three short calls instead of every
+    7-day window between them. Each window reaches ``pad`` beyond its first and last moment.
+    """
+    ordered = sorted(parse_datetime(moment) for moment in moments)
+    if max_span <= 2 * pad:
+        raise ValueError(f"max_span ({max_span}) must exceed twice the padding ({pad})")
+    windows = []
+    for moment in ordered:
+        if windows:
+            first, last = windows[-1]
+            if moment - last <= max_gap and moment - first <= max_span - 2 * pad:
+                windows[-1] = (first, moment)
+                continue
+        windows.append((moment, moment))
+    return [(first - pad, last + pad) for first, last in windows]
+
+
 def utcnow():
     return datetime.now(UTC).replace(microsecond=0)
