@@ -6,35 +6,22 @@ The reading, decoding, matching, idempotency keys and booking plans are the pure
 """
 
 import base64
+import json
 import logging
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..core.remittance.booking import DEFAULT_ACCOUNT_ROLES, plan_booking
-from ..core.remittance.import_keys import select_new
-from ..core.remittance.line_kinds import KINDS
+from ..core.odoo_values import to_decimal
+from ..core.remittance.booking import DEFAULT_ACCOUNT_ROLES, KIND_ACCOUNTS, plan_booking
+from ..core.remittance.import_keys import all_keys, select_new
+from ..core.remittance.line_kinds import DEFAULT_RULES, DOCUMENT_KINDS, KINDS, rules_from_settings
 from ..core.remittance.matching import OpenDocument, match_payments
 from ..core.remittance.payments_export import Payment, PaymentLine, read_payments_export
 
 _logger = logging.getLogger(__name__)
 
 KIND_SELECTION = [(kind, kind.replace("_", " ").capitalize()) for kind in KINDS]
-# Deduction kind -> the Vendor Central account field that names its ledger account.
-KIND_ACCOUNT_FIELDS = {
-    "shortage_claim": "remittance_shortage_account_id",
-    "shortage_claim_reversal": "remittance_shortage_account_id",
-    "revised_shortage_claim": "remittance_shortage_account_id",
-    "price_claim": "remittance_price_claim_account_id",
-    "chargeback": "remittance_chargeback_account_id",
-    "return": "remittance_return_account_id",
-    "coop": "remittance_coop_account_id",
-    "price_protection": "remittance_price_protection_account_id",
-    "terms_discount": "remittance_terms_discount_account_id",
-    "provision": "remittance_provision_account_id",
-    "provision_reversal": "remittance_provision_account_id",
-}
 # The accounts created per company (role -> name, type, reconcilable, first code tried).
 DEFAULT_ACCOUNTS = {
     "deductions_pending": ("Amazon deductions pending", "asset_current", True, "119910"),
@@ -43,8 +30,16 @@ DEFAULT_ACCOUNTS = {
 }
 
 
-def to_decimal(value, places):
-    return Decimal(f"{value or 0.0:.{places}f}")
+def kind_account_field(kind):
+    """The Vendor Central account's field that overrides the ledger account of a kind."""
+    return f"remittance_{KIND_ACCOUNTS[kind][0]}_account_id"
+
+
+def line_rules(account):
+    """The account's own decoding rules (``remittance_line_rules``, JSON, checked when saved)
+    tried first, then the defaults."""
+    text = (account.sudo().remittance_line_rules or "").strip()
+    return (rules_from_settings(json.loads(text)) if text else ()) + DEFAULT_RULES
 
 
 class AcornVcRemittance(models.Model):
@@ -138,7 +133,10 @@ class AcornVcRemittance(models.Model):
     def _acorn_import(self, account, file_name, data):
         account.ensure_one()
         parsed = read_payments_export(
-            data, file_name or "", default_currency=account.currency_id.name or None
+            data,
+            file_name or "",
+            default_currency=account.currency_id.name or None,
+            rules=line_rules(account),
         )
         if parsed.errors:
             raise UserError(
@@ -149,9 +147,15 @@ class AcornVcRemittance(models.Model):
                     problems="\n".join(str(issue) for issue in parsed.errors),
                 )
             )
-        selection = select_new(account.id, parsed.payments, self._acorn_known_keys(account))
+        return self._acorn_import_payments(account, parsed.payments, file_name, data)
+
+    @api.model
+    def _acorn_import_payments(self, account, payments, file_name, data):
+        """Create what is new of the core's payments (from a Payments export or an 820),
+        keep the file, match and book what is sure."""
+        selection = select_new(account.id, payments, self._acorn_known_keys(account, payments))
         attachment = self.env["ir.attachment"]
-        if selection.new_payments or selection.grown_payments:
+        if data and (selection.new_payments or selection.grown_payments):
             attachment = attachment.create(
                 {"name": file_name or "Payments", "raw": data, "res_model": self._name}
             )
@@ -159,7 +163,7 @@ class AcornVcRemittance(models.Model):
             currency.name: currency
             for currency in self.env["res.currency"]
             .with_context(active_test=False)
-            .search([("name", "in", list({p.currency for p in parsed.payments}))])
+            .search([("name", "in", list({p.currency for p in payments}))])
         }
         records = self.browse()
         for payment in selection.new_payments:
@@ -189,13 +193,21 @@ class AcornVcRemittance(models.Model):
                 }
             )
         by_number = {r.name: r for r in records}
-        grown = self.browse()
+        grown = self.search(
+            [
+                (
+                    "import_key",
+                    "in",
+                    [selection.payment_keys[p.number] for p in selection.grown_payments],
+                )
+            ]
+        )
+        by_key = {r.import_key: r for r in grown}
         for payment in selection.grown_payments:
-            grown |= self.search(
-                [("import_key", "=", selection.payment_keys[payment.number])], limit=1
-            )
-            by_number[payment.number] = grown[-1:]
-            grown[-1:].lines_hidden = payment.lines_hidden
+            remittance = by_key[selection.payment_keys[payment.number]]
+            by_number[payment.number] = remittance
+            if remittance.lines_hidden != payment.lines_hidden:
+                remittance.lines_hidden = payment.lines_hidden
         line_vals = []
         for payment in selection.new_payments + selection.grown_payments:
             remittance = by_number[payment.number]
@@ -228,15 +240,19 @@ class AcornVcRemittance(models.Model):
         _logger.info("Remittance file %s for %s: %s", file_name, account.name, counts)
         return {"counts": counts, "records": touched}
 
-    def _acorn_known_keys(self, account):
-        """Every payment and line key already stored for the account, in two queries."""
-        keys = set(
-            self.with_context(active_test=False)
-            .search([("account_id", "=", account.id)])
-            .mapped("import_key")
-        )
+    def _acorn_known_keys(self, account, payments):
+        """The keys of these payments and their lines already stored for the account, in two
+        queries restricted to the file's own keys (never the account's whole history)."""
+        candidates = list(all_keys(account.id, payments))
+        keys = {
+            row["import_key"]
+            for row in self.search_read(
+                [("account_id", "=", account.id), ("import_key", "in", candidates)],
+                ["import_key"],
+            )
+        }
         lines = self.env["acorn.vc.remittance.line"].search_read(
-            [("account_id", "=", account.id)], ["import_key"]
+            [("account_id", "=", account.id), ("import_key", "in", candidates)], ["import_key"]
         )
         keys.update(row["import_key"] for row in lines)
         return keys
@@ -372,12 +388,34 @@ class AcornVcRemittance(models.Model):
             todo = self.filtered(lambda r, a=account: r.account_id == a and r.state != "booked")
             if not todo:
                 continue
+            matched = set()
             for remittance, decision in zip(todo, todo._acorn_decisions(), strict=True):
-                remittance._acorn_store_decision(decision)
+                matched |= remittance._acorn_store_decision(decision)
+            self._acorn_refresh_deductions(account, matched)
+
+    @api.model
+    def _acorn_refresh_deductions(self, account, numbers):
+        """Deductions whose base invoice was just matched (by hand, a remembered mapping, or
+        an invoice posted since) get their traces again."""
+        if not numbers:
+            return
+        lines = self.env["acorn.vc.remittance.line"].search(
+            [
+                ("account_id", "=", account.id),
+                ("base_invoice_number", "in", sorted(numbers)),
+                ("kind", "not in", (*DOCUMENT_KINDS, "other")),
+            ]
+        )
+        self.env["acorn.vc.deduction"]._acorn_create_for(lines)
 
     def _acorn_store_decision(self, decision):
+        """Write the core's decision on the lines; returns the numbers of lines that were to
+        review and are matched now."""
         lines = self.line_ids.sorted("sequence")
+        matched = set()
         for line, item in zip(lines, decision.lines, strict=True):
+            if item.status == "matched" and line.status == "to_review":
+                matched.add(line.invoice_number)
             line.write(
                 {
                     "status": item.status,
@@ -398,11 +436,12 @@ class AcornVcRemittance(models.Model):
                 "review_fix": "\n".join(r.fix for r in reviews) or False,
             }
         )
+        return matched
 
     # ------------------------------------------------------------------ booking
 
     def _acorn_kind_account(self, kind):
-        account = self.account_id.sudo()[KIND_ACCOUNT_FIELDS[kind]]
+        account = self.account_id.sudo()[kind_account_field(kind)]
         return account or self._acorn_default_account(self.company_id, DEFAULT_ACCOUNT_ROLES[kind])
 
     @api.model
@@ -473,10 +512,12 @@ class AcornVcRemittance(models.Model):
         for account in self.account_id:
             todo = self.filtered(lambda r, a=account: r.account_id == a and r.state != "booked")
             decisions = todo._acorn_decisions() if todo else []
+            matched = set()
             for remittance, decision in zip(todo, decisions, strict=True):
-                remittance._acorn_store_decision(decision)
+                matched |= remittance._acorn_store_decision(decision)
                 if decision.bookable:
                     remittance._acorn_post(plan_booking(decision))
+            self._acorn_refresh_deductions(account, matched)
 
     def _acorn_post(self, plan):
         self.ensure_one()
