@@ -51,6 +51,7 @@
         "views/acorn_vc_report_forecast_views.xml",
         "views/acorn_vc_report_margin_views.xml",
         "views/acorn_vc_report_kpi_views.xml",
+        "views/acorn_vc_receivable_aging_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",

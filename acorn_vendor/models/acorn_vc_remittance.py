@@ -8,6 +8,9 @@ The reading, decoding, matching, idempotency keys and booking plans are the pure
 import base64
 import json
 import logging
+import os
+
+import requests
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -608,6 +611,17 @@ class AcornVcRemittance(models.Model):
         self._acorn_match()
         return True
 
+    def action_view_lines(self):
+        """The payment's lines by kind (pivot and list), each opening its invoice or
+        deduction."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "acorn_vendor.acorn_vc_remittance_line_action_by_kind"
+        )
+        action["domain"] = [("remittance_id", "=", self.id)]
+        action["display_name"] = self.env._("Lines of %s", self.name)
+        return action
+
     def action_view_move(self):
         self.ensure_one()
         return {
@@ -616,6 +630,80 @@ class AcornVcRemittance(models.Model):
             "res_id": self.move_id.id,
             "view_mode": "form",
         }
+
+    # ------------------------------------------------------------------ demo
+
+    @api.model
+    def _acorn_demo_paid_invoices(self, account_ids):
+        """Demo data: post the invoices the sandbox's payment history pays (its history
+        invoices ``<PO>INV`` predate the demo), so that importing its Payments export matches
+        them instead of sending every line to To Review. Only where ``./acorn demo`` started
+        the sandbox (ACORN_SANDBOX_URL): a test database never reads a sandbox by chance."""
+        if not os.environ.get("ACORN_SANDBOX_URL"):
+            return
+        for account in self.env["acorn.vc.account"].browse(account_ids).sudo():
+            url = (account.endpoint_override or "").rstrip("/")
+            try:
+                response = requests.get(
+                    f"{url}/_sandbox/payments/export", params={"format": "json"}, timeout=60
+                )
+                response.raise_for_status()
+                payload = response.json()
+            except (requests.RequestException, ValueError) as exc:
+                _logger.warning("Demo: no sandbox payments for %s (%s)", account.name, exc)
+                continue
+            self._acorn_post_paid_invoices(account, payload)
+
+    @api.model
+    def _acorn_post_paid_invoices(self, account, payload):
+        """Posted Amazon invoices for the invoice lines of the sandbox's JSON payments that
+        the account does not hold yet; returns them."""
+        if not account.partner_id:
+            account.partner_id = self.env["res.partner"].create(
+                {"name": "Amazon.com Services LLC", "is_company": True}
+            )
+        wanted = {
+            line["invoice_number"]: line
+            for payment in payload.get("payments") or []
+            for line in payment["lines"]
+            if line["kind"] == "invoice"
+        }
+        have = self.env["account.move"].search(
+            [
+                ("amz_invoice_number", "in", list(wanted)),
+                ("move_type", "=", "out_invoice"),
+                *self._acorn_invoice_domain(account),
+            ]
+        )
+        for number in have.mapped("amz_invoice_number"):
+            wanted.pop(number, None)
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "company_id": account.company_id.id,
+                    "partner_id": account.partner_id.id,
+                    "currency_id": account.currency_id.id or account.company_id.currency_id.id,
+                    "invoice_date": line["invoice_date"],
+                    "amz_invoice_number": number,
+                    "acorn_account_id": account.id,
+                    "ref": number,
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {
+                                "name": f"Amazon PO {number.removesuffix('INV')}",
+                                "quantity": 1,
+                                "price_unit": float(line["invoice_amount"]),
+                                "tax_ids": [fields.Command.clear()],
+                            }
+                        )
+                    ],
+                }
+                for number, line in wanted.items()
+            ]
+        )
+        moves.action_post()
+        return moves
 
     @api.model
     def acorn_month_end(self, account_id, month):

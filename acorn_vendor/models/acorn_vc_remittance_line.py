@@ -57,6 +57,7 @@ class AcornVcRemittanceLine(models.Model):
         help="Pick the invoice this line pays; Acorn remembers it for the account's next imports.",
     )
     move_line_id = fields.Many2one("account.move.line", "Journal Item", readonly=True)
+    deduction_ids = fields.One2many("acorn.vc.deduction", "line_id", "Deduction", readonly=True)
     import_key = fields.Char(readonly=True, copy=False)
 
     _sql_constraints = [
@@ -100,3 +101,16 @@ class AcornVcRemittanceLine(models.Model):
         )
         remittances._acorn_match()
         return True
+
+    def action_open_source(self):
+        """Drill down from a line: to the invoice it settles, else to its deduction."""
+        self.ensure_one()
+        target = self.invoice_id or self.deduction_ids[:1]
+        if not target:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": target._name,
+            "res_id": target.id,
+            "view_mode": "form",
+        }

@@ -9,6 +9,7 @@ from . import (
     test_menu_counters,
     test_naming,
     test_product,
+    test_receivable_aging,
     test_remittance_booking,
     test_security,
     test_vendor_reports,

@@ -5,8 +5,10 @@ Review queue, the ledger tie-out, e-mail and XML-RPC."""
 import base64
 import csv
 import io
+import os
 from decimal import Decimal
 from email.message import EmailMessage
+from unittest.mock import patch
 
 import openpyxl
 import requests
@@ -578,6 +580,32 @@ class TestRemittanceReview(RemittanceSetup, AcornVendorCommon):
         self.assertEqual(remittance.state, "booked")
         self.assertEqual(remittance.attachment_id.name, "Payments.csv")
         self.assertIn(self.invoice.payment_state, ("paid", "in_payment"))
+
+
+@tagged("-at_install", "post_install")
+class TestRemittanceDemo(RemittanceSetup, AcornVendorCommon):
+    """The demo posts the invoices the sandbox's payment history pays: its Payments export
+    then matches instead of sending every line to To Review."""
+
+    def test_a_demo_like_database_matches_the_sandbox_payments(self):
+        self._setup_remittances(self.account)
+        sandbox = self._start_sandbox(**SANDBOX_PAYING)
+        self.account._acorn_use_sandbox(sandbox.url)
+        Remittance = self.env["acorn.vc.remittance"]
+        with patch.dict(os.environ, {"ACORN_SANDBOX_URL": sandbox.url}):
+            Remittance._acorn_demo_paid_invoices(self.account.ids)
+            posted = self.env["account.move"].search([("acorn_account_id", "=", self.account.id)])
+            Remittance._acorn_demo_paid_invoices(self.account.ids)  # twice: nothing new
+        self.assertTrue(posted)
+        self.assertEqual(
+            self.env["account.move"].search([("acorn_account_id", "=", self.account.id)]), posted
+        )
+        xlsx = requests.get(f"{sandbox.url}/_sandbox/payments/export", timeout=30).content
+        parsed = read_payments_export(xlsx)
+        counts = self._import(xlsx, "Payments.xlsx")
+        shown = [line for p in parsed.payments for line in p.lines if line.kind == "invoice"]
+        self.assertEqual((counts["matched"], counts["to_review"]), (len(shown), 0))
+        self.assertEqual(set(posted.mapped("state")), {"posted"})
 
 
 @tagged("-at_install", "post_install")
