@@ -191,8 +191,8 @@ def main():
     invoices = [
         (number, day.isoformat(), str(amount))
         for _payment, _day, lines in payments
-        for number, day, _description, amount, _discount in lines
-        if number.startswith("INV-")
+        for number, day, description, amount, _discount in lines
+        if description == "Invoice"
     ]
     xlsx = to_xlsx(rows(payments))
     lines = sum(len(p[2]) for p in payments)

@@ -23,6 +23,23 @@ class AcornVcReceivableAging(models.Model):
     _name = "acorn.vc.receivable.aging"
     _description = "Amazon Receivables Aging"
     _auto = False
+    # Searching the view flushes these first (amounts Odoo recomputes lazily).
+    _depends = {
+        "account.move": [
+            "acorn_account_id",
+            "amount_residual",
+            "amount_residual_signed",
+            "commercial_partner_id",
+            "company_id",
+            "date",
+            "invoice_date",
+            "invoice_date_due",
+            "move_type",
+            "state",
+            "amz_invoice_number",
+        ],
+        "acorn.vc.account": ["partner_id", "company_id"],
+    }
     _order = "days_overdue desc, move_id"
 
     move_id = fields.Many2one("account.move", "Invoice", readonly=True)

@@ -594,18 +594,64 @@ class TestRemittanceDemo(RemittanceSetup, AcornVendorCommon):
         Remittance = self.env["acorn.vc.remittance"]
         with patch.dict(os.environ, {"ACORN_SANDBOX_URL": sandbox.url}):
             Remittance._acorn_demo_paid_invoices(self.account.ids)
-            posted = self.env["account.move"].search([("acorn_account_id", "=", self.account.id)])
+            mine = [("partner_id", "=", self.account.partner_id.id)]
+            posted = self.env["account.move"].search(mine)
             Remittance._acorn_demo_paid_invoices(self.account.ids)  # twice: nothing new
         self.assertTrue(posted)
-        self.assertEqual(
-            self.env["account.move"].search([("acorn_account_id", "=", self.account.id)]), posted
-        )
+        self.assertEqual(self.env["account.move"].search(mine), posted)
         xlsx = requests.get(f"{sandbox.url}/_sandbox/payments/export", timeout=30).content
         parsed = read_payments_export(xlsx)
         counts = self._import(xlsx, "Payments.xlsx")
         shown = [line for p in parsed.payments for line in p.lines if line.kind == "invoice"]
         self.assertEqual((counts["matched"], counts["to_review"]), (len(shown), 0))
         self.assertEqual(set(posted.mapped("state")), {"posted"})
+
+
+@tagged("-at_install", "post_install")
+class TestRemittanceEu(RemittanceSetup, AcornVendorCommon):
+    """An EU account end to end: a German company keeping its books in EUR, the sandbox's DE
+    Payments export (semicolons, decimal commas, day-first dates) imported, matched, booked."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        euro = cls.env.ref("base.EUR")
+        euro.active = True
+        cls.company_2.currency_id = euro
+        cls.env["account.chart.template"].try_loading("generic_coa", cls.company_2, False)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company_2.ids))
+        cls.account_de = cls.account_2.with_env(cls.env)
+        cls._setup_remittances(cls.account_de)
+        sandbox = cls._start_sandbox(marketplace="DE", **SANDBOX_PAYING)
+        url = f"{sandbox.url}/_sandbox/payments/export?format=csv"
+        cls.data = requests.get(url, timeout=30).content
+        cls.parsed = read_payments_export(cls.data)
+        shown = [line for p in cls.parsed.payments for line in p.lines if line.kind == "invoice"]
+        cls.invoices = cls._invoices(
+            cls.account_de,
+            [(line.invoice_number, line.invoice_date, line.invoice_amount) for line in shown],
+            currency=euro,
+        )
+
+    def test_the_de_export_is_booked_in_euros(self):
+        self.assertIn(";", self.data.decode("utf-8-sig").splitlines()[2])
+        self.assertEqual({p.currency for p in self.parsed.payments}, {"EUR"})
+        counts = self.env["acorn.vc.remittance"].import_file(
+            self.account_de.id, "Zahlungen.csv", base64.b64encode(self.data).decode()
+        )
+        self.assertEqual((counts["matched"], counts["to_review"]), (len(self.invoices), 0))
+        booked = self.env["acorn.vc.remittance"].search(
+            [("account_id", "=", self.account_de.id), ("state", "=", "booked")]
+        )
+        hidden = [p for p in self.parsed.payments if p.lines_hidden]
+        self.assertEqual(len(booked), len(self.parsed.payments) - len(hidden))
+        self.assertEqual(booked.move_id.company_id, self.company_2)
+        self.assertEqual(booked.move_id.line_ids.currency_id, self.env.ref("base.EUR"))
+        self.assertEqual(set(self.invoices.mapped("payment_state")) - {"paid", "in_payment"}, set())
+        figures = self.env["acorn.vc.remittance"].acorn_month_end(
+            self.account_de.id, max(p.date for p in self.parsed.payments).isoformat()
+        )
+        self.assertTrue(figures["ties"], figures)
 
 
 @tagged("-at_install", "post_install")
