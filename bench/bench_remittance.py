@@ -81,10 +81,9 @@ def outcome():
     balances = {a.name: round(b, 2) for a, b in env["account.move.line"]._read_group(
         [("parent_state", "=", "posted"), ("partner_id", "=", amazon.id)],
         ["account_id"], ["balance:sum"])}
-    outstanding = env["account.move.line"]._read_group(
-        [("parent_state", "=", "posted"), ("journal_id", "=", journal.id),
-         ("move_id.move_type", "=", "entry")], [], ["debit:sum"])[0][0]
-    return {"residual": residual, "balances": balances, "deposits": round(outstanding, 2)}
+    entries = env["account.move"].search_count(
+        [("state", "=", "posted"), ("journal_id", "=", journal.id)])
+    return {"residual": residual, "balances": balances, "bank_entries": entries}
 
 def acorn_import():
     result = Remittance._acorn_import(account, "Payments.xlsx", data)

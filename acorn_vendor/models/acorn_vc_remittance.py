@@ -416,21 +416,32 @@ class AcornVcRemittance(models.Model):
         review and are matched now."""
         lines = self.line_ids.sorted("sequence")
         matched = set()
+        # Only what changed, one write per distinct set of values (most lines of a first
+        # match differ from their stored values by their status alone).
+        changes = {}
         for line, item in zip(lines, decision.lines, strict=True):
             if item.status == "matched" and line.status == "to_review":
                 matched.add(line.invoice_number)
-            line.write(
-                {
-                    "status": item.status,
-                    "kind": item.kind,
-                    "invoice_id": item.document.ref if item.document else False,
-                    "settled": float(item.amount or item.line.settled),
-                    "partial": item.partial,
-                    "review_code": item.review.code if item.review else False,
-                    "review_reason": item.review.message if item.review else False,
-                    "review_fix": item.review.fix if item.review else False,
-                }
+            values = {
+                "status": item.status,
+                "kind": item.kind,
+                "invoice_id": item.document.ref if item.document else False,
+                "settled": float(item.amount or item.line.settled),
+                "partial": item.partial,
+                "review_code": item.review.code if item.review else False,
+                "review_reason": item.review.message if item.review else False,
+                "review_fix": item.review.fix if item.review else False,
+            }
+            changed = tuple(
+                (name, value)
+                for name, value in values.items()
+                if (line[name].id if name == "invoice_id" else line[name]) != value
+                and not (name == "settled" and line.currency_id.is_zero(line.settled - value))
             )
+            if changed:
+                changes.setdefault(changed, []).append(line.id)
+        for changed, ids in changes.items():
+            self.env["acorn.vc.remittance.line"].browse(ids).write(dict(changed))
         reviews = decision.reviews
         self.write(
             {
@@ -576,6 +587,7 @@ class AcornVcRemittance(models.Model):
         )
         move.action_post()
         booked = move.line_ids.sorted("id")
+        plan = []  # one reconciliation per document, all in one batch
         for journal_line, move_line in zip(sources, booked, strict=True):
             for index in journal_line.line_indexes:
                 lines_by_index[index].move_line_id = move_line
@@ -583,7 +595,9 @@ class AcornVcRemittance(models.Model):
                 open_lines = receivable[journal_line.document.ref].filtered(
                     lambda ln: not ln.reconciled
                 )
-                (move_line | open_lines).reconcile()
+                plan.append(move_line | open_lines)
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
         self.write({"move_id": move.id, "state": "booked"})
         self.deduction_ids._acorn_reconcile_reversals()
         self.message_post(body=self.env._("Booked as %s.", move._get_html_link()))
