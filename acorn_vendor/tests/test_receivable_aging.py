@@ -50,7 +50,11 @@ class TestReceivableAging(RemittanceSetup, AcornVendorCommon):
                 [("account_id", "=", self.account.id)], ["age_bucket"], ["amount_residual:sum"]
             )
         )
-        self.assertEqual(by_bucket, {"over_90": 200.0, "current": 80.0})
+        self.assertEqual(
+            by_bucket,
+            {"over_90": 200.0, "current": 80.0},
+            [(r.move_id.name, r.invoice_date_due, r.days_overdue, r.age_bucket) for r in rows],
+        )
         old = rows.filtered(lambda row: row.move_id == self.old)
         self.assertGreater(old.days_overdue, 2000)
         self.assertEqual(old.action_open_invoice()["res_id"], self.old.id)
