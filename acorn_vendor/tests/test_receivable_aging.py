@@ -18,9 +18,9 @@ class TestReceivableAging(RemittanceSetup, AcornVendorCommon):
         cls.old, cls.paid, cls.future = cls._invoices(
             cls.account,
             [
-                ("OLD-1", "2020-01-06", 300),
-                ("PAID-1", "2020-01-07", 100),
-                ("NEW-1", "2099-01-05", 80),
+                ("OLD-1", "2020-01-06", 300, "2020-03-06"),
+                ("PAID-1", "2020-01-07", 100, "2020-03-07"),
+                ("NEW-1", "2099-01-05", 80, "2099-03-05"),
             ],
         )
         cls.env.flush_all()

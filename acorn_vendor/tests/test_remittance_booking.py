@@ -66,7 +66,7 @@ class RemittanceSetup:
 
     @classmethod
     def _invoices(cls, account, specs, currency=None):
-        """Posted Amazon invoices: [(Amazon invoice number, date, amount)]."""
+        """Posted Amazon invoices: [(Amazon invoice number, date, amount[, due date])]."""
         moves = cls.env["account.move"].create(
             [
                 {
@@ -76,6 +76,7 @@ class RemittanceSetup:
                     "invoice_date": day,
                     "amz_invoice_number": number,
                     "acorn_account_id": account.id,
+                    **({"invoice_date_due": due[0]} if due else {}),
                     "invoice_line_ids": [
                         fields.Command.create(
                             {
@@ -87,7 +88,7 @@ class RemittanceSetup:
                         )
                     ],
                 }
-                for number, day, amount in specs
+                for number, day, amount, *due in specs
             ]
         )
         moves.action_post()
