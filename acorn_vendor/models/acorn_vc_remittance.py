@@ -699,6 +699,7 @@ class AcornVcRemittance(models.Model):
                     "partner_id": account.partner_id.id,
                     "currency_id": account.currency_id.id or account.company_id.currency_id.id,
                     "invoice_date": line["invoice_date"],
+                    "invoice_payment_term_id": account.payment_term_id.id or False,
                     "amz_invoice_number": number,
                     "acorn_account_id": account.id,
                     "ref": number,
