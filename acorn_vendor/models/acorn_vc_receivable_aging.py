@@ -105,9 +105,4 @@ class AcornVcReceivableAging(models.Model):
 
     def action_open_invoice(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": self.move_id.id,
-            "view_mode": "form",
-        }
+        return self.move_id._get_records_action()

@@ -106,11 +106,4 @@ class AcornVcRemittanceLine(models.Model):
         """Drill down from a line: to the invoice it settles, else to its deduction."""
         self.ensure_one()
         target = self.invoice_id or self.deduction_ids[:1]
-        if not target:
-            return False
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": target._name,
-            "res_id": target.id,
-            "view_mode": "form",
-        }
+        return target._get_records_action() if target else False
