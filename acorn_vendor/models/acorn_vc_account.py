@@ -363,7 +363,6 @@ class AcornVcAccount(models.Model):
         help="Provisions and their reversals, which net to zero. Empty: Amazon holdback.",
     )
     remittance_line_rules = fields.Text(
-        "Remittance Line Rules",
         groups="acorn_vendor.group_acorn_finance",
         help="How this account's remittance lines are decoded, as JSON: a list of "
         '{"kind", "number", "description", "sign"} rules, first match wins (regular '

@@ -57,7 +57,7 @@ class AcornVcRemittanceLine(models.Model):
         help="Pick the invoice this line pays; Acorn remembers it for the account's next imports.",
     )
     move_line_id = fields.Many2one("account.move.line", "Journal Item", readonly=True)
-    deduction_ids = fields.One2many("acorn.vc.deduction", "line_id", "Deduction", readonly=True)
+    deduction_ids = fields.One2many("acorn.vc.deduction", "line_id", readonly=True)
     import_key = fields.Char(readonly=True, copy=False)
 
     _sql_constraints = [
