@@ -63,6 +63,7 @@
         "views/acorn_vc_report_promotion_views.xml",
         "views/acorn_vc_report_coupon_views.xml",
         "wizards/acorn_vc_buyer_pack_wizard_views.xml",
+        "views/acorn_vc_receivable_aging_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",

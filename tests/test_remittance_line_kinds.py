@@ -82,3 +82,15 @@ def test_rule_table_from_settings_overrides_the_defaults():
             rules_from_settings(bad)
     with pytest.raises(ValueError):
         LineRule("coop", "X", sign="?")
+
+
+def test_every_deduction_kind_is_booked_to_a_known_role_and_setting():
+    from acorn_vendor.core.remittance.booking import DEFAULT_ACCOUNT_ROLES, KIND_ACCOUNTS, ROLES
+
+    deductions = set(KINDS) - {"invoice", "credit_note", "other"}
+    assert deductions | {"terms_discount"} == set(KIND_ACCOUNTS)
+    assert set(DEFAULT_ACCOUNT_ROLES.values()) <= set(ROLES)
+    assert {setting for setting, _role in KIND_ACCOUNTS.values()} == {
+        "shortage", "price_claim", "chargeback", "return", "coop", "price_protection",
+        "terms_discount", "provision",
+    }  # fmt: skip

@@ -101,7 +101,10 @@ def test_date_range_and_bad_requests(sandbox_factory):
     data, _ = _export(sb, format="csv", **{"from": "2026-02-01", "to": "2026-02-28"})
     dates = {p.date for p in read_payments_export(data).payments}
     assert dates and all(d.month == 2 for d in dates)
-    for query, says in (("format=pdf", "expected xlsx or csv"), ("from=yesterday", "not a date")):
+    for query, says in (
+        ("format=pdf", "expected xlsx, csv or json"),
+        ("from=yesterday", "not a date"),
+    ):
         with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(f"{sb.url}/_sandbox/payments/export?{query}")
         assert caught.value.code == 400

@@ -459,6 +459,7 @@ class RemittanceLine:
     invoice_date: date | None = None
     purchase_order_number: str | None = None
     deductions: list[Deduction] = field(default_factory=list)
+    reference_qualifier: str = "IV"  # X12 RMR01: IV invoice, CM credit memo
 
 
 @dataclass

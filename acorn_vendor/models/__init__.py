@@ -10,6 +10,7 @@ from . import (
     acorn_vc_purchase_order,
     acorn_vc_purchase_order_line,
     acorn_vc_rate_bucket,
+    acorn_vc_receivable_aging,
     acorn_vc_remittance,
     acorn_vc_remittance_line,
     acorn_vc_remittance_mapping,

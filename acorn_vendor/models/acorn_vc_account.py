@@ -1,3 +1,4 @@
+import json
 import logging
 import os
 from datetime import timedelta
@@ -7,6 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..core import marketplaces, po_import
 from ..core.ack_rules import RuleSettings
+from ..core.remittance.line_kinds import rules_from_settings
 from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import Credentials, SpApiClient, SpApiError
 from ..core.spapi.dates import covering_windows
@@ -380,6 +382,12 @@ class AcornVcAccount(models.Model):
         check_company=True,
         groups="acorn_vendor.group_acorn_finance",
         help="Provisions and their reversals, which net to zero. Empty: Amazon holdback.",
+    )
+    remittance_line_rules = fields.Text(
+        groups="acorn_vendor.group_acorn_finance",
+        help="How this account's remittance lines are decoded, as JSON: a list of "
+        '{"kind", "number", "description", "sign"} rules, first match wins (regular '
+        "expressions on Amazon's Invoice Number and Description), tried before Acorn's defaults.",
     )
 
     _sql_constraints = [
@@ -895,3 +903,23 @@ class AcornVcAccount(models.Model):
         default=730,
         help="How far back the report backfill goes (Amazon keeps about two years).",
     )
+
+    # ------------------------------------------------------------------ remittances
+
+    @api.constrains("remittance_line_rules")
+    def _check_remittance_line_rules(self):
+        """A rule table that would fail every later import is refused when it is saved."""
+        for account in self:
+            text = (account.sudo().remittance_line_rules or "").strip()
+            if not text:
+                continue
+            try:
+                rules_from_settings(json.loads(text))
+            except ValueError as exc:
+                raise ValidationError(
+                    self.env._(
+                        "Remittance line rules of %(account)s: %(error)s",
+                        account=account.name,
+                        error=exc,
+                    )
+                ) from None

@@ -41,8 +41,10 @@ class AcornVcDeduction(models.Model):
 
     @api.model
     def _acorn_create_for(self, lines):
-        """A deduction per deduction line, traced in bulk: base invoice -> invoice -> sale
-        order -> Amazon PO and its delivery (the ASN)."""
+        """A deduction per deduction line, traced in bulk: base invoice (by its Amazon number,
+        else the number a user mapped in To Review) -> invoice -> sale order -> Amazon PO and
+        its delivery (the ASN). Lines that have their deduction already get its traces
+        refreshed (their base invoice was matched since)."""
         lines = lines.filtered(lambda ln: ln.kind not in DOCUMENT_KINDS and ln.kind != "other")
         if not lines:
             return self
@@ -62,10 +64,28 @@ class AcornVcDeduction(models.Model):
                 ]
             )
             by_number.update({(account.id, m.amz_invoice_number): m for m in invoices})
+            mappings = self.env["acorn.vc.remittance.mapping"].search(
+                [
+                    ("account_id", "=", account.id),
+                    ("invoice_number", "in", mine.mapped("base_invoice_number")),
+                ]
+            )
+            for mapping in mappings:
+                by_number.setdefault((account.id, mapping.invoice_number), mapping.move_id)
+        existing = {d.line_id.id: d for d in self.search([("line_id", "in", lines.ids)])}
         values = []
         for line in lines:
             invoice = by_number.get((line.account_id.id, line.base_invoice_number))
             sale = invoice.invoice_line_ids.sale_line_ids.order_id[:1] if invoice else None
+            traces = {
+                "invoice_id": invoice.id if invoice else False,
+                "sale_order_id": sale.id if sale else False,
+                "purchase_order_id": sale.acorn_purchase_order_id.id if sale else False,
+                "picking_ids": [fields.Command.set(sale.picking_ids.ids if sale else [])],
+            }
+            if line.id in existing:
+                existing[line.id].write(traces)
+                continue
             values.append(
                 {
                     "line_id": line.id,
@@ -73,10 +93,7 @@ class AcornVcDeduction(models.Model):
                     "amount": line.settled,
                     "base_invoice_number": line.base_invoice_number or False,
                     "reversal_key": line.reversal_key or False,
-                    "invoice_id": invoice.id if invoice else False,
-                    "sale_order_id": sale.id if sale else False,
-                    "purchase_order_id": sale.acorn_purchase_order_id.id if sale else False,
-                    "picking_ids": [fields.Command.set(sale.picking_ids.ids if sale else [])],
+                    **traces,
                 }
             )
         return self.create(values)
@@ -89,10 +106,19 @@ class AcornVcDeduction(models.Model):
         keyed = self.filtered(
             lambda d: d.reversal_key and d.move_line_id and d.move_line_id.account_id.reconcile
         )
+        grouped = {}
+        for deduction in self.search(
+            [
+                ("account_id", "in", keyed.account_id.ids),
+                ("reversal_key", "in", list(set(keyed.mapped("reversal_key")))),
+            ]
+        ):  # one search for every key, not one per key
+            grouped.setdefault((deduction.account_id, deduction.reversal_key), self.browse())
+            grouped[(deduction.account_id, deduction.reversal_key)] |= deduction
         for account, key in {(d.account_id, d.reversal_key) for d in keyed}:
-            peers = self.search(
-                [("account_id", "=", account.id), ("reversal_key", "=", key)]
-            ).move_line_id.filtered(lambda ln: not ln.reconciled and ln.parent_state == "posted")
+            peers = grouped[(account, key)].move_line_id.filtered(
+                lambda ln: not ln.reconciled and ln.parent_state == "posted"
+            )
             for ledger in peers.account_id:
                 items = peers.filtered(lambda ln, a=ledger: ln.account_id == a)
                 for debit in items.filtered(lambda ln: ln.balance > 0):

@@ -6,35 +6,25 @@ The reading, decoding, matching, idempotency keys and booking plans are the pure
 """
 
 import base64
+import json
 import logging
-from decimal import Decimal
+import os
+
+import requests
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..core.remittance.booking import DEFAULT_ACCOUNT_ROLES, plan_booking
-from ..core.remittance.import_keys import select_new
-from ..core.remittance.line_kinds import KINDS
+from ..core.odoo_values import to_decimal
+from ..core.remittance.booking import DEFAULT_ACCOUNT_ROLES, KIND_ACCOUNTS, plan_booking
+from ..core.remittance.import_keys import all_keys, select_new
+from ..core.remittance.line_kinds import DEFAULT_RULES, DOCUMENT_KINDS, KINDS, rules_from_settings
 from ..core.remittance.matching import OpenDocument, match_payments
 from ..core.remittance.payments_export import Payment, PaymentLine, read_payments_export
 
 _logger = logging.getLogger(__name__)
 
 KIND_SELECTION = [(kind, kind.replace("_", " ").capitalize()) for kind in KINDS]
-# Deduction kind -> the Vendor Central account field that names its ledger account.
-KIND_ACCOUNT_FIELDS = {
-    "shortage_claim": "remittance_shortage_account_id",
-    "shortage_claim_reversal": "remittance_shortage_account_id",
-    "revised_shortage_claim": "remittance_shortage_account_id",
-    "price_claim": "remittance_price_claim_account_id",
-    "chargeback": "remittance_chargeback_account_id",
-    "return": "remittance_return_account_id",
-    "coop": "remittance_coop_account_id",
-    "price_protection": "remittance_price_protection_account_id",
-    "terms_discount": "remittance_terms_discount_account_id",
-    "provision": "remittance_provision_account_id",
-    "provision_reversal": "remittance_provision_account_id",
-}
 # The accounts created per company (role -> name, type, reconcilable, first code tried).
 DEFAULT_ACCOUNTS = {
     "deductions_pending": ("Amazon deductions pending", "asset_current", True, "119910"),
@@ -43,8 +33,16 @@ DEFAULT_ACCOUNTS = {
 }
 
 
-def to_decimal(value, places):
-    return Decimal(f"{value or 0.0:.{places}f}")
+def kind_account_field(kind):
+    """The Vendor Central account's field that overrides the ledger account of a kind."""
+    return f"remittance_{KIND_ACCOUNTS[kind][0]}_account_id"
+
+
+def line_rules(account):
+    """The account's own decoding rules (``remittance_line_rules``, JSON, checked when saved)
+    tried first, then the defaults."""
+    text = (account.sudo().remittance_line_rules or "").strip()
+    return (rules_from_settings(json.loads(text)) if text else ()) + DEFAULT_RULES
 
 
 class AcornVcRemittance(models.Model):
@@ -146,7 +144,10 @@ class AcornVcRemittance(models.Model):
     @api.model
     def _acorn_import_file(self, account, file_name, data):
         parsed = read_payments_export(
-            data, file_name or "", default_currency=account.currency_id.name or None
+            data,
+            file_name or "",
+            default_currency=account.currency_id.name or None,
+            rules=line_rules(account),
         )
         if parsed.errors:
             raise UserError(
@@ -157,9 +158,15 @@ class AcornVcRemittance(models.Model):
                     problems="\n".join(str(issue) for issue in parsed.errors),
                 )
             )
-        selection = select_new(account.id, parsed.payments, self._acorn_known_keys(account))
+        return self._acorn_import_payments(account, parsed.payments, file_name, data)
+
+    @api.model
+    def _acorn_import_payments(self, account, payments, file_name, data):
+        """Create what is new of the core's payments (from a Payments export or an 820),
+        keep the file, match and book what is sure."""
+        selection = select_new(account.id, payments, self._acorn_known_keys(account, payments))
         attachment = self.env["ir.attachment"]
-        if selection.new_payments or selection.grown_payments:
+        if data and (selection.new_payments or selection.grown_payments):
             attachment = attachment.create(
                 {"name": file_name or "Payments", "raw": data, "res_model": self._name}
             )
@@ -167,7 +174,7 @@ class AcornVcRemittance(models.Model):
             currency.name: currency
             for currency in self.env["res.currency"]
             .with_context(active_test=False)
-            .search([("name", "in", list({p.currency for p in parsed.payments}))])
+            .search([("name", "in", list({p.currency for p in payments}))])
         }
         records = self.browse()
         for payment in selection.new_payments:
@@ -197,13 +204,21 @@ class AcornVcRemittance(models.Model):
                 }
             )
         by_number = {r.name: r for r in records}
-        grown = self.browse()
+        grown = self.search(
+            [
+                (
+                    "import_key",
+                    "in",
+                    [selection.payment_keys[p.number] for p in selection.grown_payments],
+                )
+            ]
+        )
+        by_key = {r.import_key: r for r in grown}
         for payment in selection.grown_payments:
-            grown |= self.search(
-                [("import_key", "=", selection.payment_keys[payment.number])], limit=1
-            )
-            by_number[payment.number] = grown[-1:]
-            grown[-1:].lines_hidden = payment.lines_hidden
+            remittance = by_key[selection.payment_keys[payment.number]]
+            by_number[payment.number] = remittance
+            if remittance.lines_hidden != payment.lines_hidden:
+                remittance.lines_hidden = payment.lines_hidden
         line_vals = []
         for payment in selection.new_payments + selection.grown_payments:
             remittance = by_number[payment.number]
@@ -236,15 +251,19 @@ class AcornVcRemittance(models.Model):
         _logger.info("Remittance file %s for %s: %s", file_name, account.name, counts)
         return {"counts": counts, "records": touched}
 
-    def _acorn_known_keys(self, account):
-        """Every payment and line key already stored for the account, in two queries."""
-        keys = set(
-            self.with_context(active_test=False)
-            .search([("account_id", "=", account.id)])
-            .mapped("import_key")
-        )
+    def _acorn_known_keys(self, account, payments):
+        """The keys of these payments and their lines already stored for the account, in two
+        queries restricted to the file's own keys (never the account's whole history)."""
+        candidates = list(all_keys(account.id, payments))
+        keys = {
+            row["import_key"]
+            for row in self.search_read(
+                [("account_id", "=", account.id), ("import_key", "in", candidates)],
+                ["import_key"],
+            )
+        }
         lines = self.env["acorn.vc.remittance.line"].search_read(
-            [("account_id", "=", account.id)], ["import_key"]
+            [("account_id", "=", account.id), ("import_key", "in", candidates)], ["import_key"]
         )
         keys.update(row["import_key"] for row in lines)
         return keys
@@ -380,24 +399,57 @@ class AcornVcRemittance(models.Model):
             todo = self.filtered(lambda r, a=account: r.account_id == a and r.state != "booked")
             if not todo:
                 continue
+            matched = set()
             for remittance, decision in zip(todo, todo._acorn_decisions(), strict=True):
-                remittance._acorn_store_decision(decision)
+                matched |= remittance._acorn_store_decision(decision)
+            self._acorn_refresh_deductions(account, matched)
+
+    @api.model
+    def _acorn_refresh_deductions(self, account, numbers):
+        """Deductions whose base invoice was just matched (by hand, a remembered mapping, or
+        an invoice posted since) get their traces again."""
+        if not numbers:
+            return
+        lines = self.env["acorn.vc.remittance.line"].search(
+            [
+                ("account_id", "=", account.id),
+                ("base_invoice_number", "in", sorted(numbers)),
+                ("kind", "not in", (*DOCUMENT_KINDS, "other")),
+            ]
+        )
+        self.env["acorn.vc.deduction"]._acorn_create_for(lines)
 
     def _acorn_store_decision(self, decision):
+        """Write the core's decision on the lines; returns the numbers of lines that were to
+        review and are matched now."""
         lines = self.line_ids.sorted("sequence")
+        matched = set()
+        # Only what changed, one write per distinct set of values (most lines of a first
+        # match differ from their stored values by their status alone).
+        changes = {}
         for line, item in zip(lines, decision.lines, strict=True):
-            line.write(
-                {
-                    "status": item.status,
-                    "kind": item.kind,
-                    "invoice_id": item.document.ref if item.document else False,
-                    "settled": float(item.amount or item.line.settled),
-                    "partial": item.partial,
-                    "review_code": item.review.code if item.review else False,
-                    "review_reason": item.review.message if item.review else False,
-                    "review_fix": item.review.fix if item.review else False,
-                }
+            if item.status == "matched" and line.status == "to_review":
+                matched.add(line.invoice_number)
+            values = {
+                "status": item.status,
+                "kind": item.kind,
+                "invoice_id": item.document.ref if item.document else False,
+                "settled": float(item.amount or item.line.settled),
+                "partial": item.partial,
+                "review_code": item.review.code if item.review else False,
+                "review_reason": item.review.message if item.review else False,
+                "review_fix": item.review.fix if item.review else False,
+            }
+            changed = tuple(
+                (name, value)
+                for name, value in values.items()
+                if (line[name].id if name == "invoice_id" else line[name]) != value
+                and not (name == "settled" and line.currency_id.is_zero(line.settled - value))
             )
+            if changed:
+                changes.setdefault(changed, []).append(line.id)
+        for changed, ids in changes.items():
+            self.env["acorn.vc.remittance.line"].browse(ids).write(dict(changed))
         reviews = decision.reviews
         self.write(
             {
@@ -406,11 +458,12 @@ class AcornVcRemittance(models.Model):
                 "review_fix": "\n".join(r.fix for r in reviews) or False,
             }
         )
+        return matched
 
     # ------------------------------------------------------------------ booking
 
     def _acorn_kind_account(self, kind):
-        account = self.account_id.sudo()[KIND_ACCOUNT_FIELDS[kind]]
+        account = self.account_id.sudo()[kind_account_field(kind)]
         return account or self._acorn_default_account(self.company_id, DEFAULT_ACCOUNT_ROLES[kind])
 
     @api.model
@@ -481,10 +534,12 @@ class AcornVcRemittance(models.Model):
         for account in self.account_id:
             todo = self.filtered(lambda r, a=account: r.account_id == a and r.state != "booked")
             decisions = todo._acorn_decisions() if todo else []
+            matched = set()
             for remittance, decision in zip(todo, decisions, strict=True):
-                remittance._acorn_store_decision(decision)
+                matched |= remittance._acorn_store_decision(decision)
                 if decision.bookable:
                     remittance._acorn_post(plan_booking(decision))
+            self._acorn_refresh_deductions(account, matched)
 
     def _acorn_post(self, plan):
         self.ensure_one()
@@ -540,6 +595,7 @@ class AcornVcRemittance(models.Model):
         )
         move.action_post()
         booked = move.line_ids.sorted("id")
+        plan = []  # one reconciliation per document, all in one batch
         for journal_line, move_line in zip(sources, booked, strict=True):
             for index in journal_line.line_indexes:
                 lines_by_index[index].move_line_id = move_line
@@ -547,7 +603,9 @@ class AcornVcRemittance(models.Model):
                 open_lines = receivable[journal_line.document.ref].filtered(
                     lambda ln: not ln.reconciled
                 )
-                (move_line | open_lines).reconcile()
+                plan.append(move_line | open_lines)
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
         self.write({"move_id": move.id, "state": "booked"})
         self.deduction_ids._acorn_reconcile_reversals()
         self.message_post(body=self.env._("Booked as %s.", move._get_html_link()))
@@ -575,6 +633,17 @@ class AcornVcRemittance(models.Model):
         self._acorn_match()
         return True
 
+    def action_view_lines(self):
+        """The payment's lines by kind (pivot and list), each opening its invoice or
+        deduction."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "acorn_vendor.acorn_vc_remittance_line_action_by_kind"
+        )
+        action["domain"] = [("remittance_id", "=", self.id)]
+        action["display_name"] = self.env._("Lines of %s", self.name)
+        return action
+
     def action_view_move(self):
         self.ensure_one()
         return {
@@ -583,6 +652,81 @@ class AcornVcRemittance(models.Model):
             "res_id": self.move_id.id,
             "view_mode": "form",
         }
+
+    # ------------------------------------------------------------------ demo
+
+    @api.model
+    def _acorn_demo_paid_invoices(self, account_ids):
+        """Demo data: post the invoices the sandbox's payment history pays (its history
+        invoices ``<PO>INV`` predate the demo), so that importing its Payments export matches
+        them instead of sending every line to To Review. Only where ``./acorn demo`` started
+        the sandbox (ACORN_SANDBOX_URL): a test database never reads a sandbox by chance."""
+        if not os.environ.get("ACORN_SANDBOX_URL"):
+            return
+        for account in self.env["acorn.vc.account"].browse(account_ids).sudo():
+            url = (account.endpoint_override or "").rstrip("/")
+            try:
+                response = requests.get(
+                    f"{url}/_sandbox/payments/export", params={"format": "json"}, timeout=60
+                )
+                response.raise_for_status()
+                payload = response.json()
+            except (requests.RequestException, ValueError) as exc:
+                _logger.warning("Demo: no sandbox payments for %s (%s)", account.name, exc)
+                continue
+            self._acorn_post_paid_invoices(account, payload)
+
+    @api.model
+    def _acorn_post_paid_invoices(self, account, payload):
+        """Posted Amazon invoices for the invoice lines of the sandbox's JSON payments that
+        the account does not hold yet; returns them."""
+        if not account.partner_id:
+            account.partner_id = self.env["res.partner"].create(
+                {"name": "Amazon.com Services LLC", "is_company": True}
+            )
+        wanted = {
+            line["invoice_number"]: line
+            for payment in payload.get("payments") or []
+            for line in payment["lines"]
+            if line["kind"] == "invoice"
+        }
+        have = self.env["account.move"].search(
+            [
+                ("amz_invoice_number", "in", list(wanted)),
+                ("move_type", "=", "out_invoice"),
+                *self._acorn_invoice_domain(account),
+            ]
+        )
+        for number in have.mapped("amz_invoice_number"):
+            wanted.pop(number, None)
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "company_id": account.company_id.id,
+                    "partner_id": account.partner_id.id,
+                    "currency_id": account.currency_id.id or account.company_id.currency_id.id,
+                    "invoice_date": line["invoice_date"],
+                    "invoice_payment_term_id": account.payment_term_id.id or False,
+                    "amz_invoice_number": number,
+                    "acorn_account_id": account.id,
+                    "ref": number,
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {
+                                "name": f"Amazon PO {number.removesuffix('INV')}",
+                                "quantity": 1,
+                                "price_unit": float(line["invoice_amount"]),
+                                "tax_ids": [fields.Command.clear()],
+                            }
+                        )
+                    ],
+                }
+                for number, line in wanted.items()
+            ]
+        )
+        moves.action_post()
+        return moves
 
     @api.model
     def acorn_month_end(self, account_id, month):

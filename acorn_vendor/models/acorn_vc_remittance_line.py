@@ -57,6 +57,7 @@ class AcornVcRemittanceLine(models.Model):
         help="Pick the invoice this line pays; Acorn remembers it for the account's next imports.",
     )
     move_line_id = fields.Many2one("account.move.line", "Journal Item", readonly=True)
+    deduction_ids = fields.One2many("acorn.vc.deduction", "line_id", readonly=True)
     import_key = fields.Char(readonly=True, copy=False)
 
     _sql_constraints = [
@@ -100,3 +101,9 @@ class AcornVcRemittanceLine(models.Model):
         )
         remittances._acorn_match()
         return True
+
+    def action_open_source(self):
+        """Drill down from a line: to the invoice it settles, else to its deduction."""
+        self.ensure_one()
+        target = self.invoice_id or self.deduction_ids[:1]
+        return target._get_records_action() if target else False

@@ -14,6 +14,7 @@ from . import (
     test_naming,
     test_overview,
     test_product,
+    test_receivable_aging,
     test_remittance_booking,
     test_security,
     test_spreadsheet_dashboard,

@@ -5,14 +5,16 @@ Review queue, the ledger tie-out, e-mail and XML-RPC."""
 import base64
 import csv
 import io
+import os
 from decimal import Decimal
 from email.message import EmailMessage
+from unittest.mock import patch
 
 import openpyxl
 import requests
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..core.remittance.payments_export import read_payments_export
@@ -64,7 +66,7 @@ class RemittanceSetup:
 
     @classmethod
     def _invoices(cls, account, specs, currency=None):
-        """Posted Amazon invoices: [(Amazon invoice number, date, amount)]."""
+        """Posted Amazon invoices: [(Amazon invoice number, date, amount[, due date])]."""
         moves = cls.env["account.move"].create(
             [
                 {
@@ -74,6 +76,7 @@ class RemittanceSetup:
                     "invoice_date": day,
                     "amz_invoice_number": number,
                     "acorn_account_id": account.id,
+                    **({"invoice_date_due": due[0]} if due else {}),
                     "invoice_line_ids": [
                         fields.Command.create(
                             {
@@ -85,7 +88,7 @@ class RemittanceSetup:
                         )
                     ],
                 }
-                for number, day, amount in specs
+                for number, day, amount, *due in specs
             ]
         )
         moves.action_post()
@@ -348,6 +351,141 @@ class TestRemittanceReview(RemittanceSetup, AcornVendorCommon):
         self.assertEqual(self._remittance("P-2").state, "booked")
         self.assertIn(self.invoice.payment_state, ("paid", "in_payment"))
 
+    def test_a_claim_is_traced_to_its_invoice_once_the_invoice_line_is_matched(self):
+        data = payments_csv(
+            [
+                (
+                    "P-7",
+                    "02/03/2026",
+                    "140.00",
+                    [
+                        ("ACME-1001", "01/05/2026", "", "150.00", "0", "150.00"),
+                        ("ACME-1001SC", "01/05/2026", "Shortage claim", "-10.00", "0", "-10.00"),
+                    ],
+                )
+            ]
+        )
+        self.assertEqual(self._import(data)["to_review"], 1)
+        claim = self.env["acorn.vc.deduction"].search([("name", "=", "ACME-1001SC")])
+        self.assertEqual((claim.kind, claim.base_invoice_number), ("shortage_claim", "ACME-1001"))
+        self.assertFalse(claim.invoice_id, "nothing is known as ACME-1001 yet")
+        line = self._remittance("P-7").line_ids.filtered(lambda ln: ln.status == "to_review")
+        line.with_user(self.user_finance).manual_invoice_id = self.invoice
+        line.with_user(self.user_finance).action_apply_mapping()
+        self.assertEqual(line.status, "matched")
+        self.assertEqual(claim.invoice_id, self.invoice, "the deduction follows the match")
+        # A later claim on the same number is traced through the remembered mapping.
+        later = payments_csv(
+            [
+                (
+                    "P-8",
+                    "03/03/2026",
+                    "-4.00",
+                    [("ACME-1001PC", "01/05/2026", "Price claim", "-4.00", "0", "-4.00")],
+                )
+            ]
+        )
+        self._import(later)
+        price = self.env["acorn.vc.deduction"].search([("name", "=", "ACME-1001PC")])
+        self.assertEqual(price.invoice_id, self.invoice)
+
+    def test_a_hand_posted_entry_on_the_deductions_account_is_a_difference(self):
+        data = payments_csv(
+            [
+                (
+                    "P-10",
+                    "02/03/2026",
+                    "135.00",
+                    [
+                        ("1001", "01/05/2026", "", "150.00", "0", "150.00"),
+                        ("1001SC", "01/05/2026", "Shortage claim", "-10.00", "0", "-10.00"),
+                        ("7733-1029384756", "01/31/2026", "Co-op", "-5.00", "0", "-5.00"),
+                    ],
+                )
+            ]
+        )
+        self.assertEqual(self._import(data)["matched"], 1)
+        Wizard = self.env["acorn.vc.remittance.month.end.wizard"].with_user(self.user_finance)
+        wizard = Wizard.create({"account_id": self.account.id, "month": "2026-02-01"})
+        figures = wizard._acorn_figures()
+        self.assertTrue(figures["ties"], figures)
+        self.assertEqual(figures["closing"], "10.00", "the shortage claim waits on pending")
+        self.assertEqual(figures["deductions_by_kind"], {"shortage_claim": "10.00"})
+        pending = self.env["acorn.vc.remittance"]._acorn_default_account(
+            self.company, "deductions_pending"
+        )
+        expense = self.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", self.company.ids)], limit=1
+        )
+        by_hand = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2026-02-20",
+                "journal_id": self.env["account.journal"]
+                .search([("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1)
+                .id,
+                "line_ids": [
+                    fields.Command.create(
+                        {
+                            "account_id": pending.id,
+                            "partner_id": self.amazon.id,
+                            "debit": 25.0,
+                            "name": "Claim fee posted by hand",
+                        }
+                    ),
+                    fields.Command.create({"account_id": expense.id, "credit": 25.0}),
+                ],
+            }
+        )
+        by_hand.action_post()
+        wizard = Wizard.create({"account_id": self.account.id, "month": "2026-02-01"})
+        figures = wizard._acorn_figures()
+        self.assertFalse(figures["ties"], figures)
+        self.assertEqual((figures["closing"], figures["ledger_closing"]), ("10.00", "35.00"))
+        self.assertEqual(figures["difference"], "-25.00")
+
+    def test_the_account_decoding_rules_are_used_on_import(self):
+        self.account.remittance_line_rules = '[{"kind": "coop", "number": "MKT-\\\\d+"}]'
+        data = payments_csv(
+            [
+                (
+                    "P-11",
+                    "02/03/2026",
+                    "140.00",
+                    [
+                        ("1001", "01/05/2026", "", "150.00", "0", "150.00"),
+                        ("MKT-42", "01/31/2026", "Marketing", "-10.00", "0", "-10.00"),
+                    ],
+                )
+            ]
+        )
+        counts = self._import(data)
+        self.assertEqual((counts["matched"], counts["to_review"]), (1, 0))
+        line = self._remittance("P-11").line_ids.filtered(lambda ln: ln.invoice_number == "MKT-42")
+        self.assertEqual(line.kind, "coop")
+        with self.assertRaises(ValidationError):
+            self.account.remittance_line_rules = '[{"kind": "bonus", "number": "B"}]'
+
+    def test_known_keys_are_looked_up_for_the_file_only(self):
+        self._import(
+            payments_csv(
+                [("P-12", "02/03/2026", "150.00", [("1001", "01/05/2026", "", "150", "0", "150")])]
+            )
+        )
+        other = read_payments_export(
+            payments_csv(
+                [("P-13", "02/10/2026", "10.00", [("X-1", "01/05/2026", "", "10", "0", "10")])]
+            )
+        ).payments
+        Remittance = self.env["acorn.vc.remittance"]
+        self.assertEqual(Remittance._acorn_known_keys(self.account, other), set())
+        again = read_payments_export(
+            payments_csv(
+                [("P-12", "02/03/2026", "150.00", [("1001", "01/05/2026", "", "150", "0", "150")])]
+            )
+        ).payments
+        self.assertEqual(len(Remittance._acorn_known_keys(self.account, again)), 2)
+
     def test_amount_above_what_is_open_is_not_booked(self):
         data = payments_csv(
             [("P-9", "02/03/2026", "200.00", [("1001", "01/05/2026", "", "150.00", "0", "200.00")])]
@@ -443,6 +581,78 @@ class TestRemittanceReview(RemittanceSetup, AcornVendorCommon):
         self.assertEqual(remittance.state, "booked")
         self.assertEqual(remittance.attachment_id.name, "Payments.csv")
         self.assertIn(self.invoice.payment_state, ("paid", "in_payment"))
+
+
+@tagged("-at_install", "post_install")
+class TestRemittanceDemo(RemittanceSetup, AcornVendorCommon):
+    """The demo posts the invoices the sandbox's payment history pays: its Payments export
+    then matches instead of sending every line to To Review."""
+
+    def test_a_demo_like_database_matches_the_sandbox_payments(self):
+        self._setup_remittances(self.account)
+        sandbox = self._start_sandbox(**SANDBOX_PAYING)
+        self.account._acorn_use_sandbox(sandbox.url)
+        Remittance = self.env["acorn.vc.remittance"]
+        with patch.dict(os.environ, {"ACORN_SANDBOX_URL": sandbox.url}):
+            Remittance._acorn_demo_paid_invoices(self.account.ids)
+            mine = [("partner_id", "=", self.account.partner_id.id)]
+            posted = self.env["account.move"].search(mine)
+            Remittance._acorn_demo_paid_invoices(self.account.ids)  # twice: nothing new
+        self.assertTrue(posted)
+        self.assertEqual(self.env["account.move"].search(mine), posted)
+        xlsx = requests.get(f"{sandbox.url}/_sandbox/payments/export", timeout=30).content
+        parsed = read_payments_export(xlsx)
+        counts = self._import(xlsx, "Payments.xlsx")
+        shown = [line for p in parsed.payments for line in p.lines if line.kind == "invoice"]
+        self.assertEqual((counts["matched"], counts["to_review"]), (len(shown), 0))
+        self.assertEqual(set(posted.mapped("state")), {"posted"})
+
+
+@tagged("-at_install", "post_install")
+class TestRemittanceEu(RemittanceSetup, AcornVendorCommon):
+    """An EU account end to end: a German company keeping its books in EUR, the sandbox's DE
+    Payments export (semicolons, decimal commas, day-first dates) imported, matched, booked."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        euro = cls.env.ref("base.EUR")
+        euro.active = True
+        cls.company_2.currency_id = euro
+        cls.env["account.chart.template"].try_loading("generic_coa", cls.company_2, False)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company_2.ids))
+        cls.account_de = cls.account_2.with_env(cls.env)
+        cls._setup_remittances(cls.account_de)
+        sandbox = cls._start_sandbox(marketplace="DE", **SANDBOX_PAYING)
+        url = f"{sandbox.url}/_sandbox/payments/export?format=csv"
+        cls.data = requests.get(url, timeout=30).content
+        cls.parsed = read_payments_export(cls.data)
+        shown = [line for p in cls.parsed.payments for line in p.lines if line.kind == "invoice"]
+        cls.invoices = cls._invoices(
+            cls.account_de,
+            [(line.invoice_number, line.invoice_date, line.invoice_amount) for line in shown],
+            currency=euro,
+        )
+
+    def test_the_de_export_is_booked_in_euros(self):
+        self.assertIn(";", self.data.decode("utf-8-sig").splitlines()[2])
+        self.assertEqual({p.currency for p in self.parsed.payments}, {"EUR"})
+        counts = self.env["acorn.vc.remittance"].import_file(
+            self.account_de.id, "Zahlungen.csv", base64.b64encode(self.data).decode()
+        )
+        self.assertEqual((counts["matched"], counts["to_review"]), (len(self.invoices), 0))
+        booked = self.env["acorn.vc.remittance"].search(
+            [("account_id", "=", self.account_de.id), ("state", "=", "booked")]
+        )
+        hidden = [p for p in self.parsed.payments if p.lines_hidden]
+        self.assertEqual(len(booked), len(self.parsed.payments) - len(hidden))
+        self.assertEqual(booked.move_id.company_id, self.company_2)
+        self.assertEqual(booked.move_id.line_ids.currency_id, self.env.ref("base.EUR"))
+        self.assertEqual(set(self.invoices.mapped("payment_state")) - {"paid", "in_payment"}, set())
+        figures = self.env["acorn.vc.remittance"].acorn_month_end(
+            self.account_de.id, max(p.date for p in self.parsed.payments).isoformat()
+        )
+        self.assertTrue(figures["ties"], figures)
 
 
 @tagged("-at_install", "post_install")

@@ -2,6 +2,8 @@ from datetime import date
 
 from odoo import api, fields, models
 
+from ..core.odoo_values import to_decimal
+from ..core.remittance.booking import KIND_ACCOUNTS
 from ..core.remittance.month_end import (
     SECTIONS,
     Entry,
@@ -10,7 +12,7 @@ from ..core.remittance.month_end import (
     month_end_xlsx,
     next_month,
 )
-from ..models.acorn_vc_remittance import KIND_ACCOUNT_FIELDS, to_decimal
+from ..models.acorn_vc_remittance import kind_account_field
 
 
 class AcornVcRemittanceMonthEndWizard(models.TransientModel):
@@ -60,93 +62,137 @@ class AcornVcRemittanceMonthEndWizard(models.TransientModel):
             )
 
     def _acorn_ledger_accounts(self):
-        """Amazon's partner's receivable plus the reconcilable deduction accounts in use."""
+        """The reconcilable deduction accounts in use: the defaults and those configured."""
         account = self.account_id.sudo()
         Remittance = self.env["acorn.vc.remittance"]
         ledgers = self.env["account.account"]
         for role in ("deductions_pending", "holdback"):
             ledgers |= Remittance._acorn_default_account(account.company_id, role)
-        for name in set(KIND_ACCOUNT_FIELDS.values()):
-            ledgers |= account[name].filtered("reconcile")
+        for kind in KIND_ACCOUNTS:
+            ledgers |= account[kind_account_field(kind)].filtered("reconcile")
         return ledgers
 
     def _acorn_month_end(self):
-        """(core MonthEnd, open items) for the wizard's account and month."""
+        """(core MonthEnd, open items) for the wizard's account and month.
+
+        The figures come from Acorn's own records (the account's posted invoices and credit
+        notes, its booked remittances' lines); the ledger balance they must tie to is summed
+        separately from the posted journal items of Amazon's partner on the receivable and
+        deduction accounts. What someone posted there outside Acorn shows as a difference."""
         self.ensure_one()
         first = (self.month or date.today()).replace(day=1)
         after = next_month(first)
         company = self.account_id.company_id
         partner = self.account_id.partner_id.commercial_partner_id
         places = company.currency_id.decimal_places
-        domain = [
-            ("parent_state", "=", "posted"),
-            ("company_id", "=", company.id),
-            ("partner_id", "=", partner.id),
-            ("date", "<", after),
-            "|",
-            ("account_id.account_type", "=", "asset_receivable"),
-            ("account_id", "in", self._acorn_ledger_accounts().ids),
-        ]
-        MoveLine = self.env["account.move.line"]
-        rows = MoveLine.search_read(
-            domain,
+        ledgers = self._acorn_ledger_accounts()
+        entries, items = self._acorn_document_entries(after, ledgers)
+        (ledger,) = self.env["account.move.line"]._read_group(
             [
-                "date",
-                "balance",
-                "move_name",
-                "move_type",
-                "account_id",
-                "name",
-                "amount_residual",
-                "date_maturity",
+                ("parent_state", "=", "posted"),
+                ("company_id", "=", company.id),
+                ("partner_id", "=", partner.id),
+                ("date", "<", after),
+                "|",
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("account_id", "in", ledgers.ids),
             ],
-        )
-        deductions = {
-            row["move_line_id"][0]: row["kind"]
-            for row in self.env["acorn.vc.deduction"].search_read(
-                [("account_id", "=", self.account_id.id), ("move_line_id", "!=", False)],
-                ["move_line_id", "kind"],
-            )
-        }
+            aggregates=["balance:sum"],
+        )[0]
+        return month_end(entries, first, to_decimal(ledger, places)), items
+
+    def _acorn_document_entries(self, after, ledgers):
+        """(entries, open items) before ``after`` from the account's documents: invoices and
+        credit notes at their total, and per booked remittance what it settled on each
+        document and the deductions on the reconcilable accounts, in company currency as
+        the booking converts them (per document, per deduction line)."""
+        account = self.account_id
+        company = account.company_id
+        places = company.currency_id.decimal_places
+        Remittance = self.env["acorn.vc.remittance"]
         entries, items = [], []
-        for row in rows:
-            if row["id"] in deductions:
-                kind = deductions[row["id"]]
-            elif row["move_type"] == "out_invoice":
-                kind = "invoice"
-            elif row["move_type"] == "out_refund":
-                kind = "credit_note"
-            elif row["move_type"] == "entry":
-                kind = "payment"
-            else:
-                kind = "other"
-            amount = to_decimal(row["balance"], places)
-            entries.append(
-                Entry(row["date"], kind, amount, row["move_name"] or "", row["account_id"][1])
-            )
-            if row["amount_residual"] and kind in ("invoice", "credit_note"):
+        for row in self.env["account.move"].search_read(
+            [
+                ("state", "=", "posted"),
+                ("company_id", "=", company.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("date", "<", after),
+                *Remittance._acorn_invoice_domain(account),
+            ],
+            ["name", "move_type", "date", "amount_total_signed", "amount_residual_signed",
+             "invoice_date_due"],
+        ):  # fmt: skip
+            kind = "credit_note" if row["move_type"] == "out_refund" else "invoice"
+            amount = to_decimal(row["amount_total_signed"], places)
+            entries.append(Entry(row["date"], kind, amount, row["name"], "receivable"))
+            if row["amount_residual_signed"]:
                 items.append(
                     OpenItem(
-                        row["move_name"],
-                        row["date_maturity"] or row["date"],
-                        to_decimal(row["amount_residual"], places),
+                        row["name"],
+                        row["invoice_date_due"] or row["date"],
+                        to_decimal(row["amount_residual_signed"], places),
                         kind,
                     )
                 )
-        (ledger,) = MoveLine._read_group(domain, aggregates=["balance:sum"])[0]
-        return month_end(entries, first, to_decimal(ledger, places)), items
+        remittances = Remittance.search(
+            [
+                ("account_id", "=", account.id),
+                ("state", "=", "booked"),
+                ("payment_date", "<", after),
+            ]
+        )
+        for remittance in remittances:
+            day, currency = remittance.payment_date, remittance.currency_id
+
+            def company_amount(amount, day=day, currency=currency):
+                return to_decimal(
+                    currency._convert(amount, company.currency_id, company, day), places
+                )
+
+            settled, discount = {}, 0.0
+            for line in remittance.line_ids:
+                discount += line.discount_taken
+                if line.status == "matched":
+                    settled[line.invoice_id] = settled.get(line.invoice_id, 0.0) + line.settled
+                    continue
+                ledger = remittance._acorn_kind_account(line.kind)
+                if ledger in ledgers:
+                    entries.append(
+                        Entry(
+                            day,
+                            line.kind,
+                            company_amount(-line.settled),
+                            line.invoice_number,
+                            ledger.display_name,
+                        )
+                    )
+            for invoice, amount in settled.items():
+                entries.append(
+                    Entry(day, "payment", company_amount(-amount), invoice.name, "receivable")
+                )
+            ledger = remittance._acorn_kind_account("terms_discount")
+            if discount and ledger in ledgers:
+                entries.append(
+                    Entry(day, "other", company_amount(discount), remittance.name, ledger.name)
+                )
+        return entries, items
 
     def _acorn_figures(self):
         """The month-end as plain values (XML-RPC friendly: amounts as strings)."""
         summary, _items = self._acorn_month_end()
+        places = self.account_id.company_id.currency_id.decimal_places
+
+        def text(amount):
+            return f"{amount:.{places}f}"
+
         return {
             "month": summary.month.isoformat(),
-            "opening": str(summary.opening),
-            "sections": {name: str(value) for name, value in summary.sections.items()},
-            "deductions_by_kind": {k: str(v) for k, v in summary.deductions_by_kind.items()},
-            "closing": str(summary.closing),
-            "ledger_closing": str(summary.ledger_closing),
-            "difference": str(summary.difference),
+            "opening": text(summary.opening),
+            "sections": {name: text(value) for name, value in summary.sections.items()},
+            "deductions_by_kind": {k: text(v) for k, v in summary.deductions_by_kind.items()},
+            "closing": text(summary.closing),
+            "ledger_closing": text(summary.ledger_closing),
+            "difference": text(summary.difference),
             "ties": summary.ties,
         }
 

@@ -21,6 +21,7 @@ EDIFACT_CONTROL_MAX = 99_999_999_999_999  # UNB 0020 is up to 14 characters
 KIND_PURCHASE_ORDER = "purchase_order"
 KIND_PO_CHANGE = "po_change"
 KIND_FUNCTIONAL_ACK = "functional_ack"
+KIND_REMITTANCE = "remittance"
 KIND_OTHER = "other"
 _KINDS = {
     "850": KIND_PURCHASE_ORDER,
@@ -29,6 +30,7 @@ _KINDS = {
     "ORDCHG": KIND_PO_CHANGE,
     "997": KIND_FUNCTIONAL_ACK,
     "CONTRL": KIND_FUNCTIONAL_ACK,
+    "820": KIND_REMITTANCE,
 }
 # Outbound documents per standard: (X12 set, EDIFACT message).
 OUTBOUND_TYPES = {

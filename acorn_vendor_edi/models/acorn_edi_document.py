@@ -6,7 +6,9 @@ from urllib.parse import quote
 
 from odoo import api, fields, models
 
+from odoo.addons.acorn_vendor.core.remittance.remittance_advice import payment_from_remittance
 from odoo.addons.acorn_vendor.core.spapi import converters
+from odoo.addons.acorn_vendor.models.acorn_vc_remittance import line_rules
 from odoo.addons.acorn_vendor.models.jobs import delay
 
 from ..core import exchange
@@ -329,11 +331,35 @@ class AcornEdiDocument(models.Model):
             return self._acorn_apply_po_change(message.document)
         if kind == exchange.KIND_FUNCTIONAL_ACK:
             return self._acorn_apply_functional_ack(message)
+        if kind == exchange.KIND_REMITTANCE:
+            return self._acorn_import_remittance(message)
         return [
             self.env._(
                 "%(set)s %(control)s: accepted, but Acorn does not process this type yet.",
                 set=message.set_id,
                 control=message.control,
+            )
+        ]
+
+    def _acorn_import_remittance(self, message):
+        """An 820: the same import as the Payments export (one remittance per payment,
+        matched and booked; a payment already imported from the export is not doubled)."""
+        account = self.account_id
+        payment = payment_from_remittance(message.document, line_rules(account))
+        # EDI runs as a system job; the remittances themselves are Finance-only records.
+        counts = (
+            self.env["acorn.vc.remittance"]
+            .sudo()
+            ._acorn_import_payments(account, [payment], self.name, None)["counts"]
+        )
+        return [
+            self.env._(
+                "820 %(control)s: payment %(number)s, %(lines)s new lines (%(matched)s matched, "
+                "%(to_review)s to review)%(again)s.",
+                control=message.control,
+                number=payment.number,
+                again=self.env._(", imported before") if counts["duplicates"] else "",
+                **{k: counts[k] for k in ("lines", "matched", "to_review")},
             )
         ]
 

@@ -22,20 +22,23 @@ ROLES = (
 )
 # Lines on these roles are reconciled later: invoices, claims with their reversals, provisions.
 RECONCILABLE_ROLES = ("receivable", "deductions_pending", "holdback")
-# kind -> role; finance.md §5's suggested mapping. An account may store its own.
-DEFAULT_ACCOUNT_ROLES = {
-    "shortage_claim": "deductions_pending",
-    "shortage_claim_reversal": "deductions_pending",
-    "revised_shortage_claim": "deductions_pending",
-    "price_claim": "deductions_pending",
-    "chargeback": "deductions_pending",
-    "return": "deductions_pending",
-    "coop": "contra_revenue",
-    "price_protection": "contra_revenue",
-    "terms_discount": "contra_revenue",
-    "provision": "holdback",
-    "provision_reversal": "holdback",
+# kind -> (the account setting that may override it, default role); finance.md §5's
+# suggested mapping. The one table of which account a kind is booked to: the Odoo side reads
+# the setting ``remittance_<setting>_account_id`` of the Vendor Central account.
+KIND_ACCOUNTS = {
+    "shortage_claim": ("shortage", "deductions_pending"),
+    "shortage_claim_reversal": ("shortage", "deductions_pending"),
+    "revised_shortage_claim": ("shortage", "deductions_pending"),
+    "price_claim": ("price_claim", "deductions_pending"),
+    "chargeback": ("chargeback", "deductions_pending"),
+    "return": ("return", "deductions_pending"),
+    "coop": ("coop", "contra_revenue"),
+    "price_protection": ("price_protection", "contra_revenue"),
+    "terms_discount": ("terms_discount", "contra_revenue"),
+    "provision": ("provision", "holdback"),
+    "provision_reversal": ("provision", "holdback"),
 }
+DEFAULT_ACCOUNT_ROLES = {kind: role for kind, (_setting, role) in KIND_ACCOUNTS.items()}
 
 
 class NotBookable(ValueError):

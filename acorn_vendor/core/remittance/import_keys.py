@@ -79,3 +79,10 @@ def select_new(account, payments, known_keys):
         known.add(key)
         known.update(k for _line, k in fresh)
     return selection
+
+
+def all_keys(account, payments):
+    """Every payment and line key of these payments: what to look up among stored keys."""
+    for payment in payments:
+        yield payment_key(account, payment)
+        yield from line_keys(account, payment)

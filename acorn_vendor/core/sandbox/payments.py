@@ -12,7 +12,9 @@ paid by the discount date), minus:
   or whose quantities the receipt did not find (history invoices: at ``chargeback_rate``);
 - monthly co-op and damage-allowance agreements (``NNNN-NNNNNNNNNN``) on the previous month;
 - a provision for receivables (``YYMMDD_PROVISION_FOR_RECEIVABLES``) after the 20th of each
-  month, reversed in full (``…-R``) on the next run.
+  month, reversed in full (``…-R``) on the next run;
+- price protection (``IPAPUS`` + 7 digits) on some runs: a cost decrease Amazon applies to
+  the units it holds, a share of the run's invoices.
 
 Some payments' lines are hidden (``hidden_rate``), as when ordering codes are not set up:
 the export lists them under the warning row and leaves their lines out. Everything is
@@ -51,6 +53,8 @@ PAYMENT_DEFAULTS = {
     "coop_percent": "3",
     "damage_allowance_percent": "0.5",
     "provision_percent": "2",
+    "price_protection_rate": 0.25,  # share of runs with a price-protection debit note
+    "price_protection_percent": "1",
 }
 PAYMENTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS payments (
@@ -180,6 +184,7 @@ class PaymentsMixin:
         for invoice in invoices:
             lines += self._invoice_lines(vendor, invoice, at, settings)
         self._monthly_deductions(vendor, at, settings, invoices)
+        self._price_protection(vendor, at, settings, invoices)
         if not any(line["kind"] == "invoice" for line in lines):
             return None  # deductions wait for a run that pays invoices
         for row in self.store.q(
@@ -478,6 +483,27 @@ class PaymentsMixin:
                     {**line, "number": name + "-R", "amount": held, "kind": "provision_reversal"},
                 )
 
+    def _price_protection(self, vendor, at, settings, invoices):
+        """Now and then a price-protection debit note on the run (``IPAPUS`` + 7 digits)."""
+        rng = self._rng("price-protection", vendor, at)
+        if rng.random() >= float(settings["price_protection_rate"]):
+            return
+        billed = sum((i["amount"] for i in invoices if i["kind"] == "invoice"), Decimal(0))
+        fee = _cents(billed * Decimal(str(settings["price_protection_percent"])) / 100)
+        if fee > 0:
+            self._schedule(
+                vendor,
+                at,
+                {
+                    "number": "IPAPUS%07d" % rng.randint(10**6, 10**7 - 1),
+                    "date": at - DAY,
+                    "description": "Price protection",
+                    "amount": -fee,
+                    "discount": Decimal(0),
+                    "kind": "price_protection",
+                },
+            )
+
     # ---- export ---------------------------------------------------------------------------
 
     def payments_between(self, start=None, end=None):
@@ -506,14 +532,17 @@ class PaymentsMixin:
     def export_payments(self, params):
         """(content, content type, file name) of GET /_sandbox/payments/export."""
         fmt = (params.get("format") or "xlsx").lower()
-        if fmt not in ("xlsx", "csv"):
-            raise invalid(f"format {fmt!r}: expected xlsx or csv")
+        if fmt not in ("xlsx", "csv", "json"):
+            raise invalid(f"format {fmt!r}: expected xlsx, csv or json")
         bounds = []
         for key in ("from", "to"):
             try:
                 bounds.append(date.fromisoformat(params[key]) if params.get(key) else None)
             except ValueError:
                 raise ValueError(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)") from None
+        if fmt == "json":  # what the simulated Amazon sends as 820s: hidden lines included
+            payload = json.dumps(self._payments_json(self.payments_between(*bounds)))
+            return payload.encode(), "application/json", "Payments.json"
         rows = self._export_rows(self.payments_between(*bounds), fmt)
         if fmt == "csv":
             return self._csv(rows), "text/csv; charset=utf-8", "Payments.csv"
@@ -578,6 +607,34 @@ class PaymentsMixin:
                     ]
                 )
         return rows
+
+    @staticmethod
+    def _payments_json(payments):
+        """Payments with all their lines, in ``./acorn finance parse --json``'s shape."""
+        return {
+            "payments": [
+                {
+                    "number": payment["number"],
+                    "date": _day(payment["paid_at"]).isoformat(),
+                    "currency": payment["currency"],
+                    "amount": payment["amount"],
+                    "lines_hidden": bool(payment["hidden"]),
+                    "lines": [
+                        {
+                            "invoice_number": line["invoice_number"],
+                            "invoice_date": _day(line["invoice_date"]).isoformat(),
+                            "description": line["description"],
+                            "invoice_amount": line["invoice_amount"],
+                            "discount": line["discount"],
+                            "amount_paid": line["amount_paid"],
+                            "kind": line["kind"],
+                        }
+                        for line in lines
+                    ],
+                }
+                for payment, lines in payments
+            ]
+        }
 
     def _csv(self, rows):
         out = io.StringIO(newline="")

@@ -6,6 +6,11 @@ from decimal import Decimal
 from ..._vendor import domain
 from . import shared
 
+# RMR02 holds 30 characters (4010); Vendor Central numbers can be longer
+# ("260120_PROVISION_FOR_RECEIVABLES"). The whole number then rides in REF*IV's REF03
+# (description, 80), RMR02 and REF02 keeping its first 30. [U] how Amazon writes them.
+RMR02_MAX = 30
+
 
 def _adx(seg):
     amount = shared.dec(seg.get(1)) or Decimal(0)
@@ -28,16 +33,18 @@ def read_820(tx, ctx):
         for rmr_loop in ent.loop("RMR"):
             rmr = rmr_loop.head
             refs = {r.get(1): r.get(2) for r in rmr_loop.all("REF")}
+            full = [r.get(3) for r in rmr_loop.all("REF") if r.get(1) == "IV" and r.get(3)]
             dtm = {d.get(1): shared.parse_d8(d.get(2)) for d in rmr_loop.all("DTM")}
             lines.append(
                 domain.RemittanceLine(
-                    invoice_number=rmr.get(2),
+                    invoice_number=full[0] if full else rmr.get(2),
                     amount_paid=shared.dec(rmr.get(4)) or Decimal(0),
                     invoice_amount=shared.dec(rmr.get(5)),
                     discount_amount=shared.dec(rmr.get(6)),
                     invoice_date=dtm.get("003"),
                     purchase_order_number=refs.get("PO"),
                     deductions=[_adx(a) for a in rmr_loop.all("ADX")],
+                    reference_qualifier=rmr.get(1) or "IV",
                 )
             )
     amount = shared.dec(bpr.get(2)) if bpr else None
@@ -104,14 +111,16 @@ def render_820(remit):
         body.append(
             [
                 "RMR",
-                "IV",
-                line.invoice_number,
+                line.reference_qualifier or "IV",
+                line.invoice_number[:RMR02_MAX],
                 "PI",
                 shared.num(line.amount_paid),
                 shared.num(line.invoice_amount) if line.invoice_amount is not None else "",
                 shared.num(line.discount_amount) if line.discount_amount is not None else "",
             ]
         )
+        if len(line.invoice_number) > RMR02_MAX:
+            body.append(["REF", "IV", line.invoice_number[:RMR02_MAX], line.invoice_number])
         if line.purchase_order_number:
             body.append(["REF", "PO", line.purchase_order_number])
         if line.invoice_date:
