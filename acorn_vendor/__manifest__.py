@@ -51,6 +51,10 @@
         "views/acorn_vc_report_forecast_views.xml",
         "views/acorn_vc_report_margin_views.xml",
         "views/acorn_vc_report_kpi_views.xml",
+        "security/acorn_vc_amazon_demand_security.xml",
+        "data/acorn_vc_amazon_demand_data.xml",
+        "views/acorn_vc_amazon_demand_views.xml",
+        "views/stock_warehouse_orderpoint_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",

@@ -1,7 +1,9 @@
 from . import (
     account_move,
     acorn_vc_account,
+    acorn_vc_amazon_demand,
     acorn_vc_deduction,
+    acorn_vc_forecast_backtest,
     acorn_vc_invoice_check,
     acorn_vc_payload,
     acorn_vc_purchase_order,
@@ -21,10 +23,12 @@ from . import (
     acorn_vc_transaction,
     acorn_vc_vendor_code,
     product_product,
+    product_supplierinfo,
     product_template,
     res_partner,
     sale_order,
     sale_order_line,
     stock_picking,
     stock_quant_package,
+    stock_warehouse_orderpoint,
 )

@@ -10,6 +10,7 @@ from . import (
     test_naming,
     test_product,
     test_remittance_booking,
+    test_replenishment,
     test_security,
     test_vendor_reports,
     test_xmlrpc,
