@@ -7,7 +7,9 @@ the graph and pivot views group them like any model.
 """
 
 import io
+import json
 import logging
+from datetime import timedelta
 
 import pandas as pd
 from psycopg2 import sql
@@ -17,6 +19,9 @@ from odoo.tools import SQL
 
 from ..core.replenishment import amazon_demand, purchase_need
 from ..core.reports.kpi import bucket
+from ..core.sandbox.catalogue import default_catalogue
+from ..core.sandbox.config import SandboxConfig
+from ..core.sandbox.report_history import ForecastOnly
 from . import replenishment_inputs as inputs
 from .acorn_vc_account import REPLENISHMENT_LEVELS
 
@@ -63,9 +68,9 @@ class AcornVcAmazonDemand(models.Model):
     service_level = fields.Selection(REPLENISHMENT_LEVELS, readonly=True)
     source = fields.Selection(SOURCES, readonly=True)
     forecast_mean = fields.Float("Forecast (mean)", readonly=True)
-    forecast_p70 = fields.Float("Forecast P70", readonly=True)
-    forecast_p80 = fields.Float("Forecast P80", readonly=True)
-    forecast_p90 = fields.Float("Forecast P90", readonly=True)
+    forecast_p70 = fields.Float(readonly=True)
+    forecast_p80 = fields.Float(readonly=True)
+    forecast_p90 = fields.Float(readonly=True)
     actual_units = fields.Float(
         "Amazon Ordered", readonly=True, help="Units on Amazon's POs of the week."
     )
@@ -82,15 +87,17 @@ class AcornVcAmazonDemand(models.Model):
 
     @api.model
     def action_recompute(self):
-        """Recompute Amazon Demand and the reordering rules of every account now."""
-        accounts = self.env["acorn.vc.account"].search([])
+        """Recompute Amazon Demand and the reordering rules of the accounts the user sees
+        now (as superuser: the rules are Inventory's, which a Vendor Central user may not
+        write)."""
+        accounts = self.env["acorn.vc.account"].search([("active", "=", True)])
         for account in accounts:
-            self._acorn_recompute(account)
+            self.sudo()._acorn_recompute(account.sudo())
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model
     def _cron_recompute(self):
-        for account in self.env["acorn.vc.account"].search([]):
+        for account in self.env["acorn.vc.account"].search([("active", "=", True)]):
             try:
                 with self.env.cr.savepoint():
                     self._acorn_recompute(account)
@@ -183,6 +190,48 @@ class AcornVcAmazonDemand(models.Model):
         )
         env["acorn.vc.forecast.backtest"]._acorn_write(account, products, snapshots, weekly)
         return {"rules_updated": updated, "rules_created": created, "lines": lines}
+
+    @api.model
+    def _acorn_load_report(self, account, document):
+        """Import one Amazon report document (a dict) for ``account`` the way a downloaded
+        one is imported; returns the report document record."""
+        spec = document["reportSpecification"]
+        options = spec.get("reportOptions") or {}
+        record = self.env["acorn.vc.report.document"].create(
+            {
+                "account_id": account.id,
+                "report_type": spec["reportType"],
+                "options": json.dumps(options),
+                "state": "queued",
+                "selling_program": options.get("sellingProgram"),
+                "distributor_view": options.get("distributorView"),
+                "report_period": options.get("reportPeriod"),
+            }
+        )
+        record._acorn_load_document(json.dumps(document))
+        return record
+
+    @api.model
+    def _acorn_demo_load(self, account, weeks=12, today=None):
+        """Demo data: the forecasting reports the demo's sandbox (seed 1) generated today and
+        each of the past ``weeks`` weeks, imported as Amazon sends them, then a recompute, so
+        Inventory → Replenishment has Amazon-driven lines at once."""
+        today = today or fields.Date.context_today(self)
+        forecaster = ForecastOnly(SandboxConfig(seed=1), default_catalogue())
+        spec = {
+            "reportType": "GET_VENDOR_FORECASTING_REPORT",
+            "reportOptions": {"sellingProgram": "RETAIL"},
+            "marketplaceIds": [account.marketplace_id or "ATVPDKIKX0DER"],
+        }
+        for week in range(weeks, -1, -1):
+            day = today - timedelta(weeks=week)
+            rows = forecaster.forecast_snapshot(day)
+            document = {
+                "reportSpecification": dict(spec, lastUpdatedDate=day.isoformat()),
+                "forecastByAsin": rows,
+            }
+            self._acorn_load_report(account, document)
+        return self._acorn_recompute(account, today=today)
 
     def _acorn_clear(self, account):
         for model in (self, self.env["acorn.vc.forecast.backtest"]):

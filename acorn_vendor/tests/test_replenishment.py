@@ -1,4 +1,3 @@
-import json
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -108,21 +107,8 @@ class TestReplenishment(AcornVendorCommon):
 
     @classmethod
     def _load(cls, document, report_type):
-        spec = document["reportSpecification"]
-        options = spec["reportOptions"]
-        record = cls.env["acorn.vc.report.document"].create(
-            {
-                "account_id": cls.account.id,
-                "report_type": report_type,
-                "options": json.dumps(options),
-                "state": "queued",
-                "selling_program": options.get("sellingProgram"),
-                "distributor_view": options.get("distributorView"),
-                "report_period": options.get("reportPeriod"),
-            }
-        )
-        record._acorn_load_document(json.dumps(document))
-        assert record.state == "done", record.error_details
+        record = cls.env["acorn.vc.amazon.demand"]._acorn_load_report(cls.account, document)
+        assert record.report_type == report_type and record.state == "done", record.error_details
 
     def _recompute(self):
         with freeze_time("2026-03-04 10:00:00"):
@@ -192,3 +178,34 @@ class TestReplenishment(AcornVendorCommon):
         self.assertEqual(rule.acorn_service_level, "mean")
         self.assertAlmostEqual(rule.acorn_amazon_orders, 200)
         self.assertEqual(rule.qty_to_order, 108)
+
+
+@tagged("-at_install", "post_install")
+class TestReplenishmentDemo(AcornVendorCommon):
+    """The demo's promise: Inventory → Replenishment holds Amazon-driven lines for the demo
+    products, and Order makes RFQs to their suppliers."""
+
+    def test_demo_products_have_amazon_driven_lines_that_order_from_their_supplier(self):
+        account = self.env.ref("acorn_vendor.acorn_vc_account_demo", raise_if_not_found=False)
+        if not account:
+            self.skipTest("demo data not installed")
+        rules = self.env["stock.warehouse.orderpoint"].search(
+            [("acorn_account_id", "=", account.id), ("qty_to_order", ">", 0)]
+        )
+        self.assertGreaterEqual(len(rules), 5, "several demo products to order")
+        for rule in rules:
+            self.assertTrue(rule.acorn_demand_note.startswith("Amazon expected to order"))
+            self.assertEqual(rule.trigger, "manual")
+            self.assertIn(rule.supplier_id, rule.product_id.seller_ids)
+        rule = rules[0]
+        quantity, supplier = rule.qty_to_order, rule.supplier_id.partner_id
+        rule.action_replenish()
+        line = self.env["purchase.order.line"].search(
+            [("product_id", "=", rule.product_id.id), ("order_id.state", "=", "draft")]
+        )
+        self.assertEqual(line.order_id.partner_id, supplier)
+        self.assertEqual(line.product_qty, quantity)
+        demand = self.env["acorn.vc.amazon.demand"].search(
+            [("product_id", "=", rule.product_id.id), ("is_past", "=", False)]
+        )
+        self.assertTrue(demand and all(demand.mapped("forecast_p80")))
