@@ -69,5 +69,6 @@
     },
     "demo": [
         "demo/acorn_vendor_demo.xml",
+        "demo/acorn_replenishment_demo.xml",
     ],
 }

@@ -212,10 +212,11 @@ class AcornVcAmazonDemand(models.Model):
         return record
 
     @api.model
-    def _acorn_demo_load(self, account, weeks=12, today=None):
+    def _acorn_demo_load(self, account_id, weeks=12, today=None):
         """Demo data: the forecasting reports the demo's sandbox (seed 1) generated today and
         each of the past ``weeks`` weeks, imported as Amazon sends them, then a recompute, so
         Inventory → Replenishment has Amazon-driven lines at once."""
+        account = self.env["acorn.vc.account"].browse(account_id)
         today = today or fields.Date.context_today(self)
         forecaster = ForecastOnly(SandboxConfig(seed=1), default_catalogue())
         spec = {
