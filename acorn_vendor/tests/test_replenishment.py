@@ -198,14 +198,15 @@ class TestReplenishmentDemo(AcornVendorCommon):
             self.assertEqual(rule.trigger, "manual")
             self.assertIn(rule.supplier_id, rule.product_id.seller_ids)
         rule = rules[0]
-        quantity, supplier = rule.qty_to_order, rule.supplier_id.partner_id
-        rule.action_replenish()
+        product, quantity = rule.product_id, rule.qty_to_order
+        supplier = rule.supplier_id.partner_id
+        rule.action_replenish()  # Odoo then drops the ordered manual rule
         line = self.env["purchase.order.line"].search(
-            [("product_id", "=", rule.product_id.id), ("order_id.state", "=", "draft")]
+            [("product_id", "=", product.id), ("order_id.state", "=", "draft")]
         )
         self.assertEqual(line.order_id.partner_id, supplier)
         self.assertEqual(line.product_qty, quantity)
         demand = self.env["acorn.vc.amazon.demand"].search(
-            [("product_id", "=", rule.product_id.id), ("is_past", "=", False)]
+            [("product_id", "=", product.id), ("is_past", "=", False)]
         )
         self.assertTrue(demand and all(demand.mapped("forecast_p80")))
