@@ -64,6 +64,10 @@
         "views/acorn_vc_report_coupon_views.xml",
         "wizards/acorn_vc_buyer_pack_wizard_views.xml",
         "views/acorn_vc_receivable_aging_views.xml",
+        "security/acorn_vc_amazon_demand_security.xml",
+        "data/acorn_vc_amazon_demand_data.xml",
+        "views/acorn_vc_amazon_demand_views.xml",
+        "views/stock_warehouse_orderpoint_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",
@@ -80,5 +84,6 @@
     },
     "demo": [
         "demo/acorn_vendor_demo.xml",
+        "demo/acorn_replenishment_demo.xml",
     ],
 }

@@ -2,7 +2,9 @@ from . import (
     account_move,
     acorn_vc_account,
     acorn_vc_account_overview,
+    acorn_vc_amazon_demand,
     acorn_vc_deduction,
+    acorn_vc_forecast_backtest,
     acorn_vc_invoice_check,
     acorn_vc_notification,
     acorn_vc_notification_rule,
@@ -34,6 +36,7 @@ from . import (
     acorn_vc_transaction,
     acorn_vc_vendor_code,
     product_product,
+    product_supplierinfo,
     product_template,
     res_config_settings,
     res_partner,
@@ -41,4 +44,5 @@ from . import (
     sale_order_line,
     stock_picking,
     stock_quant_package,
+    stock_warehouse_orderpoint,
 )

@@ -25,6 +25,8 @@ DEFAULT_SANDBOX_URL = "http://127.0.0.1:8071"
 # Amazon refuses getPurchaseOrders ranges over 7 days; the backfill walks in such windows.
 BACKFILL_WINDOW = timedelta(days=7)
 IMPORT_BATCH = 200
+# Which of Amazon's forecast quantiles replenishment plans on (core.replenishment).
+REPLENISHMENT_LEVELS = [("mean", "Mean"), ("p70", "P70"), ("p80", "P80"), ("p90", "P90")]
 
 
 class AcornVcAccount(models.Model):
@@ -923,3 +925,15 @@ class AcornVcAccount(models.Model):
                         error=exc,
                     )
                 ) from None
+
+    # ------------------------------------------------------------------ replenishment
+
+    replenishment_service_level = fields.Selection(
+        REPLENISHMENT_LEVELS,
+        "Replenishment service level",
+        default="p70",
+        required=True,
+        help="Amazon's forecast quantile that purchase suggestions plan on (Amazon is said to "
+        "order on its P70). A product can override it; the Amazon Demand screen's backtest "
+        "shows how often each quantile covered what Amazon then ordered.",
+    )

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .acorn_vc_account import REPLENISHMENT_LEVELS
+
 
 class ProductTemplate(models.Model):
     """The ASIN lives on variants; single-variant templates edit it here, as with barcodes."""
@@ -8,6 +10,12 @@ class ProductTemplate(models.Model):
 
     amz_asin = fields.Char(
         "ASIN", compute="_compute_amz_asin", inverse="_inverse_amz_asin", search="_search_amz_asin"
+    )
+
+    acorn_service_level = fields.Selection(
+        REPLENISHMENT_LEVELS,
+        "Replenishment service level",
+        help="Overrides the Vendor Central account's level for this product's suggestions.",
     )
 
     @api.depends("product_variant_ids.amz_asin")
@@ -31,3 +39,12 @@ class ProductTemplate(models.Model):
             if vals.get("amz_asin") and len(template.product_variant_ids) == 1:
                 template.product_variant_ids.amz_asin = vals["amz_asin"]
         return templates
+
+    def action_acorn_open_amazon_demand(self):
+        """Amazon Demand of this product: forecast bands, Amazon's POs, our projected stock."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "acorn_vendor.acorn_vc_amazon_demand_action"
+        )
+        action["domain"] = [("product_id", "in", self.product_variant_ids.ids)]
+        action["context"] = {"search_default_group_week": 0}
+        return action

@@ -16,6 +16,7 @@ from . import (
     test_product,
     test_receivable_aging,
     test_remittance_booking,
+    test_replenishment,
     test_security,
     test_spreadsheet_dashboard,
     test_vendor_report_cross_check,

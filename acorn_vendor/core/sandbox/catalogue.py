@@ -5,6 +5,7 @@ load its own from JSON so the sandbox orders the ASINs it really sells.
 """
 
 import json
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -106,6 +107,15 @@ _ASIN_SUFFIXES = (
     "GL8Z7W75",
     "GL8Z7X87",
 )
+
+
+def seasonal_demand(product, day):
+    """Mean units of ``product`` Amazon's customers buy, and Amazon orders, on ``day`` (a
+    date): the daily demand times the season (a yearly wave, peaking in late June, and the
+    holiday weeks from 20 November). The sales reports, the forecast and the POs share it."""
+    season = 1.0 + 0.25 * math.sin(2 * math.pi * (day.timetuple().tm_yday - 80) / 365.0)
+    season *= 1.6 if (day.month == 11 and day.day >= 20) or day.month == 12 else 1.0
+    return product.daily_demand * season
 
 
 def default_catalogue():

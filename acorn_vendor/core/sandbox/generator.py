@@ -1,5 +1,13 @@
 """Deterministic purchase-order generation: day D of seed S always yields the same POs.
 
+Amazon orders what its forecast says its customers buy: a line of a product orders, in
+expectation, the product's seasonal daily demand (``catalogue.seasonal_demand``, which the
+sales reports and the forecasting report follow too) times the days between two lines of
+that product (products over POs per day times lines per PO), with noise (0.4 to 1.6 times).
+So a product's ordered units per week agree with the forecast's mean for that week, and a
+backtest of the forecast against the POs means something. A line orders at least one unit
+(or case), which lifts a product's orders above its demand when lines are many and small.
+
 Each day has its own random stream, so history and live days can be generated in any order
 (and lazily) with identical results. POs created before the sandbox epoch (its first start)
 are history: Amazon and the vendor already played them out (acknowledged, shipped, received,
@@ -13,6 +21,7 @@ import random
 import string
 from datetime import date
 
+from .catalogue import seasonal_demand
 from .config import hash_seed
 
 _logger = logging.getLogger(__name__)
@@ -71,6 +80,9 @@ class Generator:
         self.products = products
         self.fcs = fcs
         self.vendor_weights = self._vendor_weights(cfg.vendor_codes)
+        lines = (cfg.lines_min + min(cfg.lines_max, len(products))) / 2.0
+        # Days between two lines of one product: what one line orders of its daily demand.
+        self.days_per_line = len(products) / (cfg.pos_per_day * lines) if cfg.pos_per_day else 0.0
 
     @staticmethod
     def _vendor_weights(codes):
@@ -178,15 +190,17 @@ class Generator:
         receive_time = float(int(deliv_start + rng.uniform(0, ship_len)))
         history = ack_time < epoch
         lines = []
+        demand_day = date.fromordinal(day)
         for seq, product in enumerate(products, 1):
-            cases = max(
-                1, int(round(product.daily_demand * rng.uniform(4, 16) / product.case_size))
-            )
+            units = seasonal_demand(product, demand_day) * self.days_per_line
+            units *= rng.uniform(4, 16) / 10.0  # noise around the forecast, mean 1
             if po_type == "NewProductIntroduction":
-                cases = max(1, cases // 3)
-            unit = "Cases" if rng.random() < 0.2 else "Eaches"
-            ordered = cases * product.case_size
-            unit_size = product.case_size if unit == "Cases" else 1
+                units /= 3
+            # Cases when the line fills some: Amazon orders whole cases of a case-packed item.
+            cased = rng.random() < 0.2 and units >= product.case_size
+            unit = "Cases" if cased else "Eaches"
+            unit_size = product.case_size if cased else 1
+            ordered = max(1, int(round(units / unit_size))) * unit_size
             lines.append([seq, product, ordered, unit, unit_size])
         state, status, state_changed = "New", "OPEN", created
         last_updated, changed = created, None

@@ -13,6 +13,7 @@ import math
 import random
 from datetime import datetime, timedelta, timezone
 
+from .catalogue import seasonal_demand
 from .config import hash_seed
 
 DAY = 86400.0
@@ -26,9 +27,7 @@ class HistoricalReports:
     def _units(self, product, day):
         """Customer units Amazon shipped of one ASIN on one day (the demand model)."""
         rng = random.Random(hash_seed(f"{self.cfg.seed}:sales:{product.asin}:{day.toordinal()}"))
-        season = 1.0 + 0.25 * math.sin(2 * math.pi * (day.timetuple().tm_yday - 80) / 365.0)
-        season *= 1.6 if (day.month == 11 and day.day >= 20) or day.month == 12 else 1.0
-        mean = product.daily_demand * season
+        mean = seasonal_demand(product, day)
         return max(0, int(round(rng.gauss(mean, math.sqrt(mean)))))
 
     def _amount(self, value):
@@ -276,6 +275,11 @@ class HistoricalReports:
             aggregate.append(agg)
         return {"inventoryAggregate": aggregate, "inventoryByAsin": by_asin}
 
+    def forecast_snapshot(self, day):
+        """The forecasting report's rows as Amazon generated them on ``day``: past snapshots
+        for a backtest, and for a demo that starts with a forecast history."""
+        return self._forecast(day)
+
     def _forecast(self, today):
         # Weeks run Sunday..Saturday; the forecast starts with next week.
         start = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
@@ -297,6 +301,15 @@ class HistoricalReports:
                     }
                 )
         return rows
+
+
+class ForecastOnly(HistoricalReports):
+    """The sandbox's forecasting report without a running sandbox: it depends on the seed
+    and the catalogue only, so a demo can load the forecasts a sandbox of that seed made."""
+
+    def __init__(self, cfg, products):
+        self.cfg = cfg
+        self.products = products
 
 
 def _rate(num, den):

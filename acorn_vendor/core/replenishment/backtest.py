@@ -1,0 +1,80 @@
+"""Is Amazon's forecast any good? Past forecast snapshots against what Amazon then ordered.
+
+Each snapshot (a forecast generated on one date) forecasts weeks 1..26 ahead; the horizon of
+a row is the week's distance from the generation date (week 1 = the first week forecast).
+Per quantile and horizon, over every (snapshot, ASIN, week) whose week has passed:
+
+- MAPE: mean of |forecast - actual| / actual over weeks Amazon ordered something (weeks with
+  no order are counted apart: a percentage of zero means nothing);
+- bias: Σ (forecast - actual) / Σ actual (positive: the forecast is too high);
+- coverage: share of weeks where the actual stayed at or under the forecast, which a P80
+  should meet four times in five: the evidence for choosing a service level.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+QUANTILES = ("mean", "p70", "p80", "p90")
+MEASURES = ("weeks", "zero_weeks", "mape", "bias", "coverage", "forecast_units", "actual_units")
+
+
+@dataclass
+class Backtest:
+    total: pd.DataFrame  # quantile, horizon, MEASURES
+    by_product: pd.DataFrame  # asin, quantile, horizon, MEASURES
+    overall: pd.DataFrame  # quantile, MEASURES (every horizon)
+
+
+def _measures(frame, by):
+    frame = frame.assign(
+        ape=np.where(frame["actual"] > 0, (frame["error"]).abs() / frame["actual"], np.nan),
+        zero=frame["actual"] <= 0,
+        covered=frame["actual"] <= frame["forecast"] + 1e-9,
+    )
+    grouped = frame.groupby(list(by), sort=True)
+    out = grouped.agg(
+        weeks=("actual", "size"),
+        zero_weeks=("zero", "sum"),
+        mape=("ape", "mean"),
+        error=("error", "sum"),
+        coverage=("covered", "mean"),
+        forecast_units=("forecast", "sum"),
+        actual_units=("actual", "sum"),
+    ).reset_index()
+    out["bias"] = out["error"] / out["actual_units"].where(out["actual_units"] > 0)
+    return out[[*by, *MEASURES]]
+
+
+def backtest(snapshots, actual):
+    """``snapshots``: generated_on, asin, week_start, mean, p70, p80, p90 (every snapshot);
+    ``actual``: asin, week_start, units (Amazon's ordered units, 0 for weeks without an
+    order: ``amazon_demand.weekly_orders``). Weeks absent from ``actual`` (not yet passed,
+    or before the history) are left out."""
+    needed = ("generated_on", "asin", "week_start", *QUANTILES)
+    missing = [c for c in needed if c not in snapshots.columns]
+    if missing:
+        raise ValueError(f"forecast snapshots lack columns {', '.join(missing)}")
+    rows = snapshots.assign(
+        generated_on=pd.to_datetime(snapshots["generated_on"]),
+        week_start=pd.to_datetime(snapshots["week_start"]),
+    )
+    facts = actual.assign(week_start=pd.to_datetime(actual["week_start"]))
+    merged = rows.merge(facts[["asin", "week_start", "units"]], on=["asin", "week_start"])
+    merged["horizon"] = (merged["week_start"] - merged["generated_on"]).dt.days // 7 + 1
+    merged = merged[merged["horizon"] >= 1]
+    long = merged.melt(
+        id_vars=["asin", "horizon", "units"],
+        value_vars=list(QUANTILES),
+        var_name="quantile",
+        value_name="forecast",
+    ).rename(columns={"units": "actual"})
+    long["actual"] = long["actual"].astype(float)
+    long["forecast"] = pd.to_numeric(long["forecast"], errors="coerce").fillna(0.0)
+    long["error"] = long["forecast"] - long["actual"]
+    return Backtest(
+        total=_measures(long, ("quantile", "horizon")),
+        by_product=_measures(long, ("asin", "quantile", "horizon")),
+        overall=_measures(long, ("quantile",)),
+    )

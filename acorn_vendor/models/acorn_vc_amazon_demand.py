@@ -1,0 +1,305 @@
+"""Amazon Demand: per product and week, Amazon's forecast bands, its actual POs, what it is
+expected to order from us, our projected stock, weeks of cover and the stock-out risk.
+
+The lines are recomputed per account (cron and button) together with the reordering rules,
+from the pure ``core.replenishment``; they are stored (bulk-copied, like the report rows) so
+the graph and pivot views group them like any model.
+"""
+
+import io
+import json
+import logging
+from datetime import timedelta
+
+import pandas as pd
+from psycopg2 import sql
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..core.replenishment import amazon_demand, purchase_need
+from ..core.reports.kpi import bucket
+from ..core.sandbox.catalogue import default_catalogue
+from ..core.sandbox.config import SandboxConfig
+from ..core.sandbox.report_history import ForecastOnly
+from . import replenishment_inputs as inputs
+from .acorn_vc_account import REPLENISHMENT_LEVELS
+
+_logger = logging.getLogger(__name__)
+
+PAST_WEEKS = 26
+SOURCES = [("forecast", "Amazon's forecast"), ("history", "Amazon's PO history")]
+
+
+def replace_account_rows(model, account, frame):
+    """Delete ``account``'s rows of ``model``, then COPY ``frame`` (columns named as the
+    model's) in, stamped now: the same transaction, so a failure keeps the old rows."""
+    env = model.env
+    env.cr.execute(
+        SQL("DELETE FROM %s WHERE account_id = %s", SQL.identifier(model._table), account.id)
+    )
+    if not frame.empty:
+        now = fields.Datetime.now()
+        frame = frame.assign(create_uid=env.uid, write_uid=env.uid, create_date=now, write_date=now)
+        buffer = io.StringIO()
+        frame.to_csv(buffer, header=False, index=False, na_rep="\\N")
+        buffer.seek(0)
+        copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
+            sql.Identifier(model._table), sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+        )
+        env.cr.copy_expert(copy, buffer)
+    model.invalidate_model()
+    return len(frame)
+
+
+class AcornVcAmazonDemand(models.Model):
+    _name = "acorn.vc.amazon.demand"
+    _description = "Amazon Demand"
+    _order = "product_id, week_start"
+
+    account_id = fields.Many2one("acorn.vc.account", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True, index=True)
+    asin = fields.Char("ASIN", readonly=True)
+    week_start = fields.Date("Week", readonly=True, help="Amazon week, Sunday to Saturday.")
+    is_past = fields.Boolean(readonly=True)
+    horizon = fields.Integer(readonly=True, help="Weeks ahead of the forecast (past: 0).")
+    generated_on = fields.Date("Forecast of", readonly=True)
+    service_level = fields.Selection(REPLENISHMENT_LEVELS, readonly=True)
+    source = fields.Selection(SOURCES, readonly=True)
+    forecast_mean = fields.Float("Forecast (mean)", readonly=True)
+    forecast_p70 = fields.Float(readonly=True)
+    forecast_p80 = fields.Float(readonly=True)
+    forecast_p90 = fields.Float(readonly=True)
+    actual_units = fields.Float(
+        "Amazon Ordered", readonly=True, help="Units on Amazon's POs of the week."
+    )
+    expected_orders = fields.Float(
+        "Amazon Expected", readonly=True, help="Units Amazon is expected to order that week."
+    )
+    projected_stock = fields.Float(
+        readonly=True, aggregator="min", help="Our stock after open orders, if we buy nothing."
+    )
+    weeks_of_cover = fields.Float(readonly=True, aggregator="min")
+    stockout_risk = fields.Float(
+        "Stock-out Risk", readonly=True, aggregator="max", help="Chance of running short by then."
+    )
+
+    @api.model
+    def action_recompute(self):
+        """Recompute Amazon Demand and the reordering rules of the accounts the user sees
+        now (as superuser: the rules are Inventory's, which a Vendor Central user may not
+        write)."""
+        accounts = self.env["acorn.vc.account"].search([("active", "=", True)])
+        for account in accounts:
+            self.sudo()._acorn_recompute(account.sudo())
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _cron_recompute(self):
+        for account in self.env["acorn.vc.account"].search([("active", "=", True)]):
+            try:
+                with self.env.cr.savepoint():
+                    self._acorn_recompute(account)
+            except Exception:
+                _logger.exception("Replenishment recompute failed for account %s", account.name)
+
+    @api.model
+    def _acorn_recompute(self, account, today=None):
+        """Amazon's expected orders, our suggestions (on reordering rules), the demand lines
+        and the backtest of ``account``; returns {rules_updated, rules_created, lines}."""
+        today = today or fields.Date.context_today(self)
+        env = self.env
+        env.flush_all()  # the inputs are read with SQL
+        snapshots = inputs.forecast_snapshots(env, account)
+        forecast = inputs.latest_forecast(snapshots, today)
+        weekly = amazon_demand.weekly_orders(
+            inputs.amazon_po_lines(env, account, inputs.history_since(today)), until=today
+        )
+        first_week = bucket(pd.Series([pd.Timestamp(today)]), "week").iloc[0]
+        first_week += pd.Timedelta(days=7)
+        without = set(weekly["asin"]) - set(forecast["asin"])
+        history, notes = amazon_demand.history_forecast(
+            weekly[weekly["asin"].isin(without)], first_week
+        )
+        parts = [forecast.drop(columns="generated_on").assign(source="forecast"), history]
+        plan = pd.concat([part for part in parts if not part.empty], ignore_index=True)
+        if plan.empty:
+            self._acorn_clear(account)
+            return {"rules_updated": 0, "rules_created": 0, "lines": 0}
+        products = inputs.account_products(env, account, set(plan["asin"]))
+        plan = plan[plan["asin"].isin(products)]
+        if plan.empty:
+            self._acorn_clear(account)
+            return {"rules_updated": 0, "rules_created": 0, "lines": 0}
+        asin_of = {pid: asin for asin, pid in products.items()}
+        levels = inputs.service_levels(env, account, products.values())
+        orders = amazon_demand.expected_orders(
+            plan,
+            inputs.amazon_stock(env, account),
+            {asin_of[pid]: level for pid, level in levels.items()},
+        )
+        warehouse = account.warehouse_id or env["stock.warehouse"].search(
+            [("company_id", "=", account.company_id.id)], limit=1
+        )
+        location = warehouse.lot_stock_id
+        product_records = env["product.product"].browse(sorted(products.values()))
+        ours = inputs.our_stock(env, product_records, location)
+        supplier = inputs.suppliers(env, account.company_id, product_records.ids, today)
+        none = (None, None, "no supplier", 0, 0, 0)
+        terms = pd.DataFrame.from_dict(
+            {
+                asin_of[pid]: dict(
+                    zip(
+                        ("supplier", "lead_days", "min_qty", "multiple"),
+                        supplier.get(pid, none)[2:],
+                        strict=True,
+                    )
+                )
+                for pid in product_records.ids
+            },
+            orient="index",
+        )
+        stock = ours.rename(index=asin_of).join(terms)
+        result = purchase_need.suggestions(orders, stock, today, notes=notes)
+        rows = []
+        for asin, row in result.iterrows():
+            pid = products[asin]
+            info = supplier.get(pid)
+            rows.append(
+                {
+                    "product_id": pid,
+                    "quantity": row["quantity"] if info else 0.0,
+                    "multiple": info[5] if info else 0.0,
+                    "supplier_id": info[0] if info else None,
+                    "partner_id": info[1] if info else None,
+                    "amazon_orders": float(row["amazon_orders"]),
+                    "order_date": row["order_date"],
+                    "risk": float(row["risk"]),
+                    "level": row["level"] if isinstance(row["level"], str) else None,
+                    "note": row["explanation"]
+                    if info
+                    else row["explanation"] + " No supplier on the product: add one to order.",
+                }
+            )
+        updated, created = env["stock.warehouse.orderpoint"]._acorn_write_suggestions(
+            account, location, rows
+        )
+        lines = self._acorn_write_lines(
+            account, products, orders, result["available"], snapshots, weekly, today
+        )
+        env["acorn.vc.forecast.backtest"]._acorn_write(account, products, snapshots, weekly)
+        return {"rules_updated": updated, "rules_created": created, "lines": lines}
+
+    @api.model
+    def _acorn_load_report(self, account, document):
+        """Import one Amazon report document (a dict) for ``account`` the way a downloaded
+        one is imported; returns the report document record."""
+        spec = document["reportSpecification"]
+        options = spec.get("reportOptions") or {}
+        record = self.env["acorn.vc.report.document"].create(
+            {
+                "account_id": account.id,
+                "report_type": spec["reportType"],
+                "options": json.dumps(options),
+                "state": "queued",
+                "selling_program": options.get("sellingProgram"),
+                "distributor_view": options.get("distributorView"),
+                "report_period": options.get("reportPeriod"),
+            }
+        )
+        record._acorn_load_document(json.dumps(document))
+        return record
+
+    @api.model
+    def _acorn_demo_load(self, account_id, weeks=12, today=None):
+        """Demo data: the forecasting reports the demo's sandbox (seed 1) generated today and
+        each of the past ``weeks`` weeks, imported as Amazon sends them, then a recompute, so
+        Inventory → Replenishment has Amazon-driven lines at once."""
+        account = self.env["acorn.vc.account"].browse(account_id)
+        today = today or fields.Date.context_today(self)
+        forecaster = ForecastOnly(SandboxConfig(seed=1), default_catalogue())
+        spec = {
+            "reportType": "GET_VENDOR_FORECASTING_REPORT",
+            "reportOptions": {"sellingProgram": "RETAIL"},
+            "marketplaceIds": [account.marketplace_id or "ATVPDKIKX0DER"],
+        }
+        for week in range(weeks, -1, -1):
+            day = today - timedelta(weeks=week)
+            rows = forecaster.forecast_snapshot(day)
+            document = {
+                "reportSpecification": dict(spec, lastUpdatedDate=day.isoformat()),
+                "forecastByAsin": rows,
+            }
+            self._acorn_load_report(account, document)
+        return self._acorn_recompute(account, today=today)
+
+    def _acorn_clear(self, account):
+        for model in (self, self.env["acorn.vc.forecast.backtest"]):
+            replace_account_rows(model, account, pd.DataFrame())
+
+    def _acorn_write_lines(self, account, products, orders, available, snapshots, weekly, today):
+        """Replace the account's lines: the past weeks (Amazon's POs beside the forecast made
+        the week before) and the coming weeks (bands, expected orders, projection)."""
+        future = purchase_need.projection(orders, available)
+        future = future.assign(
+            is_past=False,
+            horizon=future["week"],
+            actual_units=None,
+            expected_orders=future["orders"],
+            service_level=future["level"],
+            stockout_risk=future["risk"],
+        )
+        newest = snapshots.groupby("asin")["generated_on"].transform("max")
+        bands = snapshots[snapshots["generated_on"] == newest]
+        future = future.merge(
+            bands[["asin", "week_start", "generated_on", "p70", "p80", "p90"]],
+            on=["asin", "week_start"],
+            how="left",
+        ).rename(columns={"mean": "forecast_mean"})
+        start = pd.Timestamp(today) - pd.Timedelta(weeks=PAST_WEEKS)
+        past = weekly[weekly["week_start"] >= start].rename(columns={"units": "actual_units"})
+        if not snapshots.empty:
+            ahead = snapshots[snapshots["week_start"] > snapshots["generated_on"]]
+            nearest = ahead.sort_values("generated_on").groupby(["asin", "week_start"]).tail(1)
+            past = past.merge(
+                nearest.rename(columns={"mean": "forecast_mean"}),
+                on=["asin", "week_start"],
+                how="left",
+            )
+        past = past.assign(is_past=True, horizon=0, source=None)
+        named = {"p70": "forecast_p70", "p80": "forecast_p80", "p90": "forecast_p90"}
+        parts = [part.rename(columns=named) for part in (future, past) if not part.empty]
+        frame = pd.concat(parts, ignore_index=True)
+        frame = frame[frame["asin"].isin(products)]
+        frame["product_id"] = frame["asin"].map(products)
+        frame["account_id"] = account.id
+        frame["company_id"] = account.company_id.id
+        for column in ("week_start", "generated_on"):
+            if column in frame:
+                frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
+        columns = [
+            "account_id",
+            "company_id",
+            "product_id",
+            "asin",
+            "week_start",
+            "is_past",
+            "horizon",
+            "generated_on",
+            "service_level",
+            "source",
+            "forecast_mean",
+            "forecast_p70",
+            "forecast_p80",
+            "forecast_p90",
+            "actual_units",
+            "expected_orders",
+            "projected_stock",
+            "weeks_of_cover",
+            "stockout_risk",
+        ]
+        for column in columns:
+            if column not in frame:
+                frame[column] = None
+        return replace_account_rows(self, account, frame[columns])
