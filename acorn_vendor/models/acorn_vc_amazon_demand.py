@@ -109,6 +109,54 @@ class AcornVcAmazonDemand(models.Model):
         """Amazon's expected orders, our suggestions (on reordering rules), the demand lines
         and the backtest of ``account``; returns {rules_updated, rules_created, lines}."""
         today = today or fields.Date.context_today(self)
+        plan = self._acorn_plan(account, today)
+        if plan is None:
+            self._acorn_clear(account)
+            return {"rules_updated": 0, "rules_created": 0, "lines": 0}
+        env = self.env
+        products, supplier, result = plan["products"], plan["supplier"], plan["result"]
+        rows = []
+        for asin, row in result.iterrows():
+            pid = products[asin]
+            info = supplier.get(pid)
+            rows.append(
+                {
+                    "product_id": pid,
+                    "quantity": row["quantity"] if info else 0.0,
+                    "multiple": info[5] if info else 0.0,
+                    "supplier_id": info[0] if info else None,
+                    "partner_id": info[1] if info else None,
+                    "amazon_orders": float(row["amazon_orders"]),
+                    "order_date": row["order_date"],
+                    "risk": float(row["risk"]),
+                    "level": row["level"] if isinstance(row["level"], str) else None,
+                    "note": row["explanation"]
+                    if info
+                    else row["explanation"] + " No supplier on the product: add one to order.",
+                }
+            )
+        updated, created = env["stock.warehouse.orderpoint"]._acorn_write_suggestions(
+            account, plan["location"], rows
+        )
+        lines = self._acorn_write_lines(
+            account,
+            products,
+            plan["orders"],
+            result["available"],
+            plan["snapshots"],
+            plan["weekly"],
+            today,
+        )
+        env["acorn.vc.forecast.backtest"]._acorn_write(
+            account, products, plan["snapshots"], plan["weekly"]
+        )
+        return {"rules_updated": updated, "rules_created": created, "lines": lines}
+
+    @api.model
+    def _acorn_plan(self, account, today):
+        """The frames behind ``account``'s suggestions (products: asin -> product id, orders,
+        stock, supplier terms, result, snapshots, weekly POs), or None without any demand.
+        Shared by the recompute and the buyer pack's "can we fill" sheet."""
         env = self.env
         env.flush_all()  # the inputs are read with SQL
         snapshots = inputs.forecast_snapshots(env, account)
@@ -125,13 +173,11 @@ class AcornVcAmazonDemand(models.Model):
         parts = [forecast.drop(columns="generated_on").assign(source="forecast"), history]
         plan = pd.concat([part for part in parts if not part.empty], ignore_index=True)
         if plan.empty:
-            self._acorn_clear(account)
-            return {"rules_updated": 0, "rules_created": 0, "lines": 0}
+            return None
         products = inputs.account_products(env, account, set(plan["asin"]))
         plan = plan[plan["asin"].isin(products)]
         if plan.empty:
-            self._acorn_clear(account)
-            return {"rules_updated": 0, "rules_created": 0, "lines": 0}
+            return None
         asin_of = {pid: asin for asin, pid in products.items()}
         levels = inputs.service_levels(env, account, products.values())
         orders = amazon_demand.expected_orders(
@@ -162,34 +208,16 @@ class AcornVcAmazonDemand(models.Model):
         )
         stock = ours.rename(index=asin_of).join(terms)
         result = purchase_need.suggestions(orders, stock, today, notes=notes)
-        rows = []
-        for asin, row in result.iterrows():
-            pid = products[asin]
-            info = supplier.get(pid)
-            rows.append(
-                {
-                    "product_id": pid,
-                    "quantity": row["quantity"] if info else 0.0,
-                    "multiple": info[5] if info else 0.0,
-                    "supplier_id": info[0] if info else None,
-                    "partner_id": info[1] if info else None,
-                    "amazon_orders": float(row["amazon_orders"]),
-                    "order_date": row["order_date"],
-                    "risk": float(row["risk"]),
-                    "level": row["level"] if isinstance(row["level"], str) else None,
-                    "note": row["explanation"]
-                    if info
-                    else row["explanation"] + " No supplier on the product: add one to order.",
-                }
-            )
-        updated, created = env["stock.warehouse.orderpoint"]._acorn_write_suggestions(
-            account, location, rows
-        )
-        lines = self._acorn_write_lines(
-            account, products, orders, result["available"], snapshots, weekly, today
-        )
-        env["acorn.vc.forecast.backtest"]._acorn_write(account, products, snapshots, weekly)
-        return {"rules_updated": updated, "rules_created": created, "lines": lines}
+        return {
+            "products": products,
+            "location": location,
+            "orders": orders,
+            "stock": stock,
+            "supplier": supplier,
+            "result": result,
+            "snapshots": snapshots,
+            "weekly": weekly,
+        }
 
     @api.model
     def _acorn_load_report(self, account, document):

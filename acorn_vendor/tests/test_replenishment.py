@@ -1,5 +1,8 @@
+import base64
+import io
 from datetime import date, timedelta
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -146,6 +149,22 @@ class TestReplenishment(AcornVendorCommon):
         first = lines.filtered(lambda line: line.week_start == FIRST_WEEK)
         self.assertEqual(first.forecast_p80, 122)
         self.assertAlmostEqual(first.projected_stock, 130)  # Amazon orders nothing in week 1
+
+    def test_buyer_pack_says_whether_we_can_fill_amazons_expected_orders(self):
+        Wizard = self.env["acorn.vc.buyer.pack.wizard"].with_user(self.user_ops)
+        with freeze_time("2026-03-04 10:00:00"):
+            raw = Wizard.acorn_buyer_pack(self.account.id, "2026-02-22", "2026-03-04")
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(raw)))
+        self.assertIn("Can we fill", book.sheetnames)
+        rows = list(book["Can we fill"].iter_rows(values_only=True))
+        header, line = rows[0], dict(zip(rows[0], rows[1], strict=True))
+        self.assertEqual(header[0], "ASIN")
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(line["ASIN"], "B0REPL0001")
+        self.assertEqual(line["Product"], "Replenished kettle")
+        self.assertEqual(line["To order"], 120)  # the reordering rule's quantity
+        self.assertEqual(line["Supplier lead time (days)"], 21)
+        self.assertAlmostEqual(line["Amazon expected (horizon)"], 249.19, places=1)
 
     def test_order_button_creates_the_rfq_to_the_supplier_and_a_recompute_does_not_reorder(self):
         self._recompute()
