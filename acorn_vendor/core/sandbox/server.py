@@ -433,6 +433,8 @@ class SandboxServer:
                 return self._token(req, request_id)
             if path == "/_sandbox/payments/export" and method == "GET":
                 return self._payments_export(req, params, request_id)
+            if path == "/_sandbox/disputes" or path.startswith("/_sandbox/disputes/"):
+                return self._disputes(req, method, path, request_id)
             if path.startswith("/_sandbox/"):
                 return self._admin(req, method, path, params, request_id)
             for m, regex, op, fn, ok in ROUTES:
@@ -670,6 +672,23 @@ class SandboxServer:
             return self._send_json(req, 400, {"error": str(exc)}, request_id)
         headers = {"Content-Type": ctype, "Content-Disposition": f'attachment; filename="{name}"'}
         return self._send(req, 200, content, headers, request_id)
+
+    def _disputes(self, req, method, path, request_id):
+        """The dispute desk (sandbox/disputes.py): POST a dispute, GET a case or all."""
+        case = path[len("/_sandbox/disputes/") :] if path != "/_sandbox/disputes" else None
+        try:
+            with self.store.lock:
+                if method == "POST" and case is None:
+                    body = self._parse_body(req, self._read_body(req))
+                    return self._send_json(req, 201, self.engine.file_dispute(body), request_id)
+                if method == "GET":
+                    answer = self.engine.dispute(case) if case else self.engine.list_disputes()
+                    return self._send_json(req, 200, answer, request_id)
+        except ApiError as exc:
+            return self._send_json(req, exc.status, {"errors": exc.errors}, request_id)
+        return self._send_json(
+            req, 405, {"errors": [{"code": "MethodNotAllowed", "message": method}]}, request_id
+        )
 
     def _admin(self, req, method, path, params, request_id):
         raw = self._read_body(req) if method in ("POST", "PUT") else b""
