@@ -51,6 +51,9 @@
         "views/acorn_vc_report_forecast_views.xml",
         "views/acorn_vc_report_margin_views.xml",
         "views/acorn_vc_report_kpi_views.xml",
+        "security/acorn_vc_dispute_security.xml",
+        "data/acorn_vc_dispute_data.xml",
+        "views/acorn_vc_dispute_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",

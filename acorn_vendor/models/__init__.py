@@ -2,6 +2,8 @@ from . import (
     account_move,
     acorn_vc_account,
     acorn_vc_deduction,
+    acorn_vc_dispute,
+    acorn_vc_dispute_line,
     acorn_vc_invoice_check,
     acorn_vc_payload,
     acorn_vc_purchase_order,

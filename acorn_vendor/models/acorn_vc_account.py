@@ -360,6 +360,15 @@ class AcornVcAccount(models.Model):
         groups="acorn_vendor.group_acorn_finance",
         help="Provisions and their reversals, which net to zero. Empty: Amazon holdback.",
     )
+    dispute_writeoff_account_id = fields.Many2one(
+        "account.account",
+        "Write Lost Disputes Off To",
+        check_company=True,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Where a lost or expired dispute's deductions go. Empty: by kind, Amazon contra "
+        "revenue for co-op and price protection, Amazon deductions written off (an expense) "
+        "for the others.",
+    )
 
     _sql_constraints = [
         (

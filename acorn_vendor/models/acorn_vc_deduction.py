@@ -2,6 +2,7 @@
 
 from odoo import api, fields, models
 
+from ..core.deductions.deadlines import DEFAULT_RULES, dispute_window, window_state
 from ..core.remittance.line_kinds import DOCUMENT_KINDS
 from .acorn_vc_remittance import KIND_SELECTION
 
@@ -110,3 +111,115 @@ class AcornVcDeduction(models.Model):
                     lambda ln: ln.balance < 0
                 ):
                     rest.reconcile()
+
+    # ------------------------------------------------------------------ disputes (issue 14)
+    # Kept together at the end of the class: the dispute workbench (acorn.vc.dispute).
+
+    dispute_id = fields.Many2one(
+        "acorn.vc.dispute", readonly=True, index="btree_not_null", ondelete="set null", copy=False
+    )
+    dispute_state = fields.Selection(related="dispute_id.state", string="Dispute State")
+    recovery_dispute_id = fields.Many2one(
+        "acorn.vc.dispute",
+        "Recovers",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        help="The dispute this reversal pays back.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        deductions = super().create(vals_list)
+        deductions._acorn_match_recoveries()
+        return deductions
+
+    def _acorn_match_recoveries(self):
+        """A reversal matched to the open dispute of its claim (same account and reversal
+        key, else the same base invoice): the dispute becomes Won or Partly won."""
+        reversals = self.filtered(lambda d: d.kind == "shortage_claim_reversal" and d.amount > 0)
+        if not reversals:
+            return
+        disputed = self.search(
+            [
+                ("account_id", "in", reversals.account_id.ids),
+                ("dispute_id", "!=", False),
+                ("dispute_id.state", "not in", ("settled", "written_off")),
+                "|",
+                ("reversal_key", "in", [k for k in reversals.mapped("reversal_key") if k]),
+                (
+                    "base_invoice_number",
+                    "in",
+                    [n for n in reversals.mapped("base_invoice_number") if n],
+                ),
+            ]
+        )
+        for reversal in reversals:
+            claims = disputed.filtered(
+                lambda d, r=reversal: (
+                    d.account_id == r.account_id
+                    and (
+                        (r.reversal_key and d.reversal_key == r.reversal_key)
+                        or (
+                            r.base_invoice_number and d.base_invoice_number == r.base_invoice_number
+                        )
+                    )
+                )
+            )
+            if claims:
+                claims.dispute_id[:1]._acorn_recovered(reversal)
+
+    def _acorn_dispute_window_state(self, today, disputes_filed=0, answered_on=None):
+        """(state, window) of the next dispute of this deduction (core/deductions/deadlines):
+        shortages and price claims count from the invoice's due date, chargebacks and co-op
+        from the day Amazon raised them."""
+        self.ensure_one()
+        due = self.invoice_id.invoice_date_due or self.date
+        notice = self.line_id.invoice_date or self.date
+        window = dispute_window(self.kind, due_date=due, notice_date=notice, rules=DEFAULT_RULES)
+        if window is None:
+            return "expired", None
+        return (
+            window_state(window, today, disputes_filed, answered_on=answered_on),
+            window,
+        )
+
+    def _acorn_window_refusal(self, state, window, again=False):
+        """Why the deduction cannot be disputed (again) today, in words."""
+        if window is None:
+            return self.env._(
+                "%(name)s (%(kind)s) is not disputed with Amazon.", name=self.name, kind=self.kind
+            )
+        if state == "not_open":
+            return self.env._(
+                "%(name)s: its dispute window opens on %(day)s (Amazon still matches receipts).",
+                name=self.name,
+                day=window.opens,
+            )
+        return self.env._(
+            "%(name)s: its dispute window closed on %(day)s%(again)s.",
+            name=self.name,
+            day=window.closes,
+            again=self.env._(" or every allowed dispute was filed") if again else "",
+        )
+
+    def _acorn_write_off_account(self):
+        """Where a lost deduction goes: the account's write-off setting, else by kind (co-op
+        and price protection reduce revenue; the rest is an expense)."""
+        self.ensure_one()
+        account = self.account_id.sudo().dispute_writeoff_account_id
+        if account:
+            return account
+        role = "contra_revenue" if self.kind in ("coop", "price_protection") else "written_off"
+        return self.env["acorn.vc.remittance"]._acorn_default_account(self.company_id, role)
+
+    def action_acorn_dispute(self):
+        """Dispute the selected deductions (list action): one draft dispute, opened."""
+        dispute = self.env["acorn.vc.dispute"]._acorn_create_for(self)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "acorn.vc.dispute",
+            "res_id": dispute.id,
+            "view_mode": "form",
+        }
