@@ -207,3 +207,17 @@ def test_a_bad_dispute_is_refused_with_every_problem_named(sandbox, body, says):
 def test_an_unknown_case_is_404(sandbox):
     response = requests.get(f"{sandbox.url}/_sandbox/disputes/0000000000", timeout=10)
     assert response.status_code == 404
+
+
+def test_the_shortage_page_shows_units_per_asin_not_the_truth(sandbox_factory):
+    sb = sandbox_factory(**PAYING, payments={"hidden_rate": 0})
+    invoice, items = _claims(sb, received_in_full=1)[0]
+    response = requests.get(f"{sb.url}/_sandbox/shortages/{invoice}", timeout=10)
+    assert response.status_code == 200
+    detail = response.json()
+    assert [(c["asin"], c["quantity"]) for c in detail["claims"]] == items
+    assert "received_in_full" not in response.text
+    claim = _export_lines(sb)[f"{invoice}SC"]
+    assert sum(Decimal(c["amount"]) for c in detail["claims"]) == -claim.invoice_amount
+    missing = requests.get(f"{sb.url}/_sandbox/shortages/NOPE", timeout=10)
+    assert missing.status_code == 404

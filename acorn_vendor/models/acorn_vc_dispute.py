@@ -29,7 +29,7 @@ from ..core.deductions.dispute_pack import (
     InvoiceEvidence,
     build_pack,
 )
-from ..core.deductions.shortage_units import InvoicedLine, claimed_units
+from ..core.deductions.shortage_units import ClaimedUnits, InvoicedLine, claimed_units
 
 _logger = logging.getLogger(__name__)
 
@@ -266,6 +266,14 @@ class AcornVcDispute(models.Model):
             products = {line.product_id.amz_asin: line.product_id for line in lines}
             units = claimed_units(Decimal(str(-deduction.amount)), invoiced)
             if not units:
+                units = self._acorn_desk_units(deduction)
+                products = {
+                    p.amz_asin: p
+                    for p in self.env["product.product"].search(
+                        [("amz_asin", "in", [u.asin for u in units])]
+                    )
+                }
+            if not units:
                 values.append(
                     {
                         "dispute_id": self.id,
@@ -276,12 +284,12 @@ class AcornVcDispute(models.Model):
                     }
                 )
             for unit in units:
-                product = products[unit.asin]
+                product = products.get(unit.asin)
                 values.append(
                     {
                         "dispute_id": self.id,
                         "deduction_id": deduction.id,
-                        "product_id": product.id,
+                        "product_id": product.id if product else False,
                         "asin": unit.asin,
                         "quantity": unit.quantity,
                         "amount": float(unit.amount),
@@ -291,6 +299,26 @@ class AcornVcDispute(models.Model):
                     }
                 )
         self.env["acorn.vc.dispute.line"].create(values)
+
+    def _acorn_desk_units(self, deduction):
+        """The units per ASIN the sandbox's shortage page shows for the claim, when the
+        invoice in Odoo names no product (an invoice entered as one amount)."""
+        url = self._acorn_desk_url()
+        number = deduction.base_invoice_number
+        if not url or not number:
+            return []
+        shortages = url.removesuffix("/disputes") + f"/shortages/{number}"
+        try:
+            response = requests.get(shortages, timeout=TIMEOUT)
+        except requests.RequestException:
+            return []
+        if response.status_code != 200:
+            return []
+        return [
+            ClaimedUnits(claim["asin"], claim["quantity"], Decimal(claim["amount"]), "amazon")
+            for claim in response.json()["claims"]
+            if claim["claimNumber"] == deduction.name
+        ]
 
     # ------------------------------------------------------------------ the pack
 

@@ -6,6 +6,7 @@ BASES = [
     ("received", "Amazon's short receipt"),
     ("claim_amount", "Whole units of the amount"),
     ("estimated", "Estimated: check"),
+    ("amazon", "Amazon's shortage page"),
     ("amount", "Amount only"),
 ]
 

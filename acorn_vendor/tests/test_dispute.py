@@ -160,7 +160,7 @@ class TestDispute(DisputeSetup, AcornVendorCommon):
         xlsx_id, zip_id = dispute.acorn_build_pack()
         book = openpyxl.load_workbook(io.BytesIO(self.env["ir.attachment"].browse(xlsx_id).raw))
         rows = list(book.active.iter_rows(values_only=True))
-        self.assertEqual(rows[1][:4], (claim.base_invoice_number, "", asin, units))
+        self.assertEqual(rows[1][:4], (claim.base_invoice_number, None, asin, units))
         archive = zipfile.ZipFile(io.BytesIO(self.env["ir.attachment"].browse(zip_id).raw))
         names = archive.namelist()
         self.assertIn(
@@ -226,7 +226,9 @@ class TestDispute(DisputeSetup, AcornVendorCommon):
         dispute.acorn_record_case("MANUAL-1")
         dispute.acorn_record_answer("denied", "No proof of delivery.")
         self.assertEqual(dispute.state, "lost")
-        move = self.env["account.move"].browse(dispute.acorn_write_off("Accepted"))
+        self.user_manager.groups_id |= self.env.ref("account.group_account_user")
+        manager = dispute.with_user(self.user_manager).with_context(acorn_today=self._today())
+        move = self.env["account.move"].browse(manager.acorn_write_off("Accepted"))
         self.assertEqual(move.line_ids.filtered("debit").account_id, target)
 
     def test_what_cannot_be_disputed_is_refused_with_why(self):
@@ -269,6 +271,30 @@ class TestDispute(DisputeSetup, AcornVendorCommon):
         self.assertEqual(dispute.deduction_ids, claim)
         self.assertTrue(dispute.name.startswith("DSP/"))
         self.assertEqual(claim.dispute_state, "draft")
+
+    def test_an_invoice_of_one_amount_takes_the_units_from_amazons_shortage_page(self):
+        claim, asin, units = self._claim(self.account, received_in_full=1)
+        lump = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.amazon.id,
+                "invoice_date": claim.invoice_id.invoice_date,
+                "invoice_payment_term_id": self.terms.id,
+                "invoice_line_ids": [
+                    fields.Command.create(
+                        {"name": "Amazon PO", "quantity": 1, "price_unit": 999.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        lump.action_post()
+        self.assertEqual(lump.invoice_date_due, claim.invoice_id.invoice_date_due)
+        claim.invoice_id = lump
+        dispute = self._dispute(claim)
+        self.assertEqual(
+            [(ln.asin, ln.quantity, ln.basis) for ln in dispute.line_ids], [(asin, units, "amazon")]
+        )
+        self.assertEqual(dispute.line_ids.product_id.amz_asin, asin)
 
     def test_finance_only(self):
         self.assertFalse(

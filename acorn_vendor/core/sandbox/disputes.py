@@ -16,7 +16,8 @@ denied, and a dispute filed before the window opens (Amazon still matches receip
 one re-dispute per invoice. After ``dispute_review_days`` the answer shows in ``GET
 /_sandbox/disputes/<case>`` and what was approved is paid back as ``<invoice>SCR`` in the next
 payment run. Everything is decided from the stored state, so the same filings give the same
-answers.
+answers. ``GET /_sandbox/shortages/<invoice>`` shows the units claimed per ASIN, as Vendor
+Central's shortage page does.
 """
 
 import json
@@ -177,6 +178,31 @@ class DisputesMixin:
                 items=decision["items"],
             )
         return out
+
+    def shortage_detail(self, invoice):
+        """What Vendor Central's *Review/Dispute Shortages* page shows for an invoice: the
+        units claimed per ASIN (never whether the claim was true)."""
+        self.tick()
+        rows = self.store.q(
+            "SELECT c.number, ci.asin, SUM(ci.qty) AS qty, ci.net_cost FROM shortage_claims c "
+            "JOIN shortage_claim_items ci ON ci.claim = c.number WHERE c.invoice = ? "
+            "GROUP BY c.number, ci.asin ORDER BY c.claimed_at, c.number, MIN(ci.rowid)",
+            (invoice,),
+        )
+        if not rows:
+            raise ApiError(404, "NotFound", f"Invoice {invoice} has no shortage claim")
+        return {
+            "invoiceNumber": invoice,
+            "claims": [
+                {
+                    "claimNumber": row["number"],
+                    "asin": row["asin"],
+                    "quantity": row["qty"],
+                    "amount": str((Decimal(row["net_cost"]) * row["qty"]).quantize(CENT)),
+                }
+                for row in rows
+            ],
+        }
 
     def list_disputes(self):
         self.tick()

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 
@@ -433,7 +433,9 @@ class SandboxServer:
                 return self._token(req, request_id)
             if path == "/_sandbox/payments/export" and method == "GET":
                 return self._payments_export(req, params, request_id)
-            if path == "/_sandbox/disputes" or path.startswith("/_sandbox/disputes/"):
+            if path == "/_sandbox/disputes" or path.startswith(
+                ("/_sandbox/disputes/", "/_sandbox/shortages/")
+            ):
                 return self._disputes(req, method, path, request_id)
             if path.startswith("/_sandbox/"):
                 return self._admin(req, method, path, params, request_id)
@@ -674,10 +676,16 @@ class SandboxServer:
         return self._send(req, 200, content, headers, request_id)
 
     def _disputes(self, req, method, path, request_id):
-        """The dispute desk (sandbox/disputes.py): POST a dispute, GET a case or all."""
+        """The dispute desk (sandbox/disputes.py): POST a dispute, GET a case or all, GET an
+        invoice's shortage detail."""
         case = path[len("/_sandbox/disputes/") :] if path != "/_sandbox/disputes" else None
         try:
             with self.store.lock:
+                if path.startswith("/_sandbox/shortages/") and method == "GET":
+                    invoice = unquote(path[len("/_sandbox/shortages/") :])
+                    return self._send_json(
+                        req, 200, self.engine.shortage_detail(invoice), request_id
+                    )
                 if method == "POST" and case is None:
                     body = self._parse_body(req, self._read_body(req))
                     return self._send_json(req, 201, self.engine.file_dispute(body), request_id)
