@@ -51,6 +51,9 @@
         "views/acorn_vc_report_forecast_views.xml",
         "views/acorn_vc_report_margin_views.xml",
         "views/acorn_vc_report_kpi_views.xml",
+        "data/acorn_vc_deduction_data.xml",
+        "views/acorn_vc_deduction_views.xml",
+        "wizards/acorn_vc_chargeback_import_wizard_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",

@@ -160,6 +160,14 @@ def test_asn_sent_late_missing_or_rejected_is_accepted():
     assert relaxed["verdict"] == "dispute"
 
 
+@pytest.mark.parametrize("sub_kind", ["asn_accuracy", "po_on_time"])
+def test_chargeback_for_a_delivery_odoo_does_not_know_needs_it(sub_kind):
+    row = {"sub_kind": sub_kind, "amount": 30.0, "purchase_order": "4Q8XK2ZB"}
+    result = one(row)
+    assert result["verdict"] == "needs_evidence"
+    assert result["missing"] == "the delivery of PO 4Q8XK2ZB (not found in Odoo)"
+
+
 def test_asn_without_a_ship_date_needs_it():
     result = one(asn(shipped_at=None))
     assert result["verdict"] == "needs_evidence"

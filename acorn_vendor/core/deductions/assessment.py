@@ -32,7 +32,8 @@ EVIDENCE_COLUMNS = {
     "sub_kind": "other",
     "amount": 0.0,  # what Amazon took: positive; a credit (reversal) is negative
     "invoice": "",  # the invoice's number, for the words
-    "shipments": "",  # delivery names, for the words
+    "shipments": "",  # delivery names, for the words; empty: no delivery traced
+    "purchase_order": "",  # the Amazon PO's number, for the words
     "invoiced_units": np.nan,
     "received_units": np.nan,  # Amazon's receipts (PO status)
     "shipped_units": np.nan,  # units in deliveries whose ASN Amazon accepted
@@ -111,7 +112,7 @@ def complete(frame):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
     for name in ("cartons", "cartons_with_sscc", "priced_lines"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").fillna(0).astype(int)
-    for name in ("sub_kind", "invoice", "shipments", "asn_state"):
+    for name in ("sub_kind", "invoice", "shipments", "purchase_order", "asn_state"):
         frame[name] = frame[name].fillna("").astype(str)
     frame["amount"] = frame["amount"].fillna(0.0)
     frame["overbilled"] = frame["overbilled"].fillna(0.0)
@@ -183,6 +184,17 @@ def _shipment_proof(frame):
 
 
 # ---- rules ---------------------------------------------------------------------------------
+
+
+def _untraced(frame, out):
+    """Rows whose chargeback names no delivery Odoo knows: nothing to judge the ASN or the
+    ship date by. Marks them needs_evidence in ``out``; returns the mask."""
+    untraced = frame["shipments"] == ""
+    po = frame["purchase_order"].where(frame["purchase_order"] != "", "this chargeback")
+    out.loc[untraced, "verdict"] = "needs_evidence"
+    out.loc[untraced, "missing"] = ("the delivery of PO " + po + " (not found in Odoo)")[untraced]
+    out.loc[untraced, "explanation"] = "Acorn cannot trace this chargeback to a delivery."
+    return untraced
 
 
 def _shortage(frame, rules):
@@ -329,13 +341,14 @@ def _asn_accuracy(frame, rules):
     state = frame["asn_state"]
     late_hours = (frame["asn_sent_at"] - frame["shipped_at"]).dt.total_seconds() / 3600
     missing, _present, _asn_ok, sscc_ok = _shipment_proof(frame)
-    none = state.isin(["", "to_send"])
+    untraced = _untraced(frame, out)
+    none = ~untraced & state.isin(["", "to_send"])
     out.loc[none, "verdict"] = "accept"
     out.loc[none, "explanation"] = ("No ASN was sent for " + ship + ".")[none]
-    rejected = ~none & (state == "rejected")
+    rejected = ~untraced & ~none & (state == "rejected")
     out.loc[rejected, "verdict"] = "accept"
     out.loc[rejected, "explanation"] = ("Amazon rejected our ASN for " + ship + ".")[rejected]
-    rest = ~none & ~rejected
+    rest = ~untraced & ~none & ~rejected
     no_dates = rest & (frame["asn_sent_at"].isna() | frame["shipped_at"].isna())
     out.loc[no_dates, "verdict"] = "needs_evidence"
     out.loc[no_dates, "missing"] = ("when " + ship + " left and when its ASN was sent")[no_dates]
@@ -382,7 +395,8 @@ def _po_on_time(frame, rules):
     ship = _shipment(frame)
     shipped, start, end = frame["shipped_at"], frame["ship_window_start"], frame["ship_window_end"]
     grace = pd.Timedelta(days=rules.ship_window_grace_days)
-    unknown = shipped.isna() | end.isna()
+    untraced = _untraced(frame, out)
+    unknown = ~untraced & (shipped.isna() | end.isna())
     out.loc[unknown, "verdict"] = "needs_evidence"
     out.loc[unknown, "missing"] = _join(
         [
@@ -391,8 +405,14 @@ def _po_on_time(frame, rules):
         ]
     )[unknown]
     out.loc[unknown, "explanation"] = "Acorn cannot compare the ship date with the window."
-    late = ~unknown & (shipped.dt.normalize() > end.dt.normalize() + grace)
-    early = ~unknown & ~late & start.notna() & (shipped.dt.normalize() < start.dt.normalize())
+    late = ~untraced & ~unknown & (shipped.dt.normalize() > end.dt.normalize() + grace)
+    early = (
+        ~untraced
+        & ~unknown
+        & ~late
+        & start.notna()
+        & (shipped.dt.normalize() < start.dt.normalize())
+    )
     words = (
         ship
         + " left on "
@@ -406,7 +426,7 @@ def _po_on_time(frame, rules):
     for mask, verdict in ((late, "accept"), (early, "accept")):
         out.loc[mask, "verdict"] = verdict
         out.loc[mask, "explanation"] = (words + " Outside the window: the chargeback stands.")[mask]
-    inside = ~unknown & ~late & ~early
+    inside = ~untraced & ~unknown & ~late & ~early
     proof = frame["has_pod"] | frame["has_bol"]
     out.loc[inside & ~proof, "verdict"] = "needs_evidence"
     out.loc[inside & ~proof, "missing"] = (
