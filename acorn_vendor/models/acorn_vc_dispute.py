@@ -604,6 +604,7 @@ class AcornVcDispute(models.Model):
                 "answered_on": False,
             }
         )
+        self.deduction_ids.write({"disputes_filed": self.disputes_filed})
         self.message_post(
             body=self.env._(
                 "%(what)s filed with Amazon: case %(case)s.",
@@ -672,6 +673,7 @@ class AcornVcDispute(models.Model):
         elif self.state == "submitted":
             values["state"] = "pending"
         self.write(values)
+        self.deduction_ids.write({"last_answer_date": values["answered_on"]})
         self.message_post(
             body=Markup("<p>%s</p><p>%s</p>")
             % (

@@ -5,6 +5,7 @@ from . import (
     test_acorn_vc_purchase_order,
     test_asn,
     test_asn_label,
+    test_deduction_assessment,
     test_dispute,
     test_invoice,
     test_menu_counters,

@@ -37,6 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import xlsxwriter
 
+from .chargebacks import issue_id
 from .common import invalid, parse_dt
 from .config import hash_seed
 from .generator import DAY, HOUR, day_of, day_start
@@ -371,6 +372,8 @@ class PaymentsMixin:
         if reason:
             fee = _cents(amount * Decimal("0.02"))
             ref = "%010d" % rng.randint(10**9, 10**10 - 1)
+            if not invoice["history"]:  # the chargeback list's debit note for the PO
+                ref = issue_id(self.cfg.seed, invoice["pos"][0], "ASN Accuracy")
             lines.append(
                 {
                     "number": f"{ref}VCBSINV",

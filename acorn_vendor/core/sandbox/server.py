@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from functools import cache
+from functools import cache, partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import jsonschema
 
 from ..spapi_models import PayloadInvalid, load, operations, validate_response
+from .chargebacks import export_chargebacks
 from .common import ApiError, iso
 from .config import SandboxConfig, normalise_fault
 from .engine import VendorCentral
@@ -432,7 +433,11 @@ class SandboxServer:
             if path == TOKEN_PATH and method == "POST":
                 return self._token(req, request_id)
             if path == "/_sandbox/payments/export" and method == "GET":
-                return self._payments_export(req, params, request_id)
+                return self._file_export(req, params, request_id, self.engine.export_payments)
+            if path == "/_sandbox/chargebacks/export" and method == "GET":
+                return self._file_export(
+                    req, params, request_id, partial(export_chargebacks, self.engine)
+                )
             if path == "/_sandbox/disputes" or path.startswith(
                 ("/_sandbox/disputes/", "/_sandbox/shortages/")
             ):
@@ -663,11 +668,12 @@ class SandboxServer:
                 400, "InvalidInput", "The request body is not valid JSON", str(exc)
             ) from None
 
-    def _payments_export(self, req, params, request_id):
-        """The Payments XLSX/CSV of Vendor Central (sandbox/payments.py)."""
+    def _file_export(self, req, params, request_id, export):
+        """A file Vendor Central lets vendors download: the Payments XLSX/CSV
+        (sandbox/payments.py), the chargeback list (sandbox/chargebacks.py)."""
         try:
             with self.store.lock:
-                content, ctype, name = self.engine.export_payments(params)
+                content, ctype, name = export(params)
         except ApiError as exc:
             return self._send_json(req, exc.status, {"errors": exc.errors}, request_id)
         except ValueError as exc:
