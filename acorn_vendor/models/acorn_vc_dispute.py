@@ -238,42 +238,10 @@ class AcornVcDispute(models.Model):
         self.line_ids.unlink()
         values = []
         for deduction in self.deduction_ids:
-            invoice = deduction.invoice_id
-            if self.kind != "shortage" or not invoice:
-                values.append(
-                    {
-                        "dispute_id": self.id,
-                        "deduction_id": deduction.id,
-                        "amount": -deduction.amount,
-                        "quantity": 0,
-                        "basis": "amount",
-                    }
-                )
-                continue
-            received = self._acorn_received_by_product(deduction)
-            lines = invoice.invoice_line_ids.filtered(
-                lambda ln: ln.display_type == "product" and ln.product_id.amz_asin
-            )
-            invoiced = [
-                InvoicedLine(
-                    asin=line.product_id.amz_asin,
-                    quantity=int(line.quantity),
-                    unit_price=Decimal(str(line.price_unit)),
-                    received=received.get(line.product_id.id),
-                )
-                for line in lines
-            ]
-            products = {line.product_id.amz_asin: line.product_id for line in lines}
-            units = claimed_units(Decimal(str(-deduction.amount)), invoiced)
-            if not units:
-                units = self._acorn_desk_units(deduction)
-                products = {
-                    p.amz_asin: p
-                    for p in self.env["product.product"].search(
-                        [("amz_asin", "in", [u.asin for u in units])]
-                    )
-                }
-            if not units:
+            units, products = [], {}
+            if self.kind == "shortage" and deduction.invoice_id:
+                units, products = self._acorn_claimed_units(deduction)
+            if not units:  # not a shortage, or no units found: the amount alone
                 values.append(
                     {
                         "dispute_id": self.id,
@@ -299,6 +267,31 @@ class AcornVcDispute(models.Model):
                     }
                 )
         self.env["acorn.vc.dispute.line"].create(values)
+
+    def _acorn_claimed_units(self, deduction):
+        """(ClaimedUnits, {ASIN: product}) of a shortage claim: from the invoice's lines and
+        Amazon's received quantities, else from the sandbox's shortage page."""
+        received = self._acorn_received_by_product(deduction)
+        lines = deduction.invoice_id.invoice_line_ids.filtered(
+            lambda ln: ln.display_type == "product" and ln.product_id.amz_asin
+        )
+        invoiced = [
+            InvoicedLine(
+                asin=line.product_id.amz_asin,
+                quantity=int(line.quantity),
+                unit_price=Decimal(str(line.price_unit)),
+                received=received.get(line.product_id.id),
+            )
+            for line in lines
+        ]
+        units = claimed_units(Decimal(str(-deduction.amount)), invoiced)
+        if units:
+            return units, {line.product_id.amz_asin: line.product_id for line in lines}
+        units = self._acorn_desk_units(deduction)
+        products = self.env["product.product"].search(
+            [("amz_asin", "in", [unit.asin for unit in units])]
+        )
+        return units, {product.amz_asin: product for product in products}
 
     def _acorn_desk_units(self, deduction):
         """The units per ASIN the sandbox's shortage page shows for the claim, when the

@@ -17,6 +17,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..core.remittance.payments_export import read_payments_export
 from .common import AcornVendorCommon, SandboxMixin
+from .test_remittance_booking import RemittanceSetup
 
 SANDBOX_DISPUTES = {
     "seed": 1,
@@ -30,19 +31,13 @@ SANDBOX_DISPUTES = {
 DAY = 86400
 
 
-class DisputeSetup:
+class DisputeSetup(RemittanceSetup):
     """An account paid by the sandbox: its invoices posted in Odoo with products and the
     30-day terms the sandbox pays on, its Payments export imported."""
 
     @classmethod
     def _setup_disputes(cls, account):
-        company = account.company_id
-        if not company.chart_template:
-            cls.env["account.chart.template"].try_loading("generic_coa", company, False)
-        cls.amazon = cls.env["res.partner"].create(
-            {"name": "Amazon.com Services LLC", "is_company": True}
-        )
-        account.partner_id = cls.amazon
+        cls._setup_remittances(account)  # a chart of accounts and Amazon's partner
         cls.sandbox = cls._start_sandbox(account, **SANDBOX_DISPUTES)
         cls.products = {p.amz_asin: p for p in cls._catalogue_products()}
         cls.terms = cls.env.ref("account.account_payment_term_30days")
