@@ -4,6 +4,7 @@ is denied (Lost) and written off by a manager; what may not be disputed is refus
 
 import base64
 import io
+import json
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
@@ -15,7 +16,9 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..core.deductions.dispute_pack import FormLine, build_pack
 from ..core.remittance.payments_export import read_payments_export
+from . import test_asn
 from .common import AcornVendorCommon, SandboxMixin
 from .test_remittance_booking import RemittanceSetup
 
@@ -346,3 +349,66 @@ class TestDisputeXmlRpc(DisputeSetup, SandboxMixin, HttpCase):
         self.assertEqual((dispute.amz_case_id, dispute.amz_answer), (case, "Not found"))
         self.assertEqual(dispute.line_ids.mapped("asin"), [asin])
         self.assertEqual(dispute.line_ids.quantity, units)
+
+
+@tagged("-at_install", "post_install")
+class TestDisputeEvidence(test_asn.AsnCommon):
+    """The pack of a delivery shipped through Acorn holds its real evidence: the ASN Amazon
+    accepted, the cartons by SSCC, the labels, the BOL and POD attached to the delivery, and
+    the PO as Amazon sent it; what Odoo lacks (here the invoice) is named."""
+
+    def test_the_pack_gathers_a_shipped_deliverys_evidence(self):
+        picking = self._delivery()
+        cartons = self._ship(picking)
+        picking.acorn_bill_of_lading = "BOL-4711"
+        tx = picking._acorn_send_asn()
+        self.assertEqual(self._run(tx), "success", tx.errors)
+        Attachment = self.env["ir.attachment"]
+        for name, data in (("POD signed.pdf", b"%PDF pod"), ("BOL-4711 signed.pdf", b"%PDF bol")):
+            Attachment.create(
+                {"name": name, "raw": data, "res_model": "stock.picking", "res_id": picking.id}
+            )
+        order = picking.acorn_purchase_order_id
+        line = order.line_ids[:1]
+        deduction = self.env["acorn.vc.deduction"].create(
+            {
+                "account_id": self.account.id,
+                "currency_id": self.company.currency_id.id,
+                "date": fields.Date.today(),
+                "name": "EV-1SC",
+                "kind": "shortage_claim",
+                "amount": -line.net_cost,
+                "base_invoice_number": "EV-1",
+                "sale_order_id": picking.sale_id.id,
+                "purchase_order_id": order.id,
+                "picking_ids": [fields.Command.set(picking.ids)],
+            }
+        )
+        dispute = self.env["acorn.vc.dispute"].create(
+            {
+                "account_id": self.account.id,
+                "currency_id": self.company.currency_id.id,
+                "kind": "shortage",
+            }
+        )
+        evidence = dispute._acorn_evidence(deduction, "EV-1")
+        form = [FormLine("EV-1", line.asin, 1, line.asin, fields.Date.today())]
+        pack = build_pack(dispute.name, form, [evidence])
+        archive = zipfile.ZipFile(io.BytesIO(pack.zip))
+        names = archive.namelist()
+        (asn_name,) = [n for n in names if n.startswith("EV-1/asn/")]
+        sent = json.loads(archive.read(asn_name))
+        self.assertEqual(sent, tx.payload)
+        cartons_csv = archive.read("EV-1/cartons/cartons_by_sscc.csv").decode()
+        for sscc in cartons.mapped("acorn_sscc"):
+            self.assertIn(sscc, cartons_csv)
+        self.assertIn(cartons.acorn_pallet_id.acorn_sscc, cartons_csv)
+        self.assertTrue([n for n in names if n.startswith("EV-1/labels/labels-EV-1.")])
+        self.assertIn("EV-1/proof_of_delivery/POD_signed.pdf", names)
+        self.assertIn("EV-1/bill_of_lading/BOL-4711_signed.pdf", names)
+        po_json = json.loads(archive.read(f"EV-1/purchase_order/purchase-order-{order.name}.json"))
+        self.assertEqual(po_json["purchaseOrderNumber"], order.name)
+        self.assertEqual(
+            [str(piece) for piece in pack.missing],
+            ["EV-1: no invoice PDF (no posted invoice EV-1 in Odoo)"],
+        )
