@@ -8,11 +8,11 @@ from datetime import timedelta
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..core.deductions.assessment import STRENGTHS, VERDICTS, assess, evidence_frame
 from ..core.deductions.chargeback_export import read_chargeback_export
-from ..core.deductions.deadlines import STATES, dispute_window, window_state
+from ..core.deductions.deadlines import RULE_FOR_KIND, STATES, dispute_window, window_state
 from ..core.deductions.ledger_workbook import LEDGER_COLUMNS, ledger_workbook
 from ..core.deductions.sub_kinds import SUB_KINDS, sub_kind_of
 from ..core.remittance.line_kinds import DOCUMENT_KINDS
@@ -867,6 +867,29 @@ class AcornVcDeduction(models.Model):
         copy=False,
         help="The dispute this reversal pays back.",
     )
+
+    @api.constrains("dispute_id", "kind", "account_id")
+    def _check_dispute_one_kind(self):
+        """A dispute holds deductions of one kind and one account (Amazon's forms differ)."""
+        for dispute in self.dispute_id:
+            deductions = dispute.deduction_ids
+            kinds = {RULE_FOR_KIND.get(kind) for kind in deductions.mapped("kind")}
+            if kinds != {dispute.kind} or deductions.account_id != dispute.account_id:
+                raise ValidationError(
+                    self.env._(
+                        "Dispute %(dispute)s is a %(kind)s dispute of %(account)s; it cannot "
+                        "hold %(names)s.",
+                        dispute=dispute.name,
+                        kind=dispute.kind,
+                        account=dispute.account_id.name,
+                        names=", ".join(
+                            d.name
+                            for d in deductions
+                            if RULE_FOR_KIND.get(d.kind) != dispute.kind
+                            or d.account_id != dispute.account_id
+                        ),
+                    )
+                )
 
     def _acorn_match_recoveries(self):
         """A reversal matched to the open dispute of its claim (same account and reversal

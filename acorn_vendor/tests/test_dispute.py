@@ -13,7 +13,7 @@ import openpyxl
 import requests
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..core.deductions.dispute_pack import FormLine, build_pack
@@ -247,6 +247,8 @@ class TestDispute(DisputeSetup, AcornVendorCommon):
         dispute = self._dispute(claim)
         with self.assertRaisesRegex(UserError, f"already in dispute {dispute.name}"):
             self._dispute(claim)
+        with self.assertRaisesRegex(ValidationError, f"cannot hold {coop.name}"):
+            coop.dispute_id = dispute
         dispute.acorn_record_case("C-1")
         with self.assertRaisesRegex(UserError, "not one of approved"):
             dispute.acorn_record_answer("maybe", "")
