@@ -256,6 +256,16 @@ def orm():
                          max(ln.price_subtotal / ln.quantity
                              - ln.sale_line_ids.acorn_po_line_id[0].net_cost, 0) * ln.quantity
                          for ln in priced if ln.quantity), 2)}
+            short_units = short_value = 0.0
+            for ln in priced:
+                shipped_line = sum(ln.sale_line_ids.move_ids.filtered(
+                    lambda m: m.state == "done" and m.picking_id.acorn_asn_state == "accepted"
+                ).mapped("quantity"))
+                short = max(min(shipped_line, ln.quantity)
+                            - ln.sale_line_ids.acorn_po_line_id[0].received_qty, 0)
+                short_units += short
+                short_value += short * (ln.price_subtotal / ln.quantity if ln.quantity else 0)
+            facts.update(short_units=short_units, short_value=round(short_value, 2))
         pickings, shipped = [], None
         for p in d.picking_ids:
             cartons = p.move_line_ids.result_package_id.filtered(lambda pk: not pk.acorn_is_pallet)

@@ -90,6 +90,15 @@ def test_shortage_partly_ours_disputes_only_what_we_shipped():
     )
 
 
+def test_shortage_valued_per_invoice_line_when_known():
+    # Two products at different prices: the short units are valued at their own price.
+    result = one(shortage(short_units=2, short_value=49.2, amount=60.0))
+    assert (result["verdict"], result["disputable"]) == ("dispute", 49.2)
+    assert "2 units shipped but not received: 49.20 (part of the claim)" in result["explanation"]
+    none_short = one(shortage(short_units=0, short_value=0.0))
+    assert none_short["verdict"] == "accept"
+
+
 def test_shortage_amazon_received_everything_is_strong_even_without_proof():
     result = one(shortage(received_units=100, has_pod=False, has_bol=False, asn_state=""))
     assert (result["verdict"], result["strength"]) == ("dispute", "strong")

@@ -322,8 +322,10 @@ class AcornVcDeduction(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """A remittance line deducting a chargeback already imported from the chargeback list
-        attaches to that record, so one charge is one deduction."""
-        records = super().create(vals_list)
+        attaches to that record, so one charge is one deduction. No creation message or
+        follower: a remittance brings hundreds at once."""
+        quiet = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+        records = super(AcornVcDeduction, quiet).create(vals_list).with_env(self.env)
         records = records._acorn_absorb_listed()
         records._acorn_match_recoveries()  # a reversal pays back its dispute (disputes below)
         return records
@@ -354,7 +356,8 @@ class AcornVcDeduction(models.Model):
                 }
             )
             result = result - deduction | twin
-            deduction.unlink()
+            # Bookkeeping of the merge, not a user's deletion (Finance may not delete).
+            deduction.sudo().unlink()
         return result
 
     # ------------------------------------------------------------------ chargeback list
@@ -652,6 +655,8 @@ class AcornVcDeduction(models.Model):
             "received_units": invoice.get("received"),
             "shipped_units": shipped_units,
             "unit_price": (invoice["subtotal"] / units) if units else None,
+            "short_units": invoice.get("short_units"),
+            "short_value": invoice.get("short_value"),
             "asn_state": min(states, key=lambda s: rank.get(s, 0)) if states else "",
             "asn_sent_at": max(sent) if sent else None,
             "shipped_at": min(shipped_at) if shipped_at else None,
@@ -682,29 +687,43 @@ class AcornVcDeduction(models.Model):
         }
 
     def _acorn_invoice_facts(self, invoice_ids):
-        """{invoice id: units, subtotal, received (Amazon), priced lines, overbilled}."""
+        """{invoice id: units, subtotal, received (Amazon), priced lines, overbilled, and per
+        PO line summed: units our accepted ASNs shipped that Amazon's receipts miss, valued at
+        the invoiced price}."""
         if not invoice_ids:
             return {}
         cr = self.env.cr
         cr.execute(
             "WITH lines AS ("
             " SELECT aml.move_id, aml.quantity, aml.price_subtotal,"
+            "  aml.price_subtotal / NULLIF(aml.quantity, 0) AS price,"
             "  (SELECT sol.acorn_po_line_id FROM sale_order_line_invoice_rel rel"
             "   JOIN sale_order_line sol ON sol.id = rel.order_line_id"
             "   WHERE rel.invoice_line_id = aml.id AND sol.acorn_po_line_id IS NOT NULL"
             "   LIMIT 1) AS po_line_id"
             " FROM account_move_line aml"
-            " WHERE aml.move_id = ANY(%s) AND aml.display_type = 'product')"
-            " SELECT lines.move_id, SUM(lines.quantity) AS units,"
-            "  SUM(lines.price_subtotal) AS subtotal,"
-            "  COUNT(pol.id) AS priced,"
-            "  COALESCE(SUM(GREATEST(lines.price_subtotal / NULLIF(lines.quantity, 0)"
-            "   - pol.net_cost, 0) * lines.quantity) FILTER (WHERE pol.id IS NOT NULL), 0)"
-            "   AS overbilled,"
-            "  (SELECT SUM(p.received_qty) FROM acorn_vc_purchase_order_line p"
-            "   WHERE p.id = ANY(array_agg(DISTINCT lines.po_line_id))) AS received"
+            " WHERE aml.move_id = ANY(%s) AND aml.display_type = 'product'),"
+            " shipped AS ("
+            " SELECT sol.acorn_po_line_id AS po_line_id, SUM(sm.quantity) AS quantity"
+            " FROM stock_move sm JOIN sale_order_line sol ON sol.id = sm.sale_line_id"
+            " JOIN stock_picking p ON p.id = sm.picking_id"
+            " WHERE sm.state = 'done' AND p.acorn_asn_state = 'accepted'"
+            "  AND sol.acorn_po_line_id IN (SELECT po_line_id FROM lines)"
+            " GROUP BY sol.acorn_po_line_id),"
+            " judged AS ("
+            " SELECT lines.*, pol.id AS pol_id, pol.net_cost, pol.received_qty,"
+            "  GREATEST(LEAST(COALESCE(shipped.quantity, 0), lines.quantity)"
+            "   - pol.received_qty, 0) AS short"
             " FROM lines LEFT JOIN acorn_vc_purchase_order_line pol ON pol.id = lines.po_line_id"
-            " GROUP BY lines.move_id",
+            " LEFT JOIN shipped ON shipped.po_line_id = lines.po_line_id)"
+            " SELECT move_id, SUM(quantity) AS units, SUM(price_subtotal) AS subtotal,"
+            "  COUNT(pol_id) AS priced,"
+            "  COALESCE(SUM(GREATEST(price - net_cost, 0) * quantity)"
+            "   FILTER (WHERE pol_id IS NOT NULL), 0) AS overbilled,"
+            "  SUM(short) AS short_units, SUM(short * price) AS short_value,"
+            "  (SELECT SUM(p.received_qty) FROM acorn_vc_purchase_order_line p"
+            "   WHERE p.id = ANY(array_agg(DISTINCT pol_id))) AS received"
+            " FROM judged GROUP BY move_id",
             (invoice_ids,),
         )
         return {
@@ -712,6 +731,9 @@ class AcornVcDeduction(models.Model):
                 **row,
                 "overbilled": round(row["overbilled"] or 0.0, 2),
                 "received": row["received"] if row["priced"] else None,
+                "short_value": round(row["short_value"], 2)
+                if row["short_value"] is not None
+                else None,
             }
             for row in cr.dictfetchall()
         }

@@ -289,7 +289,9 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
         records = self.env["acorn.vc.deduction"].search(action["domain"])
         self.assertTrue(records)
         result = records.with_user(self.user_finance).action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(int(result["url"].split("/")[3].split("?")[0]))
+        attachment = self.env["ir.attachment"].browse(
+            int(result["url"].split("/")[3].split("?")[0])
+        )
         book = openpyxl.load_workbook(io.BytesIO(attachment.raw))
         self.assertEqual(
             book.sheetnames, ["Deductions", "By Kind and Month", "At Risk by Deadline"]

@@ -38,6 +38,10 @@ EVIDENCE_COLUMNS = {
     "received_units": np.nan,  # Amazon's receipts (PO status)
     "shipped_units": np.nan,  # units in deliveries whose ASN Amazon accepted
     "unit_price": np.nan,  # invoiced amount / invoiced units
+    # Per invoice line, summed: units our accepted ASN shipped that Amazon's receipts miss,
+    # and their invoiced value (NaN: not known per line; the totals above decide).
+    "short_units": np.nan,
+    "short_value": np.nan,
     "asn_state": "",  # "" (none), to_send, sent, accepted, rejected
     "asn_sent_at": pd.NaT,
     "shipped_at": pd.NaT,
@@ -108,6 +112,8 @@ def complete(frame):
         "agreement_amount",
         "amount",
         "overbilled",
+        "short_units",
+        "short_value",
     ):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
     for name in ("cartons", "cartons_with_sscc", "priced_lines"):
@@ -211,8 +217,10 @@ def _shortage(frame, rules):
     # What Amazon says it received: its receipts, else what the claim implies.
     amazon_received = received.fillna(invoiced - claimed_units)
     ours = shipped.fillna(0).clip(upper=invoiced)
-    disputable_units = (ours - amazon_received).clip(lower=0)
-    disputable = (disputable_units * price).clip(upper=amount).fillna(0).round(2)
+    per_line = frame["short_units"].notna() & received.notna()
+    disputable_units = frame["short_units"].where(per_line, (ours - amazon_received).clip(lower=0))
+    value = frame["short_value"].where(per_line, disputable_units * price)
+    disputable = value.clip(upper=amount).fillna(0).round(2)
     missing, present, asn_ok, _sscc = _shipment_proof(frame)
     all_received = received.notna() & (received >= invoiced)
     worth = disputable_units > rules.unit_tolerance
@@ -244,12 +252,6 @@ def _shortage(frame, rules):
     )[case]
     out.loc[case, "missing"] = missing[case]
     rest = rest & ~all_received
-    case = rest & ~worth
-    out.loc[case, "verdict"] = "accept"
-    out.loc[case, "explanation"] = (
-        facts + " Amazon received what we shipped: the claim covers units we did not ship."
-    )[case]
-    rest = rest & worth
     no_asn = rest & ~asn_ok
     out.loc[no_asn, "verdict"] = "needs_evidence"
     out.loc[no_asn, "explanation"] = (
@@ -257,6 +259,12 @@ def _shortage(frame, rules):
     )[no_asn]
     out.loc[no_asn, "missing"] = missing[no_asn]
     rest = rest & asn_ok
+    case = rest & ~worth
+    out.loc[case, "verdict"] = "accept"
+    out.loc[case, "explanation"] = (
+        facts + " Amazon received what we shipped: the claim covers units we did not ship."
+    )[case]
+    rest = rest & worth
     no_proof = rest & ~frame["has_pod"] & ~frame["has_bol"]
     out.loc[no_proof, "verdict"] = "needs_evidence"
     out.loc[no_proof, "missing"] = missing[no_proof]

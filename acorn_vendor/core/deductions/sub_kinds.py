@@ -10,21 +10,6 @@ shown for review and assessed as needing evidence.
 
 import re
 
-SUB_KINDS = (
-    "shortage",
-    "price_claim",
-    "asn_accuracy",
-    "po_on_time",
-    "carton_content_label",
-    "prep",
-    "labelling",
-    "other_chargeback",
-    "coop",
-    "price_protection",
-    "provision",
-    "return",
-    "other",
-)
 CHARGEBACK_SUB_KINDS = (
     "asn_accuracy",
     "po_on_time",
@@ -32,6 +17,16 @@ CHARGEBACK_SUB_KINDS = (
     "prep",
     "labelling",
     "other_chargeback",
+)
+SUB_KINDS = (
+    "shortage",
+    "price_claim",
+    *CHARGEBACK_SUB_KINDS,
+    "coop",
+    "price_protection",
+    "provision",
+    "return",
+    "other",
 )
 # Remittance line kind -> sub-kind, for kinds that say it all.
 SUB_KIND_OF_LINE_KIND = {

@@ -22,12 +22,10 @@ import csv
 import io
 import json
 import random
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-import xlsxwriter
-
-from .common import invalid, parse_dt
+from .common import date_bounds, invalid, parse_dt, xlsx_sheet
 from .config import hash_seed
 
 DAY = 86400.0
@@ -206,13 +204,7 @@ def export_chargebacks(engine, params):
     fmt = (params.get("format") or "csv").lower()
     if fmt not in ("xlsx", "csv"):
         raise invalid(f"format {fmt!r}: expected csv or xlsx")
-    bounds = []
-    for key in ("from", "to"):
-        try:
-            bounds.append(date.fromisoformat(params[key]) if params.get(key) else None)
-        except ValueError:
-            raise ValueError(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)") from None
-    start, end = bounds
+    start, end = date_bounds(params)
     rows = []
     us = engine.currency == "USD"
     for item in chargeback_list(engine):
@@ -239,7 +231,9 @@ def export_chargebacks(engine, params):
         )
     if fmt == "xlsx":
         return (
-            _xlsx(rows, us),
+            xlsx_sheet(
+                "Chargebacks", [HEADER] + [[*r[:9], float(r[9]), *r[10:]] for r in rows], us
+            ),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "Chargebacks.xlsx",
         )
@@ -256,22 +250,3 @@ def _csv(rows, us):
         row[11] = row[11].strftime("%m/%d/%Y" if us else "%d/%m/%Y")
         writer.writerow(row)
     return out.getvalue().encode("utf-8-sig")
-
-
-def _xlsx(rows, us):
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("Chargebacks")
-    dates = book.add_format({"num_format": "mm/dd/yyyy" if us else "dd/mm/yyyy"})
-    money = book.add_format({"num_format": "#,##0.00"})
-    sheet.write_row(0, 0, HEADER)
-    for r, row in enumerate(rows, 1):
-        for c, value in enumerate(row):
-            if isinstance(value, date):
-                sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
-            elif isinstance(value, Decimal):
-                sheet.write_number(r, c, float(value), money)
-            else:
-                sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()

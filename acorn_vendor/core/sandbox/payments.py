@@ -35,10 +35,8 @@ import random
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-import xlsxwriter
-
 from .chargebacks import issue_id
-from .common import invalid, parse_dt
+from .common import date_bounds, invalid, parse_dt, xlsx_sheet
 from .config import hash_seed
 from .generator import DAY, HOUR, day_of, day_start
 
@@ -630,13 +628,7 @@ class PaymentsMixin:
         fmt = (params.get("format") or "xlsx").lower()
         if fmt not in ("xlsx", "csv"):
             raise invalid(f"format {fmt!r}: expected xlsx or csv")
-        bounds = []
-        for key in ("from", "to"):
-            try:
-                bounds.append(date.fromisoformat(params[key]) if params.get(key) else None)
-            except ValueError:
-                raise ValueError(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)") from None
-        rows = self._export_rows(self.payments_between(*bounds), fmt)
+        rows = self._export_rows(self.payments_between(*date_bounds(params)), fmt)
         if fmt == "csv":
             return self._csv(rows), "text/csv; charset=utf-8", "Payments.csv"
         return (
@@ -708,21 +700,4 @@ class PaymentsMixin:
         return out.getvalue().encode("utf-8-sig")
 
     def _xlsx(self, rows):
-        out = io.BytesIO()
-        book = xlsxwriter.Workbook(out, {"in_memory": True})
-        sheet = book.add_worksheet("Remittance payments")
-        pattern = "mm/dd/yyyy" if self.currency == "USD" else "dd/mm/yyyy"
-        dates, money = (
-            book.add_format({"num_format": pattern}),
-            book.add_format({"num_format": "#,##0.00"}),
-        )
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, date):
-                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
-                elif isinstance(value, float):
-                    sheet.write_number(r, c, value, money)
-                else:
-                    sheet.write(r, c, value)
-        book.close()
-        return out.getvalue()
+        return xlsx_sheet("Remittance payments", rows, self.currency == "USD")
