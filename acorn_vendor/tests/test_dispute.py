@@ -20,17 +20,9 @@ from ..core.deductions.dispute_pack import FormLine, build_pack
 from ..core.remittance.payments_export import read_payments_export
 from . import test_asn
 from .common import AcornVendorCommon, SandboxMixin
-from .test_remittance_booking import RemittanceSetup
+from .test_remittance_booking import SANDBOX_PAYING, RemittanceSetup
 
-SANDBOX_DISPUTES = {
-    "seed": 1,
-    "pos_per_day": 2,
-    "lines_max": 2,
-    "history_days": 100,
-    "start_time": "2026-03-04T12:00:00Z",
-    "frozen_clock": True,
-    "payments": {"hidden_rate": 0},
-}
+SANDBOX_DISPUTES = {**SANDBOX_PAYING, "payments": {"hidden_rate": 0}}  # every line shown
 DAY = 86400
 
 
