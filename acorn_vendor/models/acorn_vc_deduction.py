@@ -303,9 +303,9 @@ class AcornVcDeduction(models.Model):
     def _compute_pod_attachment_ids(self):
         pods = self._acorn_pod_attachments(self.picking_ids.ids)
         for deduction in self:
-            deduction.pod_attachment_ids = [
-                a for p in deduction.picking_ids.ids for a in pods.get(p, [])
-            ]
+            deduction.pod_attachment_ids = self.env["ir.attachment"].browse(
+                [a for p in deduction.picking_ids.ids for a in pods.get(p, [])]
+            )
 
     def _acorn_pod_attachments(self, picking_ids):
         """{picking id: [attachment ids]} of the files that prove delivery."""
@@ -490,10 +490,11 @@ class AcornVcDeduction(models.Model):
 
     @api.model
     def assess(self, ids):
-        """XML-RPC: assess these deductions again; returns {id: verdict}."""
+        """XML-RPC: assess these deductions again; returns {"id": verdict} (XML-RPC keys
+        are text)."""
         records = self.browse(ids).exists()
         records._acorn_assess()
-        return {d.id: d.verdict for d in records}
+        return {str(d.id): d.verdict for d in records}
 
     def action_assess(self):
         """Gather the evidence again and recompute verdicts and windows (button, list)."""
