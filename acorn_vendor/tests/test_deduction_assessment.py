@@ -115,7 +115,7 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
         self.assertFalse(shortage.missing_evidence)
         self.assertEqual((shortage.bill_of_lading, shortage.carrier), ("BOL-77", "ODFL"))
         self.assertEqual(shortage.fc_code, po.ship_to_code)
-        self.assertEqual(shortage.pod_attachment_ids.name, "POD signed.pdf")
+        self.assertEqual(shortage.pod_attachment_ids.mapped("name"), ["POD signed.pdf"])
 
         shortage.pod_attachment_ids.unlink()
         shortage.action_assess()
