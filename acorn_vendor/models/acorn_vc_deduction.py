@@ -3,6 +3,7 @@ the ledger disputes build on, with each deduction's evidence, assessment and dis
 
 import base64
 import logging
+import re
 from datetime import timedelta
 
 from psycopg2.extras import execute_values
@@ -301,11 +302,13 @@ class AcornVcDeduction(models.Model):
             deduction.amount_taken = -deduction.amount
 
     def _compute_pod_attachment_ids(self):
-        pods = self._acorn_pod_attachments(self.picking_ids.ids)
+        files = self.env["ir.attachment"].search(
+            [("res_model", "=", "stock.picking"), ("res_id", "in", self.picking_ids.ids)]
+        )
+        pods = files.filtered(lambda a: re.search(POD_NAME_PATTERN, a.name or "", re.IGNORECASE))
         for deduction in self:
-            deduction.pod_attachment_ids = [
-                a for p in deduction.picking_ids.ids for a in pods.get(p, [])
-            ]
+            ids = set(deduction.picking_ids.ids)
+            deduction.pod_attachment_ids = pods.filtered(lambda a, ids=ids: a.res_id in ids)
 
     def _acorn_pod_attachments(self, picking_ids):
         """{picking id: [attachment ids]} of the files that prove delivery."""
@@ -492,10 +495,11 @@ class AcornVcDeduction(models.Model):
 
     @api.model
     def assess(self, ids):
-        """XML-RPC: assess these deductions again; returns {id: verdict}."""
+        """XML-RPC: assess these deductions again; returns {"id": verdict} (XML-RPC keys
+        are text)."""
         records = self.browse(ids).exists()
         records._acorn_assess()
-        return {d.id: d.verdict for d in records}
+        return {str(d.id): d.verdict for d in records}
 
     def action_assess(self):
         """Gather the evidence again and recompute verdicts and windows (button, list)."""

@@ -11,9 +11,10 @@ import openpyxl
 import requests
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..core.deductions.chargeback_export import read_chargeback_export
+from .common import SandboxMixin
 from .test_asn import AsnCommon
 from .test_remittance_booking import SANDBOX_PAYING, RemittanceSetup, payments_csv
 
@@ -114,7 +115,7 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
         self.assertFalse(shortage.missing_evidence)
         self.assertEqual((shortage.bill_of_lading, shortage.carrier), ("BOL-77", "ODFL"))
         self.assertEqual(shortage.fc_code, po.ship_to_code)
-        self.assertEqual(shortage.pod_attachment_ids.name, "POD signed.pdf")
+        self.assertEqual(shortage.pod_attachment_ids.mapped("name"), ["POD signed.pdf"])
 
         shortage.pod_attachment_ids.unlink()
         shortage.action_assess()
@@ -300,3 +301,44 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
         with self.assertRaises(AccessError):
             self.env["acorn.vc.deduction"].with_user(self.user_logistics).search([])
             records.with_user(self.user_logistics).read(["verdict"])
+
+
+@tagged("-at_install", "post_install")
+class TestDeductionXmlRpc(SandboxMixin, HttpCase):
+    """A finance script imports the chargeback list and assesses over XML-RPC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls.env["acorn.vc.account"].create(
+            {"name": "RPC deductions", "marketplace_code": "US"}
+        )
+        cls.sandbox = cls._start_sandbox(**SANDBOX_PAYING)
+        new_test_user(
+            cls.env,
+            "acorn_rpc_finance",
+            password="acorn_rpc_fin1",
+            groups="acorn_vendor.group_acorn_finance",
+        )
+
+    def test_import_and_assess_chargebacks_over_xmlrpc(self):
+        db = self.env.cr.dbname
+        uid = self.xmlrpc_common.authenticate(db, "acorn_rpc_finance", "acorn_rpc_fin1", {})
+
+        def call(method, *args):
+            return self.xmlrpc_object.execute_kw(
+                db, uid, "acorn_rpc_fin1", "acorn.vc.deduction", method, list(args)
+            )
+
+        data = requests.get(f"{self.sandbox.url}/_sandbox/chargebacks/export", timeout=30).content
+        listed = read_chargeback_export(data).chargebacks
+        counts = call("import_chargebacks", self.account.id, base64.b64encode(data).decode(),
+                      "Chargebacks.csv")  # fmt: skip
+        self.assertEqual(counts["created"], len(listed))
+        ids = call("search", [("account_id", "=", self.account.id)])
+        verdicts = call("assess", ids)
+        self.assertEqual(sorted(map(int, verdicts)), sorted(ids))
+        self.assertEqual(set(verdicts.values()), {"needs_evidence"})
+        again = call("import_chargebacks", self.account.id, base64.b64encode(data).decode(),
+                     "Chargebacks.csv")  # fmt: skip
+        self.assertEqual((again["created"], again["duplicates"]), (0, len(listed)))
