@@ -68,6 +68,12 @@
         "data/acorn_vc_amazon_demand_data.xml",
         "views/acorn_vc_amazon_demand_views.xml",
         "views/stock_warehouse_orderpoint_views.xml",
+        "data/acorn_vc_deduction_data.xml",
+        "views/acorn_vc_deduction_views.xml",
+        "wizards/acorn_vc_chargeback_import_wizard_views.xml",
+        "security/acorn_vc_dispute_security.xml",
+        "data/acorn_vc_dispute_data.xml",
+        "views/acorn_vc_dispute_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",

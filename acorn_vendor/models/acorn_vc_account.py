@@ -8,6 +8,10 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..core import marketplaces, po_import
 from ..core.ack_rules import RuleSettings
+from ..core.deductions.assessment import DEFAULT_RULES as ASSESSMENT_DEFAULTS
+from ..core.deductions.assessment import rules_from_settings as assessment_rules
+from ..core.deductions.deadlines import DEFAULT_RULES as DEADLINE_DEFAULTS
+from ..core.deductions.deadlines import rules_from_settings as deadline_rules
 from ..core.remittance.line_kinds import rules_from_settings
 from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import Credentials, SpApiClient, SpApiError
@@ -391,6 +395,103 @@ class AcornVcAccount(models.Model):
         '{"kind", "number", "description", "sign"} rules, first match wins (regular '
         "expressions on Amazon's Invoice Number and Description), tried before Acorn's defaults.",
     )
+    # Deductions: Amazon's dispute rules (finance.md §3; defaults: core/deductions) and the
+    # assessment's, per account since Amazon changes them (Finance only).
+    deduction_shortage_opens_days = fields.Integer(
+        "Shortage Disputes Open (days)",
+        default=DEADLINE_DEFAULTS.shortage_opens_days,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Days after the invoice due date before Amazon takes a shortage dispute (it "
+        "keeps matching receipts until then).",
+    )
+    deduction_shortage_file_before_days = fields.Integer(
+        "File Shortage Disputes By (day)",
+        default=DEADLINE_DEFAULTS.shortage_file_before_days,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Days after the due date after which shortage disputes rarely win.",
+    )
+    deduction_shortage_disputes = fields.Integer(
+        "Shortage Disputes Allowed",
+        default=DEADLINE_DEFAULTS.shortage_disputes,
+        groups="acorn_vendor.group_acorn_finance",
+        help="One dispute, then one re-dispute.",
+    )
+    deduction_shortage_redispute_bundle = fields.Integer(
+        "Disputes per Re-dispute",
+        default=DEADLINE_DEFAULTS.shortage_redispute_bundle,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    deduction_shortage_limit_years = fields.Integer(
+        "Shortage Limit (years)",
+        default=DEADLINE_DEFAULTS.shortage_limit_years,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    deduction_price_claim_days = fields.Integer(
+        "Price Claim Window (days)",
+        default=DEADLINE_DEFAULTS.price_claim_days,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Days after the invoice due date.",
+    )
+    deduction_price_claim_disputes = fields.Integer(
+        "Price Claim Disputes Allowed",
+        default=DEADLINE_DEFAULTS.price_claim_disputes,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    deduction_chargeback_days = fields.Integer(
+        "Chargeback Window (days)",
+        default=DEADLINE_DEFAULTS.chargeback_days,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Days after Amazon raised the chargeback.",
+    )
+    deduction_chargeback_disputes = fields.Integer(
+        "Chargeback Disputes Allowed",
+        default=DEADLINE_DEFAULTS.chargeback_disputes,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    deduction_chargeback_redispute_days = fields.Integer(
+        "Chargeback Re-dispute Window (days)",
+        default=DEADLINE_DEFAULTS.chargeback_redispute_days,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Days after Amazon refused the first dispute.",
+    )
+    deduction_chargeback_limit_years = fields.Integer(
+        "Chargeback Limit (years)",
+        default=DEADLINE_DEFAULTS.chargeback_limit_years,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    deduction_coop_limit_years = fields.Integer(
+        "Co-op Limit (years)",
+        default=DEADLINE_DEFAULTS.coop_limit_years,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    deduction_closing_days = fields.Integer(
+        "Closing Soon (days)",
+        default=DEADLINE_DEFAULTS.closing_days,
+        groups="acorn_vendor.group_acorn_finance",
+        help="A window whose worthwhile part ends this many days from today, or sooner, is "
+        "closing; the responsible gets an activity then.",
+    )
+    deduction_asn_due_hours = fields.Integer(
+        "ASN Due (hours after shipping)",
+        default=ASSESSMENT_DEFAULTS.asn_due_hours,
+        groups="acorn_vendor.group_acorn_finance",
+        help="An ASN sent later than this after the shipment left is late: its chargeback is "
+        "accepted.",
+    )
+    deduction_ship_window_grace_days = fields.Integer(
+        "Ship Window Grace (days)",
+        default=ASSESSMENT_DEFAULTS.ship_window_grace_days,
+        groups="acorn_vendor.group_acorn_finance",
+    )
+    dispute_writeoff_account_id = fields.Many2one(
+        "account.account",
+        "Write Lost Disputes Off To",
+        check_company=True,
+        groups="acorn_vendor.group_acorn_finance",
+        help="Where a lost or expired dispute's deductions go. Empty: by kind, Amazon contra "
+        "revenue for co-op and price protection, Amazon deductions written off (an expense) "
+        "for the others.",
+    )
 
     _sql_constraints = [
         (
@@ -542,6 +643,35 @@ class AcornVcAccount(models.Model):
     def _acorn_responsible(self):
         self.ensure_one()
         return self.responsible_user_id or self.env.ref("base.user_admin")
+
+    def _acorn_deduction_rules(self):
+        """(DeadlineRules, AssessmentRules) of the account's settings."""
+        self.ensure_one()
+        account = self.sudo()
+        deadlines = deadline_rules(
+            {name: account[f"deduction_{name}"] for name in DEADLINE_DEFAULTS.__dataclass_fields__}
+        )
+        assessment = assessment_rules(
+            {
+                "asn_due_hours": account.deduction_asn_due_hours,
+                "ship_window_grace_days": account.deduction_ship_window_grace_days,
+            }
+        )
+        return deadlines, assessment
+
+    @api.constrains(
+        *(f"deduction_{name}" for name in DEADLINE_DEFAULTS.__dataclass_fields__),
+        "deduction_asn_due_hours",
+        "deduction_ship_window_grace_days",
+    )
+    def _check_deduction_rules(self):
+        for account in self:
+            try:
+                account._acorn_deduction_rules()
+            except ValueError as exc:
+                raise ValidationError(
+                    self.env._("%(account)s: %(problem)s", account=account.name, problem=exc)
+                ) from None
 
     def _acorn_rule_settings(self):
         self.ensure_one()

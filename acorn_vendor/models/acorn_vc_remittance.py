@@ -30,6 +30,7 @@ DEFAULT_ACCOUNTS = {
     "deductions_pending": ("Amazon deductions pending", "asset_current", True, "119910"),
     "holdback": ("Amazon holdback", "asset_current", True, "119920"),
     "contra_revenue": ("Amazon contra revenue", "income", False, "419910"),
+    "written_off": ("Amazon deductions written off", "expense", False, "619910"),
 }
 
 

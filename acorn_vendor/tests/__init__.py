@@ -9,6 +9,8 @@ from . import (
     test_asn_label,
     test_buyer_pack,
     test_cockpit_tour,
+    test_deduction_assessment,
+    test_dispute,
     test_invoice,
     test_menu_counters,
     test_naming,

@@ -3,9 +3,10 @@ quantities in eaches, and opaque paging tokens."""
 
 import base64
 import hashlib
+import io
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 DAY = 86400.0
@@ -148,3 +149,37 @@ def parse_bool(params, key, default):
     if value.lower() not in ("true", "false"):
         raise invalid(f"Invalid {key} {value!r}: expected true or false")
     return value.lower() == "true"
+
+
+def date_bounds(params):
+    """(from, to) dates of an export's query (either may be None)."""
+    bounds = []
+    for key in ("from", "to"):
+        try:
+            bounds.append(date.fromisoformat(params[key]) if params.get(key) else None)
+        except ValueError:
+            raise ValueError(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)") from None
+    return bounds
+
+
+def xlsx_sheet(name, rows, us):
+    """XLSX bytes of one sheet of ``rows``: dates in the marketplace's order, floats as money."""
+    import xlsxwriter  # only the sandbox's XLSX exports need it
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(name)
+    dates, money = (
+        book.add_format({"num_format": "mm/dd/yyyy" if us else "dd/mm/yyyy"}),
+        book.add_format({"num_format": "#,##0.00"}),
+    )
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, date):
+                sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
+            elif isinstance(value, float):
+                sheet.write_number(r, c, value, money)
+            else:
+                sheet.write(r, c, value)
+    book.close()
+    return out.getvalue()

@@ -30,6 +30,7 @@ from .common import (
     transaction_id,
 )
 from .config import hash_seed
+from .disputes import DisputesMixin
 from .generator import (
     DAY,
     HOUR,
@@ -45,7 +46,7 @@ from .shipping import ShippingMixin
 _logger = logging.getLogger(__name__)
 
 
-class VendorCentral(ShippingMixin, ReportsMixin, PaymentsMixin):
+class VendorCentral(ShippingMixin, ReportsMixin, PaymentsMixin, DisputesMixin):
     def __init__(self, store, cfg, clock):
         self.store = store
         self.cfg = cfg

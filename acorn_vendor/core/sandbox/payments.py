@@ -5,8 +5,13 @@ Each payment run (``weekday``, 08:00 UTC) pays, per vendor code, the invoices du
 their terms (the invoice's own payment terms, else the defaults below: a terms discount when
 paid by the discount date), minus:
 
-- shortage claims (``<invoice>SC``) for what the sandbox's own receipts found short, some
-  reversed five to seven weeks later (``…SCR``) and a few of those claimed again (``…SCRSC``);
+- shortage claims (``<invoice>SC``): true ones for what its own receipts found short of what
+  the vendor's ASN shipped, and false ones (``false_shortage_rate``) on lines it received in
+  full, as when Amazon's invoice matching misses a receipt. Its own matching finds some false
+  ones again (``reversal_rate``) and reverses them five to seven weeks later (``…SCR``), a few
+  of those claimed again (``…SCRSC``); the rest wait for a dispute (sandbox/disputes.py).
+  Every claim is kept per ASIN with the truth (``shortage_claims``), so the dispute desk
+  knows which were false;
 - price claims (``<invoice>PC``);
 - chargebacks (``<10 digits>VCBSINV``) for ASNs sent more than a day after the shipment left
   or whose quantities the receipt did not find (history invoices: at ``chargeback_rate``);
@@ -32,9 +37,8 @@ import random
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-import xlsxwriter
-
-from .common import invalid, parse_dt
+from .chargebacks import issue_id
+from .common import date_bounds, invalid, parse_dt, xlsx_sheet
 from .config import hash_seed
 from .generator import DAY, HOUR, day_of, day_start
 
@@ -55,6 +59,12 @@ PAYMENT_DEFAULTS = {
     "provision_percent": "2",
     "price_protection_rate": 0.25,  # share of runs with a price-protection debit note
     "price_protection_percent": "1",
+    "false_shortage_rate": 0.2,  # invoices claimed short although received in full
+    # The dispute desk (sandbox/disputes.py): a shortage dispute is taken from this many days
+    # after the invoice's due date until that many, and answered after review_days.
+    "dispute_opens_days": 35,
+    "dispute_closes_days": 730,
+    "dispute_review_days": 7,
 }
 PAYMENTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS payments (
@@ -69,6 +79,18 @@ CREATE TABLE IF NOT EXISTS payment_lines (
     PRIMARY KEY (payment, seq)
 );
 CREATE TABLE IF NOT EXISTS paid_invoices (number TEXT PRIMARY KEY, payment TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shortage_claims (
+    number TEXT PRIMARY KEY, invoice TEXT NOT NULL, vendor_code TEXT NOT NULL,
+    invoice_date REAL NOT NULL, due REAL NOT NULL, claimed_at REAL NOT NULL,
+    amount TEXT NOT NULL, discount_percent TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS shortage_claims_invoice ON shortage_claims (invoice);
+CREATE TABLE IF NOT EXISTS shortage_claim_items (
+    claim TEXT NOT NULL, po TEXT NOT NULL, seq INTEGER NOT NULL, asin TEXT NOT NULL,
+    qty INTEGER NOT NULL, net_cost TEXT NOT NULL, received_in_full INTEGER NOT NULL,
+    repaid INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS shortage_claim_items_claim ON shortage_claim_items (claim);
 CREATE TABLE IF NOT EXISTS deductions_due (
     id INTEGER PRIMARY KEY, vendor_code TEXT NOT NULL, due REAL NOT NULL,
     number TEXT NOT NULL, invoice_date REAL NOT NULL, description TEXT NOT NULL,
@@ -261,6 +283,7 @@ class PaymentsMixin:
                     "pos": [po["number"]],
                     "kind": "invoice",
                     "history": True,
+                    "due": float(po["ship_start"]) + days * DAY,
                 }
             )
         return out + [invoice for invoice in live if invoice["due"] <= at]
@@ -320,29 +343,31 @@ class PaymentsMixin:
         if invoice["kind"] != "invoice":
             return lines
         rng = self._rng("invoice", number)
-        short = self._short_value(invoice["pos"])
+        items = self._short_items(invoice["pos"])
+        items += self._false_short_items(invoice, items, settings)
+        short = _cents(sum((Decimal(i["net_cost"]) * i["qty"] for i in items), Decimal(0)))
         if short > 0:
             claim = min(short, amount)
             lines.append(self._claim(f"{number}SC", invoice, -claim, pct, "Shortage claim"))
-            if rng.random() < float(settings["reversal_rate"]):
+            self._record_claim(vendor, f"{number}SC", invoice, at, claim, items)
+            false_items = [i for i in items if i["received_in_full"]]
+            # Amazon's own matching finds some false claims again and reverses them.
+            if rng.random() < float(settings["reversal_rate"]) and false_items:
                 later = at + rng.randint(35, 49) * DAY
+                back = min(claim, self._repay(f"{number}SC", false_items))
                 self._schedule(
                     vendor,
                     later,
-                    self._claim(f"{number}SCR", invoice, claim, pct, "Shortage claim reversal"),
+                    self._claim(f"{number}SCR", invoice, back, pct, "Shortage claim reversal"),
                 )
                 if rng.random() < float(settings["revised_rate"]):
-                    self._schedule(
-                        vendor,
-                        later,
-                        self._claim(
-                            f"{number}SCRSC",
-                            invoice,
-                            -_cents(claim / 2),
-                            pct,
-                            "Revised shortage claim",
-                        ),
+                    again = dict(false_items[0], qty=max(1, false_items[0]["qty"] // 2))
+                    value = _cents(Decimal(again["net_cost"]) * again["qty"])
+                    revised = self._claim(
+                        f"{number}SCRSC", invoice, -value, pct, "Revised shortage claim"
                     )
+                    self._schedule(vendor, later, revised)
+                    self._record_claim(vendor, revised["number"], invoice, later, value, [again])
         if rng.random() < float(settings["price_claim_rate"]):
             price = _cents(amount * Decimal(str(round(rng.uniform(0.01, 0.05), 4))))
             lines.append(self._claim(f"{number}PC", invoice, -price, Decimal(0), "Price claim"))
@@ -350,6 +375,8 @@ class PaymentsMixin:
         if reason:
             fee = _cents(amount * Decimal("0.02"))
             ref = "%010d" % rng.randint(10**9, 10**10 - 1)
+            if not invoice["history"]:  # the chargeback list's debit note for the PO
+                ref = issue_id(self.cfg.seed, invoice["pos"][0], "ASN Accuracy")
             lines.append(
                 {
                     "number": f"{ref}VCBSINV",
@@ -380,6 +407,99 @@ class PaymentsMixin:
             "discount": _cents(amount * pct / 100),
             "kind": kind[suffix],
         }
+
+    def _short_items(self, pos):
+        """True shortages: lines Amazon received short of what the vendor's ASN shipped."""
+        out = []
+        for po in pos:
+            for item in self.store.q(
+                "SELECT seq, asin, net_cost, shipped, received, receive_status FROM items "
+                "WHERE po = ? ORDER BY seq",
+                (po,),
+            ):
+                if item["receive_status"] != "NOT_RECEIVED" and item["shipped"] > item["received"]:
+                    out.append(
+                        {
+                            "po": po,
+                            "seq": item["seq"],
+                            "asin": item["asin"],
+                            "qty": item["shipped"] - item["received"],
+                            "net_cost": item["net_cost"],
+                            "received_in_full": 0,
+                        }
+                    )
+        return out
+
+    def _false_short_items(self, invoice, true_items, settings):
+        """A false shortage, now and then: units claimed on a line Amazon received in full."""
+        rng = self._rng("false-shortage", invoice["number"])
+        if rng.random() >= float(settings["false_shortage_rate"]):
+            return []
+        short = {(i["po"], i["seq"]) for i in true_items}
+        full = [
+            (po, item)
+            for po in invoice["pos"]
+            for item in self.store.q(
+                "SELECT seq, asin, net_cost, shipped, received FROM items "
+                "WHERE po = ? AND shipped > 0 AND received >= shipped ORDER BY seq",
+                (po,),
+            )
+            if (po, item["seq"]) not in short
+        ]
+        if not full:
+            return []
+        po, item = rng.choice(full)
+        qty = max(1, int(item["shipped"] * rng.uniform(0.02, 0.1)))
+        return [
+            {
+                "po": po,
+                "seq": item["seq"],
+                "asin": item["asin"],
+                "qty": min(qty, item["shipped"]),
+                "net_cost": item["net_cost"],
+                "received_in_full": 1,
+            }
+        ]
+
+    def _record_claim(self, vendor, number, invoice, at, amount, items):
+        """What the sandbox knows of a shortage claim: per ASIN, and whether it was true."""
+        self.store.x(
+            "INSERT INTO shortage_claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                number,
+                invoice["number"],
+                vendor,
+                invoice["date"],
+                invoice["due"],
+                at,
+                str(amount),
+                str(invoice["discount_percent"]),
+            ),
+        )
+        for item in items:
+            self.store.x(
+                "INSERT INTO shortage_claim_items (claim, po, seq, asin, qty, net_cost, "
+                "received_in_full) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    number,
+                    item["po"],
+                    item["seq"],
+                    item["asin"],
+                    item["qty"],
+                    item["net_cost"],
+                    item["received_in_full"],
+                ),
+            )
+
+    def _repay(self, claim, items):
+        """Mark the false units of ``items`` repaid; their value."""
+        for item in items:
+            self.store.x(
+                "UPDATE shortage_claim_items SET repaid = qty WHERE claim = ? AND po = ? "
+                "AND seq = ?",
+                (claim, item["po"], item["seq"]),
+            )
+        return _cents(sum((Decimal(i["net_cost"]) * i["qty"] for i in items), Decimal(0)))
 
     def _short_value(self, pos):
         value = Decimal(0)
@@ -534,12 +654,7 @@ class PaymentsMixin:
         fmt = (params.get("format") or "xlsx").lower()
         if fmt not in ("xlsx", "csv", "json"):
             raise invalid(f"format {fmt!r}: expected xlsx, csv or json")
-        bounds = []
-        for key in ("from", "to"):
-            try:
-                bounds.append(date.fromisoformat(params[key]) if params.get(key) else None)
-            except ValueError:
-                raise ValueError(f"{key}={params[key]!r} is not a date (YYYY-MM-DD)") from None
+        bounds = date_bounds(params)
         if fmt == "json":  # what the simulated Amazon sends as 820s: hidden lines included
             payload = json.dumps(self._payments_json(self.payments_between(*bounds)))
             return payload.encode(), "application/json", "Payments.json"
@@ -643,21 +758,4 @@ class PaymentsMixin:
         return out.getvalue().encode("utf-8-sig")
 
     def _xlsx(self, rows):
-        out = io.BytesIO()
-        book = xlsxwriter.Workbook(out, {"in_memory": True})
-        sheet = book.add_worksheet("Remittance payments")
-        pattern = "mm/dd/yyyy" if self.currency == "USD" else "dd/mm/yyyy"
-        dates, money = (
-            book.add_format({"num_format": pattern}),
-            book.add_format({"num_format": "#,##0.00"}),
-        )
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, date):
-                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
-                elif isinstance(value, float):
-                    sheet.write_number(r, c, value, money)
-                else:
-                    sheet.write(r, c, value)
-        book.close()
-        return out.getvalue()
+        return xlsx_sheet("Remittance payments", rows, self.currency == "USD")

@@ -12,14 +12,15 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from functools import cache
+from functools import cache, partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 
 from ..spapi_models import PayloadInvalid, load, operations, validate_response
+from .chargebacks import export_chargebacks
 from .common import ApiError, iso
 from .config import SandboxConfig, normalise_fault
 from .engine import VendorCentral
@@ -435,6 +436,15 @@ class SandboxServer:
                 return self._payments_export(req, params, request_id)
             if path == "/_sandbox/reports/document" and method == "POST":
                 return self._report_now(req, request_id)
+                return self._file_export(req, params, request_id, self.engine.export_payments)
+            if path == "/_sandbox/chargebacks/export" and method == "GET":
+                return self._file_export(
+                    req, params, request_id, partial(export_chargebacks, self.engine)
+                )
+            if path == "/_sandbox/disputes" or path.startswith(
+                ("/_sandbox/disputes/", "/_sandbox/shortages/")
+            ):
+                return self._disputes(req, method, path, request_id)
             if path.startswith("/_sandbox/"):
                 return self._admin(req, method, path, params, request_id)
             for m, regex, op, fn, ok in ROUTES:
@@ -661,11 +671,12 @@ class SandboxServer:
                 400, "InvalidInput", "The request body is not valid JSON", str(exc)
             ) from None
 
-    def _payments_export(self, req, params, request_id):
-        """The Payments XLSX/CSV of Vendor Central (sandbox/payments.py)."""
+    def _file_export(self, req, params, request_id, export):
+        """A file Vendor Central lets vendors download: the Payments XLSX/CSV
+        (sandbox/payments.py), the chargeback list (sandbox/chargebacks.py)."""
         try:
             with self.store.lock:
-                content, ctype, name = self.engine.export_payments(params)
+                content, ctype, name = export(params)
         except ApiError as exc:
             return self._send_json(req, exc.status, {"errors": exc.errors}, request_id)
         except ValueError as exc:
@@ -685,6 +696,29 @@ class SandboxServer:
             return self._send_json(req, 400, {"error": str(exc)}, request_id)
         headers = {"Content-Type": "application/octet-stream"}
         return self._send(req, 200, content, headers, request_id)
+
+    def _disputes(self, req, method, path, request_id):
+        """The dispute desk (sandbox/disputes.py): POST a dispute, GET a case or all, GET an
+        invoice's shortage detail."""
+        case = path[len("/_sandbox/disputes/") :] if path != "/_sandbox/disputes" else None
+        try:
+            with self.store.lock:
+                if path.startswith("/_sandbox/shortages/") and method == "GET":
+                    invoice = unquote(path[len("/_sandbox/shortages/") :])
+                    return self._send_json(
+                        req, 200, self.engine.shortage_detail(invoice), request_id
+                    )
+                if method == "POST" and case is None:
+                    body = self._parse_body(req, self._read_body(req))
+                    return self._send_json(req, 201, self.engine.file_dispute(body), request_id)
+                if method == "GET":
+                    answer = self.engine.dispute(case) if case else self.engine.list_disputes()
+                    return self._send_json(req, 200, answer, request_id)
+        except ApiError as exc:
+            return self._send_json(req, exc.status, {"errors": exc.errors}, request_id)
+        return self._send_json(
+            req, 405, {"errors": [{"code": "MethodNotAllowed", "message": method}]}, request_id
+        )
 
     def _admin(self, req, method, path, params, request_id):
         raw = self._read_body(req) if method in ("POST", "PUT") else b""

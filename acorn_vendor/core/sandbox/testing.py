@@ -56,6 +56,13 @@ class SandboxSession:
             raise AssertionError(f"{operation_id} answered {resp.status_code}: {resp.text[:1000]}")
         return resp.json() if resp.content else None
 
+    def settle(self, operation_id, body):
+        """Submit ``body``, let the sandbox's transaction delay pass, return the status."""
+        transaction = self.ok(operation_id, body=body)["payload"]["transactionId"]
+        self.sb.advance(self.sb.cfg.transaction_delay + 1)
+        status = self.ok("getTransaction", transactionId=transaction)["payload"]
+        return status["transactionStatus"]["status"]
+
     def download_report(self, document_id):
         doc = self.ok("getReportDocument", reportDocumentId=document_id)
         raw = self.http.get(doc["url"], timeout=self.timeout)
