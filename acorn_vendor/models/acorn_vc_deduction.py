@@ -3,7 +3,6 @@ the ledger disputes build on, with each deduction's evidence, assessment and dis
 
 import base64
 import logging
-import re
 from datetime import timedelta
 
 from psycopg2.extras import execute_values
@@ -46,6 +45,7 @@ ASSESSMENT_COLUMNS = (
     "bill_of_lading",
     "pro_number",
     "shipment_type",
+    "has_pod",
     "assessed_on",
 )
 
@@ -244,11 +244,11 @@ class AcornVcDeduction(models.Model):
     bill_of_lading = fields.Char(readonly=True)
     pro_number = fields.Char("PRO", readonly=True)
     shipment_type = fields.Char(readonly=True)
-    pod_attachment_ids = fields.Many2many(
-        "ir.attachment",
-        compute="_compute_pod_attachment_ids",
-        string="Proof of Delivery",
-        help="Files on the deliveries named like a proof of delivery (POD, proof of delivery).",
+    has_pod = fields.Boolean(
+        "Proof of Delivery on File",
+        readonly=True,
+        help="A file on the delivery is named like a proof of delivery (POD, proof of "
+        "delivery); set by the assessment.",
     )
     agreement_amount = fields.Monetary(
         help="Co-op and price protection: what the agreement allows for this deduction."
@@ -326,15 +326,6 @@ class AcornVcDeduction(models.Model):
     def _compute_amount_taken(self):
         for deduction in self:
             deduction.amount_taken = -deduction.amount
-
-    def _compute_pod_attachment_ids(self):
-        files = self.env["ir.attachment"].search(
-            [("res_model", "=", "stock.picking"), ("res_id", "in", self.picking_ids.ids)]
-        )
-        pods = files.filtered(lambda a: re.search(POD_NAME_PATTERN, a.name or "", re.IGNORECASE))
-        for deduction in self:
-            ids = set(deduction.picking_ids.ids)
-            deduction.pod_attachment_ids = pods.filtered(lambda a, ids=ids: a.res_id in ids)
 
     def _acorn_pod_attachments(self, picking_ids):
         """{picking id: [attachment ids]} of the files that prove delivery."""
@@ -579,6 +570,7 @@ class AcornVcDeduction(models.Model):
                     row["bill_of_lading"],
                     row["pro_number"],
                     row["shipment_type"],
+                    row["has_pod"],
                     today,
                 )
             )
@@ -596,6 +588,7 @@ class AcornVcDeduction(models.Model):
         for name in ("due_date", "window_opens", "window_file_before", "window_closes"):
             types[name] = "date"
         types["assessed_on"] = "date"
+        types["has_pod"] = "bool"
         assignments = ", ".join(
             f"{name} = new.{name}" + (f"::{types[name]}" if name in types else "")
             for name in columns
