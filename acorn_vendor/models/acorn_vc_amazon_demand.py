@@ -171,9 +171,10 @@ class AcornVcAmazonDemand(models.Model):
             weekly[weekly["asin"].isin(without)], first_week
         )
         parts = [forecast.drop(columns="generated_on").assign(source="forecast"), history]
-        plan = pd.concat([part for part in parts if not part.empty], ignore_index=True)
-        if plan.empty:
+        parts = [part for part in parts if not part.empty]
+        if not parts:  # no forecast and no PO history: nothing to plan on (a new account)
             return None
+        plan = pd.concat(parts, ignore_index=True)
         products = inputs.account_products(env, account, set(plan["asin"]))
         plan = plan[plan["asin"].isin(products)]
         if plan.empty:

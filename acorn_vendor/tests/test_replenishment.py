@@ -150,6 +150,13 @@ class TestReplenishment(AcornVendorCommon):
         self.assertEqual(first.forecast_p80, 122)
         self.assertAlmostEqual(first.projected_stock, 130)  # Amazon orders nothing in week 1
 
+    def test_an_account_without_forecast_or_po_history_plans_nothing_and_does_not_fail(self):
+        with freeze_time("2026-03-04 10:00:00"):
+            counts = self.env["acorn.vc.amazon.demand"]._acorn_recompute(
+                self.account_2, today=TODAY
+            )
+        self.assertEqual(counts, {"rules_updated": 0, "rules_created": 0, "lines": 0})
+
     def test_buyer_pack_says_whether_we_can_fill_amazons_expected_orders(self):
         Wizard = self.env["acorn.vc.buyer.pack.wizard"].with_user(self.user_ops)
         with freeze_time("2026-03-04 10:00:00"):
