@@ -433,10 +433,9 @@ class SandboxServer:
             if path == TOKEN_PATH and method == "POST":
                 return self._token(req, request_id)
             if path == "/_sandbox/payments/export" and method == "GET":
-                return self._payments_export(req, params, request_id)
+                return self._file_export(req, params, request_id, self.engine.export_payments)
             if path == "/_sandbox/reports/document" and method == "POST":
                 return self._report_now(req, request_id)
-                return self._file_export(req, params, request_id, self.engine.export_payments)
             if path == "/_sandbox/chargebacks/export" and method == "GET":
                 return self._file_export(
                     req, params, request_id, partial(export_chargebacks, self.engine)
