@@ -241,6 +241,8 @@ class AcornVcRemittance(models.Model):
                 body=self.env._("Imported from %s.", file_name), attachment_ids=attachment.ids
             )
         touched._acorn_book()  # matches all, books what is sure
+        # Verdicts and dispute windows once the lines are matched and traced (issue 14).
+        touched.line_ids.deduction_ids._acorn_assess()
         counts = {
             "payments": len(records),
             "lines": len(lines),
@@ -419,6 +421,7 @@ class AcornVcRemittance(models.Model):
             ]
         )
         self.env["acorn.vc.deduction"]._acorn_create_for(lines)
+        lines.deduction_ids._acorn_assess()  # new traces, new evidence: verdicts again
 
     def _acorn_store_decision(self, decision):
         """Write the core's decision on the lines; returns the numbers of lines that were to

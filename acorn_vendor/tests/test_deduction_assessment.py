@@ -106,6 +106,9 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
         shortage = self._claims(invoice, ("SC", claim))
         self.assertEqual((shortage.kind, shortage.sub_kind), ("shortage_claim", "shortage"))
         self.assertEqual(shortage.picking_ids, picking)
+        # The import assessed it already: verdict and window without pressing Assess.
+        self.assertEqual((shortage.verdict, shortage.strength), ("dispute", "strong"))
+        self.assertTrue(shortage.window_state)
         shortage._acorn_assess()
         self.assertEqual((shortage.verdict, shortage.strength), ("dispute", "strong"))
         self.assertAlmostEqual(shortage.disputable_amount, claim, places=2)
