@@ -121,6 +121,13 @@ class TestSyncRuns(AcornVendorCommon):
         self.account._acorn_fetch_and_import(self.now - timedelta(days=20), self.now, False)
         imported = self._runs(kind="po_status")
         self.assertEqual(len(imported), 1, "the import read Amazon's answers in a run of its own")
+        # The import stored what Amazon had received by then; the status read brings it
+        # again as receipts that came since would.
+        lines = self.env["acorn.vc.purchase.order.line"].search(
+            [("order_id.account_id", "=", self.account.id)]
+        )
+        self.assertTrue(sum(lines.mapped("received_qty")), "the import read Amazon's receipts")
+        lines.received_qty = 0
         self.account.po_status_cursor = self.now - timedelta(days=20)
         before = self._answered("getPurchaseOrdersStatus")
         self.account._acorn_sync_po_status(now=self.now)
