@@ -276,7 +276,7 @@ class TestOverview(RemittanceSetup, AcornVendorCommon):
 class TestDemoStartsWithWork(AcornVendorCommon):
     """`./acorn demo --reset` builds the demo account against a fresh sandbox."""
 
-    def test_a_fresh_demo_has_pos_to_acknowledge_and_confirmed_amazon_orders(self):
+    def test_a_fresh_demo_has_pos_to_acknowledge_none_answered_by_itself(self):
         """The issue: a rebuilt demo had nothing to acknowledge (its rules answered every
         PO, the demo's stock covering them all). Its first sync must leave the Overview
         with POs to acknowledge."""
