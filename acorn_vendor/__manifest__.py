@@ -2,7 +2,7 @@
     "name": "Acorn Vendor Central",
     "summary": "Run an Amazon Vendor Central (1P) business in Odoo over SP-API: "
     "purchase orders, acknowledgements, ASNs, invoices, reports and reconciliation",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Vendor Central",
     "website": "https://github.com/acorn-erp/acorn",
     "author": "Acorn contributors",

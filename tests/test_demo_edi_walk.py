@@ -1,7 +1,10 @@
 """tools/demo_edi_walk.py without a server: the 850 it drops, its bots verdicts, and the
 demo reset that leaves no EDI folders behind (tools/dev.py)."""
 
+import socket
 from datetime import datetime, timezone
+
+import pytest
 
 from acorn_vendor_edi.core import exchange
 from acorn_vendor_edi.tests.bots_check import x12_errors as bots_errors
@@ -78,3 +81,14 @@ def test_demo_reset_and_a_second_database_start_a_fresh_sandbox(tmp_path):
     assert not first.exists()
     assert not first.with_name(first.name + "-wal").exists()
     assert second.exists()
+
+
+def test_a_demo_refuses_a_sandbox_port_that_an_earlier_sandbox_still_holds():
+    """A sandbox left by an earlier (failed) demo kept serving the old state after --reset
+    deleted it, so the rebuilt demo met POs already answered: the port is checked first."""
+    with socket.socket() as earlier:
+        earlier.bind(("127.0.0.1", 0))
+        earlier.listen()
+        port = earlier.getsockname()[1]
+        with pytest.raises(SystemExit, match=f"port {port} is in use"):
+            dev._start_sandbox(port, "acorn_demo")

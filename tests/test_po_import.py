@@ -147,3 +147,30 @@ def test_acknowledged_quantities_in_eaches_and_unconfirmed_left_out():
     del status["itemStatus"][0]["itemSequenceNumber"]
     with pytest.raises(ValueError, match="4Z32PABC"):
         po_import.acknowledged_quantities(status)
+
+
+def test_received_quantities_in_eaches_and_lines_without_receipt_left_out():
+    status = {
+        "purchaseOrderNumber": "4Z32PDEF",
+        "itemStatus": [
+            {
+                "itemSequenceNumber": "1",
+                "receivingStatus": {
+                    "receiveStatus": "PARTIALLY_RECEIVED",
+                    "receivedQuantity": {"amount": 3, "unitOfMeasure": "Cases", "unitSize": 6},
+                },
+            },
+            {
+                "itemSequenceNumber": "2",
+                "receivingStatus": {
+                    "receiveStatus": "NOT_RECEIVED",
+                    "receivedQuantity": {"amount": 0, "unitOfMeasure": "Eaches"},
+                },
+            },
+            {"itemSequenceNumber": "3", "receivingStatus": {"receiveStatus": "NOT_RECEIVED"}},
+        ],
+    }
+    assert po_import.received_quantities(status) == {"1": 18, "2": 0}
+    del status["itemStatus"][1]["itemSequenceNumber"]
+    with pytest.raises(ValueError, match="4Z32PDEF"):
+        po_import.received_quantities(status)

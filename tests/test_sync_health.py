@@ -92,6 +92,10 @@ def test_freshness_against_the_expected_lag():
     )
     assert never.sentence() == "Vendor reports: never loaded (expected within 3 days)."
     assert fresh.age_hours == 40
+    # A screen row naming the data apart (an EDI account's orders) keeps the same figures.
+    assert old.sentence("Orders by EDI") == (
+        "Orders by EDI: 5 days old (normally within 3 days, stale after 4 days)."
+    )
 
 
 def test_every_event_is_one_line_with_its_threshold():

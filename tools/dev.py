@@ -6,6 +6,8 @@ Nothing here touches a PostgreSQL or database the user already has: the cluster 
 """
 
 import argparse
+import atexit
+import contextlib
 import getpass
 import hashlib
 import os
@@ -681,8 +683,23 @@ def sandbox_state(db, folder=None):
     return Path(folder or CACHE / "sandbox") / f"{db}.sqlite"
 
 
+def port_in_use(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _start_sandbox(port, db_name):
-    """The demo's Vendor Central: the local Acorn sandbox, state kept in .cache/sandbox."""
+    """The demo's Vendor Central: the local Acorn sandbox, state kept in .cache/sandbox.
+
+    A port already answering is refused: a sandbox left by an earlier demo would go on
+    serving its old state (deleted by --reset but still open), in which the previous
+    database had answered every PO, while the new sandbox could not listen. The sandbox
+    stops when this process ends, however it ends (a failed build too)."""
+    if port_in_use(port):
+        sys.exit(
+            f"acorn demo: port {port} is in use, perhaps by the sandbox of an earlier demo "
+            "(`ss -ltnp` names its process): stop it, or choose --sandbox-port."
+        )
     db = sandbox_state(db_name)
     db.parent.mkdir(parents=True, exist_ok=True)
     log = open(CACHE / "sandbox" / "sandbox.log", "a", encoding="utf-8")  # noqa: SIM115
@@ -701,7 +718,14 @@ def _start_sandbox(port, db_name):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    atexit.register(_stop_sandbox, proc)
     return proc
+
+
+def _stop_sandbox(proc):
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
 
 
 DEMO_ACCOUNT_SCRIPT = """
@@ -711,10 +735,14 @@ env.cr.commit()
 # The report history the schedule would take hours to request at createReport's one a
 # minute, loaded from the sandbox through the same loader (what is missing only), newest
 # first, committed every few documents (an interrupted load resumes on the next start).
+# The load is one sync run of the reports kind, so Monitoring shows when reports last came.
 DEMO_REPORTS_SCRIPT = """
 account = env.ref('acorn_vendor.acorn_vc_account_demo')
-while env['acorn.vc.report.document']._acorn_load_sandbox_history(account, limit=6):
-    env.cr.commit()
+with env['acorn.vc.sync.run']._acorn_track(account, 'reports') as run:
+    while docs := env['acorn.vc.report.document']._acorn_load_sandbox_history(account, limit=6):
+        run.add({'created': len(docs)})
+        env.cr.commit()
+env.cr.commit()
 """
 
 

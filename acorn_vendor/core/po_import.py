@@ -140,6 +140,15 @@ def _eaches(quantity):
     return amount
 
 
+def _status_sequence(order_status, item):
+    sequence = str(item.get("itemSequenceNumber") or "")
+    if not sequence:
+        raise ValueError(
+            f"PO {order_status.get('purchaseOrderNumber')}: a status line has no itemSequenceNumber"
+        )
+    return sequence
+
+
 def acknowledged_quantities(order_status):
     """What Amazon recorded as acknowledged on each line of one getPurchaseOrdersStatus
     ``OrderStatus``: {item sequence: (accepted eaches, rejected eaches)}. Lines Amazon shows
@@ -152,14 +161,23 @@ def acknowledged_quantities(order_status):
         ack = item.get("acknowledgementStatus") or {}
         if ack.get("confirmationStatus") in (None, "UNCONFIRMED"):
             continue
-        sequence = str(item.get("itemSequenceNumber") or "")
-        if not sequence:
-            raise ValueError(
-                f"PO {order_status.get('purchaseOrderNumber')}: a status line has no "
-                "itemSequenceNumber"
-            )
+        sequence = _status_sequence(order_status, item)
         answers[sequence] = (
             _eaches(ack.get("acceptedQuantity")),
             _eaches(ack.get("rejectedQuantity")),
         )
     return answers
+
+
+def received_quantities(order_status):
+    """What Amazon received on each line of one getPurchaseOrdersStatus ``OrderStatus``:
+    {item sequence: eaches}. Lines without a receiving status are left out (nothing
+    arrived yet is not the same as a receipt of zero)."""
+    received = {}
+    for item in order_status.get("itemStatus") or ():
+        receiving = item.get("receivingStatus") or {}
+        if "receivedQuantity" not in receiving:
+            continue
+        sequence = _status_sequence(order_status, item)
+        received[sequence] = _eaches(receiving["receivedQuantity"])
+    return received

@@ -149,12 +149,14 @@ class Freshness:
     def age_hours(self):
         return None if self.age is None else self.age.total_seconds() / 3600
 
-    def sentence(self):
+    def sentence(self, label=None):
+        """The age in words, under ``label`` when one screen row names the data apart."""
+        label = label or self.label
         lag = _hours(self.lag)
         if self.age is None:
-            return f"{self.label}: never loaded (expected within {lag})."
+            return f"{label}: never loaded (expected within {lag})."
         return (
-            f"{self.label}: {_hours(self.age)} old (normally within {lag}, "
+            f"{label}: {_hours(self.age)} old (normally within {lag}, "
             f"stale after {_hours(self.stale_after)})."
         )
 
@@ -179,9 +181,11 @@ def _hours(delta):
 
 
 # Data kinds whose freshness an account shows: (key, label, expected lag h, stale after h).
-# Vendor reports arrive 36-72 h after their period ends; Amazon pays (remittances) weekly.
+# Vendor reports arrive 36-72 h after their period ends; Amazon pays (remittances) weekly;
+# PO status is read every 10 minutes, as the orders are.
 DATA_KINDS = (
     ("purchase_orders", "Purchase orders", 1, 3),
+    ("po_status", "PO status (Amazon's receipts)", 1, 3),
     ("transactions", "Submission status", 1, 6),
     ("reports", "Vendor reports", 72, 96),
     ("remittances", "Remittances", 168, 216),

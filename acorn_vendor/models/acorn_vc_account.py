@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ..core import marketplaces, po_import
+from ..core import marketplaces
 from ..core.ack_rules import RuleSettings
 from ..core.deductions.assessment import DEFAULT_RULES as ASSESSMENT_DEFAULTS
 from ..core.deductions.assessment import rules_from_settings as assessment_rules
@@ -250,6 +250,13 @@ class AcornVcAccount(models.Model):
         readonly=True,
         copy=False,
         help="Orders created or changed before this moment are in Acorn.",
+    )
+    po_status_cursor = fields.Datetime(
+        "PO Status Read Up To",
+        readonly=True,
+        copy=False,
+        help="Amazon's PO status changes (receipts, answers given in Vendor Central) before "
+        "this moment are in Acorn.",
     )
     last_sync_at = fields.Datetime("Last Successful Sync", readonly=True, copy=False)
     last_sync_summary = fields.Char(readonly=True, copy=False)
@@ -815,6 +822,11 @@ class AcornVcAccount(models.Model):
                 f"acorn-po-sync-{account.id}",
                 self.env._("Sync Amazon POs of %s", account.name),
             )._acorn_job_sync_purchase_orders()
+            delay(
+                account,
+                f"acorn-po-status-{account.id}",
+                self.env._("Read Amazon's PO status of %s", account.name),
+            )._acorn_job_sync_po_status()
             if account.backfill_state == "running":
                 account._acorn_enqueue_backfill_step()
         return len(accounts)
@@ -898,47 +910,62 @@ class AcornVcAccount(models.Model):
                     self._acorn_add_counts(totals, PO._acorn_import_orders(self, batch))
                     batch = []
             self._acorn_add_counts(totals, PO._acorn_import_orders(self, batch))
-        self._acorn_read_amazon_acknowledgements(client, seen)
+        self._acorn_read_amazon_acknowledgements(seen)
         return totals
 
-    def _acorn_read_amazon_acknowledgements(self, client, numbers):
+    def _acorn_read_amazon_acknowledgements(self, numbers):
         """POs among ``numbers`` that Amazon shows as acknowledged but Acorn never answered
-        carry no quantities in getPurchaseOrders: read them from getPurchaseOrdersStatus."""
-        unanswered = (
-            self.env["acorn.vc.purchase.order"]
-            .search(
-                [
-                    ("account_id", "=", self.id),
-                    ("name", "in", list(numbers)),
-                    ("amz_state", "!=", "new"),
-                    ("transaction_ids", "=", False),
-                ]
-            )
-            .filtered(
-                lambda po: (
-                    not any(
-                        po.line_ids.mapped(
-                            lambda ln: ln.accepted_qty + ln.backordered_qty + ln.rejected_qty
-                        )
-                    )
-                )
-            )
-        )
+        carry no quantities in getPurchaseOrders: read them from getPurchaseOrdersStatus,
+        as a PO status run of its own (Monitoring counts its calls apart)."""
+        unanswered = self.env["acorn.vc.purchase.order"]._acorn_unanswered(self, numbers)
         if not unanswered:
             return 0
-        by_number = {po.name: po for po in unanswered}
-        answers = {}
-        # Only around these POs' creation dates: an incremental run's changed POs can be
-        # months apart, and every 7-day window between them would be paged for nothing.
-        for start, end in covering_windows(unanswered.mapped("po_date")):
-            for status in client.iter_purchase_orders_status(createdAfter=start, createdBefore=end):
-                po = by_number.get(status.get("purchaseOrderNumber"))
-                # No answer yet (every line UNCONFIRMED): leave the quotation as it is.
-                found = po_import.acknowledged_quantities(status) if po else None
-                if found:
-                    answers[po] = found
-        unanswered._acorn_apply_amazon_acknowledgements(answers)
-        return len(answers)
+        statuses = []
+        with self.env["acorn.vc.sync.run"]._acorn_track(self, "po_status") as run:
+            client = self._acorn_spapi_client()
+            # Only around these POs' creation dates: an incremental run's changed POs can be
+            # months apart, and every 7-day window between them would be paged for nothing.
+            for start, end in covering_windows(unanswered.mapped("po_date")):
+                statuses += client.iter_purchase_orders_status(
+                    createdAfter=start, createdBefore=end
+                )
+            run.add(unanswered._acorn_apply_status(statuses))
+        return run.counts["updated"]
+
+    def _acorn_job_sync_po_status(self):
+        """Queue job: Amazon's PO status changes; throttling and outages retried later."""
+        self.ensure_one()
+        try:
+            return self._acorn_sync_po_status()
+        except RETRYABLE as exc:
+            raise retry_later(exc) from exc
+
+    def _acorn_sync_po_status(self, now=None):
+        """Read the PO statuses Amazon updated since the cursor (minus the overlap): the
+        eaches it received per line, and answers given outside Acorn. Its own run kind, so
+        Monitoring shows this data's freshness apart from the orders'."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        cursor = self.po_status_cursor
+        since = (
+            cursor - timedelta(minutes=self.sync_overlap_minutes)
+            if cursor
+            else now - timedelta(days=1)
+        )
+        with self.env["acorn.vc.sync.run"]._acorn_track(self, "po_status") as run:
+            client = self._acorn_spapi_client()
+            statuses = list(
+                client.iter_purchase_orders_status(updatedAfter=since, updatedBefore=now)
+            )
+            pos = self.env["acorn.vc.purchase.order"].search(
+                [
+                    ("account_id", "=", self.id),
+                    ("name", "in", [s.get("purchaseOrderNumber") for s in statuses]),
+                ]
+            )
+            run.add(pos._acorn_apply_status(statuses))
+        self.po_status_cursor = now
+        return run.counts
 
     @staticmethod
     def _acorn_add_counts(totals, counts):

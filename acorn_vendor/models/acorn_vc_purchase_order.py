@@ -541,6 +541,52 @@ class AcornVcPurchaseOrder(models.Model):
         sale.action_confirm()
         self.message_post(body=message % sale.name)
 
+    @api.model
+    def _acorn_unanswered(self, account, numbers):
+        """POs among ``numbers`` Amazon shows as acknowledged, that Acorn never answered
+        and whose lines carry no answer yet (acknowledged before Acorn saw them)."""
+        return self.search(
+            [
+                ("account_id", "=", account.id),
+                ("name", "in", list(numbers)),
+                ("amz_state", "!=", "new"),
+                ("transaction_ids", "=", False),
+            ]
+        ).filtered(
+            lambda po: (
+                not any(
+                    po.line_ids.mapped(
+                        lambda ln: ln.accepted_qty + ln.backordered_qty + ln.rejected_qty
+                    )
+                )
+            )
+        )
+
+    def _acorn_apply_status(self, statuses):
+        """Amazon's getPurchaseOrdersStatus ``statuses`` on these POs: the eaches it
+        received per line, and the answers of POs acknowledged outside Acorn. Returns the
+        run's counts (a PO is updated when one of its lines changed)."""
+        by_number = {status.get("purchaseOrderNumber"): status for status in statuses}
+        updated = self.browse()
+        for po in self:
+            status = by_number.get(po.name)
+            received = po_import.received_quantities(status) if status else {}
+            for line in po.line_ids:
+                qty = received.get(line.sequence_number)
+                if qty is not None and qty != line.received_qty:
+                    line.received_qty = qty
+                    updated |= po
+        unanswered = self._acorn_unanswered(self.account_id, self.mapped("name")) if self else self
+        answers = {}
+        for po in unanswered:
+            # No answer yet (every line UNCONFIRMED): leave the quotation as it is.
+            found = po_import.acknowledged_quantities(by_number.get(po.name) or {})
+            if found:
+                answers[po] = found
+        unanswered._acorn_apply_amazon_acknowledgements(answers)
+        answered = self.browse([po.id for po in answers])
+        return {"updated": len(updated | answered)}
+
     def _acorn_apply_amazon_acknowledgements(self, answers_by_po):
         """POs Amazon already shows as acknowledged, answered before Acorn saw them (history,
         or in Vendor Central itself): take Amazon's accepted and rejected eaches per line

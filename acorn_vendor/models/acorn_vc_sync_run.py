@@ -17,6 +17,7 @@ _logger = logging.getLogger(__name__)
 RUN_KINDS = [
     ("purchase_orders", "Purchase orders"),
     ("po_backfill", "PO history backfill"),
+    ("po_status", "PO status (receipts)"),
     ("transactions", "Submissions and status"),
     ("reports", "Vendor reports"),
     ("remittances", "Remittance import"),
@@ -53,8 +54,8 @@ class AcornVcSyncRun(models.Model):
     """A sync, job or import run: when, what it did, what it cost, and why it failed.
 
     Written by every path that reads from or sends to Amazon through one context manager
-    (``_acorn_track``); a queue job's failed run is written in a transaction of its own, so
-    it survives the job's rollback.
+    (``_acorn_track``); a failed run is written in a transaction of its own, so it survives
+    the rollback of the work it describes.
     """
 
     _name = "acorn.vc.sync.run"
@@ -131,18 +132,11 @@ class AcornVcSyncRun(models.Model):
             _CALL_STATS.reset(token)
             cause = exc.__cause__ if isinstance(exc, RetryableJobError) else exc
             if cause is not None:
-                # A queue job rolls back on an error: its run is written apart. Elsewhere
-                # (a button that shows the error, a script) it joins the transaction.
-                separate = bool(self.env.context.get("job_uuid"))
-                self._acorn_record_failed(
-                    account, kind, started, tracker, stats, cause, separate=separate
-                )
+                self._acorn_record_failed(account, kind, started, tracker, stats, cause)
             raise
         _CALL_STATS.reset(token)
         if tracker.error is not None:
-            self._acorn_record_failed(
-                account, kind, started, tracker, stats, tracker.error, separate=False
-            )
+            self._acorn_record_failed(account, kind, started, tracker, stats, tracker.error)
         else:
             self.sudo().create(self._acorn_values(account, kind, started, tracker, stats))
 
@@ -169,38 +163,48 @@ class AcornVcSyncRun(models.Model):
             )
         return values
 
-    def _acorn_record_failed(self, account, kind, started, tracker, stats, exc, separate):
-        """Write the failed run (in a transaction of its own when the caller's will roll
-        back) and raise the notifications a failing streak calls for."""
+    def _acorn_record_failed(self, account, kind, started, tracker, stats, exc):
+        """Write the failed run and raise the notifications a failing streak calls for.
+
+        The work a run describes usually rolls back on its error (a queue job, an XML-RPC
+        call, a button showing the error), so the run is written and committed in a
+        transaction of its own. Only an account that transaction cannot see yet (created
+        in the failing one itself) has its run written alongside the work."""
         values = self._acorn_values(account, kind, started, tracker, stats, exc)
-        if not separate:
-            try:
-                with self.env.cr.savepoint():
-                    self.sudo().create(values)._acorn_notify_streak()
-            except Exception:  # an aborted transaction takes no run; the sync's error still shows
-                _logger.warning(
-                    "Could not record the failed %s run of account %s",
-                    kind,
-                    account.id,
-                    exc_info=True,
-                )
+        if self._acorn_write_apart(account, values):
             return
+        try:
+            with self.env.cr.savepoint():
+                self.sudo().create(values)._acorn_notify_streak()
+        except Exception:  # an aborted transaction takes no run; the sync's error still shows
+            _logger.warning(
+                "Could not record the failed %s run of account %s",
+                kind,
+                account.id,
+                exc_info=True,
+            )
+
+    def _acorn_write_apart(self, account, values):
+        """Create the failed run in a new transaction, committed at once; False when the
+        account is not committed yet or that transaction failed (then logged)."""
         try:
             with self.env.registry.cursor() as cr:
                 # Never wait long on a lock the failing transaction may hold.
                 cr.execute("SET LOCAL lock_timeout = '10s'")
-                # An account not committed yet (created in the failing transaction itself)
-                # cannot own a run outside it.
                 cr.execute("SELECT 1 FROM acorn_vc_account WHERE id = %s", [account.id])
                 if not cr.fetchone():
-                    _logger.info(
-                        "Account %s is not committed: its failed run is not kept", account.id
-                    )
-                    return
+                    return False
                 env = self.env(cr=cr, su=True)
                 env[self._name].create(values)._acorn_notify_streak()
+            return True
         except Exception:  # the run's own failure must not hide the sync's error
-            _logger.exception("Could not record the failed %s run of account %s", kind, account.id)
+            _logger.warning(
+                "Could not record the failed %s run of account %s apart",
+                values["kind"],
+                account.id,
+                exc_info=True,
+            )
+            return False
 
     def _acorn_notify_streak(self):
         """After a failed run: how many runs of this kind failed in a row, told by rule."""
@@ -302,6 +306,10 @@ class AcornVcSyncRun(models.Model):
             # Before sync runs were recorded, the account's own last sync is the answer.
             last = max(filter(None, [last, account.last_sync_at]), default=None)
             return last, True
+        if key == "po_status":
+            if not account.sync_active or account.channel != "spapi":
+                return None, False
+            return self._acorn_last_success(account, ["po_status"]), True
         if key == "transactions":
             waiting = (
                 self.env["acorn.vc.transaction"]

@@ -3,13 +3,16 @@ from odoo.tools import SQL
 
 from .acorn_vc_sync_run import RUN_KINDS
 
-# Which data kind's freshness a run kind shows.
+# Which data kind's freshness a run kind shows, and the row's words for it when the data
+# kind's own would mislead (an EDI account's orders arrive by its transport's polls). The
+# history backfill has no freshness: it reads the past once.
 DATA_KIND_OF_RUN = {
-    "purchase_orders": "purchase_orders",
-    "edi": "purchase_orders",
-    "transactions": "transactions",
-    "reports": "reports",
-    "remittances": "remittances",
+    "purchase_orders": ("purchase_orders", None),
+    "po_status": ("po_status", None),
+    "edi": ("purchase_orders", "Orders by EDI (last successful exchange)"),
+    "transactions": ("transactions", None),
+    "reports": ("reports", None),
+    "remittances": ("remittances", None),
 }
 
 
@@ -78,6 +81,7 @@ class AcornVcSyncStatus(models.Model):
             account = status.account_id
             if account not in by_account:
                 by_account[account] = {f.kind: f for f in Run._acorn_freshness(account)}
-            fresh = by_account[account].get(DATA_KIND_OF_RUN.get(status.kind))
+            data_kind, label = DATA_KIND_OF_RUN.get(status.kind, (None, None))
+            fresh = by_account[account].get(data_kind)
             status.freshness_state = fresh.state if fresh else False
-            status.freshness_text = fresh.sentence() if fresh else False
+            status.freshness_text = fresh.sentence(label) if fresh else False

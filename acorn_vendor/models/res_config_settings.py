@@ -28,6 +28,8 @@ class ResConfigSettings(models.TransientModel):
     )
     acorn_lag_purchase_orders = _hours("PO Lag (h)", "lag", "purchase_orders")
     acorn_stale_purchase_orders = _hours("PO Stale After (h)", "stale", "purchase_orders")
+    acorn_lag_po_status = _hours("PO Status Lag (h)", "lag", "po_status")
+    acorn_stale_po_status = _hours("PO Status Stale After (h)", "stale", "po_status")
     acorn_lag_transactions = _hours("Submission Status Lag (h)", "lag", "transactions")
     acorn_stale_transactions = _hours("Submission Status Stale After (h)", "stale", "transactions")
     acorn_lag_reports = _hours("Report Lag (h)", "lag", "reports")

@@ -21,6 +21,7 @@ from . import (
     test_replenishment,
     test_security,
     test_spreadsheet_dashboard,
+    test_upgrade,
     test_vendor_report_cross_check,
     test_vendor_report_kpi,
     test_vendor_reports,

@@ -171,7 +171,7 @@ class TestPurchaseOrderSync(AcornVendorCommon):
             autospec=True,
             side_effect=type(client).iter_purchase_orders_status,
         ) as status_calls:
-            self.account._acorn_read_amazon_acknowledgements(client, {first.name, last.name})
+            self.account._acorn_read_amazon_acknowledgements({first.name, last.name})
         windows = [
             (call.kwargs["createdAfter"], call.kwargs["createdBefore"])
             for call in status_calls.call_args_list

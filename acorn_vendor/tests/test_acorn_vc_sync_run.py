@@ -1,10 +1,12 @@
 import json
 from datetime import timedelta
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..core import po_import
 from ..core.spapi import ForbiddenError, NetworkError, SpApiError
 from ..models.jobs import retry_later
 from .common import AcornVendorCommon
@@ -67,9 +69,93 @@ class TestSyncRuns(AcornVendorCommon):
         )
         self.assertTrue(counts["created"])
         after = self._answered("getPurchaseOrders") + self._answered("getPurchaseOrdersStatus")
-        self.assertEqual(run.api_calls, after - before)
+        # Amazon's answers to POs acknowledged elsewhere are read in a PO status run.
+        self.assertEqual(sum(self._runs().mapped("api_calls")), after - before)
         self.assertEqual(run.throttled, 0)
         self.assertFalse(run.error or run.failure_kind)
+
+    def _committed_account(self):
+        """An account committed in its own transaction, as a configured one is (the test's
+        own transaction is never committed); deleted again after the test."""
+        with self.registry.cursor() as cr:
+            cr.execute("SET LOCAL lock_timeout = '10s'")
+            account = api.Environment(cr, SUPERUSER_ID, {})["acorn.vc.account"].create(
+                {"name": "Committed US", "marketplace_code": "US", "sync_active": False}
+            )
+            account._acorn_use_sandbox(self.sandbox.url, seed=23)
+            account_id = account.id
+        self.addCleanup(self._drop_committed_account, account_id)
+        return account_id
+
+    def _drop_committed_account(self, account_id):
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["acorn.vc.account"].browse(account_id).unlink()
+
+    def test_a_failed_run_outside_a_job_survives_the_rollback_of_its_work(self):
+        """A sync that fails outside a queue job (XML-RPC, a script) rolls its transaction
+        back; its failed run stays."""
+        account_id = self._committed_account()
+        self.sandbox.set_faults("missing_role:getPurchaseOrders")
+        with self.registry.cursor() as cr:
+            cr.execute("SET LOCAL lock_timeout = '10s'")
+            account = api.Environment(cr, SUPERUSER_ID, {})["acorn.vc.account"].browse(account_id)
+            try:
+                account._acorn_sync_purchase_orders()  # no queue job around it
+            except ForbiddenError:
+                cr.rollback()  # what Odoo does with a request that raised
+            else:
+                self.fail("the sync should have failed")
+        with self.registry.cursor() as cr:
+            run = api.Environment(cr, SUPERUSER_ID, {})["acorn.vc.sync.run"].search(
+                [("account_id", "=", account_id)]
+            )
+            self.assertEqual(
+                (run.kind, run.state, run.failure_kind, run.operation),
+                ("purchase_orders", "failed", "role", "getPurchaseOrders"),
+            )
+
+    def test_the_po_status_read_is_a_run_of_its_own_with_its_freshness(self):
+        """getPurchaseOrdersStatus: Amazon's receipts per line, in a run of its own kind
+        whose last success is the PO status's freshness in Monitoring."""
+        self._catalogue_products()
+        self.account._acorn_fetch_and_import(self.now - timedelta(days=20), self.now, False)
+        imported = self._runs(kind="po_status")
+        self.assertEqual(len(imported), 1, "the import read Amazon's answers in a run of its own")
+        # The import stored what Amazon had received by then; the status read brings it
+        # again as receipts that came since would.
+        lines = self.env["acorn.vc.purchase.order.line"].search(
+            [("order_id.account_id", "=", self.account.id)]
+        )
+        self.assertTrue(sum(lines.mapped("received_qty")), "the import read Amazon's receipts")
+        lines.received_qty = 0
+        self.account.po_status_cursor = self.now - timedelta(days=20)
+        before = self._answered("getPurchaseOrdersStatus")
+        self.account._acorn_sync_po_status(now=self.now)
+        run = self._runs(kind="po_status") - imported
+        self.assertEqual(len(run), 1)
+        self.assertEqual(run.state, "success")
+        self.assertEqual(run.api_calls, self._answered("getPurchaseOrdersStatus") - before)
+        self.assertEqual(self.account.po_status_cursor, self.now)
+        # The received eaches are Amazon's, line by line.
+        received = self.env["acorn.vc.purchase.order.line"].search(
+            [("order_id.account_id", "=", self.account.id), ("received_qty", ">", 0)]
+        )
+        self.assertTrue(received, "the sandbox's history has POs Amazon received")
+        self.assertEqual(run.updated_count, len(received.order_id))
+        client = self.account._acorn_spapi_client()
+        for po in received.order_id[:3]:
+            status = client.get_purchase_orders_status(purchaseOrderNumber=po.name)
+            amazon = po_import.received_quantities(status["ordersStatus"][0])
+            self.assertEqual(
+                {line.sequence_number: line.received_qty for line in po.line_ids}, amazon
+            )
+        fresh = {f.kind: f for f in self.Run._acorn_freshness(self.account)}
+        self.assertEqual(fresh["po_status"].state, "fresh")
+        self.env.flush_all()
+        row = self.env["acorn.vc.sync.status"].search(
+            [("account_id", "=", self.account.id), ("kind", "=", "po_status")]
+        )
+        self.assertIn("PO status (Amazon's receipts):", row.freshness_text)
 
     def test_a_failing_sync_records_the_missing_role_and_its_fix(self):
         exc = self._failing_sync()
@@ -215,7 +301,8 @@ class TestSyncRuns(AcornVendorCommon):
         self.env.flush_all()
         status = self.env["acorn.vc.sync.status"].search([("account_id", "=", self.account.id)])
         by_kind = {row.kind: row for row in status}
-        self.assertEqual(set(by_kind), {"purchase_orders", "reports"})
+        # The sync read Amazon's answers to POs acknowledged before it: a PO status run.
+        self.assertEqual(set(by_kind), {"purchase_orders", "po_status", "reports"})
         self.assertEqual(by_kind["purchase_orders"].run_count, 2)
         self.assertEqual(by_kind["purchase_orders"].failure_count, 1)
         self.assertEqual(by_kind["purchase_orders"].last_state, "failed")
@@ -242,18 +329,19 @@ class TestSyncRuns(AcornVendorCommon):
         self.env["ir.config_parameter"].sudo().set_param("acorn_vendor.sync_run_retention_days", 30)
         self.account._acorn_sync_purchase_orders(now=self.now)
         recent = self._runs()
+        newest = max(recent.mapped("started_at"))
         old, edge = self.Run.create(
             [
                 {
                     "account_id": self.account.id,
                     "kind": "reports",
                     "state": "success",
-                    "started_at": recent.started_at - timedelta(days=days),
+                    "started_at": newest - timedelta(days=days),
                 }
                 for days in (31, 29)
             ]
         )
-        purged = self.Run._cron_purge_runs(now=recent.started_at)
+        purged = self.Run._cron_purge_runs(now=newest)
         self.assertEqual(purged, 1)
         self.assertFalse(old.exists())
         self.assertEqual(self._runs(), recent | edge)

@@ -270,3 +270,22 @@ class TestOverview(RemittanceSetup, AcornVendorCommon):
             [{"name": f"Many {n}", "marketplace_code": "DE"} for n in range(27)]
         )
         self.assertEqual(queries_for(self.accounts | many, "OV-MANY"), few)
+
+
+@tagged("-at_install", "post_install")
+class TestDemoStartsWithWork(AcornVendorCommon):
+    """`./acorn demo --reset` builds the demo account against a fresh sandbox."""
+
+    def test_a_fresh_demo_has_pos_to_acknowledge_none_answered_by_itself(self):
+        """The issue: a rebuilt demo had nothing to acknowledge (its rules answered every
+        PO, the demo's stock covering them all). Its first sync must leave the Overview
+        with POs to acknowledge."""
+        demo = self.env.ref("acorn_vendor.acorn_vc_account_demo")
+        sandbox = self._start_sandbox(
+            demo, seed=1, pos_per_day=8, history_days=20, frozen_clock=True
+        )
+        demo._acorn_sync_purchase_orders(now=sandbox.now().replace(tzinfo=None))
+        demo.invalidate_recordset()
+        self.assertGreater(demo.po_to_ack_count, 0)
+        pos = self.env["acorn.vc.purchase.order"].search([("account_id", "=", demo.id)])
+        self.assertFalse(pos.transaction_ids, "nothing was answered without a person")

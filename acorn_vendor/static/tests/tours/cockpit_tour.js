@@ -1,7 +1,7 @@
 /** @odoo-module **/
 /**
  * An operations lead's morning, at desktop and phone width: the Overview, a PO to
- * acknowledge, a delivery whose ship window closes, an invoice's Amazon check. Three full page
+ * acknowledge (accepted and sent), a delivery whose ship window closes, an invoice's Amazon check. Three full page
  * loads in one tab; after each, "The page is out of date" must not appear (Odoo 18's false
  * positive, see static/src/outdated_page).
  */
@@ -75,6 +75,37 @@ registry.category("web_tour.tours").add("acorn_vendor_cockpit", {
             content: "Each line now accepts what Amazon ordered",
             trigger:
                 ".o_field_widget[name='line_ids'] .o_data_row td[name='accepted_qty']:contains('6'), .o_field_widget[name='line_ids'] .o_kanban_record:contains('Accepted 6')",
+        },
+        {
+            isActive: ["desktop"],
+            content: "Send the acknowledgement",
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_send_acknowledgement']",
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "On a phone, Send is in the action menu too",
+            trigger: ".o_control_panel .o_cp_action_menus .dropdown-toggle",
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "Send the acknowledgement",
+            trigger: ".o-dropdown--menu button[name='action_send_acknowledgement']",
+            run: "click",
+        },
+        {
+            content: "Confirm sending the answers to Amazon",
+            trigger: ".modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The PO shows the answer as sent",
+            trigger: ".o_form_view .o_field_widget[name='ack_status']:contains('Sent')",
+        },
+        {
+            content: "and no longer asks to acknowledge by a date",
+            trigger: ".o_form_view:not(:has(.o_field_widget[name='ack_deadline']))",
         },
         noOutdatedNotice(1000),
         fullPageLoad(OVERVIEW),
