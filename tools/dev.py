@@ -715,6 +715,10 @@ DEMO_REPORTS_SCRIPT = """
 account = env.ref('acorn_vendor.acorn_vc_account_demo')
 while env['acorn.vc.report.document']._acorn_load_sandbox_history(account, limit=6):
     env.cr.commit()
+# Amazon's POs of the past weeks, so the forecast backtest has something to compare.
+while env['acorn.vc.amazon.demand']._acorn_demo_po_history_step(account):
+    env.cr.commit()
+env.cr.commit()
 """
 
 

@@ -78,3 +78,59 @@ def backtest(snapshots, actual):
         by_product=_measures(long, ("asin", "quantile", "horizon")),
         overall=_measures(long, ("quantile",)),
     )
+
+
+def line_accuracy(result, quantile="mean"):
+    """Per ASIN and weeks ahead, the ``quantile`` forecast's MAPE and bias: what the Amazon
+    Demand lines show beside each coming week (how wrong Amazon has been that far ahead)."""
+    rows = result.by_product[result.by_product["quantile"] == quantile]
+    return rows[["asin", "horizon", "mape", "bias"]].rename(
+        columns={"mape": "backtest_mape", "bias": "backtest_bias"}
+    )
+
+
+def product_accuracy(result, horizons, quantile="mean"):
+    """Per ASIN, the ``quantile`` forecast's MAPE (mean over weeks compared) and bias over
+    the first ``horizons`` weeks ahead: one figure a buyer can read beside an ASIN."""
+    rows = result.by_product[
+        (result.by_product["quantile"] == quantile) & (result.by_product["horizon"] <= horizons)
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=["mape", "bias", "weeks"], index=pd.Index([], name="asin"))
+    weighted = rows.assign(ape_sum=rows["mape"].fillna(0) * (rows["weeks"] - rows["zero_weeks"]))
+    weighted = weighted.assign(
+        priced=rows["weeks"] - rows["zero_weeks"],
+        error=rows["forecast_units"] - rows["actual_units"],
+    )
+    grouped = weighted.groupby("asin").agg(
+        ape_sum=("ape_sum", "sum"),
+        priced=("priced", "sum"),
+        error=("error", "sum"),
+        actual=("actual_units", "sum"),
+        weeks=("weeks", "sum"),
+    )
+    return pd.DataFrame(
+        {
+            "mape": grouped["ape_sum"] / grouped["priced"].where(grouped["priced"] > 0),
+            "bias": grouped["error"] / grouped["actual"].where(grouped["actual"] > 0),
+            "weeks": grouped["weeks"],
+        }
+    )
+
+
+def horizon_table(result):
+    """The total backtest as a sheet: one row per weeks ahead, MAPE, bias and coverage of
+    each quantile side by side, and the weeks compared."""
+    total = result.total
+    if total.empty:
+        return pd.DataFrame(columns=["Weeks ahead"])
+    wide = total.pivot(index="horizon", columns="quantile", values=["mape", "bias", "coverage"])
+    names = {"mape": "MAPE", "bias": "bias", "coverage": "coverage"}
+    wide.columns = [
+        f"{names[measure]} {'mean' if q == 'mean' else q.upper()}" for measure, q in wide.columns
+    ]
+    order = [f"{names[m]} {'mean' if q == 'mean' else q.upper()}" for m in names for q in QUANTILES]
+    wide = wide[[c for c in order if c in wide.columns]]
+    weeks = total[total["quantile"] == "mean"].set_index("horizon")["weeks"]
+    wide.insert(0, "Weeks compared", weeks.reindex(wide.index))
+    return wide.reset_index().rename(columns={"horizon": "Weeks ahead"})
