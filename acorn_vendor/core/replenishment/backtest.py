@@ -97,22 +97,21 @@ def product_accuracy(result, horizons, quantile="mean"):
     ]
     if rows.empty:
         return pd.DataFrame(columns=["mape", "bias", "weeks"], index=pd.Index([], name="asin"))
-    weighted = rows.assign(ape_sum=rows["mape"].fillna(0) * (rows["weeks"] - rows["zero_weeks"]))
-    weighted = weighted.assign(
-        priced=rows["weeks"] - rows["zero_weeks"],
-        error=rows["forecast_units"] - rows["actual_units"],
-    )
-    grouped = weighted.groupby("asin").agg(
-        ape_sum=("ape_sum", "sum"),
-        priced=("priced", "sum"),
-        error=("error", "sum"),
-        actual=("actual_units", "sum"),
-        weeks=("weeks", "sum"),
+    # Each horizon's MAPE is a mean over the weeks with an order: weigh it back by them.
+    priced = rows["weeks"] - rows["zero_weeks"]
+    grouped = (
+        rows.assign(
+            ape_sum=rows["mape"].fillna(0) * priced,
+            priced=priced,
+            error=rows["forecast_units"] - rows["actual_units"],
+        )
+        .groupby("asin")[["ape_sum", "priced", "error", "actual_units", "weeks"]]
+        .sum()
     )
     return pd.DataFrame(
         {
             "mape": grouped["ape_sum"] / grouped["priced"].where(grouped["priced"] > 0),
-            "bias": grouped["error"] / grouped["actual"].where(grouped["actual"] > 0),
+            "bias": grouped["error"] / grouped["actual_units"].where(grouped["actual_units"] > 0),
             "weeks": grouped["weeks"],
         }
     )
