@@ -12,7 +12,7 @@ from acorn_vendor.core.replenishment.backtest import backtest, product_accuracy
 from acorn_vendor.core.replenishment.fill_sheet import backtest_sheet, can_we_fill, fill_sheet
 from acorn_vendor.core.replenishment.purchase_need import suggestions
 
-from .test_replenishment_backtest import snapshot
+from .test_replenishment_backtest import two_snapshots
 from .test_replenishment_formulas import TODAY, forecast
 
 
@@ -56,21 +56,9 @@ def test_verdicts_say_who_we_can_fill_and_who_runs_short_before_a_receipt():
 
 
 def test_the_sheets_carry_the_forecasts_error_per_asin_and_by_weeks_ahead():
-    # Amazon forecast 100 a week twice; it then ordered 100 and 80 (horizon 1) and 125
-    # (horizon 2, the first snapshot's second week).
-    snaps = pd.concat(
-        [
-            snapshot("2026-01-01", "2026-01-04", 2, 100.0),
-            snapshot("2026-01-08", "2026-01-11", 1, 100.0),
-        ]
-    )
-    actual = pd.DataFrame(
-        {
-            "asin": "B0A",
-            "week_start": pd.date_range("2026-01-04", periods=2, freq="7D"),
-            "units": [100, 80],
-        }
-    )
+    # Amazon forecast 100 a week twice; it then ordered 100 and 80 (each one week ahead;
+    # 80 also two weeks ahead, from the first snapshot).
+    snaps, actual = two_snapshots(2, 1, [100, 80])
     accuracy = backtest(snaps, actual)
     one = product_accuracy(accuracy, 1).loc["B0A"]
     assert one["mape"] == pytest.approx((0 + 20 / 80) / 2) and one["bias"] == pytest.approx(
