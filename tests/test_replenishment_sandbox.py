@@ -75,6 +75,9 @@ def test_backtest_on_sandbox_data_gives_a_plausible_error(history):
     assert coverage["mean"] < coverage["p70"] < coverage["p80"] < coverage["p90"]
     assert 0.35 < coverage["mean"] < 0.65 and 0.8 < coverage["p90"] < 0.99, coverage
     assert overall.loc["mean", "weeks"] > 30 * 16  # every product, weeks of every snapshot
+    # The further ahead, the worse: the sandbox's forecast misses more weeks ahead.
+    mean = result.total[result.total["quantile"] == "mean"].set_index("horizon")["mape"]
+    assert mean.loc[10:16].mean() > mean.loc[1:4].mean() + 0.02, mean
 
 
 def test_the_same_seed_orders_the_same_units(history, tmp_path):

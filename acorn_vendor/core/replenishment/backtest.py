@@ -1,7 +1,9 @@
 """Is Amazon's forecast any good? Past forecast snapshots against what Amazon then ordered.
 
 Each snapshot (a forecast generated on one date) forecasts weeks 1..26 ahead; the horizon of
-a row is the week's distance from the generation date (week 1 = the first week forecast).
+a row is the number of Amazon weeks (Sunday to Saturday) between the week the forecast was
+generated in and the week forecast: 1 = next week, whatever the weekday of generation (a
+week the forecast was generated in is left out: it had partly happened).
 Per quantile and horizon, over every (snapshot, ASIN, week) whose week has passed:
 
 - MAPE: mean of |forecast - actual| / actual over weeks Amazon ordered something (weeks with
@@ -62,7 +64,10 @@ def backtest(snapshots, actual):
     )
     facts = actual.assign(week_start=pd.to_datetime(actual["week_start"]))
     merged = rows.merge(facts[["asin", "week_start", "units"]], on=["asin", "week_start"])
-    merged["horizon"] = (merged["week_start"] - merged["generated_on"]).dt.days // 7 + 1
+    generated_week = merged["generated_on"] - pd.to_timedelta(
+        (merged["generated_on"].dt.weekday + 1) % 7, unit="D"
+    )
+    merged["horizon"] = (merged["week_start"] - generated_week).dt.days // 7
     merged = merged[merged["horizon"] >= 1]
     long = merged.melt(
         id_vars=["asin", "horizon", "units"],
