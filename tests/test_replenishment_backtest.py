@@ -21,21 +21,22 @@ def snapshot(generated_on, first_week, weeks, mean, spread=1.2):
     )
 
 
-def test_errors_by_horizon_and_quantile_on_a_hand_built_case():
-    # Two snapshots a week apart; Amazon ordered 100, 80, 0 (no order), 125 in four weeks.
+def two_snapshots(first_weeks, second_weeks, units):
+    """Forecasts of 100 a week made on 2026-01-01 and a week later, and Amazon's orders
+    (``units``) in the weeks from 2026-01-04."""
     snaps = pd.concat(
         [
-            snapshot("2026-01-01", "2026-01-04", 3, 100.0),
-            snapshot("2026-01-08", "2026-01-11", 3, 100.0),
+            snapshot("2026-01-01", "2026-01-04", first_weeks, 100.0),
+            snapshot("2026-01-08", "2026-01-11", second_weeks, 100.0),
         ]
     )
-    actual = pd.DataFrame(
-        {
-            "asin": "B0A",
-            "week_start": pd.date_range("2026-01-04", periods=4, freq="7D"),
-            "units": [100, 80, 0, 125],
-        }
-    )
+    weeks = pd.date_range("2026-01-04", periods=len(units), freq="7D")
+    return snaps, pd.DataFrame({"asin": "B0A", "week_start": weeks, "units": units})
+
+
+def test_errors_by_horizon_and_quantile_on_a_hand_built_case():
+    # Two snapshots a week apart; Amazon ordered 100, 80, 0 (no order), 125 in four weeks.
+    snaps, actual = two_snapshots(3, 3, [100, 80, 0, 125])
     result = backtest(snaps, actual)
     mean = result.total[result.total["quantile"] == "mean"].set_index("horizon")
     # Horizon 1: weeks 01-04 (100) and 01-11 (80) -> errors 0 and 20.

@@ -68,6 +68,26 @@ def test_one_week_at_p80_is_amazons_own_p80_and_weeks_combine_below_the_sum_of_p
     assert orders["orders"].sum() == pytest.approx(orders["cumulative"].iloc[-1])
 
 
+def test_amazons_excess_units_do_not_cover_its_demand_and_unsellable_units_never_count():
+    # Amazon's schema: unsellable units are apart from the sellable ones; unhealthy (excess)
+    # units are among the sellable ones, marked for removal, so they cover nothing.
+    plain = expected_orders(forecast(), amazon(on_hand=200, lead_days=14), "p80")
+    stock = amazon(on_hand=300, lead_days=14).assign(unhealthy_units=100, unsellable=500)
+    with_excess = expected_orders(forecast(), stock, "p80")
+    pd.testing.assert_series_equal(with_excess["cumulative"], plain["cumulative"])
+    assert with_excess.iloc[0]["cumulative"] == pytest.approx(300 + 22 * math.sqrt(3) - 200)
+    # More excess than sellable units (a stale row): nothing below zero is made up; a
+    # backorder (negative sellable) stays owed.
+    worst = amazon(on_hand=50, lead_days=14).assign(unhealthy_units=80)
+    assert expected_orders(forecast(), worst, "p80").iloc[0]["cumulative"] == pytest.approx(
+        300 + 22 * math.sqrt(3)
+    )
+    owed = amazon(on_hand=-40, lead_days=14).assign(unhealthy_units=10)
+    assert expected_orders(forecast(), owed, "p80").iloc[0]["cumulative"] == pytest.approx(
+        300 + 22 * math.sqrt(3) + 40
+    )
+
+
 def test_amazons_stock_and_open_pos_are_netted_and_unfilled_orders_added():
     # Lead 14 days + 1 review week: each week's target covers three weeks.
     stock = amazon(on_hand=300, open_po=100, unfilled=20, lead_days=14)

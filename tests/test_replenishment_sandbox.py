@@ -75,6 +75,9 @@ def test_backtest_on_sandbox_data_gives_a_plausible_error(history):
     assert coverage["mean"] < coverage["p70"] < coverage["p80"] < coverage["p90"]
     assert 0.35 < coverage["mean"] < 0.65 and 0.8 < coverage["p90"] < 0.99, coverage
     assert overall.loc["mean", "weeks"] > 30 * 16  # every product, weeks of every snapshot
+    # The further ahead, the worse: the sandbox's forecast misses more weeks ahead.
+    mean = result.total[result.total["quantile"] == "mean"].set_index("horizon")["mape"]
+    assert mean.loc[10:16].mean() > mean.loc[1:4].mean() + 0.02, mean
 
 
 def test_the_same_seed_orders_the_same_units(history, tmp_path):
@@ -85,3 +88,39 @@ def test_the_same_seed_orders_the_same_units(history, tmp_path):
     finally:
         sandbox.stop()
     pd.testing.assert_frame_equal(again, weekly)
+
+
+def _ordered_over_demand(days=56):
+    """Per product, the units the demo's sandbox (default volume: 50 POs a day of 1-20
+    lines) orders over ``days`` days, over its demand in those days."""
+    from acorn_vendor.core.sandbox.catalogue import (
+        FULFILMENT_CENTRES,
+        default_catalogue,
+        seasonal_demand,
+    )
+    from acorn_vendor.core.sandbox.config import SandboxConfig
+    from acorn_vendor.core.sandbox.generator import Generator
+
+    products = default_catalogue()
+    generator = Generator(SandboxConfig(seed=1), products, FULFILMENT_CENTRES["NA"])
+    first = EPOCH.toordinal() - days
+    pos_rows, item_rows = [], []
+    for day in range(first, EPOCH.toordinal()):
+        generator._day(None, day, epoch=0.0, pos_rows=pos_rows, item_rows=item_rows)
+    ordered = dict.fromkeys((p.asin for p in products), 0)
+    for item in item_rows:
+        ordered[item[2]] += item[5]
+    demand = {
+        p.asin: sum(seasonal_demand(p, date.fromordinal(day)) for day in range(first, first + days))
+        for p in products
+    }
+    return {p: (ordered[p.asin] / demand[p.asin], p.daily_demand) for p in products}
+
+
+def test_slow_products_are_ordered_as_forecast_not_rounded_up():
+    """At the demo's volume a slow product's line is a third of a unit: rounding each line up
+    to one unit made Amazon order the slowest products three to four times their demand."""
+    ratios = _ordered_over_demand()
+    slowest = sorted(ratios, key=lambda p: p.daily_demand)[:5]
+    assert all(0.85 < ratios[p][0] < 1.15 for p in slowest), [ratios[p] for p in slowest]
+    assert all(0.85 < ratio < 1.15 for ratio, _demand in ratios.values()), ratios

@@ -742,6 +742,9 @@ with env['acorn.vc.sync.run']._acorn_track(account, 'reports') as run:
     while docs := env['acorn.vc.report.document']._acorn_load_sandbox_history(account, limit=6):
         run.add({'created': len(docs)})
         env.cr.commit()
+# Amazon's POs of the past weeks, so the forecast backtest has something to compare.
+while env['acorn.vc.amazon.demand']._acorn_demo_po_history_step(account):
+    env.cr.commit()
 env.cr.commit()
 """
 

@@ -7,7 +7,6 @@ import pandas as pd
 
 from odoo import api, fields, models
 
-from ..core.replenishment import backtest
 from .acorn_vc_account import REPLENISHMENT_LEVELS
 from .acorn_vc_amazon_demand import replace_account_rows
 
@@ -31,6 +30,7 @@ class AcornVcForecastBacktest(models.Model):
     _name = "acorn.vc.forecast.backtest"
     _description = "Amazon Forecast Backtest"
     _order = "product_id, quantile, horizon"
+    _log_access = False  # recomputed with the Amazon Demand lines, the same way
 
     account_id = fields.Many2one("acorn.vc.account", required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
@@ -52,9 +52,9 @@ class AcornVcForecastBacktest(models.Model):
     actual_units = fields.Float("Amazon Ordered", readonly=True)
 
     @api.model
-    def _acorn_write(self, account, products, snapshots, weekly):
-        """Replace the account's backtest rows (per product, and in total with no product)."""
-        result = backtest.backtest(snapshots, weekly)
+    def _acorn_write(self, account, products, result):
+        """Replace the account's backtest rows (per product, and in total with no product)
+        from ``result`` (``core.replenishment.backtest.backtest``)."""
         per_product = result.by_product.assign(product_id=result.by_product["asin"].map(products))
         per_product = per_product[per_product["product_id"].notna()]
         frame = pd.concat([per_product, result.total.assign(product_id=None)], ignore_index=True)

@@ -13,6 +13,8 @@ import pandas as pd
 
 from odoo.tools import SQL
 
+from ..core.replenishment import amazon_demand
+
 FORECAST_SQL = """
     SELECT forecast_generation_date AS generated_on, asin, period_start AS week_start,
            mean_forecast_units AS mean, p70_forecast_units AS p70,
@@ -50,12 +52,13 @@ def latest_forecast(snapshots, today):
 
 def amazon_stock(env, account):
     """Amazon's stock per ASIN from its newest inventory report row (WEEK preferred: DAY
-    rows lack unhealthy units, analytics.md §3)."""
+    rows lack unhealthy units, analytics.md §3), with its excess units, which the core
+    takes off the sellable ones (``amazon_demand.usable_on_hand``)."""
     env.cr.execute(
         SQL(
             """SELECT DISTINCT ON (asin) asin, sellable_on_hand_inventory_units,
                       open_purchase_order_units, unfilled_customer_ordered_units,
-                      average_vendor_lead_time_days
+                      average_vendor_lead_time_days, unhealthy_inventory_units
                  FROM acorn_vc_report_inventory
                 WHERE account_id = %s AND NOT is_aggregate AND asin IS NOT NULL
              ORDER BY asin, period_end DESC, (report_period = 'WEEK') DESC, id DESC""",
@@ -70,6 +73,7 @@ def amazon_stock(env, account):
             "open_po_units",
             "unfilled_customer_orders",
             "lead_days",
+            amazon_demand.UNHEALTHY,
         ],
     )
     return frame.set_index("asin")
@@ -148,8 +152,11 @@ def suppliers(env, company, product_ids, today):
 def our_stock(env, products, location):
     """product id -> on hand, reserved for Amazon's open sale orders, other demand and
     incoming (receipts and RFQs in progress) at ``location``, from Odoo's own quantities."""
-    quantities = products.with_context(location=location.id).read(
-        ["qty_available", "incoming_qty", "outgoing_qty"]
+    # Odoo's own figures, from the method behind qty_available & co. (its read_group per
+    # quants and moves), without assigning five computed fields per product to the cache,
+    # which cost more than the queries.
+    quantities = products.with_context(location=location.id)._compute_quantities_dict(
+        None, None, None
     )
     in_progress = products._get_quantity_in_progress(location_ids=location.ids)[0]
     reserved = dict(
@@ -166,8 +173,7 @@ def our_stock(env, products, location):
         )
     )
     rows = []
-    for values in quantities:
-        product_id = values["id"]
+    for product_id, values in quantities.items():
         amazon = reserved.get(products.browse(product_id), 0.0)
         rows.append(
             {

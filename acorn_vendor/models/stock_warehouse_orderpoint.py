@@ -101,10 +101,78 @@ class StockWarehouseOrderpoint(models.Model):
         if updates:
             self._acorn_update(updates)
         if creates:
-            for values in creates:
-                values.pop("vendor_id")
-            self.create(creates)
+            self._acorn_insert(creates)
         return len(updates), len(creates)
+
+    def _acorn_insert(self, vals_list):
+        """Create manual rules from ``vals_list`` (every value Acorn decides, ``vendor_id``
+        included) in one ``INSERT``: Odoo's defaults read once for all (``create`` reads
+        them, and draws a sequence name, record by record: 4,000 rules took 8 s of CPU), the
+        stored fields Odoo computes (category, product supplier...) then computed by the ORM
+        for all the new rules at once. The values are consistent by construction (manual,
+        min = max = 0, the product's own unit), which ``create``'s checks would confirm."""
+        self.check_access("create")
+        magic = ("id", "create_uid", "create_date", "write_uid", "write_date")
+        stored = {
+            name: field
+            for name, field in self._fields.items()
+            if field.store and field.column_type and name not in magic
+        }
+        plain = [name for name, field in stored.items() if not field.compute and name != "name"]
+        defaults = self.default_get(plain)
+        names = self._acorn_sequence_names(len(vals_list))
+        now = fields.Datetime.now()
+        rows = [
+            {
+                **defaults,
+                **values,
+                "name": name,
+                "create_uid": self.env.uid,
+                "write_uid": self.env.uid,
+                "create_date": now,
+                "write_date": now,
+            }
+            for values, name in zip(vals_list, names, strict=True)
+        ]
+        columns = sorted({key for row in rows for key in row} & {*stored, *magic})
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (%s) VALUES %s RETURNING id",
+                SQL.identifier(self._table),
+                SQL(", ").join(map(SQL.identifier, columns)),
+                SQL(", ").join(SQL("%s", tuple(row.get(c) for c in columns)) for row in rows),
+            )
+        )
+        records = self.browse(row[0] for row in self.env.cr.fetchall())
+        for name, field in stored.items():
+            if field.compute and name not in columns:
+                self.env.add_to_compute(field, records)
+        records.flush_recordset()
+        return records
+
+    def _acorn_sequence_names(self, count):
+        """``count`` names of Odoo's orderpoint sequence ("OP/00042"), drawn in one query
+        when the sequence is a plain PostgreSQL one (the default name draws one per record,
+        thousands of queries on a first run); otherwise one by one, as Odoo would."""
+        Sequence = self.env["ir.sequence"].sudo()
+        sequence = Sequence.search(
+            [("code", "=", "stock.orderpoint"), ("company_id", "in", [self.env.company.id, False])],
+            order="company_id",
+            limit=1,
+        )
+        if not sequence or sequence.implementation != "standard" or sequence.use_date_range:
+            return [Sequence.next_by_code("stock.orderpoint") for _ in range(count)]
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [
+            f"{prefix}{number:0{sequence.padding}d}{suffix}" for (number,) in self.env.cr.fetchall()
+        ]
 
     @staticmethod
     def _acorn_values(account, row):

@@ -1,6 +1,6 @@
 import base64
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import openpyxl
 from freezegun import freeze_time
@@ -39,7 +39,7 @@ def forecast_document(asin, weeks=26, mean=100.0, p80=122.0):
     return {"reportSpecification": spec, "forecastByAsin": rows}
 
 
-def inventory_document(asin, on_hand, open_units, lead_days):
+def inventory_document(asin, on_hand, open_units, lead_days, unhealthy=None):
     """A one-week GET_VENDOR_INVENTORY_REPORT document: Amazon's stock of one ASIN."""
     window = {"startDate": "2026-02-22", "endDate": "2026-02-28"}
     options = {
@@ -64,6 +64,8 @@ def inventory_document(asin, on_hand, open_units, lead_days):
         "sellableOnHandInventoryUnits": on_hand,
         "sellableOnHandInventoryCost": {"amount": 0.0, "currencyCode": "USD"},
     }
+    if unhealthy is not None:
+        row["unhealthyInventoryUnits"] = unhealthy
     return {"reportSpecification": spec, "inventoryAggregate": [], "inventoryByAsin": [row]}
 
 
@@ -195,6 +197,19 @@ class TestReplenishment(AcornVendorCommon):
         )
         self.assertEqual(week.projected_stock, 130 + 120)
 
+    def test_amazons_excess_units_do_not_count_as_its_stock(self):
+        # The same week's report again, now saying 80 of Amazon's 200 units are excess
+        # (unhealthy): Amazon holds 120 usable + 100 on order, so it orders 549 - 220 = 329
+        # by week 4; 329 - 130 = 199 -> 204 (multiple of 12).
+        self._load(
+            inventory_document("B0REPL0001", 200, 100, 7.0, unhealthy=80),
+            "GET_VENDOR_INVENTORY_REPORT",
+        )
+        self._recompute()
+        rule = self._rule()
+        self.assertAlmostEqual(rule.acorn_amazon_orders, 329.19, places=2)
+        self.assertEqual(rule.qty_to_order, 204)
+
     def test_a_product_service_level_overrides_the_accounts(self):
         self.product.product_tmpl_id.acorn_service_level = "mean"
         self._recompute()
@@ -236,3 +251,54 @@ class TestReplenishmentDemo(AcornVendorCommon):
             [("product_id", "=", product.id), ("is_past", "=", False)]
         )
         self.assertTrue(demand and all(demand.mapped("forecast_p80")))
+
+
+@tagged("-at_install", "post_install")
+class TestReplenishmentBacktest(AcornVendorCommon):
+    """The demo's backtest on sandbox data: the forecasts the sandbox made each week and the
+    POs it then sent, imported as Amazon sends them, give an error by weeks ahead."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.products = cls._catalogue_products()
+        cls.sandbox = cls._start_sandbox(
+            cls.account,
+            seed=1,
+            pos_per_day=10,
+            history_days=45,
+            start_time="2026-03-04T12:00:00Z",
+            frozen_clock=True,
+        )
+
+    def test_sandbox_forecasts_and_pos_give_the_error_by_weeks_ahead(self):
+        Demand = self.env["acorn.vc.amazon.demand"]
+        with freeze_time("2026-03-04 12:00:00"):
+            Demand._acorn_demo_load(self.account.id, weeks=6, today=TODAY)
+        now = datetime(2026, 3, 4, 12, 0)
+        steps = 0
+        while Demand._acorn_demo_po_history_step(self.account, weeks=5, now=now):
+            steps += 1
+        # From Sunday 2026-01-25 (five weeks before yesterday, to a week start): six calls.
+        self.assertEqual(steps, 5)
+        self.assertFalse(Demand._acorn_demo_po_history_step(self.account, weeks=5, now=now))
+        pos = self.env["acorn.vc.purchase.order"].search([("account_id", "=", self.account.id)])
+        self.assertGreater(len(pos), 100)
+        self.assertFalse(pos.sale_order_id, "history stays Acorn records, no quotations")
+        self.assertEqual(self.account.sale_order_cutoff_days, 60)
+        total = self.env["acorn.vc.forecast.backtest"].search(
+            [("account_id", "=", self.account.id), ("product_id", "=", False)]
+        )
+        mean = {row.horizon: row for row in total if row.quantile == "mean"}
+        self.assertTrue({1, 2, 3, 4}.issubset(mean), sorted(mean))
+        # 30 products, five whole weeks from 2026-01-25 each forecast one week ahead.
+        self.assertEqual(mean[1].weeks, 30 * 5)
+        # Amazon orders around its forecast with noise: a real error, neither 0 nor absurd.
+        self.assertTrue(0.1 < mean[1].mape < 0.6, mean[1].mape)
+        lines = Demand.search(
+            [("account_id", "=", self.account.id), ("is_past", "=", False), ("horizon", "=", 1)]
+        )
+        self.assertEqual(len(lines), 30)
+        self.assertTrue(all(line.backtest_mape > 0 for line in lines))
+        past = Demand.search([("account_id", "=", self.account.id), ("is_past", "=", True)])
+        self.assertTrue(past and any(past.mapped("forecast_error")))

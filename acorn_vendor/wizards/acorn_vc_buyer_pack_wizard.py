@@ -137,7 +137,8 @@ class AcornVcBuyerPackWizard(models.TransientModel):
         """Sheets added to the pack: ``(title, DataFrame)`` pairs or callables
         ``sheet(book, formats)`` (core ``buyer_pack``). Here replenishment's "can we fill":
         Amazon's expected orders against our stock and suppliers, as of today."""
-        from ..core.replenishment.fill_sheet import can_we_fill, fill_sheet  # noqa: PLC0415
+        from ..core.replenishment import fill_sheet as sheets  # noqa: PLC0415
+        from ..core.replenishment.backtest import backtest  # noqa: PLC0415
 
         today = fields.Date.context_today(self)
         plan = self.env["acorn.vc.amazon.demand"]._acorn_plan(account, today)
@@ -145,8 +146,11 @@ class AcornVcBuyerPackWizard(models.TransientModel):
             return []
         products = self.env["product.product"].browse(list(plan["products"].values()))
         names = {asin: products.browse(pid).display_name for asin, pid in plan["products"].items()}
-        frame = can_we_fill(plan["orders"], plan["result"], plan["stock"], today, names)
-        return [fill_sheet(frame)]
+        accuracy = backtest(plan["snapshots"], plan["weekly"])
+        frame = sheets.can_we_fill(
+            plan["orders"], plan["result"], plan["stock"], today, names, accuracy
+        )
+        return [sheets.fill_sheet(frame), sheets.backtest_sheet(accuracy)]
 
     def _acorn_frame(self, query, account, start, end):
         import pandas as pd  # noqa: PLC0415

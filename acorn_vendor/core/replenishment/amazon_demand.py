@@ -4,11 +4,11 @@ Amazon's forecast is a *sell-out* forecast (its customers), not a PO forecast. A
 keep an order-up-to level: the demand over its inbound lead time plus a review week, at a
 service level, net of what it holds (sellable on hand), what is on its way (open PO units)
 and what it owes customers (unfilled orders). Expected orders placed in week ``k`` are the
-growth of that target:
+growth of that target (usable on hand: sellable less Amazon's excess, ``usable_on_hand``):
 
     cover        = ceil(averageVendorLeadTimeDays / 7 + review weeks)
     target(k)    = Q_level(demand of weeks 1 .. k - 1 + cover)
-    cumulative_k = max(0, target(k) - (on hand + open PO units - unfilled orders))
+    cumulative_k = max(0, target(k) - (usable on hand + open PO units - unfilled orders))
     orders_k     = cumulative_k - cumulative_{k-1}
 
 ``cumulative_1`` is analytics.md §3's ``Q_A`` (the next cycle's order). Quantiles do not add
@@ -37,6 +37,8 @@ SERVICE_LEVELS = {
 }
 FORECAST_COLUMNS = ("asin", "week_start", "mean", "p70", "p80", "p90")
 STOCK_COLUMNS = ("sellable_on_hand", "open_po_units", "unfilled_customer_orders", "lead_days")
+# Optional: Amazon's excess ("unhealthy") units, part of the sellable on hand (WEEK rows only).
+UNHEALTHY = "unhealthy_units"
 REVIEW_WEEKS = 1
 DEFAULT_AMAZON_LEAD_DAYS = 14  # when the inventory report has no lead time for the ASIN
 RECENT_WEEKS = 13
@@ -75,7 +77,8 @@ def expected_orders(forecast, stock=None, service_level="p70", review_weeks=REVI
     ``forecast``: asin, week_start, mean, p70, p80, p90 (one snapshot; a ``source`` column,
     ``forecast`` or ``history``, is kept when present: history rows are already orders, so
     Amazon's stock is not netted from them again). ``stock``: indexed by asin, columns
-    ``STOCK_COLUMNS`` (missing ASINs hold nothing and wait ``DEFAULT_AMAZON_LEAD_DAYS``).
+    ``STOCK_COLUMNS`` (missing ASINs hold nothing and wait ``DEFAULT_AMAZON_LEAD_DAYS``) and
+    optionally ``UNHEALTHY``: see ``usable_on_hand``.
     ``service_level``: one of ``SERVICE_LEVELS`` or a mapping asin -> level.
 
     Returns asin, week (1..n), week_start, level, source, mean, at_level (the week's own
@@ -121,7 +124,7 @@ def expected_orders(forecast, stock=None, service_level="p70", review_weeks=REVI
     cover[history] = 1  # history rows are orders already: week k needs weeks 1..k
     position_held = (
         frame["asin"]
-        .map(stock["sellable_on_hand"] + stock["open_po_units"] - stock["unfilled_customer_orders"])
+        .map(usable_on_hand(stock) + stock["open_po_units"] - stock["unfilled_customer_orders"])
         .to_numpy(float)
     )
     position_held[history] = 0.0
@@ -155,16 +158,33 @@ def expected_orders(forecast, stock=None, service_level="p70", review_weeks=REVI
     ]
 
 
+def usable_on_hand(stock):
+    """Amazon's on hand that covers its coming demand: the sellable units less the excess
+    ("unhealthy") among them. Unsellable units are never in the sellable figure (Amazon's
+    schema counts them apart); unhealthy units are sellable units beyond Amazon's forecast
+    demand, which it marks for removal rather than sale (analytics.md §3: subtract them as
+    excess). Backorders (negative sellable) are kept: Amazon owes those units."""
+    sellable = stock["sellable_on_hand"]
+    unhealthy = stock[UNHEALTHY] if UNHEALTHY in stock else 0.0
+    return sellable - np.minimum(np.maximum(unhealthy, 0.0), np.maximum(sellable, 0.0))
+
+
 def _stock(stock, asins):
     """Amazon's stock per ASIN with every column, missing ASINs holding nothing."""
-    empty = pd.DataFrame(index=pd.Index(asins, name="asin"), columns=list(STOCK_COLUMNS))
+    columns = [*STOCK_COLUMNS, UNHEALTHY]
+    empty = pd.DataFrame(index=pd.Index(asins, name="asin"), columns=columns)
     if stock is None:
         stock = empty
     else:
         _check_columns(stock, STOCK_COLUMNS, "Amazon stock")
-        stock = stock.reindex(asins)
-    stock = stock[list(STOCK_COLUMNS)].apply(pd.to_numeric, errors="coerce")
-    defaults = {"sellable_on_hand": 0.0, "open_po_units": 0.0, "unfilled_customer_orders": 0.0}
+        stock = stock.reindex(asins).reindex(columns=columns)
+    stock = stock[columns].apply(pd.to_numeric, errors="coerce")
+    defaults = {
+        "sellable_on_hand": 0.0,
+        "open_po_units": 0.0,
+        "unfilled_customer_orders": 0.0,
+        UNHEALTHY: 0.0,
+    }
     stock = stock.fillna({**defaults, "lead_days": DEFAULT_AMAZON_LEAD_DAYS})
     return stock.astype(float)
 

@@ -5,8 +5,9 @@ expectation, the product's seasonal daily demand (``catalogue.seasonal_demand``,
 sales reports and the forecasting report follow too) times the days between two lines of
 that product (products over POs per day times lines per PO), with noise (0.4 to 1.6 times).
 So a product's ordered units per week agree with the forecast's mean for that week, and a
-backtest of the forecast against the POs means something. A line orders at least one unit
-(or case), which lifts a product's orders above its demand when lines are many and small.
+backtest of the forecast against the POs means something. Lines round their units (or
+cases) up or down at random, unbiased: a slow product's line of 0.3 units is 1 unit three
+times in ten and absent otherwise, so its orders still follow its demand.
 
 Each day has its own random stream, so history and live days can be generated in any order
 (and lazily) with identical results. POs created before the sandbox epoch (its first start)
@@ -65,6 +66,24 @@ def _weighted(rng, pairs):
         if r < acc:
             return value
     return pairs[-1][0]
+
+
+def unbiased_round(value, rng):
+    """``value`` rounded down or up at random, up with the chance of its fraction: the
+    expected result is ``value`` itself. Rounding each small line to at least one unit
+    ordered a slow product two to four times its demand (0.3 units a line became 1)."""
+    whole = math.floor(value)
+    return int(whole) + (1 if rng.random() < value - whole else 0)
+
+
+def _drop_empty_lines(lines):
+    """A product whose line rounds to nothing is not on the PO (Amazon orders it on a later
+    one); a PO keeps at least its largest line, at one unit. Lines are renumbered."""
+    kept = [line for line in lines if line[2] > 0]
+    if not kept:
+        largest = max(lines, key=lambda line: line[5])
+        kept = [[*largest[:2], largest[4], *largest[3:]]]
+    return [[seq, *line[1:5]] for seq, line in enumerate(kept, 1)]
 
 
 def _po_count(rng, mean, weekday):
@@ -191,6 +210,7 @@ class Generator:
         history = ack_time < epoch
         lines = []
         demand_day = date.fromordinal(day)
+        rounding = random.Random(hash_seed(f"{cfg.seed}:round:{number}"))
         for seq, product in enumerate(products, 1):
             units = seasonal_demand(product, demand_day) * self.days_per_line
             units *= rng.uniform(4, 16) / 10.0  # noise around the forecast, mean 1
@@ -200,8 +220,11 @@ class Generator:
             cased = rng.random() < 0.2 and units >= product.case_size
             unit = "Cases" if cased else "Eaches"
             unit_size = product.case_size if cased else 1
-            ordered = max(1, int(round(units / unit_size))) * unit_size
-            lines.append([seq, product, ordered, unit, unit_size])
+            ordered = unbiased_round(units / unit_size, rounding) * unit_size
+            lines.append([seq, product, ordered, unit, unit_size, units])
+        lines = _drop_empty_lines(lines)
+        if cancel_seq and cancel_seq > len(lines) - (len(lines) == 1):
+            cancel_seq = None  # the line it would cancel rounded away, or is the PO's only one
         state, status, state_changed = "New", "OPEN", created
         last_updated, changed = created, None
         auto_receive_at, close_at = None, deliv_end + cfg.close_after_days * DAY

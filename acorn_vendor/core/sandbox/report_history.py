@@ -17,6 +17,7 @@ from .catalogue import seasonal_demand
 from .config import hash_seed
 
 DAY = 86400.0
+FORECAST_MISS = 0.04  # the forecast's relative error one week ahead; it grows as sqrt(weeks)
 
 
 def _ts(day):
@@ -287,7 +288,12 @@ class HistoricalReports:
         for p in self.products:
             for week in range(26):
                 ws = start + timedelta(days=7 * week)
-                mean = round(self._period_units(p, ws, ws + timedelta(days=6)) * 1.0, 1)
+                # What customers will buy, missed by more the further ahead it is: a
+                # forecast made the week before is good to a few percent, 26 weeks ahead
+                # to about 20% (seeded per ASIN, week and generation date).
+                rng = random.Random(hash_seed(f"{self.cfg.seed}:fc:{p.asin}:{today}:{ws}"))
+                miss = max(-0.6, rng.gauss(0.0, FORECAST_MISS * math.sqrt(week + 1)))
+                mean = round(self._period_units(p, ws, ws + timedelta(days=6)) * (1 + miss), 1)
                 rows.append(
                     {
                         "forecastGenerationDate": today.isoformat(),
