@@ -179,27 +179,34 @@ class AcornVcDeduction(models.Model):
         ):  # one search for every key, not one per key
             grouped.setdefault((deduction.account_id, deduction.reversal_key), self.browse())
             grouped[(deduction.account_id, deduction.reversal_key)] |= deduction
+        plan = []  # disjoint groups, reconciled in one batch
         for account, key in {(d.account_id, d.reversal_key) for d in keyed}:
             peers = grouped[(account, key)].move_line_id.filtered(
                 lambda ln: not ln.reconciled and ln.parent_state == "posted"
             )
             for ledger in peers.account_id:
                 items = peers.filtered(lambda ln, a=ledger: ln.account_id == a)
+                credits = items.filtered(lambda ln: ln.balance < 0)
+                paired = items.browse()
                 for debit in items.filtered(lambda ln: ln.balance > 0):
-                    twin = items.filtered(
-                        lambda ln, d=debit: (
-                            ln.balance < 0
-                            and not ln.reconciled
-                            and d.company_currency_id.is_zero(ln.balance + d.balance)
-                        )
-                    )[:1]
+                    twin = next(
+                        (
+                            ln
+                            for ln in credits - paired
+                            if debit.company_currency_id.is_zero(ln.balance + debit.balance)
+                        ),
+                        None,
+                    )
                     if twin:
-                        (debit | twin).reconcile()
-                rest = items.filtered(lambda ln: not ln.reconciled)
+                        paired |= debit | twin
+                        plan.append(debit | twin)
+                rest = items - paired
                 if rest.filtered(lambda ln: ln.balance > 0) and rest.filtered(
                     lambda ln: ln.balance < 0
                 ):
-                    rest.reconcile()
+                    plan.append(rest)
+        if plan:  # entries the remittances booked: nothing of theirs to sync
+            self.env["account.move.line"].with_context(skip_invoice_sync=True)._reconcile_plan(plan)
 
     # ------------------------------------------------------------------ ledger
     # The fields below are the ledger's: where the deduction came from, what it concerns,
