@@ -2,13 +2,18 @@
 and booked by Acorn, beside a competent baseline built on Odoo's ``account.payment.register``.
 
     python3 bench/bench_remittance.py [--payments 60] [--invoices 20000] [--deductions 6000]
+        [--profile FILE] [--db acorn_bench_remittance] [--update]
 
-On the benchmark database of the durable PostgreSQL cluster (bench/common.py), inside Odoo:
+On its own database of the durable PostgreSQL cluster (bench/common.py), inside Odoo:
 
 1. generates the month as ``bench_remittance_core.py`` does (deterministic: invoice lines with
    a 2% terms discount; shortage claims, some reversed, price claims, chargebacks, co-op,
    provisions and their reversals, price protection) as Vendor Central's XLSX, and posts one
-   Amazon invoice per invoice line (setup, not timed);
+   Amazon invoice per invoice line (setup, not timed). The setup is committed under an account
+   named after the sizes and reused by every later run of the same sizes (an interrupted
+   setup goes on where it stopped); the timed part is always rolled back. The first full-size
+   run posts 20,000 invoices (about half an hour on the loaded 2-core machine), later ones
+   none (``--update``, or a new module version, updates acorn_vendor there; the setup stays);
 2. times Acorn's import (``acorn.vc.remittance._acorn_import``: read by label, decode, keys,
    remittances and lines, deductions traced, match, one posted entry per payment, invoices and
    reversals reconciled), its peak RSS and queries;
@@ -19,6 +24,8 @@ On the benchmark database of the durable PostgreSQL cluster (bench/common.py), i
    wizard allows split by account (deductions pending, contra revenue, holdback) as
    ``account.payment`` accepts; the payments are created in one batch, posted together and
    reconciled with the wizard's own ``_reconcile_payments``.
+
+``--profile FILE`` writes a cProfile of Acorn's import (``python3 -m pstats FILE``).
 
 Asserted: both leave every invoice paid and the same balance on every account (receivable,
 outstanding receipts, deductions pending, contra revenue, holdback), to the cent. The
