@@ -746,18 +746,27 @@ class AcornVcRemittance(models.Model):
         if not os.environ.get("ACORN_SANDBOX_URL"):
             return
         for account in self.env["acorn.vc.account"].browse(account_ids).sudo():
-            # An EDI account has no SP-API endpoint: its simulated Amazon is the same sandbox.
-            url = (account.endpoint_override or os.environ["ACORN_SANDBOX_URL"]).rstrip("/")
-            try:
-                response = requests.get(
-                    f"{url}/_sandbox/payments/export", params={"format": "json"}, timeout=60
-                )
-                response.raise_for_status()
-                payload = response.json()
-            except (requests.RequestException, ValueError) as exc:
-                _logger.warning("Demo: no sandbox payments for %s (%s)", account.name, exc)
-                continue
-            self._acorn_post_paid_invoices(account, payload)
+            payload = self._acorn_sandbox_payments(account)
+            if payload is not None:
+                self._acorn_post_paid_invoices(account, payload)
+
+    @api.model
+    def _acorn_sandbox_payments(self, account):
+        """The sandbox's payments as JSON (every line, the hidden ones too), from the
+        account's endpoint, else the demo's sandbox (ACORN_SANDBOX_URL: an EDI account has
+        no SP-API endpoint); None without a sandbox, or when it does not answer."""
+        url = (account.endpoint_override or os.environ.get("ACORN_SANDBOX_URL") or "").rstrip("/")
+        if not url:
+            return None
+        try:
+            response = requests.get(
+                f"{url}/_sandbox/payments/export", params={"format": "json"}, timeout=60
+            )
+            response.raise_for_status()
+            return response.json()
+        except (requests.RequestException, ValueError) as exc:
+            _logger.warning("No sandbox payments for %s (%s)", account.name, exc)
+            return None
 
     @api.model
     def _acorn_post_paid_invoices(self, account, payload):

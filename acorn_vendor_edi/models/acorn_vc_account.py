@@ -3,8 +3,6 @@ import logging
 import os
 from datetime import timedelta
 
-import requests
-
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
@@ -387,17 +385,8 @@ class AcornVcAccount(models.Model):
         ``./acorn demo`` started one: ACORN_SANDBOX_URL) that the account has not imported
         and that was not sent before; the next poll imports them like a Payments export."""
         self.ensure_one()
-        url = (self.endpoint_override or os.environ.get("ACORN_SANDBOX_URL") or "").rstrip("/")
-        if not url:
-            return []
-        try:
-            response = requests.get(
-                f"{url}/_sandbox/payments/export", params={"format": "json"}, timeout=60
-            )
-            response.raise_for_status()
-            payload = response.json()
-        except (requests.RequestException, ValueError) as exc:
-            _logger.warning("simulated Amazon, account %s: no sandbox payments (%s)", self.id, exc)
+        payload = self.env["acorn.vc.remittance"]._acorn_sandbox_payments(self)
+        if payload is None:
             return []
         sent_file = os.path.join(self._acorn_edi_default_root(), "partner", "820_sent.json")
         sent = set()
