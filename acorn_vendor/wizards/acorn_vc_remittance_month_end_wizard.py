@@ -114,18 +114,26 @@ class AcornVcRemittanceMonthEndWizard(models.TransientModel):
         account = self.account_id
         partner = account.partner_id.commercial_partner_id
         owner = "acorn_account_id" if move == "id" else f"{move}.acorn_account_id"
-        sharing = self.env["acorn.vc.account"].search(
-            [
-                ("company_id", "=", account.company_id.id),
-                ("partner_id.commercial_partner_id", "=", partner.id or 0),
-            ],
-            order="id",
+        # Every account of the partner, also those the user may not open: the figure is the
+        # ledger's, and only ids leave this method.
+        sharing = (
+            self.env["acorn.vc.account"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", account.company_id.id),
+                    ("partner_id.commercial_partner_id", "=", partner.id or 0),
+                ],
+                order="id",
+            )
         )
         if len(sharing) < 2:
             return []
         others = sharing - account
-        entries = self.env["acorn.vc.remittance"].search(
-            [("account_id", "in", sharing.ids), ("move_id", "!=", False)]
+        entries = (
+            self.env["acorn.vc.remittance"]
+            .sudo()
+            .search([("account_id", "in", sharing.ids), ("move_id", "!=", False)])
         )
         if account == sharing[0]:
             other_entries = entries.filtered(lambda r: r.account_id != account).move_id
