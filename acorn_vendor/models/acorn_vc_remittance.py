@@ -821,6 +821,10 @@ class AcornVcRemittance(models.Model):
             ]
         )
         moves.action_post()
+        # Billed to this account, and accepted (Amazon paid them): without a PO the computed
+        # account is lost once the lines are made, and two accounts paid by one Amazon
+        # partner would both see these invoices.
+        moves._acorn_write({"acorn_account_id": account.id, "acorn_invoice_state": "accepted"})
         return moves
 
     @api.model
