@@ -137,9 +137,12 @@ class AcornVcRemittanceMonthEndWizard(models.TransientModel):
         )
         if account == sharing[0]:
             other_entries = entries.filtered(lambda r: r.account_id != account).move_id
+            # Not "!" on the path: Odoo turns it into "not in", which drops entries of no
+            # account (NULL) too.
             return [
-                "!",
-                (owner, "in", others.ids),
+                "|",
+                (owner, "=", False),
+                (owner, "not in", others.ids),
                 (move, "not in", other_entries.ids),
             ]
         own_entries = entries.filtered(lambda r: r.account_id == account).move_id
