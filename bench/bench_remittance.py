@@ -2,13 +2,18 @@
 and booked by Acorn, beside a competent baseline built on Odoo's ``account.payment.register``.
 
     python3 bench/bench_remittance.py [--payments 60] [--invoices 20000] [--deductions 6000]
+        [--profile FILE] [--db acorn_bench_remittance] [--update]
 
-On the benchmark database of the durable PostgreSQL cluster (bench/common.py), inside Odoo:
+On its own database of the durable PostgreSQL cluster (bench/common.py), inside Odoo:
 
 1. generates the month as ``bench_remittance_core.py`` does (deterministic: invoice lines with
    a 2% terms discount; shortage claims, some reversed, price claims, chargebacks, co-op,
    provisions and their reversals, price protection) as Vendor Central's XLSX, and posts one
-   Amazon invoice per invoice line (setup, not timed);
+   Amazon invoice per invoice line (setup, not timed). The setup is committed under an account
+   named after the sizes and reused by every later run of the same sizes (an interrupted
+   setup goes on where it stopped); the timed part is always rolled back. The first full-size
+   run posts 20,000 invoices (about half an hour on the loaded 2-core machine), later ones
+   none (``--update``, or a new module version, updates acorn_vendor there; the setup stays);
 2. times Acorn's import (``acorn.vc.remittance._acorn_import``: read by label, decode, keys,
    remittances and lines, deductions traced, match, one posted entry per payment, invoices and
    reversals reconciled), its peak RSS and queries;
@@ -19,6 +24,8 @@ On the benchmark database of the durable PostgreSQL cluster (bench/common.py), i
    wizard allows split by account (deductions pending, contra revenue, holdback) as
    ``account.payment`` accepts; the payments are created in one batch, posted together and
    reconciled with the wizard's own ``_reconcile_payments``.
+
+``--profile FILE`` writes a cProfile of Acorn's import (``python3 -m pstats FILE``).
 
 Asserted: both leave every invoice paid and the same balance on every account (receivable,
 outstanding receipts, deductions pending, contra revenue, holdback), to the cent. The
@@ -38,8 +45,10 @@ from bench import common  # noqa: E402
 from bench.bench_remittance_core import month, rows, to_xlsx  # noqa: E402
 from tools import dev  # noqa: E402
 
+BENCH_DB = "acorn_bench_remittance"
+
 INSIDE_ODOO = r"""
-import base64, io, json, resource, time
+import base64, cProfile, io, json, resource, time
 import openpyxl
 from odoo import fields
 cfg = json.loads(%(cfg)r)
@@ -47,29 +56,42 @@ out = {}
 env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True))
 t0 = time.perf_counter()
 company = env.company
-if not company.chart_template:
-    env["account.chart.template"].try_loading("generic_coa", company, False)
-amazon = env["res.partner"].create({"name": "Amazon.com Services LLC (bench)", "is_company": True})
-account = env["acorn.vc.account"].create({"name": "Bench remittances", "marketplace_code": "US",
-                                          "partner_id": amazon.id})
-journal = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)],
-                                        limit=1)
 Remittance = env["acorn.vc.remittance"]
-pending = Remittance._acorn_default_account(company, "deductions_pending")
-contra = Remittance._acorn_default_account(company, "contra_revenue")
-holdback = Remittance._acorn_default_account(company, "holdback")
-invoices = env["account.move"]
-specs = cfg["invoices"]
-for start in range(0, len(specs), 1000):
+# The setup (a chart, Amazon's partner, an account and the month's posted invoices) is
+# committed once per month generated, under a name made of its sizes and seed, and reused by
+# later runs; everything the timed part makes is rolled back.
+account = env["acorn.vc.account"].search([("name", "=", cfg["setup_name"])], limit=1)
+if not account:
+    if not company.chart_template:
+        env["account.chart.template"].try_loading("generic_coa", company, False)
+    amazon = env["res.partner"].create({"name": "Amazon.com Services LLC (bench)",
+                                        "is_company": True})
+    account = env["acorn.vc.account"].create({"name": cfg["setup_name"], "marketplace_code": "US",
+                                              "partner_id": amazon.id})
+amazon = account.partner_id
+invoices = env["account.move"].search([("partner_id", "=", amazon.id),
+                                       ("move_type", "=", "out_invoice"), ("state", "=", "posted")])
+have = set(invoices.mapped("amz_invoice_number"))
+specs = [spec for spec in cfg["invoices"] if spec[0] not in have]
+out["setup_created"] = len(specs)
+for start in range(0, len(specs), 2000):
     chunk = env["account.move"].create([{
         "move_type": "out_invoice", "partner_id": amazon.id, "invoice_date": day,
         "amz_invoice_number": number, "acorn_account_id": account.id,
         "invoice_line_ids": [fields.Command.create({"name": number, "quantity": 1,
                              "price_unit": float(amount), "tax_ids": [fields.Command.clear()]})]}
-        for number, day, amount in specs[start:start + 1000]])
+        for number, day, amount in specs[start:start + 2000]])
     chunk.action_post()
     invoices |= chunk
+    env.cr.commit()  # kept: an interrupted setup goes on where it stopped
+assert len(invoices) == len(cfg["invoices"]), "setup incomplete: drop the bench database"
+journal = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)],
+                                        limit=1)
+pending = Remittance._acorn_default_account(company, "deductions_pending")
+contra = Remittance._acorn_default_account(company, "contra_revenue")
+holdback = Remittance._acorn_default_account(company, "holdback")
 env.flush_all()
+env.cr.commit()
 out["setup_s"] = time.perf_counter() - t0
 data = base64.b64decode(cfg["xlsx"])
 receivable = invoices.line_ids.account_id.filtered(lambda a: a.account_type == "asset_receivable")
@@ -86,8 +108,14 @@ def outcome():
     return {"residual": residual, "balances": balances, "bank_entries": entries}
 
 def acorn_import():
+    profile = cfg["profile"] and cProfile.Profile()
+    if profile:
+        profile.enable()
     result = Remittance._acorn_import(account, "Payments.xlsx", data)
     env.flush_all()
+    if profile:
+        profile.disable()
+        profile.dump_stats(cfg["profile"])
     return result["counts"]
 
 def kind_account(number):
@@ -183,7 +211,10 @@ def main():
     parser.add_argument("--payments", type=int, default=60)
     parser.add_argument("--invoices", type=int, default=20000)
     parser.add_argument("--deductions", type=int, default=6000)
+    parser.add_argument("--profile", metavar="FILE", help="cProfile Acorn's import into FILE")
     common.add_database_options(parser)
+    # Its own database: the posted invoices of each size are committed there and reused.
+    parser.set_defaults(db=BENCH_DB)
     args = parser.parse_args()
 
     payments, _documents = month(args.payments, args.invoices, args.deductions)
@@ -197,12 +228,18 @@ def main():
     lines = sum(len(p[2]) for p in payments)
     odoo, pg = common.odoo_and_postgres(dev)
     common.ensure_database(dev, odoo, pg, args.db, update=args.update)
-    cfg = {"invoices": invoices, "xlsx": base64.b64encode(xlsx).decode()}
+    cfg = {
+        "invoices": invoices,
+        "xlsx": base64.b64encode(xlsx).decode(),
+        "setup_name": f"Bench remittances {args.payments}/{args.invoices}/{args.deductions}",
+        "profile": args.profile and str(Path(args.profile).resolve()),
+    }
     r = common.run_in_odoo(dev, odoo, pg, args.db, INSIDE_ODOO, cfg)
     common.print_context(r)
     print(
         f"{args.payments} payments, {lines} lines ({len(invoices)} invoices, "
-        f"{lines - len(invoices)} deductions); setup (post the invoices) {r['setup_s']:.0f} s"
+        f"{lines - len(invoices)} deductions); setup {r['setup_s']:.0f} s "
+        f"({r['setup_created']} invoices posted, the rest kept from an earlier run)"
     )
     acorn, orm = r["acorn"], r["orm"]
     counts = r["counts"]

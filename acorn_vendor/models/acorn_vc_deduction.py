@@ -136,19 +136,19 @@ class AcornVcDeduction(models.Model):
             )
             for mapping in mappings:
                 by_number.setdefault((account.id, mapping.invoice_number), mapping.move_id)
-        existing = {d.line_id.id: d for d in self.search([("line_id", "in", lines.ids)])}
-        values = []
+        existing = {d.line_id.id: d.id for d in self.search([("line_id", "in", lines.ids)])}
+        values, refreshed = [], {}
         for line in lines:
             invoice = by_number.get((line.account_id.id, line.base_invoice_number))
             sale = invoice.invoice_line_ids.sale_line_ids.order_id[:1] if invoice else None
-            traces = {
-                "invoice_id": invoice.id if invoice else False,
-                "sale_order_id": sale.id if sale else False,
-                "purchase_order_id": sale.acorn_purchase_order_id.id if sale else False,
-                "picking_ids": [fields.Command.set(sale.picking_ids.ids if sale else [])],
-            }
-            if line.id in existing:
-                existing[line.id].write(traces)
+            traces = (
+                invoice.id if invoice else False,
+                sale.id if sale else False,
+                sale.acorn_purchase_order_id.id if sale else False,
+                tuple(sale.picking_ids.ids) if sale else (),
+            )
+            if line.id in existing:  # one write per distinct set of traces
+                refreshed.setdefault(traces, []).append(existing[line.id])
                 continue
             values.append(
                 {
@@ -157,10 +157,23 @@ class AcornVcDeduction(models.Model):
                     "amount": line.settled,
                     "base_invoice_number": line.base_invoice_number or False,
                     "reversal_key": line.reversal_key or False,
-                    **traces,
+                    **self._acorn_trace_values(traces),
                 }
             )
+        for traces, ids in refreshed.items():
+            self.browse(ids).write(self._acorn_trace_values(traces))
         return self.create(values)
+
+    @api.model
+    def _acorn_trace_values(self, traces):
+        """Field values of traces (invoice, sale order, Amazon PO, shipment ids)."""
+        invoice_id, sale_id, purchase_order_id, picking_ids = traces
+        return {
+            "invoice_id": invoice_id,
+            "sale_order_id": sale_id,
+            "purchase_order_id": purchase_order_id,
+            "picking_ids": [fields.Command.set(list(picking_ids))],
+        }
 
     def _acorn_reconcile_reversals(self):
         """Reconcile each booked deduction with its original or reversal on a reconcilable
@@ -179,27 +192,34 @@ class AcornVcDeduction(models.Model):
         ):  # one search for every key, not one per key
             grouped.setdefault((deduction.account_id, deduction.reversal_key), self.browse())
             grouped[(deduction.account_id, deduction.reversal_key)] |= deduction
+        plan = []  # disjoint groups, reconciled in one batch
         for account, key in {(d.account_id, d.reversal_key) for d in keyed}:
             peers = grouped[(account, key)].move_line_id.filtered(
                 lambda ln: not ln.reconciled and ln.parent_state == "posted"
             )
             for ledger in peers.account_id:
                 items = peers.filtered(lambda ln, a=ledger: ln.account_id == a)
+                credits = items.filtered(lambda ln: ln.balance < 0)
+                paired = items.browse()
                 for debit in items.filtered(lambda ln: ln.balance > 0):
-                    twin = items.filtered(
-                        lambda ln, d=debit: (
-                            ln.balance < 0
-                            and not ln.reconciled
-                            and d.company_currency_id.is_zero(ln.balance + d.balance)
-                        )
-                    )[:1]
+                    twin = next(
+                        (
+                            ln
+                            for ln in credits - paired
+                            if debit.company_currency_id.is_zero(ln.balance + debit.balance)
+                        ),
+                        None,
+                    )
                     if twin:
-                        (debit | twin).reconcile()
-                rest = items.filtered(lambda ln: not ln.reconciled)
+                        paired |= debit | twin
+                        plan.append(debit | twin)
+                rest = items - paired
                 if rest.filtered(lambda ln: ln.balance > 0) and rest.filtered(
                     lambda ln: ln.balance < 0
                 ):
-                    rest.reconcile()
+                    plan.append(rest)
+        if plan:  # entries the remittances booked: nothing of theirs to sync
+            self.env["account.move.line"].with_context(skip_invoice_sync=True)._reconcile_plan(plan)
 
     # ------------------------------------------------------------------ ledger
     # The fields below are the ledger's: where the deduction came from, what it concerns,

@@ -584,6 +584,71 @@ class TestRemittanceReview(RemittanceSetup, AcornVendorCommon):
 
 
 @tagged("-at_install", "post_install")
+class TestRemittanceSharedPartner(RemittanceSetup, AcornVendorCommon):
+    """Two Vendor Central accounts of one company paid by the same Amazon partner: each
+    month-end holds its own entries and ties; together they make the partner's ledger."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_remittances(cls.account)
+        cls.second = cls.Account.create(
+            {"name": "Test US 2", "marketplace_code": "US", "partner_id": cls.amazon.id}
+        )
+        # Billed from each account's POs (set after posting: the field follows the lines).
+        for account, spec in (
+            (cls.account, ("A-1", "2026-01-05", 100)),
+            (cls.second, ("B-1", "2026-01-06", 200)),
+        ):
+            cls._invoices(account, [spec])._acorn_write({"acorn_account_id": account.id})
+
+    def _figures(self, account):
+        return (
+            self.env["acorn.vc.remittance"]
+            .with_user(self.user_finance)
+            .acorn_month_end(account.id, "2026-02-01")
+        )
+
+    def test_each_account_ties_to_its_own_share_of_the_partner_ledger(self):
+        Remittance = self.env["acorn.vc.remittance"].with_user(self.user_finance)
+        for account, payment in (
+            (self.account, ("P-A", "02/03/2026", "90.00", [
+                ("A-1", "01/05/2026", "", "100.00", "0", "100.00"),
+                ("A-1SC", "01/05/2026", "Shortage claim", "-10.00", "0", "-10.00"),
+            ])),
+            (self.second, ("P-B", "02/04/2026", "150.00", [
+                ("B-1", "01/06/2026", "", "200.00", "0", "150.00"),
+            ])),
+        ):  # fmt: skip
+            counts = Remittance.import_file(
+                account.id, "Payments.csv", base64.b64encode(payments_csv([payment])).decode()
+            )
+            self.assertEqual(counts["matched"], 1)
+        # An invoice entered by hand (no account) belongs to the partner's first account.
+        by_hand = self._invoices(self.account, [("H-1", "2026-02-10", 40)])
+        self.assertFalse(by_hand.acorn_account_id)
+        first, second = self._figures(self.account), self._figures(self.second)
+        self.assertTrue(first["ties"], first)
+        self.assertTrue(second["ties"], second)
+        self.assertEqual(first["closing"], "50.00", "the claim on pending and H-1")
+        self.assertEqual(second["closing"], "50.00", "B-1 short-paid by 50")
+        (partner_ledger,) = self.env["account.move.line"]._read_group(
+            [
+                ("partner_id", "=", self.amazon.id),
+                ("parent_state", "=", "posted"),
+                "|",
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("account_id.name", "=", "Amazon deductions pending"),
+            ],
+            aggregates=["balance:sum"],
+        )[0]
+        self.assertAlmostEqual(partner_ledger, 100.0)
+        self.assertEqual(
+            Decimal(first["ledger_closing"]) + Decimal(second["ledger_closing"]), Decimal(100)
+        )
+
+
+@tagged("-at_install", "post_install")
 class TestRemittanceDemo(RemittanceSetup, AcornVendorCommon):
     """The demo posts the invoices the sandbox's payment history pays: its Payments export
     then matches instead of sending every line to To Review."""

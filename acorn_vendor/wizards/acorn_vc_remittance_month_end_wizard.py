@@ -96,10 +96,61 @@ class AcornVcRemittanceMonthEndWizard(models.TransientModel):
                 "|",
                 ("account_id.account_type", "=", "asset_receivable"),
                 ("account_id", "in", ledgers.ids),
+                *self._acorn_shared_partner_domain(),
             ],
             aggregates=["balance:sum"],
         )[0]
         return month_end(entries, first, to_decimal(ledger, places)), items
+
+    def _acorn_shared_partner_domain(self, move="move_id"):
+        """When several Vendor Central accounts of the company share Amazon's partner: the
+        entries (``move``: the path to account.move) of this account only.
+
+        Each entry of the partner belongs to one account, so the accounts' month-ends add up
+        to the partner's ledger: an invoice to the account of its Amazon PO, a remittance's
+        entry to the remittance's account, and what belongs to no account (invoices entered
+        by hand, entries posted outside Acorn) to the partner's first account (lowest id),
+        where something posted outside Acorn shows as a difference."""
+        account = self.account_id
+        partner = account.partner_id.commercial_partner_id
+        owner = "acorn_account_id" if move == "id" else f"{move}.acorn_account_id"
+        # Every account of the partner, also those the user may not open: the figure is the
+        # ledger's, and only ids leave this method.
+        sharing = (
+            self.env["acorn.vc.account"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", account.company_id.id),
+                    ("partner_id.commercial_partner_id", "=", partner.id or 0),
+                ],
+                order="id",
+            )
+        )
+        if len(sharing) < 2:
+            return []
+        others = sharing - account
+        entries = (
+            self.env["acorn.vc.remittance"]
+            .sudo()
+            .search([("account_id", "in", sharing.ids), ("move_id", "!=", False)])
+        )
+        if account == sharing[0]:
+            other_entries = entries.filtered(lambda r: r.account_id != account).move_id
+            # Not "!" on the path: Odoo turns it into "not in", which drops entries of no
+            # account (NULL) too.
+            return [
+                "|",
+                (owner, "=", False),
+                (owner, "not in", others.ids),
+                (move, "not in", other_entries.ids),
+            ]
+        own_entries = entries.filtered(lambda r: r.account_id == account).move_id
+        return [
+            "|",
+            (owner, "=", account.id),
+            (move, "in", own_entries.ids),
+        ]
 
     def _acorn_document_entries(self, after, ledgers):
         """(entries, open items) before ``after`` from the account's documents: invoices and
@@ -118,6 +169,7 @@ class AcornVcRemittanceMonthEndWizard(models.TransientModel):
                 ("move_type", "in", ("out_invoice", "out_refund")),
                 ("date", "<", after),
                 *Remittance._acorn_invoice_domain(account),
+                *self._acorn_shared_partner_domain("id"),
             ],
             ["name", "move_type", "date", "amount_total_signed", "amount_residual_signed",
              "invoice_date_due"],

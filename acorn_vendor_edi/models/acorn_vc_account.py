@@ -1,3 +1,4 @@
+import json
 import logging
 import os
 from datetime import timedelta
@@ -11,6 +12,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..core import exchange, partner
 from ..core._vendor import domain
+from ..core.sandbox_remittances import remittances_from_sandbox
 from ..core.transports import TransportError, make_transport
 
 _logger = logging.getLogger(__name__)
@@ -376,7 +378,42 @@ class AcornVcAccount(models.Model):
         answers = amazon.run_once()
         for answer in answers:
             _logger.info("simulated Amazon, account %s: %s", self.id, answer.line())
-        return [answer.line() for answer in answers]
+        return [answer.line() for answer in answers] + self._acorn_edi_demo_remittances()
+
+    def _acorn_edi_demo_remittances(self):
+        """Demo: the simulated Amazon pays by 820, one per payment of the sandbox (where
+        ``./acorn demo`` started one: ACORN_SANDBOX_URL) that the account has not imported
+        and that was not sent before; the next poll imports them like a Payments export."""
+        self.ensure_one()
+        payload = self.env["acorn.vc.remittance"]._acorn_sandbox_payments(self)
+        if payload is None:
+            return []
+        sent_file = os.path.join(self._acorn_edi_default_root(), "partner", "820_sent.json")
+        sent = set()
+        if os.path.exists(sent_file):
+            with open(sent_file, encoding="utf-8") as handle:
+                sent = set(json.load(handle))
+        imported = set(
+            self.env["acorn.vc.remittance"].search([("account_id", "=", self.id)]).mapped("name")
+        )
+        new = [
+            remittance
+            for remittance in remittances_from_sandbox(payload)
+            if remittance.payment_reference not in sent | imported
+        ]
+        if not new:
+            return []
+        control = int(fields.Datetime.now().timestamp()) % 1_000_000_000
+        name = f"820_{control}.edi"
+        self._acorn_edi_drop_inbound(
+            name, exchange.as_partner(self._acorn_edi_profile(), new, control)
+        )
+        os.makedirs(os.path.dirname(sent_file), exist_ok=True)
+        with open(sent_file, "w", encoding="utf-8") as handle:
+            json.dump(sorted(sent | {r.payment_reference for r in new}), handle)
+        line = f"820 {name}: {len(new)} payments"
+        _logger.info("simulated Amazon, account %s: %s", self.id, line)
+        return [line]
 
     @api.constrains("channel", "edi_sender_id", "edi_receiver_id", "edi_standard")
     def _check_edi_ids(self):

@@ -96,3 +96,15 @@ class TestEdiRemittance(RemittanceSetup, EdiCommon):
         self.poll()
         self.assertEqual(len(self._remittances()), len(self.payments["payments"]))
         self.assertEqual(set(hidden.mapped("state")), {"booked"}, hidden.mapped("review_reason"))
+
+    def test_the_simulated_amazon_pays_by_820_once(self):
+        self.account.write({"edi_demo_partner": True, "endpoint_override": self.sandbox.url})
+        (sent,) = self.account._acorn_job_edi_demo_partner()
+        self.assertIn(f"{len(self.payments['payments'])} payments", sent)
+        self.poll()
+        booked = self._remittances()
+        self.assertEqual(len(booked), len(self.payments["payments"]))
+        self.assertEqual(set(booked.mapped("state")), {"booked"}, booked.mapped("review_reason"))
+        # Paid and imported: the next run sends no 820 again (it answers Acorn's 997 only).
+        again = self.account._acorn_job_edi_demo_partner()
+        self.assertFalse([line for line in again if line.startswith("820")], again)
