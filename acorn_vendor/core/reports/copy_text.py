@@ -32,7 +32,7 @@ def escape(value):
 
 
 def _strings(values):
-    if any(c in "\x00".join(v for v in values if v is not None) for c in _SPECIAL):
+    if any(c in "\x00".join(filter(None, values)) for c in _SPECIAL):
         return [escape(v) for v in values]
     if None in values:
         return [NULL if v is None else v for v in values]
@@ -60,8 +60,10 @@ def text_column(values, kind, target=TEXT):
         return _moments(values, target)
     if kind in ("string", "date"):  # dates were checked YYYY-MM-DD: the text is the value
         return _strings(values)
-    if None in values:
-        return [NULL if v is None else str(v) for v in values]
+    if kind not in ("integer", "number", "money", "boolean"):
+        return [escape(v) for v in values]
+    if None in values:  # numbers and booleans: "None" is only ever a null here
+        return "\t".join(map(str, values)).replace("None", NULL).split("\t")
     return list(map(str, values))
 
 

@@ -28,6 +28,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
 
 import orjson
 
@@ -425,7 +426,7 @@ class _Reader:
         money = []
         for f in sec.fields:
             name = f.name
-            values = [item.get(name) for item in items]
+            values = list(map(dict.get, items, repeat(name)))  # item.get(name), in C
             types = set(map(type, values))
             if f.required and type(None) in types:
                 self.nulls[(sec.path, name)] += values.count(None)
@@ -509,8 +510,9 @@ class _Reader:
         found.discard(None)
         if len(found) <= 1:
             code = next(iter(found), None)
+            nothing = (None,) * len(money)
             return [
-                code if any(v is not None for v in amounts) else None
+                None if amounts == nothing else code
                 for amounts in zip(*(columns[name] for name in money), strict=True)
             ]
         return [
