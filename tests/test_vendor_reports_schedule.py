@@ -199,6 +199,18 @@ def test_account_plan_asks_each_scheduled_type_once_and_nothing_when_all_is_load
         for r in first
     ]
     assert plan_account("acc", docs, NOW, history_days=60) == []
+    # A history shorter than the promotions' refresh window: asked once too, whatever the day.
+    for days in range(0, 30, 3):
+        now = NOW + timedelta(days=days)
+        short = [
+            {
+                **_doc(r.report_type, dict(r.options), r.start, r.end, "queued", None),
+                "hours_end": r.end,
+                "created": now,
+            }
+            for r in plan_account("acc", [], now, history_days=20)
+        ]
+        assert plan_account("acc", short, now, history_days=20) == [], now
     # An hour later: the real-time reports ask for that hour only, nothing else is due.
     later = plan_account("acc", docs, NOW + timedelta(hours=1), history_days=60)
     assert sorted(r.report_type for r in later) == [

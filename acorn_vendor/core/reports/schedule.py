@@ -206,7 +206,7 @@ def plan_option_range(
     # Windows sit on a fixed grid so they stay the same from one run to the next; the
     # refresh runs from the grid line before ``refresh_days`` ago to today.
     epoch = date(2000, 1, 1)
-    recent = today - timedelta(days=refresh_days)
+    recent = max(today - timedelta(days=refresh_days), floor)  # a short history: all of it
     recent -= timedelta(days=(recent - epoch).days % window_days)
     done = loaded.get(recent)
     if done is None or as_utc(done).date() < today:
