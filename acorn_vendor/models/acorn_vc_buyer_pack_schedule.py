@@ -45,7 +45,7 @@ class AcornVcBuyerPackSchedule(models.Model):
         """Daily: e-mail every pack whose period has ended and was not sent yet."""
         today = today or fields.Date.context_today(self)
         sent = self.browse()
-        for schedule in self.search([]):
+        for schedule in self.search([("user_ids", "!=", False)]):
             start, end = last_period(schedule.frequency, today)
             if schedule.last_period_end and schedule.last_period_end >= end:
                 continue
