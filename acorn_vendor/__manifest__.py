@@ -19,7 +19,7 @@
         "spreadsheet_dashboard",
     ],
     "external_dependencies": {
-        "python": ["requests", "jsonschema", "pandas", "openpyxl", "xlsxwriter"]
+        "python": ["requests", "jsonschema", "pandas", "openpyxl", "xlsxwriter", "orjson"]
     },
     "data": [
         "security/acorn_vendor_security.xml",
@@ -63,6 +63,8 @@
         "views/acorn_vc_report_promotion_views.xml",
         "views/acorn_vc_report_coupon_views.xml",
         "wizards/acorn_vc_buyer_pack_wizard_views.xml",
+        "views/acorn_vc_buyer_pack_schedule_views.xml",
+        "data/acorn_vc_buyer_pack_schedule_data.xml",
         "views/acorn_vc_receivable_aging_views.xml",
         "security/acorn_vc_amazon_demand_security.xml",
         "data/acorn_vc_amazon_demand_data.xml",

@@ -85,10 +85,10 @@ KINDS = {
 }
 
 
-def document(report_type, asins, days, seed=1):
+def document(report_type, asins, days, seed=1, start=START):
     prefix, make, options = KINDS[report_type]
     rng = random.Random(seed)
-    dates = [(START + timedelta(days=i)).isoformat() for i in range(days)]
+    dates = [(start + timedelta(days=i)).isoformat() for i in range(days)]
     rows = [make(rng, day, asin) for day in dates for asin in asins]
     aggregate = [{k: v for k, v in make(rng, day, "X").items() if k != "asin"} for day in dates]
     for row in aggregate:

@@ -67,3 +67,14 @@ def test_units_by_asin_flags_only_gaps_past_the_tolerance():
         ("shipped_vs_received", "B04", 5),
     ]
     assert cross_check.units_by_asin(received, received, received).empty
+
+
+def test_invoices_due_in_the_month_against_what_remittances_settled():
+    diffs = cross_check.invoiced_vs_paid(
+        {"INV-1": 100.0, "INV-2": 200.0, "INV-3": 50.0},
+        {"INV-1": 100.0, "INV-2": 150.0, "OTHER": 10.0},
+    )
+    assert list(diffs["key"]) == ["INV-2", "INV-3"]
+    assert list(diffs["difference"]) == [50.0, 50.0]
+    assert list(diffs["message"]) == ["paid other than invoiced", "not paid by its due date"]
+    assert cross_check.invoiced_vs_paid({"INV-1": 100.0}, {"INV-1": 99.995}).empty

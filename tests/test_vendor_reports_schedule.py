@@ -189,12 +189,40 @@ def test_in_flight_counts_as_loaded_empty_waits_and_failed_is_asked_again():
 def test_account_plan_asks_each_scheduled_type_once_and_nothing_when_all_is_loaded():
     first = plan_account("acc", [], NOW, history_days=60)
     names = {r.report_type for r in first}
-    assert names == {name for name, _o in SCHEDULED} | {"GET_VENDOR_FORECASTING_REPORT"}
+    assert names >= {name for name, _o in SCHEDULED} | {"GET_VENDOR_FORECASTING_REPORT"}
+    assert names == set(REPORT_TYPES)  # real-time, promotions and coupons too
     docs = [
-        _doc(r.report_type, dict(r.options), r.start, r.end, state="queued", loaded_at=None)
+        {
+            **_doc(r.report_type, dict(r.options), r.start, r.end, state="queued", loaded_at=None),
+            "hours_end": r.end if isinstance(r.end, datetime) else None,
+        }
         for r in first
     ]
     assert plan_account("acc", docs, NOW, history_days=60) == []
+    # A history shorter than the promotions' refresh window: asked once too, whatever the day.
+    for days in range(0, 30, 3):
+        now = NOW + timedelta(days=days)
+        short = [
+            {
+                **_doc(r.report_type, dict(r.options), r.start, r.end, "queued", None),
+                "hours_end": r.end,
+                "created": now,
+            }
+            for r in plan_account("acc", [], now, history_days=20)
+        ]
+        assert plan_account("acc", short, now, history_days=20) == [], now
+    # An hour later: the real-time reports ask for that hour only, nothing else is due.
+    later = plan_account("acc", docs, NOW + timedelta(hours=1), history_days=60)
+    assert sorted(r.report_type for r in later) == [
+        "GET_VENDOR_REAL_TIME_INVENTORY_REPORT",
+        "GET_VENDOR_REAL_TIME_SALES_REPORT",
+        "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT",
+    ]
+    assert {r.end - r.start for r in later} == {timedelta(hours=1)}  # from where it stopped
+    # The next day the recent promotions and coupons are asked again (they are cumulative).
+    done = [{**d, "state": "done", "loaded_at": d["created"]} for d in docs]
+    tomorrow = {r.report_type for r in plan_account("acc", done, NOW + timedelta(days=1), 60)}
+    assert {"GET_PROMOTION_PERFORMANCE_REPORT", "GET_COUPON_PERFORMANCE_REPORT"} <= tomorrow
     # The same periods asked with other options are another series: planned again.
     other = [{**d, "options": options_json({"reportPeriod": "WEEK"})} for d in docs]
     assert {r.report_type for r in plan_account("acc", other, NOW, history_days=60)} >= {
@@ -241,7 +269,10 @@ def test_history_plan_asks_every_report_type_and_only_what_has_no_document():
     planned = plan_history("acc", [], NOW, history_days=60)
     assert {r.report_type for r in planned} == set(REPORT_TYPES)
     docs = [
-        _doc(r.report_type, dict(r.options), r.start, r.end, state="done", loaded_at=NOW)
+        {
+            **_doc(r.report_type, dict(r.options), r.start, r.end, state="done", loaded_at=NOW),
+            "hours_end": r.end if isinstance(r.end, datetime) else None,
+        }
         for r in planned
     ]
     assert plan_history("acc", docs, NOW, history_days=60) == []

@@ -3,6 +3,7 @@ from . import (
     acorn_vc_account,
     acorn_vc_account_overview,
     acorn_vc_amazon_demand,
+    acorn_vc_buyer_pack_schedule,
     acorn_vc_deduction,
     acorn_vc_dispute,
     acorn_vc_dispute_line,

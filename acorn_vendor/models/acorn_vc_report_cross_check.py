@@ -3,18 +3,20 @@
 On the 1st, for each account loading vendor reports, the core's ``cross_check.units_by_asin``
 compares the units Amazon received per ASIN in the past month (its inventory report, the
 retail manufacturing view the schedule loads) with the units Odoo shipped to Amazon on the
-account's POs and invoiced to it. When differences pass the tolerance, the account's
-responsible gets one activity for that month listing them; run again, the same activity is
-updated, never duplicated.
+account's POs and invoiced to it; once the account has remittances, each invoice due that
+month against what Amazon's remittances settled for it (``invoiced_vs_paid``). When
+differences pass the tolerance, the account's responsible gets one activity for that month
+listing them; run again, the same activity is updated, never duplicated.
 """
 
 from datetime import date, datetime, time, timedelta
 
+import pandas as pd
 from markupsafe import Markup, escape
 
 from odoo import api, models
 
-from ..core.reports.cross_check import units_by_asin
+from ..core.reports.cross_check import invoiced_vs_paid, units_by_asin
 from ..core.reports.schedule import HISTORICAL
 
 TOLERANCE = 0.02  # goods shipped on a month's last days are received in the next
@@ -42,6 +44,9 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             self._acorn_invoiced(account, start, stop),
             tolerance=TOLERANCE,
         )
+        paid = self._acorn_invoiced_vs_paid(account, start, stop)
+        if len(paid):
+            diffs = pd.concat([diffs, paid], ignore_index=True) if len(diffs) else paid
         if len(diffs):
             self._acorn_activity(account, start, diffs)
         return diffs
@@ -102,6 +107,31 @@ class AcornVcReportCrossCheck(models.AbstractModel):
                 out[asin] = out.get(asin, 0) + sign * units
         return out
 
+    def _acorn_invoiced_vs_paid(self, account, start, stop):
+        """The account's invoices due in the month against what its remittances settled;
+        nothing to compare before the first remittance is imported."""
+        Line = self.env["acorn.vc.remittance.line"]
+        if not Line.search_count([("account_id", "=", account.id)], limit=1):
+            return invoiced_vs_paid({}, {})
+        invoices = self.env["account.move"].search(
+            [
+                *self.env["acorn.vc.remittance"]._acorn_invoice_domain(account),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date_due", ">=", start),
+                ("invoice_date_due", "<", stop),
+            ]
+        )
+        settled = Line._read_group(
+            [("invoice_id", "in", invoices.ids)], ["invoice_id"], ["settled:sum"]
+        )
+        paid = {move.id: amount for move, amount in settled}
+        number = {move.id: move.amz_invoice_number or move.name for move in invoices}
+        return invoiced_vs_paid(
+            {number[m.id]: m.amount_total for m in invoices},
+            {number[m]: amount for m, amount in paid.items()},
+        )
+
     def _acorn_activity(self, account, start, diffs):
         summary = self.env._(
             "Vendor reports cross-check %(month)s: %(count)s differences",
@@ -114,7 +144,7 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             for row in diffs.itertuples()
         )
         note = Markup(
-            "<p>%s</p><table class='table table-sm'><tr><th>Check</th><th>ASIN</th>"
+            "<p>%s</p><table class='table table-sm'><tr><th>Check</th><th>ASIN / invoice</th>"
             "<th>Odoo</th><th>Amazon</th><th>What</th></tr>%s</table>"
         ) % (escape(summary), rows)
         prefix = summary.split(":", 1)[0]

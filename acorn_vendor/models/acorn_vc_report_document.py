@@ -18,12 +18,14 @@ from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..core.reports.copy_text import section_count
 from ..core.reports.documents import ReportDocumentError, ReportFatalError, read_document
 from ..core.reports.periods import UTC
 from ..core.reports.report_types import REPORT_TYPES
 from ..core.reports.schedule import options_json, plan_account, plan_history
 from ..core.spapi import SpApiError
 from ..core.spapi.apis.reports import create_report_body
+from .acorn_vc_report_kpi import AMAZON_FRAMES
 from .acorn_vc_report_line import DISTRIBUTOR_VIEWS, REPORT_PERIODS, SELLING_PROGRAMS
 from .jobs import RETRYABLE, delay, retry_later
 
@@ -72,6 +74,8 @@ class AcornVcReportDocument(models.Model):
     report_period = fields.Selection(REPORT_PERIODS, readonly=True)
     period_start = fields.Date(readonly=True, help="dataStartTime asked (first day).")
     period_end = fields.Date(readonly=True, help="dataEndTime asked (last day).")
+    hours_start = fields.Datetime(readonly=True, help="dataStartTime asked (real-time reports).")
+    hours_end = fields.Datetime(readonly=True, help="dataEndTime asked (real-time reports).")
     reason = fields.Selection(
         [
             ("new", "New period"),
@@ -165,29 +169,35 @@ class AcornVcReportDocument(models.Model):
             "distributor_view": self.distributor_view or doc.options.get("distributorView"),
             "report_period": self.report_period or doc.options.get("reportPeriod"),
         }
-        frame = doc.frame()
-        if not len(frame):
+        rows = section_count(doc, "rows")
+        if not rows:
             self.write({**values, "state": "empty", "row_count": 0})
             return 0
         self.write(values)
-        return self._acorn_store(doc, frame)
+        return self._acorn_store(doc, rows)
 
-    def _acorn_store(self, doc, frame):
-        from .report_loader import replace_rows, table_frames  # noqa: PLC0415 - pandas
+    def _acorn_store(self, doc, rows):
+        from .report_loader import load_rows  # noqa: PLC0415
 
         model_name = STORAGE.get(self.report_type)
-        aggregate = doc.frame("aggregate") if REPORT_TYPES[self.report_type].aggregate else None
+        aggregate = REPORT_TYPES[self.report_type].aggregate
         self.write(
             {
                 "state": "done",
-                "row_count": len(frame),
-                "aggregate_count": len(aggregate) if aggregate is not None else 0,
+                "row_count": rows,
+                "aggregate_count": section_count(doc, "aggregate") if aggregate else 0,
             }
         )
         if not model_name:  # archived only, no storage model yet
             return 0
         model = self.env[model_name].sudo()
-        return replace_rows(model, self, table_frames(model, self, frame, aggregate))
+        count, days = load_rows(model, self, doc)
+        if days and model_name in AMAZON_FRAMES and not self.env.context.get("acorn_kpi_later"):
+            # The KPI rows of the weeks these days fall in, recomputed (incremental).
+            self.env["acorn.vc.report.kpi"].sudo()._acorn_refresh(
+                self.account_id.ids, *map(fields.Date.to_date, days)
+            )
+        return count
 
     # ------------------------------------------------------------------ schedule
 
@@ -221,6 +231,7 @@ class AcornVcReportDocument(models.Model):
                 "loaded_at",
                 "requested_at",
                 "create_date",
+                "hours_end",
             ],
         )
         for doc in documents:
@@ -233,8 +244,11 @@ class AcornVcReportDocument(models.Model):
         for request in planned:
             options = dict(request.options)
             start, end = request.start, request.end
+            hourly = isinstance(start, datetime)
             values.append(
                 {
+                    "hours_start": start.replace(tzinfo=None) if hourly else False,
+                    "hours_end": end.replace(tzinfo=None) if hourly else False,
                     "account_id": account.id,
                     "report_type": request.report_type,
                     "options": options_json(options),
@@ -322,7 +336,10 @@ class AcornVcReportDocument(models.Model):
         with self.env["acorn.vc.sync.run"]._acorn_track(self.account_id, "reports") as run:
             client = self.account_id._acorn_spapi_client()
             start = end = None
-            if self.period_start:
+            if self.hours_start:  # real-time reports: the hours planned, in UTC
+                start = self.hours_start.replace(tzinfo=UTC)
+                end = self.hours_end.replace(tzinfo=UTC)
+            elif self.period_start:
                 start = datetime.combine(self.period_start, datetime.min.time())
                 end = datetime.combine(self.period_end, datetime.max.time().replace(microsecond=0))
             try:

@@ -2,165 +2,177 @@
 
 Why not the ORM: two years of DAY sales, inventory and traffic for 5,000 ASINs are about 11
 million rows; ``create(vals_list)`` builds a record, runs defaults and computes and sends
-batched INSERTs, tens of times slower than COPY, which streams one CSV buffer built by pandas
-from the core's typed ``frame()``. The rows have no computed fields, constraints or
-tracking, so nothing the ORM would do is skipped. After COPY the model's cache is
-invalidated so later reads see the new rows.
+batched INSERTs, tens of times slower than COPY (bench/bench_reports.py measures both). The
+rows have no computed fields, constraints or tracking, so nothing the ORM would do is
+skipped; the loader fills the create/write user and date as the ORM would. The reader's
+checked columns are turned into COPY text by the core (``copy_text``), streamed a chunk at a
+time so PostgreSQL parses one chunk while Python builds the next. Products are linked by
+ASIN with one query for the document. After COPY the model's cache is invalidated so later
+reads see the new rows.
 
 Re-import replaces, never duplicates: the rows of the same account, selling program,
-distributor view and report period inside the document's range are deleted first, in the
-same transaction as the COPY (the job's), so a failure leaves the old rows in place.
+distributor view and report period inside the range the document's rows cover are deleted
+first, in the same transaction as the COPY (the job's), so a failure leaves the old rows in
+place and a document is loaded whole or not at all.
 """
 
-import io
-
-import pandas as pd
 from psycopg2 import sql
 
 from odoo.tools import SQL
 
+from ..core.reports.copy_text import (
+    DATE,
+    DATETIME,
+    NULL,
+    TEXT,
+    CopyStream,
+    escape,
+    section_columns,
+    section_count,
+)
+from ..core.reports.report_types import REPORT_TYPES
+
 KEY_FIELDS = ("selling_program", "distributor_view", "report_period")
-# Filled by replace_rows, in this order, after the columns of table_frames.
-ADDED_COLUMNS = ("account_id", "document_id", "product_id")
+STAMPS = ["create_uid", "create_date", "write_uid", "write_date"]
+OPTION_NAMES = {
+    "selling_program": "sellingProgram",
+    "distributor_view": "distributorView",
+    "report_period": "reportPeriod",
+}
+_TARGETS = {"date": DATE, "datetime": DATETIME}
 
 
-def _dates(series, fmt="%Y-%m-%d"):
-    """datetime64 -> 'YYYY-MM-DD' text (or ``fmt``), missing stays missing."""
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.strftime(fmt).astype("object").where(series.notna(), None)
-    return series
-
-
-def _utc_hours(series):
-    """Aware or naive UTC datetime64 -> 'YYYY-MM-DD HH:MM:SS' UTC text for a Datetime column."""
-    if getattr(series.dt, "tz", None) is not None:
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-    return _dates(series, "%Y-%m-%d %H:%M:%S")
-
-
-def table_frames(model, document, frame, aggregate):
-    """The frames to COPY (per-ASIN rows, then Amazon's aggregate rows): the key columns
-    Acorn adds, then the model's columns by name, the same columns in the same order."""
-    parts = []
-    for section, is_aggregate in ((frame, False), (aggregate, True)):
-        if section is None or not len(section):
-            continue
-        out = pd.DataFrame(
-            {
-                "selling_program": section["selling_program"].astype("object"),
-                "distributor_view": section["distributor_view"].astype("object"),
-                "report_period": section["report_period"].astype("object"),
-                "period_start": _dates(section["period_start"]),
-                "period_end": _dates(section["period_end"]),
-                "asin": section["asin"].astype("object") if not is_aggregate else None,
-                "is_aggregate": is_aggregate,
-            }
-        )
-        if "start_time" in model._fields:  # real-time reports: the hour, not only its day
-            out["start_time"] = _utc_hours(section["period_start"]).array
-            out["end_time"] = _utc_hours(section["period_end"]).array
-        for amazon, column in model._acorn_fields.items():
-            if amazon in section.columns:
-                out[column] = _dates(section[amazon]).array
-            else:
-                out[column] = None  # a field only the other section has (aggregate rates)
-        for column in KEY_FIELDS:
-            value = getattr(document, column) or None
-            out[column] = out[column].where(out[column].notna(), value)
-        parts.append(out)
-    return parts
+def _layout(model, section):
+    """(table columns, [(source, target)]) of one section, in COPY order."""
+    columns = ["period_start", "period_end"]
+    wanted = [("period_start", DATE), ("period_end", DATE)]
+    if section == "rows":
+        columns.append("asin")
+        wanted.append(("asin", TEXT))
+    if "start_time" in model._fields:  # real-time reports: the hour, not only its day
+        columns += ["start_time", "end_time"]
+        wanted += [("period_start", DATETIME), ("period_end", DATETIME)]
+    for amazon, column in model._acorn_fields.items():
+        columns.append(column)
+        wanted.append((amazon, _TARGETS.get(model._fields[column].type, TEXT)))
+    return columns, wanted
 
 
 def _product_ids(env, company, asins):
-    products = (
-        env["product.product"]
-        .sudo()
-        .with_context(active_test=False)
-        .search_read(
-            [("amz_asin", "in", list(asins)), ("company_id", "in", [False, company.id])],
-            ["amz_asin"],
+    """ASIN -> product id (as COPY text) of the account's company, in one query that also
+    locks them as a foreign key check would (the rows have none, see acorn.vc.report.line)."""
+    env.cr.execute(
+        SQL(
+            """SELECT p.amz_asin, p.id
+                 FROM product_product p
+                 JOIN product_template t ON t.id = p.product_tmpl_id
+                WHERE p.amz_asin = ANY(%s) AND (t.company_id IS NULL OR t.company_id = %s)
+                ORDER BY p.active, p.id DESC
+                  FOR KEY SHARE OF p""",
+            list(asins),
+            company.id,
         )
     )
-    return {p["amz_asin"]: p["id"] for p in products}
+    return {asin: str(product) for asin, product in env.cr.fetchall()}  # active, oldest wins
 
 
-def _delete_range(model, document, parts):
-    """Delete the rows of the document's key inside the range its rows (or its window)
-    cover: days for the daily reports, hours for the real-time ones."""
-    column = model._acorn_replace_by
-    hourly = model._fields[column].type == "datetime"
-    low, high = (None, None) if hourly else (document.period_start, document.period_end)
-    for rows in parts:
-        if column in rows and rows[column].notna().any():
-            values = pd.to_datetime(rows[column].dropna())
-            first, last = values.min(), values.max()
-            first, last = (
-                (first.to_pydatetime(), last.to_pydatetime())
-                if hourly
-                else (first.date(), last.date())
-            )
-            low = min(low, first) if low else first
-            high = max(high, last) if high else last
-    if low and high:
-        model.env.cr.execute(
-            SQL(
-                """DELETE FROM %s
-                    WHERE account_id = %s
-                      AND selling_program IS NOT DISTINCT FROM %s
-                      AND distributor_view IS NOT DISTINCT FROM %s
-                      AND report_period IS NOT DISTINCT FROM %s
-                      AND %s BETWEEN %s AND %s""",
-                SQL.identifier(model._table),
-                document.account_id.id,
-                document.selling_program or None,
-                document.distributor_view or None,
-                document.report_period or None,
-                SQL.identifier(column),
-                low,
-                high,
-            )
-        )
-
-
-def replace_rows(model, document, parts):
-    """Delete the document's period range for its key, then COPY ``parts``; returns the
-    count of rows copied."""
-    env = model.env
-    env.flush_all()  # the document row must exist before rows point at it
-    cr = env.cr
-    table = model._table
+def _replace(model, document, doc, sections):
+    """Delete what the document replaces: the promotions or coupons it holds, or the rows of
+    its key inside the days (hours for real-time reports) its rows cover."""
+    cr = model.env.cr
     ids_column = getattr(model, "_acorn_replace_ids", None)
-    if ids_column:  # promotions, coupons: the ones the document holds are replaced
-        ids = sorted(set().union(*(rows[ids_column].dropna().unique() for rows in parts)))
+    if ids_column:
+        amazon = next(a for a, c in model._acorn_fields.items() if c == ids_column)
+        ids = {v for part in doc.columns.values() for v in part.get(amazon, ()) if v is not None}
         cr.execute(
             SQL(
                 "DELETE FROM %s WHERE account_id = %s AND %s = ANY(%s)",
-                SQL.identifier(table),
+                SQL.identifier(model._table),
                 document.account_id.id,
                 SQL.identifier(ids_column),
-                ids,
+                sorted(ids),
             )
         )
-    else:
-        _delete_range(model, document, parts)
-    account = document.account_id
-    asins = set().union(*(rows["asin"].dropna().unique() for rows in parts))
-    products = _product_ids(env, account.company_id, asins) if asins else {}
-    buffer = io.StringIO()
-    count = 0
-    for rows in parts:
-        rows.assign(
-            account_id=account.id,
-            document_id=document.id,
-            product_id=rows["asin"].map(products).astype("Int64"),
-        ).to_csv(buffer, header=False, index=False, na_rep="\\N")
-        count += len(rows)
-    if count:
-        columns = [*parts[0].columns, *ADDED_COLUMNS]
-        buffer.seek(0)
-        copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
-            sql.Identifier(model._table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        return None
+    column = model._acorn_replace_by
+    values = {value for columns, texts in sections for value in texts[columns.index(column)] or ()}
+    values.discard(NULL)
+    if column == "period_start" and document.period_start:  # the window asked, at least
+        values.update((str(document.period_start), str(document.period_end)))
+    if not values:
+        return None
+    low, high = min(values), max(values)  # ISO text sorts as time does
+    cr.execute(
+        SQL(
+            """DELETE FROM %s
+                WHERE account_id = %s
+                  AND selling_program IS NOT DISTINCT FROM %s
+                  AND distributor_view IS NOT DISTINCT FROM %s
+                  AND report_period IS NOT DISTINCT FROM %s
+                  AND %s BETWEEN %s AND %s""",
+            SQL.identifier(model._table),
+            document.account_id.id,
+            *(_key(document, doc, name) for name in KEY_FIELDS),
+            SQL.identifier(column),
+            low,
+            high,
         )
-        cr.copy_expert(copy, buffer)
+    )
+    return low[:10], high[:10]
+
+
+def _key(document, doc, name):
+    return doc.options.get(OPTION_NAMES[name]) or document[name] or None
+
+
+def load_rows(model, document, doc):
+    """Replace the document's range with its rows (``doc``: the core's ReportDocument) by
+    COPY; returns (rows copied, (first day, last day) replaced or None)."""
+    env = model.env
+    env.flush_all()  # the document row must exist before rows point at it
+    sections = []
+    rtype = REPORT_TYPES[model._acorn_report_type]
+    for section in ("rows", "aggregate") if rtype.aggregate else ("rows",):
+        columns, wanted = _layout(model, section)
+        if section_count(doc, section):
+            sections.append((columns, section_columns(doc, section, wanted)))
+    days = _replace(model, document, doc, sections)
+    account = document.account_id
+    # What the per-row foreign key checks did, once: the account, the document and the user
+    # cannot be deleted until this transaction ends (_product_ids locks the products).
+    env.cr.execute(
+        """SELECT now() AT TIME ZONE 'UTC'
+             FROM acorn_vc_account a, acorn_vc_report_document d, res_users u
+            WHERE a.id = %s AND d.id = %s AND u.id = %s
+              FOR KEY SHARE""",
+        [account.id, document.id, env.uid],
+    )
+    now = str(env.cr.fetchone()[0])
+    stamps = [str(env.uid), now, str(env.uid), now]  # who loaded the rows, and when
+    asins = {a for columns, texts in sections if "asin" in columns for a in texts[2] or ()}
+    asins.discard(NULL)
+    products = _product_ids(env, account.company_id, asins) if asins else {}
+    count = 0
+    for columns, texts in sections:
+        aggregate = "asin" not in columns
+        linked = None if aggregate or not texts[2] else [products.get(a, NULL) for a in texts[2]]
+        constants = [
+            *(escape(_key(document, doc, name)) for name in KEY_FIELDS),
+            "t" if aggregate else "f",
+            str(account.id),
+            str(document.id),
+            *stamps,
+        ]
+        stream = CopyStream([*texts, linked], constants)
+        names = [*columns, "product_id", *KEY_FIELDS, "is_aggregate", "account_id", "document_id"]
+        names += STAMPS
+        env.cr.copy_expert(
+            sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(model._table), sql.SQL(", ").join(map(sql.Identifier, names))
+            ),
+            stream,
+            size=1 << 20,
+        )
+        count += stream.count
     model.invalidate_model()
-    return count
+    return count, days

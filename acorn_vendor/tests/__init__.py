@@ -8,6 +8,7 @@ from . import (
     test_asn,
     test_asn_label,
     test_buyer_pack,
+    test_buyer_pack_schedule,
     test_cockpit_tour,
     test_deduction_assessment,
     test_dispute,
@@ -24,6 +25,7 @@ from . import (
     test_upgrade,
     test_vendor_report_cross_check,
     test_vendor_report_kpi,
+    test_vendor_report_loader,
     test_vendor_reports,
     test_xmlrpc,
 )

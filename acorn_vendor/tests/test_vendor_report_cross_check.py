@@ -3,7 +3,10 @@ from datetime import date
 from odoo.tests import tagged
 
 from .common import AcornVendorCommon
+from .test_remittance_booking import RemittanceSetup, payments_csv
 from .test_vendor_report_kpi import ReportRowsMixin, inventory_row
+
+FEBRUARY = (date(2026, 2, 1), date(2026, 3, 1))
 
 
 @tagged("-at_install", "post_install")
@@ -37,3 +40,47 @@ class TestVendorReportCrossCheck(ReportRowsMixin, AcornVendorCommon):
         # A clean month (nothing received, nothing shipped) schedules nothing.
         self.assertTrue(Check._acorn_cross_check(self.account, date(2026, 1, 5)).empty)
         self.assertEqual(self._activities() - before, activity)
+
+
+@tagged("-at_install", "post_install")
+class TestVendorReportCrossCheckPaid(RemittanceSetup, AcornVendorCommon):
+    """Invoiced vs paid: the invoices due in the month against Amazon's remittances."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_remittances(cls.account)
+        cls._invoices(
+            cls.account,
+            [
+                ("XPAID-1", "2026-01-05", 100, "2026-02-04"),
+                ("XPAID-2", "2026-01-06", 200, "2026-02-05"),
+                ("XPAID-3", "2026-01-07", 50, "2026-02-06"),
+                ("XPAID-4", "2026-02-07", 70, "2026-03-09"),  # due next month
+            ],
+        )
+
+    def test_short_paid_and_unpaid_invoices_due_in_the_month_are_named(self):
+        Check = self.env["acorn.vc.report.cross.check"]
+        # No remittance imported yet: nothing to compare (the check waits for the first).
+        self.assertTrue(Check._acorn_invoiced_vs_paid(self.account, *FEBRUARY).empty)
+        self._import(
+            payments_csv(
+                [
+                    (
+                        "XP-1",
+                        "02/10/2026",
+                        "250.00",
+                        [
+                            ("XPAID-1", "01/05/2026", "", "100.00", "0", "100.00"),
+                            ("XPAID-2", "01/06/2026", "", "200.00", "0", "150.00"),
+                        ],
+                    )
+                ]
+            )
+        )
+        diffs = Check._acorn_cross_check(self.account, date(2026, 2, 20))
+        paid = diffs[diffs["check"] == "invoiced_vs_paid"]
+        self.assertEqual(list(paid["key"]), ["XPAID-2", "XPAID-3"])
+        self.assertEqual(list(paid["amazon"]), [150.0, 0])
+        self.assertEqual(list(paid["difference"]), [50.0, 50.0])

@@ -34,13 +34,16 @@ def sales_row(day, asin, shipped, returns=0):
 class ReportRowsMixin:
     """Hand-built documents loaded by the same loader as Amazon's."""
 
-    def _load(self, report_type, rows, program="RETAIL", view="MANUFACTURING"):
+    def _load(self, report_type, rows, program="RETAIL", view="MANUFACTURING", window=None):
+        first, last = window or (date(2026, 2, 14), date(2026, 2, 16))
         prefix = {"GET_VENDOR_SALES_REPORT": "sales", "GET_VENDOR_INVENTORY_REPORT": "inventory"}
         options = {"reportPeriod": "DAY", "sellingProgram": program, "distributorView": view}
         raw = json.dumps(
             {
                 "reportSpecification": {
                     **SPEC,
+                    "dataStartTime": str(first),
+                    "dataEndTime": str(last),
                     "reportType": report_type,
                     "reportOptions": options,
                 },
@@ -56,8 +59,8 @@ class ReportRowsMixin:
                 "report_period": "DAY",
                 "selling_program": program,
                 "distributor_view": view,
-                "period_start": date(2026, 2, 14),
-                "period_end": date(2026, 2, 16),
+                "period_start": first,
+                "period_end": last,
                 "reason": "upload",
             }
         )

@@ -10,6 +10,7 @@ from ..models.acorn_vc_report_document import STORAGE
 from .common import AcornVendorCommon
 
 HISTORICAL = {"distributorView": "MANUFACTURING", "reportPeriod": "DAY", "sellingProgram": "RETAIL"}
+DAILY = ("GET_VENDOR_SALES_REPORT", "GET_VENDOR_INVENTORY_REPORT", "GET_VENDOR_TRAFFIC_REPORT")
 
 
 @tagged("-at_install", "post_install")
@@ -59,6 +60,8 @@ class TestVendorReports(AcornVendorCommon):
         self.assertEqual(len(sales_docs), 2)
         for doc in sales_docs:
             self.assertLessEqual((doc.period_end - doc.period_start).days, 14)
+        # The daily reports here (real-time, promotions and coupons have tests of their own).
+        docs = docs.filtered(lambda d: d.report_type in DAILY)
         self._run(docs)
         self.assertEqual(set(docs.mapped("state")), {"done"}, docs.mapped("error_details"))
 
@@ -204,6 +207,29 @@ class TestVendorReports(AcornVendorCommon):
         for model in models:
             self.assertFalse(self.env[model].with_user(self.user_ops).search_count(mine), model)
             self.assertTrue(self.env[model].with_user(self.user_manager).search_count(mine), model)
+
+    def test_real_time_promotion_and_coupon_reports_are_scheduled_the_hours_asked_kept(self):
+        docs = self._plan()
+        self.assertLessEqual(
+            {
+                "GET_VENDOR_REAL_TIME_SALES_REPORT",
+                "GET_VENDOR_REAL_TIME_INVENTORY_REPORT",
+                "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT",
+                "GET_PROMOTION_PERFORMANCE_REPORT",
+                "GET_COUPON_PERFORMANCE_REPORT",
+            },
+            set(docs.mapped("report_type")),
+        )
+        hourly = docs.filtered(lambda d: d.report_type == "GET_VENDOR_REAL_TIME_SALES_REPORT")
+        newest = max(hourly, key=lambda d: d.hours_end)
+        self.assertEqual(newest.hours_end.minute, 0)
+        self._run(newest)  # createReport with the document's hours, not its whole days
+        self.assertIn(newest.state, ("done", "empty"), newest.error_details)
+        rows = self.env["acorn.vc.report.realtime.sales"].search([("document_id", "=", newest.id)])
+        self.assertTrue(
+            all(newest.hours_start <= r.start_time < newest.hours_end for r in rows),
+            "only the hours asked",
+        )
 
     def test_cron_queues_one_request_job_per_document_and_nothing_twice(self):
         self.Account.search([("id", "!=", self.account.id)]).report_sync_active = False

@@ -9,7 +9,9 @@ ASIN or the shipment id the Odoo side links to). An empty frame means the month 
   them (getPurchaseOrdersStatus ``acceptedQuantity``, see ``kpi.po_lines_from_status``);
 - ``received_units``: units per ASN vs the units Amazon received against it;
 - ``units_by_asin``: the month's vendor reports against Odoo's own figures: units Amazon
-  received (inventory report, net received) per ASIN vs units Odoo shipped and invoiced.
+  received (inventory report, net received) per ASIN vs units Odoo shipped and invoiced;
+- ``invoiced_vs_paid``: per invoice due in the month, the amount invoiced vs what Amazon's
+  remittances settled (paid plus the terms discount taken).
 """
 
 import pandas as pd
@@ -117,6 +119,20 @@ def units_by_asin(amazon_received, shipped, invoiced, tolerance=0.02):
                         f"units {label} differ from the units Amazon received",
                     )
                 )
+    return _frame(rows)
+
+
+def invoiced_vs_paid(invoiced, settled, tolerance=0.01):
+    """Invoices due in the month (mapping invoice number -> amount) against what Amazon's
+    remittances settled for each (number -> paid + discount; absent: nothing yet). A
+    difference counts past ``tolerance`` (a cent): short payments are deductions to look at,
+    an invoice nobody paid is overdue."""
+    rows = []
+    for number in sorted(invoiced):
+        amount, paid = invoiced[number], settled.get(number) or 0
+        if abs(amount - paid) > tolerance:
+            what = "not paid by its due date" if not paid else "paid other than invoiced"
+            rows.append(("invoiced_vs_paid", number, amount, paid, amount - paid, what))
     return _frame(rows)
 
 

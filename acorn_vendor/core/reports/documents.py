@@ -24,15 +24,18 @@ datetime64, money as its amount plus one ``currency`` column).
 """
 
 import gzip
-import json
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
+
+import orjson
 
 from .report_types import REPORT_TYPES, report_type, sections
 
 GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
 MAX_PROBLEMS = 20
 KEY_COLUMNS = (
     "report_type",
@@ -162,8 +165,8 @@ class ReportDocument:
             raise ValueError(f"section must be 'rows' or 'aggregate', not {section!r}")
         data = self.columns.get(section, {})  # the forecast has no aggregate
         count = len(next(iter(data.values()))) if data else 0
-        start, end = _period_names(self.report_type, section)
-        kinds = _column_kinds(self.report_type, section)
+        start, end = period_names(self.report_type, section)
+        kinds = column_kinds(self.report_type, section)
         out = {
             "report_type": pd.Categorical([self.report_type] * count),
             "marketplace_id": pd.Categorical([self.marketplace_id] * count),
@@ -217,7 +220,7 @@ def _typed(pd, values, kind):
     return pd.array(values, dtype="string")
 
 
-def _period_names(name, section):
+def period_names(name, section):
     names = {f.name for s in _flat_sections(name, section) for f in s.fields}
     for start, end in _PERIOD_FIELDS:
         if start in names:
@@ -225,7 +228,7 @@ def _period_names(name, section):
     return None, None
 
 
-def _column_kinds(name, section):
+def column_kinds(name, section):
     kinds = {}
     for sec in _flat_sections(name, section):
         for f in sec.fields:
@@ -267,13 +270,18 @@ def decode(data, source="document"):
             raise ReportDocumentError(
                 source, [("gzip", f"not a complete gzip file: {exc}")]
             ) from None
+    if data[:3] == UTF8_BOM:
+        data = data[3:]
+    # orjson: two to three times json's speed on these documents (bench_reports_core.py).
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ReportDocumentError(
-            source, [(f"byte {exc.start}", "not UTF-8 text (nor gzip)")]
-        ) from None
-    except json.JSONDecodeError as exc:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            raise ReportDocumentError(
+                source, [(f"byte {bad.start}", "not UTF-8 text (nor gzip)")]
+            ) from None
         raise ReportDocumentError(
             source, [(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]
         ) from None
@@ -418,7 +426,7 @@ class _Reader:
         money = []
         for f in sec.fields:
             name = f.name
-            values = [item.get(name) for item in items]
+            values = list(map(dict.get, items, repeat(name)))  # item.get(name), in C
             types = set(map(type, values))
             if f.required and type(None) in types:
                 self.nulls[(sec.path, name)] += values.count(None)
@@ -450,7 +458,10 @@ class _Reader:
             return [None if v is None else float(v) for v in values]
         if kind == "money" and types <= {dict}:
             amounts = [None if v is None else v.get("amount") for v in values]
-            if set(map(type, amounts)) <= {float, int, type(None)}:
+            amount_types = set(map(type, amounts))
+            if amount_types <= {float, type(None)}:
+                return amounts
+            if amount_types <= {float, int, type(None)}:
                 return [None if a is None else float(a) for a in amounts]
         out = []  # the slow road: value by value, locating each problem
         for index, value in enumerate(values):
@@ -499,8 +510,9 @@ class _Reader:
         found.discard(None)
         if len(found) <= 1:
             code = next(iter(found), None)
+            nothing = (None,) * len(money)
             return [
-                code if any(v is not None for v in amounts) else None
+                None if amounts == nothing else code
                 for amounts in zip(*(columns[name] for name in money), strict=True)
             ]
         return [

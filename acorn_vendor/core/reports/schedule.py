@@ -150,6 +150,14 @@ def _runs(due, max_periods):
     return runs
 
 
+def newest_hour(name, now, limits=LIMITS):
+    """The end of the last full hour a real-time report can be asked for at ``now`` (the
+    traffic report needs its data to be ``realtime_traffic_min_age_minutes`` old)."""
+    if name == "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT":
+        now -= timedelta(minutes=limits.realtime_traffic_min_age_minutes)
+    return as_utc(now).replace(minute=0, second=0, microsecond=0)
+
+
 def plan_hours(account, name, loaded_until, now, limits=LIMITS, options=None):
     """Requests for a real-time report: the full hours after ``loaded_until`` (UTC), at most
     ``realtime_max_hours`` each, never further back than the lookback allows."""
@@ -157,10 +165,7 @@ def plan_hours(account, name, loaded_until, now, limits=LIMITS, options=None):
     if rtype.dating != HOURS:
         raise ValueError(f"{name} is not a real-time report")
     now = as_utc(now)
-    newest = now.replace(minute=0, second=0, microsecond=0)
-    if name == "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT":
-        age = timedelta(minutes=limits.realtime_traffic_min_age_minutes)
-        newest = (now - age).replace(minute=0, second=0, microsecond=0)
+    newest = newest_hour(name, now, limits)
     oldest = (now - timedelta(hours=limits.realtime_lookback_hours - 1)).replace(
         minute=0, second=0, microsecond=0
     )
@@ -201,7 +206,7 @@ def plan_option_range(
     # Windows sit on a fixed grid so they stay the same from one run to the next; the
     # refresh runs from the grid line before ``refresh_days`` ago to today.
     epoch = date(2000, 1, 1)
-    recent = today - timedelta(days=refresh_days)
+    recent = max(today - timedelta(days=refresh_days), floor)  # a short history: all of it
     recent -= timedelta(days=(recent - epoch).days % window_days)
     done = loaded.get(recent)
     if done is None or as_utc(done).date() < today:
@@ -251,10 +256,47 @@ def loaded_periods(documents, period, now, retry_empty_hours=RETRY_EMPTY_HOURS):
     return loaded
 
 
+def realtime_loaded_until(documents, name):
+    """Where the next request of a real-time report starts: the end of the last hours asked
+    (``hours_end``) by a document that did not fail; None when there is none."""
+    ends = [
+        as_utc(doc["hours_end"])
+        for doc in documents
+        if doc["report_type"] == name and doc["state"] != "failed" and doc.get("hours_end")
+    ]
+    return max(ends, default=None)
+
+
+def option_range_loaded(documents, name, now, window_days=30):
+    """Promotions / coupons: window start (the grid line, as ``plan_option_range`` keys
+    them) -> when loaded, from the first option date each document asked; in flight counts
+    as now, a failed one not at all."""
+    first_key = report_type(name).range_options[0]
+    epoch = date(2000, 1, 1)
+    loaded = {}
+    for doc in documents:
+        if doc["report_type"] != name or doc["state"] == "failed":
+            continue
+        stamp = json.loads(doc["options"] or "{}").get(first_key)
+        if not stamp:
+            continue
+        day = date.fromisoformat(stamp[:10])
+        key = day - timedelta(days=(day - epoch).days % window_days)
+        at = (
+            as_utc(now)
+            if doc["state"] in IN_FLIGHT
+            else as_utc(doc.get("loaded_at") or doc["created"])
+        )
+        loaded[key] = max(loaded.get(key, at), at)
+    return loaded
+
+
 def plan_account(account, documents, now, history_days=730, scheduled=SCHEDULED):
-    """Every request one account still needs: ``scheduled`` report types by period, then
-    the forecast weekly. ``documents`` are the account's documents as dicts (see
-    ``loaded_periods``, plus ``report_type`` and ``options``, the JSON text they asked)."""
+    """Every request one account still needs: ``scheduled`` report types by period, the
+    forecast weekly, the real-time reports from the last hour asked (at most their
+    lookback), and the promotions and coupons (two years, the recent ones daily).
+    ``documents`` are the account's documents as dicts (see ``loaded_periods``, plus
+    ``report_type`` and ``options``, the JSON text they asked)."""
     requests = []
     for name, options in scheduled:
         mine = [
@@ -273,20 +315,18 @@ def plan_account(account, documents, now, history_days=730, scheduled=SCHEDULED)
     last = max(forecasts, key=lambda doc: as_utc(doc["created"]), default=None)
     last_day = as_utc(last.get("loaded_at") or last["created"]).date() if last else None
     requests += plan_forecast(account, FORECAST_OPTIONS, last_day, now)
+    for name, rtype in REPORT_TYPES.items():
+        if rtype.dating == HOURS:
+            until = realtime_loaded_until(documents, name)
+            requests += plan_hours(account, name, until, now)
+        elif rtype.dating == OPTION_RANGE:
+            loaded = option_range_loaded(documents, name, now)
+            requests += plan_option_range(account, name, loaded, now, history_days=history_days)
     return requests
 
 
 def plan_history(account, documents, now, history_days=730):
-    """Everything an account's history needs at once (the demo's load): ``plan_account``,
-    then, for the report types that have no document yet, the real-time reports over their
-    lookback and the promotions and coupons over two years."""
-    requests = plan_account(account, documents, now, history_days)
-    have = {doc["report_type"] for doc in documents}
-    for name, rtype in REPORT_TYPES.items():
-        if name in have:
-            continue
-        if rtype.dating == HOURS:
-            requests += plan_hours(account, name, None, now)
-        elif rtype.dating == OPTION_RANGE:
-            requests += plan_option_range(account, name, {}, now, history_days=history_days)
-    return requests
+    """Everything an account's history needs at once (the demo's load): what
+    ``plan_account`` asks, real-time reports over their lookback and promotions and coupons
+    over two years included."""
+    return plan_account(account, documents, now, history_days)
