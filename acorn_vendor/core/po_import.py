@@ -163,3 +163,16 @@ def acknowledged_quantities(order_status):
             _eaches(ack.get("rejectedQuantity")),
         )
     return answers
+
+
+def received_quantities(order_status):
+    """What Amazon says it received on each line of one getPurchaseOrdersStatus
+    ``OrderStatus``: {item sequence: received eaches}; lines without a receiving status are
+    left out (nothing known, which is not the same as nothing received)."""
+    received = {}
+    for item in order_status.get("itemStatus") or ():
+        status = item.get("receivingStatus")
+        sequence = str(item.get("itemSequenceNumber") or "")
+        if status and sequence:
+            received[sequence] = _eaches(status.get("receivedQuantity"))
+    return received

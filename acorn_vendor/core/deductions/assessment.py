@@ -274,7 +274,9 @@ def _shortage(frame, rules):
     out.loc[no_proof, "disputable"] = disputable[no_proof]
     case = rest & ~no_proof
     out.loc[case, "verdict"] = "dispute"
-    out.loc[case, "strength"] = np.where(present[case] >= 4, "strong", "medium")
+    # Our proof against Amazon's own receipt: the carrier's POD decides, so never strong
+    # (strong is kept for claims Amazon's receipts themselves contradict).
+    out.loc[case, "strength"] = np.where(present[case] >= 4, "medium", "weak")
     out.loc[case, "disputable"] = disputable[case]
     partly = (disputable < amount - rules.price_tolerance).map(
         {True: " (part of the claim)", False: ""}
@@ -286,7 +288,7 @@ def _shortage(frame, rules):
         + " units shipped but not received: "
         + _money(disputable)
         + partly
-        + " to dispute."
+        + " to dispute; Amazon's receipts show them short, so the carrier's proof decides."
     )[case]
     out.loc[case, "missing"] = missing[case]
     return out
