@@ -152,6 +152,14 @@ def test_asn_sent_in_time_and_accepted_is_a_strong_dispute():
     assert "sent 2.0 hours after the shipment left" in result["explanation"]
 
 
+def test_asn_sent_in_time_but_accepted_late_after_a_resend_is_accepted():
+    accepted_in_time = one(asn(asn_accepted_at=SHIPPED + pd.Timedelta(hours=3)))
+    assert accepted_in_time["verdict"] == "dispute"
+    result = one(asn(asn_accepted_at=SHIPPED + pd.Timedelta(hours=31)))
+    assert result["verdict"] == "accept"
+    assert "accepted our ASN for WH/OUT/00012 31.0 hours after" in result["explanation"]
+
+
 def test_asn_in_time_without_carrier_proof_is_medium():
     result = one(asn(has_pod=False, has_bol=False))
     assert (result["verdict"], result["strength"]) == ("dispute", "medium")

@@ -664,6 +664,7 @@ class AcornVcDeduction(models.Model):
         states = [p["asn_state"] or "" for p in pickings]
         rank = {"": 0, "to_send": 1, "rejected": 2, "sent": 3, "accepted": 4}
         sent = [p["asn_sent_at"] for p in pickings if p["asn_sent_at"]]
+        accepted = [p.get("asn_accepted_at") for p in pickings if p.get("asn_accepted_at")]
         shipped_at = [p["shipped_at"] for p in pickings if p["shipped_at"]]
         units = invoice.get("units")
         anchor = row["invoice_date_due"] or row["date"]
@@ -683,6 +684,7 @@ class AcornVcDeduction(models.Model):
             "short_value": invoice.get("short_value"),
             "asn_state": min(states, key=lambda s: rank.get(s, 0)) if states else "",
             "asn_sent_at": max(sent) if sent else None,
+            "asn_accepted_at": max(accepted) if accepted else None,
             "shipped_at": min(shipped_at) if shipped_at else None,
             "ship_window_start": row["ship_window_start"],
             "ship_window_end": row["ship_window_end"],
@@ -774,6 +776,7 @@ class AcornVcDeduction(models.Model):
             " p.acorn_pro_number AS pro_number, p.acorn_shipment_type AS shipment_type,"
             " (SELECT MIN(t.submitted_at) FROM acorn_vc_transaction t WHERE t.picking_id = p.id"
             "  AND t.kind = 'shipment_confirmation') AS asn_sent_at,"
+            " p.acorn_asn_accepted_at AS asn_accepted_at,"
             " (SELECT COUNT(DISTINCT pk.id) FROM stock_move_line ml"
             "  JOIN stock_quant_package pk ON pk.id = ml.result_package_id"
             "  WHERE ml.picking_id = p.id AND NOT COALESCE(pk.acorn_is_pallet, FALSE))"

@@ -174,6 +174,7 @@ class AcornVcDeduction(models.Model):
             )
         )
         picking._acorn_asn_accepted(transaction)
+        picking.acorn_asn_accepted_at = shipped_at + timedelta(hours=3)  # as it happened
         Attachment = self.env["ir.attachment"]
         for name, data in ((f"POD {picking.name}.pdf", DEMO_POD), (f"BOL-{po.name}.pdf", DEMO_BOL)):
             Attachment.create(

@@ -62,6 +62,7 @@ class TestDemoDisputeLoop(DisputeSetup, AcornVendorCommon):
         for invoice in self.shipped:
             picking = invoice.invoice_line_ids.sale_line_ids.order_id.picking_ids
             self.assertEqual((picking.state, picking.acorn_asn_state), ("done", "accepted"))
+            self.assertGreater(picking.acorn_asn_accepted_at, picking.date_done)
         counts, runs = self._import_counting_assessments()
         self.assertEqual(counts["to_review"], 0)
         # One assessment run for the whole import, each deduction in it once.

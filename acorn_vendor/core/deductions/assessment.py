@@ -44,6 +44,7 @@ EVIDENCE_COLUMNS = {
     "short_value": np.nan,
     "asn_state": "",  # "" (none), to_send, sent, accepted, rejected
     "asn_sent_at": pd.NaT,
+    "asn_accepted_at": pd.NaT,  # when Amazon accepted it (a resent ASN counts then)
     "shipped_at": pd.NaT,
     "ship_window_start": pd.NaT,
     "ship_window_end": pd.NaT,
@@ -100,7 +101,13 @@ def complete(frame):
     for name, default in EVIDENCE_COLUMNS.items():
         if name not in frame.columns:
             frame[name] = default
-    for name in ("asn_sent_at", "shipped_at", "ship_window_start", "ship_window_end"):
+    for name in (
+        "asn_sent_at",
+        "asn_accepted_at",
+        "shipped_at",
+        "ship_window_start",
+        "ship_window_end",
+    ):
         frame[name] = pd.to_datetime(frame[name], utc=True)
     for name in ("has_bol", "has_pod", "has_carrier"):
         frame[name] = frame[name].fillna(False).astype(bool)
@@ -374,6 +381,20 @@ def _asn_accuracy(frame, rules):
         + " hours after the shipment left (allowed: "
         + str(rules.asn_due_hours)
         + ")."
+    )[late]
+    rest = rest & ~late
+    # Sent in time, but the ASN Amazon accepted came late (a rejected one resent).
+    accepted_hours = (frame["asn_accepted_at"] - frame["shipped_at"]).dt.total_seconds() / 3600
+    late = rest & (accepted_hours > rules.asn_due_hours)
+    out.loc[late, "verdict"] = "accept"
+    out.loc[late, "explanation"] = (
+        "Amazon accepted our ASN for "
+        + ship
+        + " "
+        + accepted_hours.round(1).astype(str)
+        + " hours after the shipment left (allowed: "
+        + str(rules.asn_due_hours)
+        + "); the ASN sent first was not the one accepted."
     )[late]
     rest = rest & ~late
     pending = rest & (state != "accepted")

@@ -48,7 +48,7 @@ def claimed_invoices(payments, today, *, opens_days=35, per_band=8):
     cutoff = today - timedelta(days=opens_days)
     bands = {
         "disputable": max((d for d, _n, _i in paid if d <= cutoff), default=None),
-        "this_month": max((d for d, _n, _i in paid if d > cutoff), default=None),
+        "this_month": max((d for d, _n, _i in paid if cutoff < d <= today), default=None),
     }
     out = []
     for band, day in bands.items():
