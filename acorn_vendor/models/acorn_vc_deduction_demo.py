@@ -48,27 +48,28 @@ class AcornVcDeduction(models.Model):
             return
         Remittance = self.env["acorn.vc.remittance"]
         for account in self.env["acorn.vc.account"].browse(account_ids).sudo():
-            url = (account.endpoint_override or "").rstrip("/")
             try:
-                response = requests.get(
-                    f"{url}/_sandbox/payments/export", params={"format": "xlsx"}, timeout=120
-                )
-                response.raise_for_status()
+                data = self._acorn_sandbox_payments(account, "xlsx").content
             except requests.RequestException as exc:
                 _logger.warning("Demo: no sandbox payments for %s (%s)", account.name, exc)
                 continue
-            Remittance._acorn_import_file(account, "Payments.xlsx", response.content)
+            Remittance._acorn_import_file(account, "Payments.xlsx", data)
+
+    @api.model
+    def _acorn_sandbox_payments(self, account, fmt):
+        """The response of the sandbox's Payments export (``fmt``: json, xlsx or csv)."""
+        url = (account.endpoint_override or "").rstrip("/")
+        response = requests.get(
+            f"{url}/_sandbox/payments/export", params={"format": fmt}, timeout=120
+        )
+        response.raise_for_status()
+        return response
 
     @api.model
     def _acorn_ship_claimed(self, account, today=None, per_band=8):
         """Ship and invoice the claimed POs of the sandbox's payments (see
         core/deductions/demo_shipments.py); returns the invoices posted."""
-        url = (account.endpoint_override or "").rstrip("/")
-        response = requests.get(
-            f"{url}/_sandbox/payments/export", params={"format": "json"}, timeout=120
-        )
-        response.raise_for_status()
-        payments = response.json()["payments"]
+        payments = self._acorn_sandbox_payments(account, "json").json()["payments"]
         today = today or fields.Date.context_today(self)
         wanted = claimed_invoices(payments, today, per_band=per_band)
         have = set(

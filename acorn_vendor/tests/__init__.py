@@ -10,6 +10,7 @@ from . import (
     test_buyer_pack,
     test_cockpit_tour,
     test_deduction_assessment,
+    test_deduction_demo,
     test_dispute,
     test_invoice,
     test_menu_counters,

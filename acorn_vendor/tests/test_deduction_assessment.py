@@ -301,7 +301,14 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
         )
         book = openpyxl.load_workbook(io.BytesIO(attachment.raw))
         self.assertEqual(
-            book.sheetnames, ["Deductions", "By Kind and Month", "At Risk by Deadline"]
+            book.sheetnames,
+            [
+                "Deductions",
+                "By Kind and Month",
+                "At Risk by Deadline",
+                "Recovery Rate",
+                "Prevention Hints",
+            ],
         )
         self.assertEqual(book["Deductions"].max_row, len(records) + 1)
         with self.assertRaises(AccessError):

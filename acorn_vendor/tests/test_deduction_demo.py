@@ -14,7 +14,7 @@ import openpyxl
 from odoo.tests import tagged
 
 from .common import AcornVendorCommon
-from .test_dispute import DAY, SANDBOX_DISPUTES, DisputeSetup
+from .test_dispute import DAY, DisputeSetup
 
 
 @tagged("-at_install", "post_install")
@@ -23,10 +23,7 @@ class TestDemoDisputeLoop(DisputeSetup, AcornVendorCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.user_finance.groups_id |= cls.env.ref("account.group_account_user")
-        cls._setup_remittances(cls.account)
-        cls.sandbox = cls._start_sandbox(cls.account, **SANDBOX_DISPUTES)
-        cls.products = {p.amz_asin: p for p in cls._catalogue_products()}
-        cls.terms = cls.env.ref("account.account_payment_term_30days")
+        cls._setup_disputes(cls.account, import_payments=False)
         cls.today = cls.sandbox.now().date()
         # Windows and verdicts judged on the sandbox's pinned day, not the wall clock.
         cls.env = cls.env(context=dict(cls.env.context, acorn_today=cls.today))

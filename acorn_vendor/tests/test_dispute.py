@@ -31,12 +31,13 @@ class DisputeSetup(RemittanceSetup):
     30-day terms the sandbox pays on, its Payments export imported."""
 
     @classmethod
-    def _setup_disputes(cls, account):
+    def _setup_disputes(cls, account, import_payments=True):
         cls._setup_remittances(account)  # a chart of accounts and Amazon's partner
         cls.sandbox = cls._start_sandbox(account, **SANDBOX_DISPUTES)
         cls.products = {p.amz_asin: p for p in cls._catalogue_products()}
         cls.terms = cls.env.ref("account.account_payment_term_30days")
-        cls._import_payments(account)
+        if import_payments:
+            cls._import_payments(account)
 
     @classmethod
     def _export(cls):

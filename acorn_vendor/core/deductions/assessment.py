@@ -371,32 +371,22 @@ def _asn_accuracy(frame, rules):
     out.loc[no_dates, "missing"] = ("when " + ship + " left and when its ASN was sent")[no_dates]
     out.loc[no_dates, "explanation"] = "Acorn does not know both times, so it cannot judge."
     rest = rest & ~no_dates
-    late = rest & (late_hours > rules.asn_due_hours)
-    out.loc[late, "verdict"] = "accept"
-    out.loc[late, "explanation"] = (
-        "Our ASN for "
-        + ship
-        + " was sent "
-        + late_hours.round(1).astype(str)
-        + " hours after the shipment left (allowed: "
-        + str(rules.asn_due_hours)
-        + ")."
-    )[late]
-    rest = rest & ~late
-    # Sent in time, but the ASN Amazon accepted came late (a rejected one resent).
     accepted_hours = (frame["asn_accepted_at"] - frame["shipped_at"]).dt.total_seconds() / 3600
-    late = rest & (accepted_hours > rules.asn_due_hours)
-    out.loc[late, "verdict"] = "accept"
-    out.loc[late, "explanation"] = (
-        "Amazon accepted our ASN for "
-        + ship
-        + " "
-        + accepted_hours.round(1).astype(str)
-        + " hours after the shipment left (allowed: "
-        + str(rules.asn_due_hours)
-        + "); the ASN sent first was not the one accepted."
-    )[late]
-    rest = rest & ~late
+    # Sent late; or sent in time but the ASN Amazon accepted came late (a rejected one resent).
+    for hours, words, after in (
+        (late_hours, "Our ASN for {} was sent ", ")."),
+        (accepted_hours, "Amazon accepted our ASN for {} ", "); the first ASN was rejected."),
+    ):
+        late = rest & (hours > rules.asn_due_hours)
+        out.loc[late, "verdict"] = "accept"
+        out.loc[late, "explanation"] = (
+            ship.map(words.format)
+            + hours.round(1).astype(str)
+            + " hours after the shipment left (allowed: "
+            + str(rules.asn_due_hours)
+            + after
+        )[late]
+        rest = rest & ~late
     pending = rest & (state != "accepted")
     out.loc[pending, "verdict"] = "needs_evidence"
     out.loc[pending, "missing"] = ("Amazon's acceptance of the ASN for " + ship)[pending]
