@@ -130,7 +130,10 @@ class AcornVcDeduction(models.Model):
         if not sale:
             return self.env["account.move"]
         for sale_line in sale.order_line:
-            sale_line.product_uom_qty = sale_line.acorn_po_line_id.accepted_qty
+            po_line = sale_line.acorn_po_line_id  # what Amazon accepted, at its net cost
+            sale_line.write(
+                {"product_uom_qty": po_line.accepted_qty, "price_unit": po_line.net_cost}
+            )
         sale.order_line.filtered(lambda ln: not ln.product_uom_qty).unlink()
         sale.action_confirm()
         picking = sale.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")[:1]

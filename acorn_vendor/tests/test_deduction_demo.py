@@ -11,6 +11,7 @@ from unittest.mock import patch
 
 import openpyxl
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import AcornVendorCommon
@@ -24,6 +25,21 @@ class TestDemoDisputeLoop(DisputeSetup, AcornVendorCommon):
         super().setUpClass()
         cls.user_finance.groups_id |= cls.env.ref("account.group_account_user")
         cls._setup_disputes(cls.account, import_payments=False)
+        # As the demo account: a GS1 prefix for the SSCCs, a carrier, Amazon buys for resale.
+        tax = cls.env.company.account_sale_tax_id
+        resale = cls.env["account.fiscal.position"].create(
+            {
+                "name": "Amazon resale (no sales tax)",
+                "tax_ids": [Command.create({"tax_src_id": tax.id})] if tax else [],
+            }
+        )
+        cls.account.write(
+            {
+                "gs1_company_prefix": "0614141",
+                "asn_carrier_scac": "ODFL",
+                "fiscal_position_id": resale.id,
+            }
+        )
         cls.today = cls.sandbox.now().date()
         # Windows and verdicts judged on the sandbox's pinned day, not the wall clock.
         cls.env = cls.env(context=dict(cls.env.context, acorn_today=cls.today))
