@@ -39,6 +39,7 @@ class AcornVcDeduction(models.Model):
             try:  # demo data never stops the demo from installing
                 with self.env.cr.savepoint():
                     self._acorn_ship_claimed(account)
+                    self._acorn_demo_open_invoices(account)
             except (requests.RequestException, SpApiError, ValueError, UserError) as exc:
                 _logger.warning("Demo: no shipped claims for %s (%s)", account.name, exc)
 
@@ -56,6 +57,18 @@ class AcornVcDeduction(models.Model):
                 _logger.warning("Demo: no sandbox payments for %s (%s)", account.name, exc)
                 continue
             Remittance._acorn_import_file(account, "Payments.xlsx", data)
+
+    @api.model
+    def _acorn_demo_open_invoices(self, account, days=21):
+        """Post the history invoices the sandbox pays in the next ``days`` (issued before the
+        demo), so the Payments export after the sandbox's clock moves on books too."""
+        url = (account.endpoint_override or "").rstrip("/")
+        response = requests.get(f"{url}/_sandbox/invoices/open", params={"days": days}, timeout=120)
+        response.raise_for_status()
+        lines = response.json()["invoices"]
+        return self.env["acorn.vc.remittance"]._acorn_post_paid_invoices(
+            account, {"payments": [{"lines": lines}]}
+        )
 
     @api.model
     def _acorn_sandbox_payments(self, account, fmt):

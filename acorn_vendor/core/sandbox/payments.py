@@ -723,6 +723,33 @@ class PaymentsMixin:
                 )
         return rows
 
+    def export_open_invoices(self, params):
+        """(content, content type, file name) of GET /_sandbox/invoices/open?days=N: the
+        history invoices (``<PO>INV``, issued before the epoch by the simulated vendor) that
+        the payment runs of the next ``days`` (default 35) will pay, in the JSON payments'
+        line shape, so a demo can post them before Amazon pays them."""
+        try:
+            days = int(params.get("days") or 35)
+        except ValueError:
+            raise invalid(f"days {params.get('days')!r}: expected a whole number") from None
+        now = self.tick()
+        settings = self._payment_settings()
+        until = now + days * DAY
+        invoices = [
+            {
+                "invoice_number": invoice["number"],
+                "invoice_date": _day(invoice["date"]).isoformat(),
+                "invoice_amount": str(invoice["amount"]),
+                "due_date": _day(invoice["due"]).isoformat(),
+                "vendor_code": vendor,
+                "kind": "invoice",
+            }
+            for vendor in self.cfg.vendor_codes
+            for invoice in self._due_invoices(vendor, until, settings)
+            if invoice["history"]
+        ]
+        return json.dumps({"invoices": invoices}).encode(), "application/json", "Invoices.json"
+
     @staticmethod
     def _payments_json(payments):
         """Payments with all their lines, in ``./acorn finance parse --json``'s shape."""
