@@ -43,21 +43,22 @@ def shortage(**changes):
     return row
 
 
-def test_shortage_shipped_in_full_with_every_proof_is_a_strong_dispute():
+def test_shortage_shipped_in_full_with_every_proof_against_amazons_receipt_is_medium():
     result = one(shortage())
     assert (result["verdict"], result["strength"], result["disputable"]) == (
         "dispute",
-        "strong",
+        "medium",
         200.0,
     )
+    assert "the carrier's proof decides" in result["explanation"]
     assert "Invoiced 100 units; Amazon received 80" in result["explanation"]
     assert "show 100 shipped" in result["explanation"]
     assert result["missing"] == ""
 
 
-def test_shortage_without_pod_is_a_medium_dispute_naming_the_pod():
+def test_shortage_without_pod_is_a_weak_dispute_naming_the_pod():
     result = one(shortage(has_pod=False))
-    assert (result["verdict"], result["strength"]) == ("dispute", "medium")
+    assert (result["verdict"], result["strength"]) == ("dispute", "weak")
     assert result["missing"] == "upload the POD for WH/OUT/00012"
 
 
@@ -149,6 +150,14 @@ def test_asn_sent_in_time_and_accepted_is_a_strong_dispute():
     result = one(asn())
     assert (result["verdict"], result["strength"]) == ("dispute", "strong")
     assert "sent 2.0 hours after the shipment left" in result["explanation"]
+
+
+def test_asn_sent_in_time_but_accepted_late_after_a_resend_is_accepted():
+    accepted_in_time = one(asn(asn_accepted_at=SHIPPED + pd.Timedelta(hours=3)))
+    assert accepted_in_time["verdict"] == "dispute"
+    result = one(asn(asn_accepted_at=SHIPPED + pd.Timedelta(hours=31)))
+    assert result["verdict"] == "accept"
+    assert "accepted our ASN for WH/OUT/00012 31.0 hours after" in result["explanation"]
 
 
 def test_asn_in_time_without_carrier_proof_is_medium():

@@ -106,6 +106,24 @@ def test_late_asn_is_charged_under_the_debit_note_the_remittance_deducts(sandbox
     assert ours[0].debit_note in deducted
 
 
+def test_history_chargebacks_share_their_debit_notes_with_the_payments(sandbox_factory):
+    sb = sandbox_factory(**HISTORY, payments={"hidden_rate": 0})
+    listed = {
+        c.debit_note: c
+        for c in read_chargeback_export(_chargebacks(sb)).chargebacks
+        if c.sub_kind == "asn_accuracy"
+    }
+    payments = read_payments_export(_get(sb, "/_sandbox/payments/export", format="csv"))
+    deducted = [
+        line for payment in payments.payments for line in payment.lines if line.kind == "chargeback"
+    ]
+    assert deducted, "the sandbox's payment history deducts ASN chargebacks"
+    for line in deducted:
+        charge = listed[line.invoice_number]  # the list knows the remittance's number
+        assert -line.invoice_amount == charge.amount
+        assert line.invoice_number == f"{charge.issue_id}VCBSINV"
+
+
 def _file(rows, header=None, delimiter=","):
     header = header or [
         "Issue ID",

@@ -221,3 +221,34 @@ def test_the_shortage_page_shows_units_per_asin_not_the_truth(sandbox_factory):
     assert sum(Decimal(c["amount"]) for c in detail["claims"]) == -claim.invoice_amount
     missing = requests.get(f"{sb.url}/_sandbox/shortages/NOPE", timeout=10)
     assert missing.status_code == 404
+
+
+def test_open_history_invoices_are_the_ones_the_next_runs_pay(sandbox_factory):
+    """GET /_sandbox/invoices/open lists the history invoices due in the coming days, which
+    the weekly runs then pay: a demo posts them first and the next Payments export books."""
+    import json
+    import urllib.request
+
+    sb = sandbox_factory(history_days=100, payments={"hidden_rate": 0})
+
+    def get(path):
+        with urllib.request.urlopen(f"{sb.url}{path}") as response:
+            return json.loads(response.read())
+
+    def paid():
+        return {
+            line["invoice_number"]
+            for payment in get("/_sandbox/payments/export?format=json")["payments"]
+            for line in payment["lines"]
+            if line["kind"] == "invoice"
+        }
+
+    before = paid()
+    listed = get("/_sandbox/invoices/open?days=14")["invoices"]
+    assert listed and all(i["invoice_number"].endswith("INV") for i in listed)
+    assert not {i["invoice_number"] for i in listed} & before
+    numbers = {i["invoice_number"] for i in listed}
+    sb.advance(14 * 86400)
+    assert before < paid() and paid() - before <= numbers  # nothing paid that was not listed
+    sb.advance(7 * 86400)  # the weekly run after the last due date pays the rest
+    assert numbers <= paid()

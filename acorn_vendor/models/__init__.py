@@ -5,6 +5,7 @@ from . import (
     acorn_vc_amazon_demand,
     acorn_vc_buyer_pack_schedule,
     acorn_vc_deduction,
+    acorn_vc_deduction_demo,
     acorn_vc_dispute,
     acorn_vc_dispute_line,
     acorn_vc_forecast_backtest,

@@ -13,6 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..core.deductions.assessment import STRENGTHS, VERDICTS, assess, evidence_frame
 from ..core.deductions.chargeback_export import read_chargeback_export
 from ..core.deductions.deadlines import RULE_FOR_KIND, STATES, dispute_window, window_state
+from ..core.deductions.insight import prevention_hints, recovery_rate
 from ..core.deductions.ledger_workbook import LEDGER_COLUMNS, ledger_workbook
 from ..core.deductions.sub_kinds import SUB_KINDS, sub_kind_of
 from ..core.remittance.line_kinds import DOCUMENT_KINDS
@@ -548,7 +549,7 @@ class AcornVcDeduction(models.Model):
         rules over one table, windows from the account's rules, results in one UPDATE."""
         if not self:
             return
-        today = today or fields.Date.context_today(self)
+        today = today or self.env["acorn.vc.dispute"]._acorn_today()
         self.flush_model()
         rows = self._acorn_evidence()
         results = assess(evidence_frame(rows))
@@ -683,6 +684,7 @@ class AcornVcDeduction(models.Model):
         states = [p["asn_state"] or "" for p in pickings]
         rank = {"": 0, "to_send": 1, "rejected": 2, "sent": 3, "accepted": 4}
         sent = [p["asn_sent_at"] for p in pickings if p["asn_sent_at"]]
+        accepted = [p.get("asn_accepted_at") for p in pickings if p.get("asn_accepted_at")]
         shipped_at = [p["shipped_at"] for p in pickings if p["shipped_at"]]
         units = invoice.get("units")
         anchor = row["invoice_date_due"] or row["date"]
@@ -702,6 +704,7 @@ class AcornVcDeduction(models.Model):
             "short_value": invoice.get("short_value"),
             "asn_state": min(states, key=lambda s: rank.get(s, 0)) if states else "",
             "asn_sent_at": max(sent) if sent else None,
+            "asn_accepted_at": max(accepted) if accepted else None,
             "shipped_at": min(shipped_at) if shipped_at else None,
             "ship_window_start": row["ship_window_start"],
             "ship_window_end": row["ship_window_end"],
@@ -793,6 +796,7 @@ class AcornVcDeduction(models.Model):
             " p.acorn_pro_number AS pro_number, p.acorn_shipment_type AS shipment_type,"
             " (SELECT MIN(t.submitted_at) FROM acorn_vc_transaction t WHERE t.picking_id = p.id"
             "  AND t.kind = 'shipment_confirmation') AS asn_sent_at,"
+            " p.acorn_asn_accepted_at AS asn_accepted_at,"
             " (SELECT COUNT(DISTINCT pk.id) FROM stock_move_line ml"
             "  JOIN stock_quant_package pk ON pk.id = ml.result_package_id"
             "  WHERE ml.picking_id = p.id AND NOT COALESCE(pk.acorn_is_pallet, FALSE))"
@@ -914,7 +918,57 @@ class AcornVcDeduction(models.Model):
                     value = value.display_name or ""
                 row[column] = value if value is not False else None
             rows.append(row)
-        return ledger_workbook(rows)
+        return ledger_workbook(
+            rows, recovery_rate(self._acorn_recovery_rows()), self._acorn_hints()
+        )
+
+    def _acorn_recovery_rows(self):
+        """Disputed deductions for insight.recovery_rate: each gets its share of what its
+        dispute recovered (in proportion to the amount it took)."""
+        return [
+            {
+                "sub_kind": deduction.sub_kind,
+                "date": deduction.date,
+                "disputed": deduction.amount_taken,
+                "recovered": deduction.dispute_id.amount_recovered
+                * deduction.amount_taken
+                / (deduction.dispute_id.amount_claimed or 1.0),
+            }
+            for deduction in self.filtered(lambda d: d.dispute_id and d.amount_taken > 0)
+        ]
+
+    def _acorn_hints(self):
+        """insight.prevention_hints over the deductions taken (not reversals)."""
+        return prevention_hints(
+            {
+                "sub_kind": deduction.sub_kind,
+                "amount": deduction.amount_taken,
+                "carrier": deduction.carrier,
+                "fc_code": deduction.fc_code,
+                "product": deduction.product_id.display_name,
+                "shipment_type": deduction.shipment_type,
+            }
+            for deduction in self.filtered(lambda d: d.amount_taken > 0)
+        )
+
+    def action_prevention_hints(self):
+        """Where the selected deductions cluster (one carrier, one fulfilment centre...), in
+        words; the XLSX export carries the same list."""
+        hints = self._acorn_hints()
+        message = "\n".join(f"• {hint}" for hint in hints) or self.env._(
+            "No cluster: no sub-kind has most of its amount on one carrier, fulfilment "
+            "centre, product or shipment type (at least three deductions there)."
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Prevention hints (%s deductions)", len(self)),
+                "message": message,
+                "sticky": True,
+                "type": "info" if hints else "success",
+            },
+        }
 
     # ------------------------------------------------------------------ disputes (issue 14)
     # Kept together at the end of the class: the dispute workbench (acorn.vc.dispute).

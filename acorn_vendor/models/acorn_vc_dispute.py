@@ -269,33 +269,36 @@ class AcornVcDispute(models.Model):
         self.env["acorn.vc.dispute.line"].create(values)
 
     def _acorn_claimed_units(self, deduction):
-        """(ClaimedUnits, {ASIN: product}) of a shortage claim: from the invoice's lines and
-        Amazon's received quantities, else from the sandbox's shortage page."""
-        received = self._acorn_received_by_product(deduction)
+        """(ClaimedUnits, {ASIN: product}) of a shortage claim: Amazon's own shortage page
+        where Acorn can read it (the sandbox; Vendor Central has no API for it), else from
+        the invoice's lines and Amazon's received quantities (a guess when several lines
+        could make up the amount)."""
         lines = deduction.invoice_id.invoice_line_ids.filtered(
             lambda ln: ln.display_type == "product" and ln.product_id.amz_asin
         )
-        invoiced = [
-            InvoicedLine(
-                asin=line.product_id.amz_asin,
-                quantity=int(line.quantity),
-                unit_price=Decimal(str(line.price_unit)),
-                received=received.get(line.product_id.id),
-            )
-            for line in lines
-        ]
-        units = claimed_units(Decimal(str(-deduction.amount)), invoiced)
-        if units:
-            return units, {line.product_id.amz_asin: line.product_id for line in lines}
+        products = {line.product_id.amz_asin: line.product_id for line in lines}
         units = self._acorn_desk_units(deduction)
-        products = self.env["product.product"].search(
-            [("amz_asin", "in", [unit.asin for unit in units])]
-        )
-        return units, {product.amz_asin: product for product in products}
+        if not units:
+            received = self._acorn_received_by_product(deduction)
+            invoiced = [
+                InvoicedLine(
+                    asin=line.product_id.amz_asin,
+                    quantity=int(line.quantity),
+                    unit_price=Decimal(str(line.price_unit)),
+                    received=received.get(line.product_id.id),
+                )
+                for line in lines
+            ]
+            units = claimed_units(Decimal(str(-deduction.amount)), invoiced)
+        unknown = [unit.asin for unit in units if unit.asin not in products]
+        if unknown:  # an invoice entered as one amount names no product
+            for product in self.env["product.product"].search([("amz_asin", "in", unknown)]):
+                products.setdefault(product.amz_asin, product)
+        return units, products
 
     def _acorn_desk_units(self, deduction):
-        """The units per ASIN the sandbox's shortage page shows for the claim, when the
-        invoice in Odoo names no product (an invoice entered as one amount)."""
+        """The units per ASIN the sandbox's shortage page shows for the claim (empty when
+        there is no such page: Amazon itself, or a claim the page does not know)."""
         url = self._acorn_desk_url()
         number = deduction.base_invoice_number
         if not url or not number:

@@ -670,8 +670,11 @@ class AcornVcPurchaseOrder(models.Model):
     # ------------------------------------------------------------------ sale orders
 
     def _acorn_sale_order_candidates(self):
-        """Open, recent POs with every line mapped and no sale order yet."""
+        """Open, recent POs with every line mapped and no sale order yet (with the context
+        key ``acorn_history_sale_order``, closed and old ones too: the demo ships history)."""
         today = fields.Datetime.now()
+        if self.env.context.get("acorn_history_sale_order"):
+            return self.filtered(lambda po: not po.sale_order_id and not po.unmatched_line_count)
         return self.filtered(
             lambda po: (
                 not po.sale_order_id

@@ -254,9 +254,9 @@ class AcornVcRemittance(models.Model):
             remittance.message_post(
                 body=self.env._("Imported from %s.", file_name), attachment_ids=attachment.ids
             )
-        touched._acorn_book()  # matches all, books what is sure
-        # Verdicts and dispute windows once the lines are matched and traced (issue 14).
-        touched.line_ids.deduction_ids._acorn_assess()
+        # Matches all, books what is sure, then assesses the new deductions and those
+        # traced again, once (verdicts and dispute windows need the matched traces).
+        touched._acorn_book(assess=touched.line_ids.deduction_ids)
         counts = {
             "payments": len(records),
             "lines": len(lines),
@@ -411,7 +411,9 @@ class AcornVcRemittance(models.Model):
         return match_payments([r._acorn_core_payment() for r in self], documents, mapping)
 
     def _acorn_match(self):
-        """Match unbooked remittances, account by account, and store each line's outcome."""
+        """Match unbooked remittances, account by account, and store each line's outcome;
+        the deductions traced again are assessed once."""
+        retraced = self.env["acorn.vc.deduction"]
         for account in self.account_id:
             todo = self.filtered(lambda r, a=account: r.account_id == a and r.state != "booked")
             if not todo:
@@ -419,14 +421,16 @@ class AcornVcRemittance(models.Model):
             matched = set()
             for remittance, decision in zip(todo, todo._acorn_decisions(), strict=True):
                 matched |= remittance._acorn_store_decision(decision)
-            self._acorn_refresh_deductions(account, matched)
+            retraced |= self._acorn_refresh_deductions(account, matched)
+        retraced._acorn_assess()
 
     @api.model
     def _acorn_refresh_deductions(self, account, numbers):
         """Deductions whose base invoice was just matched (by hand, a remembered mapping, or
-        an invoice posted since) get their traces again."""
+        an invoice posted since) get their traces again; returns them (the caller assesses,
+        once, with whatever else it assesses)."""
         if not numbers:
-            return
+            return self.env["acorn.vc.deduction"]
         lines = self.env["acorn.vc.remittance.line"].search(
             [
                 ("account_id", "=", account.id),
@@ -435,7 +439,7 @@ class AcornVcRemittance(models.Model):
             ]
         )
         self.env["acorn.vc.deduction"]._acorn_create_for(lines)
-        lines.deduction_ids._acorn_assess()  # new traces, new evidence: verdicts again
+        return lines.deduction_ids
 
     def _acorn_store_decision(self, decision):
         """Write the core's decision on the lines; returns the numbers of lines that were to
@@ -545,8 +549,10 @@ class AcornVcRemittance(models.Model):
             )
         return account or journal.default_account_id
 
-    def _acorn_book(self):
-        """Book each remittance the core says is sure: one posted entry per payment."""
+    def _acorn_book(self, assess=None):
+        """Book each remittance the core says is sure: one posted entry per payment. Then
+        assess, in one run, ``assess`` (deductions) and the deductions traced again."""
+        retraced = assess or self.env["acorn.vc.deduction"]
         for account in self.account_id:
             todo = self.filtered(lambda r, a=account: r.account_id == a and r.state != "booked")
             decisions = todo._acorn_decisions() if todo else []
@@ -558,7 +564,8 @@ class AcornVcRemittance(models.Model):
                     bookable |= remittance
                     plans.append(plan_booking(decision))
             bookable._acorn_post(plans)
-            self._acorn_refresh_deductions(account, matched)
+            retraced |= self._acorn_refresh_deductions(account, matched)
+        retraced._acorn_assess()
 
     def _acorn_post(self, plans):
         """Book the remittances (self, in order) by their plans: every entry created and

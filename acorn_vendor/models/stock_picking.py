@@ -89,6 +89,12 @@ class StockPicking(models.Model):
     acorn_pro_number = fields.Char(
         "PRO / Tracking Number", copy=False, help="The carrier's shipment reference (PRO)."
     )
+    acorn_asn_accepted_at = fields.Datetime(
+        "ASN Accepted On",
+        copy=False,
+        readonly=True,
+        help="When Amazon accepted the ASN: ASN chargebacks are judged on it.",
+    )
     acorn_shipped_date = fields.Datetime(
         "Shipped On", copy=False, help="When the truck left; empty: the validation date."
     )
@@ -449,7 +455,13 @@ class StockPicking(models.Model):
 
     def _acorn_asn_accepted(self, transaction):
         self.ensure_one()
-        self.write({"acorn_asn_state": "accepted", "acorn_asn_errors": False})
+        self.write(
+            {
+                "acorn_asn_state": "accepted",
+                "acorn_asn_errors": False,
+                "acorn_asn_accepted_at": fields.Datetime.now(),
+            }
+        )
         self._acorn_packages().write({"acorn_asn_picking_id": self.id})
         self.message_post(body=self.env._("Amazon accepted the ASN."))
 

@@ -11,6 +11,7 @@ from . import (
     test_buyer_pack_schedule,
     test_cockpit_tour,
     test_deduction_assessment,
+    test_deduction_demo,
     test_dispute,
     test_invoice,
     test_menu_counters,

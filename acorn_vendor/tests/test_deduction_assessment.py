@@ -94,7 +94,7 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
 
     # ------------------------------------------------------------------ shortages and prices
 
-    def test_false_shortage_with_every_proof_is_a_strong_dispute_then_pod_missing(self):
+    def test_short_receipt_with_every_proof_is_a_medium_dispute_then_pod_missing(self):
         picking, invoice = self._shipped_and_invoiced()
         po = picking.acorn_purchase_order_id
         first = po.line_ids[0]
@@ -106,11 +106,12 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
         shortage = self._claims(invoice, ("SC", claim))
         self.assertEqual((shortage.kind, shortage.sub_kind), ("shortage_claim", "shortage"))
         self.assertEqual(shortage.picking_ids, picking)
-        # The import assessed it already: verdict and window without pressing Assess.
-        self.assertEqual((shortage.verdict, shortage.strength), ("dispute", "strong"))
+        # The import assessed it already: verdict and window without pressing Assess. Our
+        # proof stands against Amazon's receipt: medium, the carrier's POD decides.
+        self.assertEqual((shortage.verdict, shortage.strength), ("dispute", "medium"))
         self.assertTrue(shortage.window_state)
         shortage._acorn_assess()
-        self.assertEqual((shortage.verdict, shortage.strength), ("dispute", "strong"))
+        self.assertEqual((shortage.verdict, shortage.strength), ("dispute", "medium"))
         self.assertAlmostEqual(shortage.disputable_amount, claim, places=2)
         self.assertEqual(shortage.received_units, sum(po.line_ids.mapped("ordered_units")) - 2)
         self.assertEqual(shortage.shipped_units, shortage.invoiced_units)
@@ -124,7 +125,7 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
             [("res_model", "=", "stock.picking"), ("res_id", "=", picking.id)]
         ).unlink()
         shortage.action_assess()
-        self.assertEqual((shortage.verdict, shortage.strength), ("dispute", "medium"))
+        self.assertEqual((shortage.verdict, shortage.strength), ("dispute", "weak"))
         self.assertEqual(shortage.missing_evidence, f"upload the POD for {picking.name}")
 
     def test_shortage_without_an_accepted_asn_needs_evidence(self):
@@ -300,7 +301,14 @@ class TestDeductionAssessment(RemittanceSetup, AsnCommon):
         )
         book = openpyxl.load_workbook(io.BytesIO(attachment.raw))
         self.assertEqual(
-            book.sheetnames, ["Deductions", "By Kind and Month", "At Risk by Deadline"]
+            book.sheetnames,
+            [
+                "Deductions",
+                "By Kind and Month",
+                "At Risk by Deadline",
+                "Recovery Rate",
+                "Prevention Hints",
+            ],
         )
         self.assertEqual(book["Deductions"].max_row, len(records) + 1)
         with self.assertRaises(AccessError):

@@ -44,6 +44,7 @@ EVIDENCE_COLUMNS = {
     "short_value": np.nan,
     "asn_state": "",  # "" (none), to_send, sent, accepted, rejected
     "asn_sent_at": pd.NaT,
+    "asn_accepted_at": pd.NaT,  # when Amazon accepted it (a resent ASN counts then)
     "shipped_at": pd.NaT,
     "ship_window_start": pd.NaT,
     "ship_window_end": pd.NaT,
@@ -100,7 +101,13 @@ def complete(frame):
     for name, default in EVIDENCE_COLUMNS.items():
         if name not in frame.columns:
             frame[name] = default
-    for name in ("asn_sent_at", "shipped_at", "ship_window_start", "ship_window_end"):
+    for name in (
+        "asn_sent_at",
+        "asn_accepted_at",
+        "shipped_at",
+        "ship_window_start",
+        "ship_window_end",
+    ):
         frame[name] = pd.to_datetime(frame[name], utc=True)
     for name in ("has_bol", "has_pod", "has_carrier"):
         frame[name] = frame[name].fillna(False).astype(bool)
@@ -274,7 +281,9 @@ def _shortage(frame, rules):
     out.loc[no_proof, "disputable"] = disputable[no_proof]
     case = rest & ~no_proof
     out.loc[case, "verdict"] = "dispute"
-    out.loc[case, "strength"] = np.where(present[case] >= 4, "strong", "medium")
+    # Our proof against Amazon's own receipt: the carrier's POD decides, so never strong
+    # (strong is kept for claims Amazon's receipts themselves contradict).
+    out.loc[case, "strength"] = np.where(present[case] >= 4, "medium", "weak")
     out.loc[case, "disputable"] = disputable[case]
     partly = (disputable < amount - rules.price_tolerance).map(
         {True: " (part of the claim)", False: ""}
@@ -286,7 +295,7 @@ def _shortage(frame, rules):
         + " units shipped but not received: "
         + _money(disputable)
         + partly
-        + " to dispute."
+        + " to dispute; Amazon's receipts show them short, so the carrier's proof decides."
     )[case]
     out.loc[case, "missing"] = missing[case]
     return out
@@ -362,18 +371,22 @@ def _asn_accuracy(frame, rules):
     out.loc[no_dates, "missing"] = ("when " + ship + " left and when its ASN was sent")[no_dates]
     out.loc[no_dates, "explanation"] = "Acorn does not know both times, so it cannot judge."
     rest = rest & ~no_dates
-    late = rest & (late_hours > rules.asn_due_hours)
-    out.loc[late, "verdict"] = "accept"
-    out.loc[late, "explanation"] = (
-        "Our ASN for "
-        + ship
-        + " was sent "
-        + late_hours.round(1).astype(str)
-        + " hours after the shipment left (allowed: "
-        + str(rules.asn_due_hours)
-        + ")."
-    )[late]
-    rest = rest & ~late
+    accepted_hours = (frame["asn_accepted_at"] - frame["shipped_at"]).dt.total_seconds() / 3600
+    # Sent late; or sent in time but the ASN Amazon accepted came late (a rejected one resent).
+    for hours, words, after in (
+        (late_hours, "Our ASN for {} was sent ", ")."),
+        (accepted_hours, "Amazon accepted our ASN for {} ", "); the first ASN was rejected."),
+    ):
+        late = rest & (hours > rules.asn_due_hours)
+        out.loc[late, "verdict"] = "accept"
+        out.loc[late, "explanation"] = (
+            ship.map(words.format)
+            + hours.round(1).astype(str)
+            + " hours after the shipment left (allowed: "
+            + str(rules.asn_due_hours)
+            + after
+        )[late]
+        rest = rest & ~late
     pending = rest & (state != "accepted")
     out.loc[pending, "verdict"] = "needs_evidence"
     out.loc[pending, "missing"] = ("Amazon's acceptance of the ASN for " + ship)[pending]

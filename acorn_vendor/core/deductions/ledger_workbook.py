@@ -1,10 +1,12 @@
 """The deduction ledger as a workbook a finance team files or sends to a recovery partner:
-every deduction with its verdict and window, then deductions by kind and month, and the
-money at risk by the week its window closes."""
+every deduction with its verdict and window, then deductions by kind and month, the money at
+risk by the week its window closes, the recovery rate and the prevention hints (insight.py)."""
 
 import io
 
 import pandas as pd
+
+from .insight import DIMENSIONS
 
 # Ledger field -> column title, in order (the Odoo model's field names).
 LEDGER_COLUMNS = {
@@ -32,9 +34,18 @@ LEDGER_COLUMNS = {
     "window_state": "Window",
 }
 
+RECOVERY_TITLES = {
+    "sub_kind": "Sub-kind",
+    "month": "Month",
+    "disputed": "Disputed",
+    "recovered": "Recovered",
+    "rate": "Rate",
+}
 
-def ledger_workbook(rows):
-    """XLSX bytes of ``rows`` (dicts keyed by LEDGER_COLUMNS; selection values as labels)."""
+
+def ledger_workbook(rows, recovery=None, hints=()):
+    """XLSX bytes of ``rows`` (dicts keyed by LEDGER_COLUMNS; selection values as labels),
+    with ``recovery`` (insight.recovery_rate's table) and ``hints`` (insight.Hint) sheets."""
     frame = pd.DataFrame(list(rows), columns=list(LEDGER_COLUMNS))
     frame["amount_taken"] = pd.to_numeric(frame["amount_taken"]).fillna(0.0)
     frame["disputable_amount"] = pd.to_numeric(frame["disputable_amount"]).fillna(0.0)
@@ -59,4 +70,23 @@ def ledger_workbook(rows):
             .rename(columns={"amount_taken": "At Risk", "disputable_amount": "Disputable"})
         )
         at_risk.to_excel(writer, sheet_name="At Risk by Deadline")
+        if recovery is not None:
+            recovery.rename(columns=lambda name: RECOVERY_TITLES[name]).to_excel(
+                writer, sheet_name="Recovery Rate", index=False
+            )
+        pd.DataFrame(
+            [
+                (
+                    hint.sub_kind,
+                    DIMENSIONS[hint.dimension],
+                    hint.value,
+                    hint.count,
+                    hint.amount,
+                    hint.share,
+                    str(hint),
+                )
+                for hint in hints
+            ],  # fmt: skip
+            columns=["Sub-kind", "Where", "Value", "Deductions", "Amount", "Share", "Hint"],
+        ).to_excel(writer, sheet_name="Prevention Hints", index=False)
     return out.getvalue()

@@ -11,11 +11,12 @@ A chargeback is raised once Amazon received the PO (its notice date is the last 
 - *PO On-Time Accuracy: Not on time* when the ASN's shipped date is after the PO's ship window;
   3% of the shipped units' cost;
 - for history POs (shipped before the sandbox's epoch, without ASNs) an ASN chargeback at the
-  payments' ``chargeback_rate``, and a carton content label one at half that rate.
+  payments' ``chargeback_rate`` (``history_draws``: the payments draw the same), and a carton
+  content label one at half that rate.
 
-Issue IDs derive from the seed, the PO and the type, and a live ASN chargeback's debit note
-(``<issue id>VCBSINV``) is the number the sandbox's remittance deducts it under, so the ledger
-can tie the two. Deterministic; the clock decides what is raised yet.
+Issue IDs derive from the seed, the PO and the type, and an ASN chargeback's debit note
+(``<issue id>VCBSINV``), live or history, is the number the sandbox's remittance deducts it
+under, so the ledger can tie the two. Deterministic; the clock decides what is raised yet.
 """
 
 import csv
@@ -54,6 +55,14 @@ def issue_id(seed, po, issue_type):
     """The 10-digit issue ID of ``issue_type`` on ``po`` (stable for a seed)."""
     rng = random.Random(hash_seed(f"{seed}:chargeback:{po}:{issue_type}"))
     return "%010d" % rng.randint(10**9, 10**10 - 1)
+
+
+def history_draws(seed, po):
+    """(ASN draw, label draw) of a history PO: an ASN chargeback when the first is below the
+    chargeback rate, a label one when the second is below half of it. The chargeback list and
+    the payments read the same draws, so both charge the same POs under the same number."""
+    rng = random.Random(hash_seed(f"{seed}:chargeback-history:{po}"))
+    return rng.random(), rng.random()
 
 
 def _cents(value):
@@ -166,8 +175,7 @@ class _Lister:
         for po in self.store.q(
             "SELECT * FROM pos WHERE created < ? ORDER BY created, number", (self.engine.epoch,)
         ):
-            rng = random.Random(hash_seed(f"{self.seed}:chargeback-history:{po['number']}"))
-            draw, label_draw = rng.random(), rng.random()
+            draw, label_draw = history_draws(self.seed, po["number"])
             if draw >= rate and label_draw >= rate / 2:
                 continue
             items = self.items(po["number"])

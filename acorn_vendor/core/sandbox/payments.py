@@ -37,7 +37,7 @@ import random
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-from .chargebacks import issue_id
+from .chargebacks import history_draws, issue_id
 from .common import date_bounds, invalid, parse_dt, xlsx_sheet
 from .config import hash_seed
 from .generator import DAY, HOUR, day_of, day_start
@@ -371,12 +371,11 @@ class PaymentsMixin:
         if rng.random() < float(settings["price_claim_rate"]):
             price = _cents(amount * Decimal(str(round(rng.uniform(0.01, 0.05), 4))))
             lines.append(self._claim(f"{number}PC", invoice, -price, Decimal(0), "Price claim"))
-        reason = self._asn_fault(invoice, rng, settings)
+        reason = self._asn_fault(invoice, settings)
         if reason:
             fee = _cents(amount * Decimal("0.02"))
-            ref = "%010d" % rng.randint(10**9, 10**10 - 1)
-            if not invoice["history"]:  # the chargeback list's debit note for the PO
-                ref = issue_id(self.cfg.seed, invoice["pos"][0], "ASN Accuracy")
+            # The chargeback list's debit note for the PO, history or live.
+            ref = issue_id(self.cfg.seed, invoice["pos"][0], "ASN Accuracy")
             lines.append(
                 {
                     "number": f"{ref}VCBSINV",
@@ -512,9 +511,10 @@ class PaymentsMixin:
                     value += Decimal(item["net_cost"]) * (item["shipped"] - item["received"])
         return _cents(value)
 
-    def _asn_fault(self, invoice, rng, settings):
-        if invoice["history"]:
-            return "Late ASN" if rng.random() < float(settings["chargeback_rate"]) else None
+    def _asn_fault(self, invoice, settings):
+        if invoice["history"]:  # the chargeback list's draw for the PO (chargebacks.py)
+            draw, _label = history_draws(self.cfg.seed, invoice["pos"][0])
+            return "Late ASN" if draw < float(settings["chargeback_rate"]) else None
         for po in invoice["pos"]:
             for asn in self.store.q("SELECT created, body FROM asns"):
                 body = json.loads(asn["body"])
@@ -722,6 +722,33 @@ class PaymentsMixin:
                     ]
                 )
         return rows
+
+    def export_open_invoices(self, params):
+        """(content, content type, file name) of GET /_sandbox/invoices/open?days=N: the
+        history invoices (``<PO>INV``, issued before the epoch by the simulated vendor) that
+        the payment runs of the next ``days`` (default 35) will pay, in the JSON payments'
+        line shape, so a demo can post them before Amazon pays them."""
+        try:
+            days = int(params.get("days") or 35)
+        except ValueError:
+            raise invalid(f"days {params.get('days')!r}: expected a whole number") from None
+        now = self.tick()
+        settings = self._payment_settings()
+        until = now + days * DAY
+        invoices = [
+            {
+                "invoice_number": invoice["number"],
+                "invoice_date": _day(invoice["date"]).isoformat(),
+                "invoice_amount": str(invoice["amount"]),
+                "due_date": _day(invoice["due"]).isoformat(),
+                "vendor_code": vendor,
+                "kind": "invoice",
+            }
+            for vendor in self.cfg.vendor_codes
+            for invoice in self._due_invoices(vendor, until, settings)
+            if invoice["history"]
+        ]
+        return json.dumps({"invoices": invoices}).encode(), "application/json", "Invoices.json"
 
     @staticmethod
     def _payments_json(payments):

@@ -434,6 +434,8 @@ class SandboxServer:
                 return self._token(req, request_id)
             if path == "/_sandbox/payments/export" and method == "GET":
                 return self._file_export(req, params, request_id, self.engine.export_payments)
+            if path == "/_sandbox/invoices/open" and method == "GET":
+                return self._file_export(req, params, request_id, self.engine.export_open_invoices)
             if path == "/_sandbox/reports/document" and method == "POST":
                 return self._report_now(req, request_id)
             if path == "/_sandbox/chargebacks/export" and method == "GET":
