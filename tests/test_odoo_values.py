@@ -6,6 +6,7 @@ from acorn_vendor.core.odoo_values import (
     PO_STATE_KEYS,
     PO_STATE_NAMES,
     PO_STATE_SELECTION,
+    selection_of,
     to_decimal,
     to_decimal_or_none,
     to_naive_utc,
@@ -44,3 +45,12 @@ def test_datetimes_go_between_odoos_naive_utc_and_aware_utc():
     paris = datetime(2026, 3, 1, 13, 30, tzinfo=timezone(timedelta(hours=1)))
     assert to_naive_utc(paris) == naive
     assert to_naive_utc(None) is False
+
+
+def test_selection_labels_spell_amazons_acronyms_as_people_write_them():
+    assert selection_of(["asn_accuracy", "po_on_time", "coop", "shortage_claim"]) == [
+        ("asn_accuracy", "ASN accuracy"),
+        ("po_on_time", "PO on time"),
+        ("coop", "Co-op"),
+        ("shortage_claim", "Shortage claim"),
+    ]

@@ -44,3 +44,18 @@ def json_text(value):
     if value in (None, False, ""):
         return False
     return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+# Words a selection label spells as Amazon and vendors write them.
+LABEL_WORDS = {"asn": "ASN", "po": "PO", "coop": "Co-op", "sscc": "SSCC"}
+
+
+def selection_of(keys):
+    """Odoo selection pairs for snake_case keys, labelled as people read them:
+    ``asn_accuracy`` -> "ASN accuracy", ``po_on_time`` -> "PO on time", ``coop`` -> "Co-op"."""
+    pairs = []
+    for key in keys:
+        words = [LABEL_WORDS.get(word, word) for word in key.split("_")]
+        label = " ".join(words)
+        pairs.append((key, label[:1].upper() + label[1:]))
+    return pairs

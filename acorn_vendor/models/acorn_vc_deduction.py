@@ -16,12 +16,13 @@ from ..core.deductions.deadlines import RULE_FOR_KIND, STATES, dispute_window, w
 from ..core.deductions.insight import prevention_hints, recovery_rate
 from ..core.deductions.ledger_workbook import LEDGER_COLUMNS, ledger_workbook
 from ..core.deductions.sub_kinds import SUB_KINDS, sub_kind_of
+from ..core.odoo_values import selection_of
 from ..core.remittance.line_kinds import DOCUMENT_KINDS
 from .acorn_vc_remittance import KIND_SELECTION
 
 _logger = logging.getLogger(__name__)
 
-SUB_KIND_SELECTION = [(name, name.replace("_", " ").capitalize()) for name in SUB_KINDS]
+SUB_KIND_SELECTION = selection_of(SUB_KINDS)
 # A proof of delivery is a file on the delivery named like one ("POD.pdf", "proof of delivery").
 POD_NAME_PATTERN = r"(^|[^a-z])pod([^a-z]|$)|proof.?of.?delivery"
 CHARGEBACK_KEY = "chargeback:{account}:{issue}"

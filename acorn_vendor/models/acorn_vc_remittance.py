@@ -15,7 +15,7 @@ import requests
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..core.odoo_values import to_decimal
+from ..core.odoo_values import selection_of, to_decimal
 from ..core.remittance.booking import DEFAULT_ACCOUNT_ROLES, KIND_ACCOUNTS, plan_booking
 from ..core.remittance.import_keys import all_keys, select_new
 from ..core.remittance.line_kinds import DEFAULT_RULES, DOCUMENT_KINDS, KINDS, rules_from_settings
@@ -25,7 +25,7 @@ from .column_updates import update_columns
 
 _logger = logging.getLogger(__name__)
 
-KIND_SELECTION = [(kind, kind.replace("_", " ").capitalize()) for kind in KINDS]
+KIND_SELECTION = selection_of(KINDS)
 # The accounts created per company (role -> name, type, reconcilable, first code tried).
 DEFAULT_ACCOUNTS = {
     "deductions_pending": ("Amazon deductions pending", "asset_current", True, "119910"),
