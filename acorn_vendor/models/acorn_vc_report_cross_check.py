@@ -3,21 +3,28 @@
 On the 1st, for each account loading vendor reports, the core's ``cross_check.units_by_asin``
 compares the units Amazon received per ASIN in the past month (its inventory report, the
 retail manufacturing view the schedule loads) with the units Odoo shipped to Amazon on the
-account's POs and invoiced to it; once the account has remittances, each invoice due that
-month against what Amazon's remittances settled for it (``invoiced_vs_paid``). When
+account's POs and invoiced to it; for SP-API accounts, the PO numbers Amazon dated in the
+month (getPurchaseOrders) against the account's POs (``purchase_orders``: a PO deleted in
+Odoo is named); once the account has remittances, each invoice due that month against what
+Amazon's remittances settled for it (``invoiced_vs_paid``). When
 differences pass the tolerance, the account's responsible gets one activity for that month
 listing them; run again, the same activity is updated, never duplicated.
 """
 
+import logging
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 from markupsafe import Markup, escape
 
 from odoo import api, models
+from odoo.exceptions import ValidationError
 
-from ..core.reports.cross_check import invoiced_vs_paid, units_by_asin
+from ..core.reports.cross_check import COLUMNS, invoiced_vs_paid, purchase_orders, units_by_asin
 from ..core.reports.schedule import HISTORICAL
+from ..core.spapi.errors import SpApiError
+
+_logger = logging.getLogger(__name__)
 
 TOLERANCE = 0.02  # goods shipped on a month's last days are received in the next
 
@@ -44,12 +51,55 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             self._acorn_invoiced(account, start, stop),
             tolerance=TOLERANCE,
         )
-        paid = self._acorn_invoiced_vs_paid(account, start, stop)
-        if len(paid):
-            diffs = pd.concat([diffs, paid], ignore_index=True) if len(diffs) else paid
+        for more in (
+            self._acorn_purchase_orders(account, start, stop),
+            self._acorn_invoiced_vs_paid(account, start, stop),
+        ):
+            if len(more):
+                diffs = pd.concat([diffs, more], ignore_index=True) if len(diffs) else more
         if len(diffs):
             self._acorn_activity(account, start, diffs)
         return diffs
+
+    def _acorn_purchase_orders(self, account, start, stop):
+        """PO numbers dated in the month at Amazon (getPurchaseOrders) against the account's
+        POs. EDI accounts have no such read; an Amazon error skips this check (logged), it
+        never stops the others."""
+        empty = pd.DataFrame(columns=list(COLUMNS))
+        if account.channel != "spapi":
+            return empty
+        month_start = datetime.combine(start, time.min)
+        # A PO is dated when Amazon made it and listed when it became available: a few days'
+        # margin after the month, then both sides are kept to the PO's own date.
+        window = {"createdAfter": month_start, "createdBefore": datetime.combine(stop, time.min)}
+        window["createdBefore"] += timedelta(days=3)
+        try:
+            client = account._acorn_spapi_client()
+            amazon = [
+                (
+                    order["purchaseOrderNumber"],
+                    (order.get("orderDetails") or {}).get("purchaseOrderDate")
+                    or f"{start.isoformat()}T00:00:00Z",
+                )
+                for order in client.iter_purchase_orders(**window)
+            ]
+        except (SpApiError, ValidationError) as error:  # Amazon's error, or no credentials
+            _logger.warning("cross-check of %s: Amazon's POs not read: %s", account.name, error)
+            return empty
+        ours = self.env["acorn.vc.purchase.order"].search_read(
+            [
+                ("account_id", "=", account.id),
+                ("po_date", ">=", month_start),
+                ("po_date", "<", datetime.combine(stop, time.min)),
+            ],
+            ["name", "po_date"],
+        )
+        columns = ["po_number", "po_date"]
+        return purchase_orders(
+            pd.DataFrame([(po["name"], po["po_date"]) for po in ours], columns=columns),
+            pd.DataFrame(amazon, columns=columns),
+            start,
+        )
 
     def _acorn_received(self, account, start, stop):
         self.env.flush_all()
@@ -144,7 +194,7 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             for row in diffs.itertuples()
         )
         note = Markup(
-            "<p>%s</p><table class='table table-sm'><tr><th>Check</th><th>ASIN / invoice</th>"
+            "<p>%s</p><table class='table table-sm'><tr><th>Check</th><th>ASIN, PO or invoice</th>"
             "<th>Odoo</th><th>Amazon</th><th>What</th></tr>%s</table>"
         ) % (escape(summary), rows)
         prefix = summary.split(":", 1)[0]

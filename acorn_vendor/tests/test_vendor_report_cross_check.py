@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.tests import tagged
 
@@ -84,3 +84,44 @@ class TestVendorReportCrossCheckPaid(RemittanceSetup, AcornVendorCommon):
         self.assertEqual(list(paid["key"]), ["XPAID-2", "XPAID-3"])
         self.assertEqual(list(paid["amazon"]), [150.0, 0])
         self.assertEqual(list(paid["difference"]), [50.0, 50.0])
+
+
+@tagged("-at_install", "post_install")
+class TestVendorReportCrossCheckPurchaseOrders(AcornVendorCommon):
+    """PO numbers: what Amazon dated in the month (getPurchaseOrders) against Acorn's POs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = cls._start_sandbox(
+            cls.account, seed=23, pos_per_day=4, history_days=20, frozen_clock=True
+        )
+
+    def test_a_clean_month_then_a_po_deleted_in_odoo_is_named(self):
+        now = self.sandbox.now().replace(tzinfo=None)
+        start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        self.account._acorn_fetch_and_import(start - timedelta(days=1), now, changed=False)
+        month_pos = self.env["acorn.vc.purchase.order"].search(
+            [("account_id", "=", self.account.id), ("po_date", ">=", start)]
+        )
+        self.assertTrue(month_pos, "the sandbox made POs this month")
+        Check = self.env["acorn.vc.report.cross.check"]
+        diffs = Check._acorn_cross_check(self.account, now.date())
+        self.assertFalse(len(diffs[diffs["check"] == "purchase_orders"]), diffs.to_string())
+
+        deleted = month_pos[0]
+        number = deleted.name
+        deleted.unlink()
+        diffs = Check._acorn_cross_check(self.account, now.date())
+        rows = diffs[diffs["check"] == "purchase_orders"]
+        self.assertEqual(list(rows["key"]), [number])
+        self.assertEqual(list(rows["message"]), ["at Amazon, missing in Acorn"])
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "acorn.vc.account"), ("res_id", "=", self.account.id)]
+        )
+        self.assertIn(number, str(activity.note))
+
+    def test_an_account_without_credentials_skips_the_po_check_only(self):
+        Check = self.env["acorn.vc.report.cross.check"]
+        diffs = Check._acorn_purchase_orders(self.account_2, date(2026, 2, 1), date(2026, 3, 1))
+        self.assertTrue(diffs.empty)
