@@ -18,7 +18,7 @@ from ..core.spapi import Credentials, SpApiClient, SpApiError
 from ..core.spapi.dates import covering_windows
 from .acorn_vc_purchase_order import ACK_WAITING_DOMAIN
 from .acorn_vc_sync_run import current_call_stats
-from .jobs import RETRYABLE, delay, retry_later
+from .jobs import RETRYABLE, delay, retry_later, run_or_retry_later
 from .notification import notification
 
 _logger = logging.getLogger(__name__)
@@ -859,10 +859,7 @@ class AcornVcAccount(models.Model):
     def _acorn_job_sync_purchase_orders(self):
         """Queue job: incremental sync; throttling and outages are retried later."""
         self.ensure_one()
-        try:
-            return self._acorn_sync_purchase_orders()
-        except RETRYABLE as exc:
-            raise retry_later(exc) from exc
+        return run_or_retry_later(self._acorn_sync_purchase_orders)
 
     def _acorn_sync_purchase_orders(self, now=None):
         """Read POs created or changed since the cursor (minus the overlap) and import them."""
@@ -935,10 +932,7 @@ class AcornVcAccount(models.Model):
     def _acorn_job_sync_po_status(self):
         """Queue job: Amazon's PO status changes; throttling and outages retried later."""
         self.ensure_one()
-        try:
-            return self._acorn_sync_po_status()
-        except RETRYABLE as exc:
-            raise retry_later(exc) from exc
+        return run_or_retry_later(self._acorn_sync_po_status)
 
     def _acorn_sync_po_status(self, now=None):
         """Read the PO statuses Amazon updated since the cursor (minus the overlap): the

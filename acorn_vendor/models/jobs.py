@@ -21,3 +21,11 @@ def retry_later(exc, seconds=None):
     """The RetryableJobError for an Amazon error, waiting what Amazon asked if it said."""
     wait = seconds if seconds is not None else getattr(exc, "retry_after", None)
     return RetryableJobError(str(exc), seconds=wait)
+
+
+def run_or_retry_later(work):
+    """``work()`` in a queue job: throttling and outages become a retry, not a failure."""
+    try:
+        return work()
+    except RETRYABLE as exc:
+        raise retry_later(exc) from exc
