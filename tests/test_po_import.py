@@ -1,6 +1,7 @@
 """The PO mapping Acorn stores: values, errors that name the field, change detection."""
 
 import copy
+from datetime import datetime
 
 import pytest
 
@@ -174,3 +175,27 @@ def test_received_quantities_in_eaches_and_lines_without_receipt_left_out():
     del status["itemStatus"][1]["itemSequenceNumber"]
     with pytest.raises(ValueError, match="4Z32PDEF"):
         po_import.received_quantities(status)
+
+
+def test_receive_dates_in_naive_utc_and_lines_without_a_date_left_out():
+    status = {
+        "purchaseOrderNumber": "4Z32PDEF",
+        "itemStatus": [
+            {
+                "itemSequenceNumber": "1",
+                "receivingStatus": {"lastReceiveDate": "2026-10-31T23:30:00-05:00"},
+            },
+            {"itemSequenceNumber": "2", "receivingStatus": {"receiveStatus": "NOT_RECEIVED"}},
+            {
+                "itemSequenceNumber": "3",
+                "receivingStatus": {"lastReceiveDate": "2026-11-02T08:00:00Z"},
+            },
+        ],
+    }
+    assert po_import.receive_dates(status) == {
+        "1": datetime(2026, 11, 1, 4, 30),
+        "3": datetime(2026, 11, 2, 8, 0),
+    }
+    status["itemStatus"][0]["receivingStatus"]["lastReceiveDate"] = "yesterday"
+    with pytest.raises(ValueError, match="4Z32PDEF line 1: lastReceiveDate 'yesterday'"):
+        po_import.receive_dates(status)

@@ -78,3 +78,16 @@ def test_invoices_due_in_the_month_against_what_remittances_settled():
     assert list(diffs["difference"]) == [50.0, 50.0]
     assert list(diffs["message"]) == ["paid other than invoiced", "not paid by its due date"]
     assert cross_check.invoiced_vs_paid({"INV-1": 100.0}, {"INV-1": 99.995}).empty
+
+
+def test_receipts_synced_on_pos_against_the_inventory_report_past_the_tolerance():
+    report = {"B01": 100, "B02": 50, "B03": 10}
+    synced = {"B01": 101, "B02": 38, "B04": 2}  # B01 within 2 %, B02 short, B03 none, B04 extra
+    diffs = cross_check.receipts_vs_report(report, synced, tolerance=0.02)
+    assert list(zip(diffs["key"], diffs["acorn"], diffs["amazon"], strict=True)) == [
+        ("B02", 38, 50),
+        ("B03", 0, 10),
+        ("B04", 2, 0),
+    ]
+    assert set(diffs["check"]) == {"receipts_vs_report"}
+    assert cross_check.receipts_vs_report(report, report).empty

@@ -8,6 +8,7 @@ in batched writes, not in per-record ORM logic. Keys are the Odoo field names of
 
 import hashlib
 import json
+from datetime import UTC, datetime
 
 from .odoo_values import PO_STATE_KEYS, to_naive_utc
 
@@ -181,3 +182,27 @@ def received_quantities(order_status):
         sequence = _status_sequence(order_status, item)
         received[sequence] = _eaches(receiving["receivedQuantity"])
     return received
+
+
+def receive_dates(order_status):
+    """When Amazon last received on each line of one getPurchaseOrdersStatus ``OrderStatus``
+    (``lastReceiveDate``): {item sequence: naive UTC datetime}. Lines without one are left
+    out. The monthly cross-check buckets Amazon's receipts by this date, as its inventory
+    report buckets net received units by the day they arrived."""
+    dates = {}
+    for item in order_status.get("itemStatus") or ():
+        text = (item.get("receivingStatus") or {}).get("lastReceiveDate")
+        if not text:
+            continue
+        sequence = _status_sequence(order_status, item)
+        try:
+            moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        except ValueError as error:
+            raise ValueError(
+                f"PO {order_status.get('purchaseOrderNumber')} line {sequence}: "
+                f"lastReceiveDate {text!r} is not an ISO 8601 date-time"
+            ) from error
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        dates[sequence] = to_naive_utc(moment)
+    return dates

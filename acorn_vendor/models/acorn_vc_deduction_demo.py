@@ -131,6 +131,7 @@ class AcornVcDeduction(models.Model):
         accepted, BOL and POD on file, and the invoice Amazon paid."""
         accepted = po_import.acknowledged_quantities(status)
         received = po_import.received_quantities(status)
+        received_dates = po_import.receive_dates(status)
         for line in po.line_ids:
             take, reject = accepted.get(line.sequence_number, (0, 0))
             line.write(
@@ -138,6 +139,7 @@ class AcornVcDeduction(models.Model):
                     "accepted_qty": min(take, line.ordered_units),
                     "rejected_qty": reject,
                     "received_qty": received.get(line.sequence_number, 0),
+                    "received_date": received_dates.get(line.sequence_number, False),
                 }
             )
         po.with_context(acorn_history_sale_order=True)._acorn_create_sale_orders()

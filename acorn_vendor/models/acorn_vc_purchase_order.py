@@ -571,11 +571,15 @@ class AcornVcPurchaseOrder(models.Model):
         for po in self:
             status = by_number.get(po.name)
             received = po_import.received_quantities(status) if status else {}
+            dates = po_import.receive_dates(status) if status else {}
             for line in po.line_ids:
                 qty = received.get(line.sequence_number)
                 if qty is not None and qty != line.received_qty:
                     line.received_qty = qty
                     updated |= po
+                when = dates.get(line.sequence_number)
+                if when and when != line.received_date:
+                    line.received_date = when
         unanswered = self._acorn_unanswered(self.account_id, self.mapped("name")) if self else self
         answers = {}
         for po in unanswered:

@@ -44,6 +44,11 @@ class AcornVcPurchaseOrderLine(models.Model):
     scheduled_delivery_date = fields.Datetime()
     ack_note = fields.Char("Why", help="What the acknowledgement rules found.")
     received_qty = fields.Integer("Received by Amazon")
+    received_date = fields.Datetime(
+        "Last Received by Amazon",
+        help="Amazon's lastReceiveDate for the line (getPurchaseOrdersStatus). The monthly "
+        "cross-check counts the line's receipts in that month.",
+    )
 
     @staticmethod
     def _acorn_identifiers(values):

@@ -149,6 +149,13 @@ class TestSyncRuns(AcornVendorCommon):
             self.assertEqual(
                 {line.sequence_number: line.received_qty for line in po.line_ids}, amazon
             )
+            # ... and so is the day each line was last received (the cross-check's month).
+            dates = po_import.receive_dates(status["ordersStatus"][0])
+            self.assertTrue(dates)
+            self.assertEqual(
+                {ln.sequence_number: ln.received_date for ln in po.line_ids if ln.received_date},
+                dates,
+            )
         fresh = {f.kind: f for f in self.Run._acorn_freshness(self.account)}
         self.assertEqual(fresh["po_status"].state, "fresh")
         self.env.flush_all()

@@ -10,6 +10,8 @@ ASIN or the shipment id the Odoo side links to). An empty frame means the month 
 - ``received_units``: units per ASN vs the units Amazon received against it;
 - ``units_by_asin``: the month's vendor reports against Odoo's own figures: units Amazon
   received (inventory report, net received) per ASIN vs units Odoo shipped and invoiced;
+- ``receipts_vs_report``: per ASIN, the inventory report's net received units against
+  Amazon's receipts as synced on the POs in Acorn (the synced data against the raw report);
 - ``invoiced_vs_paid``: per invoice due in the month, the amount invoiced vs what Amazon's
   remittances settled (paid plus the terms discount taken).
 """
@@ -119,6 +121,32 @@ def units_by_asin(amazon_received, shipped, invoiced, tolerance=0.02):
                         f"units {label} differ from the units Amazon received",
                     )
                 )
+    return _frame(rows)
+
+
+def receipts_vs_report(report_received, synced_received, tolerance=0.02):
+    """Per ASIN, the units Amazon's inventory report says it received in the month (net
+    received) against Amazon's receipts as synced on the account's PO lines (received
+    units of the lines it last received that month, getPurchaseOrdersStatus): the synced
+    data against Vendor Central's raw report. A difference names a PO missing in Acorn, a
+    receipt status not read yet, or a return to vendor Amazon netted out; it counts past
+    ``tolerance`` of Amazon's figure and at least one unit, since a line received over two
+    days at a month's turn is dated by its last receipt."""
+    rows = []
+    for asin in sorted(set(report_received) | set(synced_received)):
+        report = report_received.get(asin) or 0
+        synced = synced_received.get(asin) or 0
+        if abs(synced - report) > max(1.0, tolerance * abs(report)):
+            rows.append(
+                (
+                    "receipts_vs_report",
+                    asin,
+                    synced,
+                    report,
+                    synced - report,
+                    "Amazon's receipts on the POs in Acorn differ from its inventory report",
+                )
+            )
     return _frame(rows)
 
 
