@@ -46,6 +46,7 @@
         "wizards/acorn_vc_remittance_import_wizard_views.xml",
         "wizards/acorn_vc_remittance_month_end_wizard_views.xml",
         "views/acorn_vc_report_document_views.xml",
+        "wizards/acorn_vc_report_upload_wizard_views.xml",
         "views/acorn_vc_report_sales_views.xml",
         "views/acorn_vc_report_inventory_views.xml",
         "views/acorn_vc_report_traffic_views.xml",

@@ -23,6 +23,7 @@ from ..core.reports.documents import ReportDocumentError, ReportFatalError, read
 from ..core.reports.periods import UTC
 from ..core.reports.report_types import REPORT_TYPES
 from ..core.reports.schedule import options_json, plan_account, plan_history
+from ..core.reports.upload import check_marketplace, uploaded_window
 from ..core.spapi import SpApiError
 from ..core.spapi.apis.reports import create_report_body
 from .acorn_vc_report_kpi import AMAZON_FRAMES
@@ -124,8 +125,9 @@ class AcornVcReportDocument(models.Model):
 
     # ------------------------------------------------------------------ loading
 
-    def _acorn_load_document(self, raw):
-        """Archive the raw document, read it with the core and bulk-load its rows.
+    def _acorn_load_document(self, raw, doc=None):
+        """Archive the raw document, read it with the core and bulk-load its rows (``doc``:
+        the core's reading of ``raw`` when the caller has it already).
 
         A FATAL document records Amazon's errorDetails and a hint; an unreadable one the
         reader's message; nothing is loaded from either (an import is whole or not at all).
@@ -133,22 +135,25 @@ class AcornVcReportDocument(models.Model):
         self.ensure_one()
         if isinstance(raw, str):
             raw = raw.encode()
+        gzipped = raw[:2] == b"\x1f\x8b"  # Amazon's documents may come compressed
         self.attachment_id = (
             self.env["ir.attachment"]
             .sudo()
             .create(
                 {
-                    "name": f"{self.report_type}-{self.amazon_report_id or self.id}.json",
+                    "name": f"{self.report_type}-{self.amazon_report_id or self.id}.json"
+                    + (".gz" if gzipped else ""),
                     "raw": raw,
                     "res_model": self._name,
                     "res_id": self.id,
-                    "mimetype": "application/json",
+                    "mimetype": "application/gzip" if gzipped else "application/json",
                 }
             )
         )
         now = fields.Datetime.now()
         try:
-            doc = read_document(raw, expected_type=self.report_type, source=self.display_name)
+            if doc is None:
+                doc = read_document(raw, expected_type=self.report_type, source=self.display_name)
         except ReportFatalError as exc:
             self.write(
                 {
@@ -198,6 +203,52 @@ class AcornVcReportDocument(models.Model):
                 self.account_id.ids, *map(fields.Date.to_date, days)
             )
         return count
+
+    @api.model
+    def _acorn_upload(self, account, file_name, raw):
+        """A report document uploaded by hand (Analytics > Upload Report Documents): read
+        by the core, checked against ``account``'s marketplace, recorded with the period its
+        ``reportSpecification`` names and loaded like the jobs' documents, replacing the
+        rows of that period. Returns the document; a file that is no report document raises
+        ReportDocumentError (what and where) and leaves nothing behind. The same file again
+        is not loaded twice: its document is returned."""
+        if isinstance(raw, str):
+            raw = raw.encode()
+        checksum = self.env["ir.attachment"]._compute_checksum(raw)
+        loaded = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("checksum", "=", checksum)], order="id desc")
+        )
+        same = self.sudo().search(
+            [
+                ("id", "in", loaded.mapped("res_id")),
+                ("account_id", "=", account.id),
+                ("state", "=", "done"),
+            ],
+            limit=1,
+        )
+        if same:
+            return same
+        doc = read_document(raw, source=file_name)
+        check_marketplace(doc, account.marketplace_id, file_name)
+        options = doc.options
+        record = self.sudo().create(
+            {
+                "account_id": account.id,
+                "report_type": doc.report_type,
+                "options": options_json(options) if options else False,
+                "selling_program": options.get("sellingProgram"),
+                "distributor_view": options.get("distributorView"),
+                "report_period": options.get("reportPeriod"),
+                "reason": "upload",
+                "state": "requested",
+                "requested_at": fields.Datetime.now(),
+                **uploaded_window(doc, file_name),
+            }
+        )
+        record._acorn_load_document(raw, doc=doc)
+        return record
 
     # ------------------------------------------------------------------ schedule
 

@@ -27,6 +27,7 @@ from . import (
     test_vendor_report_cross_check,
     test_vendor_report_kpi,
     test_vendor_report_loader,
+    test_vendor_report_upload,
     test_vendor_reports,
     test_xmlrpc,
 )

@@ -5,4 +5,5 @@ from . import (
     acorn_vc_invoice_override_wizard,
     acorn_vc_remittance_import_wizard,
     acorn_vc_remittance_month_end_wizard,
+    acorn_vc_report_upload_wizard,
 )
