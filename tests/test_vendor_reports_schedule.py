@@ -11,6 +11,7 @@ from acorn_vendor.core.reports.periods import check_request
 from acorn_vendor.core.reports.report_types import REPORT_TYPES
 from acorn_vendor.core.reports.schedule import (
     SCHEDULED,
+    forecast_options,
     last_available_day,
     loaded_periods,
     options_json,
@@ -20,6 +21,7 @@ from acorn_vendor.core.reports.schedule import (
     plan_hours,
     plan_option_range,
     plan_periods,
+    scheduled_reports,
 )
 from acorn_vendor.core.sandbox.testing import SandboxSession
 from acorn_vendor.core.spapi.throttle import TokenBucket
@@ -297,3 +299,62 @@ def test_the_sandbox_gives_a_planned_document_at_once_and_fatal_for_a_bad_week(s
     bad["dataEndTime"] = f"{(monday + timedelta(days=6)).isoformat()}T23:59:59Z"
     with pytest.raises(ReportFatalError, match="Sunday"):
         read_document(requests.post(url, json=bad, timeout=30).content)
+
+
+def test_sales_and_inventory_are_asked_per_chosen_program_and_view_where_amazon_allows_them():
+    pairs = {
+        (name, options["sellingProgram"], options["distributorView"])
+        for name, options in scheduled_reports(
+            ("RETAIL", "BUSINESS"), ("MANUFACTURING", "SOURCING")
+        )
+        if "sellingProgram" in options
+    }
+    sales, inventory = "GET_VENDOR_SALES_REPORT", "GET_VENDOR_INVENTORY_REPORT"
+    assert pairs == {
+        (sales, "RETAIL", "MANUFACTURING"),
+        (sales, "RETAIL", "SOURCING"),
+        (sales, "BUSINESS", "MANUFACTURING"),
+        (sales, "BUSINESS", "SOURCING"),
+        (inventory, "RETAIL", "MANUFACTURING"),  # the inventory report has no Business program
+        (inventory, "RETAIL", "SOURCING"),
+    }
+    assert scheduled_reports() == SCHEDULED
+    assert forecast_options(("RETAIL", "BUSINESS", "FRESH")) == (
+        {"sellingProgram": "RETAIL"},
+        {"sellingProgram": "FRESH"},
+    )
+    # Each series is planned, and the forecast once a week for each program.
+    plan = plan_account(
+        "acc",
+        [],
+        NOW,
+        history_days=30,
+        scheduled=scheduled_reports(("RETAIL", "FRESH")),
+        forecasts=forecast_options(("RETAIL", "FRESH")),
+    )
+    assert {
+        dict(r.options).get("sellingProgram")
+        for r in plan
+        if r.report_type == "GET_VENDOR_FORECASTING_REPORT"
+    } == {"RETAIL", "FRESH"}
+    assert {dict(r.options)["sellingProgram"] for r in plan if r.report_type == inventory} == {
+        "RETAIL",
+        "FRESH",
+    }
+
+
+def test_the_sandbox_vendor_sells_in_retail_only_other_programs_have_no_rows(sandbox_factory):
+    sandbox = sandbox_factory(throttle=True)
+    url = f"{sandbox.url}/_sandbox/reports/document"
+    (request, *_rest) = plan_periods(
+        "a", "GET_VENDOR_SALES_REPORT", SALES_DAY, {}, sandbox.now(), history_days=30
+    )
+    business = {
+        **_create_body(request),
+        "reportOptions": {**SALES_DAY, "sellingProgram": "BUSINESS"},
+    }
+    doc = read_document(requests.post(url, json=business, timeout=30).content)
+    assert doc.options["sellingProgram"] == "BUSINESS"
+    assert not doc.rows and not doc.aggregate
+    retail = read_document(requests.post(url, json=_create_body(request), timeout=30).content)
+    assert retail.rows

@@ -13,6 +13,7 @@ from ..core.deductions.assessment import rules_from_settings as assessment_rules
 from ..core.deductions.deadlines import DEFAULT_RULES as DEADLINE_DEFAULTS
 from ..core.deductions.deadlines import rules_from_settings as deadline_rules
 from ..core.remittance.line_kinds import rules_from_settings
+from ..core.reports.schedule import forecast_options, scheduled_reports
 from ..core.sandbox.config import SandboxConfig
 from ..core.spapi import Credentials, SpApiClient, SpApiError
 from ..core.spapi.dates import covering_windows
@@ -1056,6 +1057,35 @@ class AcornVcAccount(models.Model):
         default=730,
         help="How far back the report backfill goes (Amazon keeps about two years).",
     )
+    report_business_program = fields.Boolean(
+        "Business program",
+        help="Also load the sales report of Amazon Business (Amazon has no Business "
+        "inventory or forecast report).",
+    )
+    report_fresh_program = fields.Boolean(
+        "Fresh program", help="Also load the sales, inventory and forecast of Amazon Fresh."
+    )
+    report_sourcing_view = fields.Boolean(
+        "Sourcing view",
+        help="Also load sales and inventory in the Sourcing view (the products Amazon sourced "
+        "from you) besides the Manufacturing view (the products you make, whoever sold "
+        "them to Amazon).",
+    )
+
+    def _acorn_report_scope(self):
+        """The selling programs and distributor views this account loads reports for."""
+        self.ensure_one()
+        programs, views = ["RETAIL"], ["MANUFACTURING"]
+        if self.report_business_program:
+            programs.append("BUSINESS")
+        if self.report_fresh_program:
+            programs.append("FRESH")
+        if self.report_sourcing_view:
+            views.append("SOURCING")
+        return {
+            "scheduled": scheduled_reports(programs, views),
+            "forecasts": forecast_options(programs),
+        }
 
     # ------------------------------------------------------------------ remittances
 

@@ -321,6 +321,7 @@ class AcornVcReportDocument(models.Model):
             self._acorn_documents(account),
             now.replace(tzinfo=UTC),
             account.report_history_days,
+            **account._acorn_report_scope(),
         )
         return self._acorn_record(account, planned)
 
@@ -338,7 +339,9 @@ class AcornVcReportDocument(models.Model):
             )
         now = (now or fields.Datetime.now()).replace(tzinfo=UTC)
         documents = self._acorn_documents(account)
-        planned = plan_history(account.id, documents, now, account.report_history_days)
+        planned = plan_history(
+            account.id, documents, now, account.report_history_days, **account._acorn_report_scope()
+        )
         planned.sort(key=_newest_first)
         docs = self._acorn_record(account, planned[:limit])
         for doc, request in zip(docs, planned[:limit], strict=True):

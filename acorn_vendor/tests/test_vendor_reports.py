@@ -92,6 +92,32 @@ class TestVendorReports(AcornVendorCommon):
         )
         self.assertEqual(rows.document_id, again)
 
+    def test_programs_and_views_the_account_chose_are_each_planned_where_amazon_has_them(self):
+        self.account.write({"report_business_program": True, "report_sourcing_view": True})
+        docs = self._plan()
+        series = {
+            (d.report_type, d.selling_program, d.distributor_view)
+            for d in docs
+            if d.report_type in DAILY[:2]
+        }
+        sales, inventory = DAILY[:2]
+        self.assertEqual(
+            series,
+            {
+                (sales, "RETAIL", "MANUFACTURING"),
+                (sales, "RETAIL", "SOURCING"),
+                (sales, "BUSINESS", "MANUFACTURING"),
+                (sales, "BUSINESS", "SOURCING"),
+                (inventory, "RETAIL", "MANUFACTURING"),
+                (inventory, "RETAIL", "SOURCING"),
+            },
+        )
+        # The sandbox's vendor sells in Retail only: Business comes back without rows.
+        business = docs.filtered(lambda d: d.selling_program == "BUSINESS")[:1]
+        self._run(business)
+        self.assertEqual(business.state, "empty")
+        self.assertFalse(self._plan(), "each series is asked once")
+
     def test_nulls_from_amazon_stay_null_in_the_database(self):
         docs = self._plan().filtered(lambda d: d.report_type == "GET_VENDOR_INVENTORY_REPORT")[:1]
         self._run(docs)

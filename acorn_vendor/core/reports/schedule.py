@@ -34,13 +34,38 @@ IN_FLIGHT = ("queued", "requested")
 
 # What the schedule asks for each account, by default (analytics.md §1.2).
 HISTORICAL = {"distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
-SCHEDULED = (
-    ("GET_VENDOR_SALES_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
-    ("GET_VENDOR_INVENTORY_REPORT", {"reportPeriod": "DAY", **HISTORICAL}),
-    ("GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "DAY"}),
-    ("GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", {"reportPeriod": "MONTH"}),
-)
 FORECAST_OPTIONS = {"sellingProgram": "RETAIL"}
+BY_PROGRAM_AND_VIEW = ("GET_VENDOR_SALES_REPORT", "GET_VENDOR_INVENTORY_REPORT")
+
+
+def scheduled_reports(programs=("RETAIL",), views=("MANUFACTURING",)):
+    """The period-dated reports an account asks for: sales and inventory once per selling
+    program and distributor view it chose, where Amazon's schema allows the pair (the
+    inventory report has no Business program), traffic and net PPM once."""
+    out = []
+    for name in BY_PROGRAM_AND_VIEW:
+        allowed = REPORT_TYPES[name].options
+        out += [
+            (name, {"reportPeriod": "DAY", "distributorView": view, "sellingProgram": program})
+            for program in programs
+            if program in allowed["sellingProgram"]
+            for view in views
+            if view in allowed["distributorView"]
+        ]
+    out += [
+        ("GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "DAY"}),
+        ("GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", {"reportPeriod": "MONTH"}),
+    ]
+    return tuple(out)
+
+
+def forecast_options(programs=("RETAIL",)):
+    """The forecast's options, once per chosen program it exists for (Retail, Fresh)."""
+    allowed = REPORT_TYPES["GET_VENDOR_FORECASTING_REPORT"].options["sellingProgram"]
+    return tuple({"sellingProgram": program} for program in programs if program in allowed)
+
+
+SCHEDULED = scheduled_reports()
 
 
 @dataclass(frozen=True)
@@ -291,10 +316,13 @@ def option_range_loaded(documents, name, now, window_days=30):
     return loaded
 
 
-def plan_account(account, documents, now, history_days=730, scheduled=SCHEDULED):
+def plan_account(
+    account, documents, now, history_days=730, scheduled=SCHEDULED, forecasts=(FORECAST_OPTIONS,)
+):
     """Every request one account still needs: ``scheduled`` report types by period, the
-    forecast weekly, the real-time reports from the last hour asked (at most their
-    lookback), and the promotions and coupons (two years, the recent ones daily).
+    forecast weekly (once per options in ``forecasts``), the real-time reports from the
+    last hour asked (at most their lookback), and the promotions and coupons (two years,
+    the recent ones daily).
     ``documents`` are the account's documents as dicts (see ``loaded_periods``, plus
     ``report_type`` and ``options``, the JSON text they asked)."""
     requests = []
@@ -306,15 +334,18 @@ def plan_account(account, documents, now, history_days=730, scheduled=SCHEDULED)
         ]
         loaded = loaded_periods(mine, options.get("reportPeriod", "DAY"), now)
         requests += plan_periods(account, name, options, loaded, now, history_days=history_days)
-    forecasts = [
-        doc
-        for doc in documents
-        if doc["report_type"] == "GET_VENDOR_FORECASTING_REPORT"
-        and doc["state"] not in ("failed", "empty", "cancelled")
-    ]
-    last = max(forecasts, key=lambda doc: as_utc(doc["created"]), default=None)
-    last_day = as_utc(last.get("loaded_at") or last["created"]).date() if last else None
-    requests += plan_forecast(account, FORECAST_OPTIONS, last_day, now)
+    for options in forecasts:
+        done = [
+            doc
+            for doc in documents
+            if doc["report_type"] == "GET_VENDOR_FORECASTING_REPORT"
+            and doc["state"] not in ("failed", "empty", "cancelled")
+            and json.loads(doc["options"] or "{}").get("sellingProgram", "RETAIL")
+            == options["sellingProgram"]
+        ]
+        last = max(done, key=lambda doc: as_utc(doc["created"]), default=None)
+        last_day = as_utc(last.get("loaded_at") or last["created"]).date() if last else None
+        requests += plan_forecast(account, options, last_day, now)
     for name, rtype in REPORT_TYPES.items():
         if rtype.dating == HOURS:
             until = realtime_loaded_until(documents, name)
@@ -325,8 +356,8 @@ def plan_account(account, documents, now, history_days=730, scheduled=SCHEDULED)
     return requests
 
 
-def plan_history(account, documents, now, history_days=730):
+def plan_history(account, documents, now, history_days=730, **scope):
     """Everything an account's history needs at once (the demo's load): what
-    ``plan_account`` asks, real-time reports over their lookback and promotions and coupons
-    over two years included."""
-    return plan_account(account, documents, now, history_days)
+    ``plan_account`` asks (``scope``: its ``scheduled`` and ``forecasts``), real-time reports
+    over their lookback and promotions and coupons over two years included."""
+    return plan_account(account, documents, now, history_days, **scope)

@@ -51,6 +51,8 @@ class SandboxConfig:
     document_url_ttl: int = 300
     max_body_bytes: int = 10 * 1024 * 1024
     payments: dict = field(default_factory=dict)  # see sandbox/payments.py PAYMENT_DEFAULTS
+    # The selling programs the simulated vendor sells in: reports of the others have no rows.
+    selling_programs: tuple = ("RETAIL",)
 
     def __post_init__(self):
         self.marketplace_info = marketplace(self.marketplace)

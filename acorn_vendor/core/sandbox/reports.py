@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timezone
 
 from ..reports.periods import check_request, split
-from ..reports.report_types import REPORT_TYPES
+from ..reports.report_types import REPORT_TYPES, sections
 from ..spapi_models import validate_report
 from .common import ApiError, invalid, iso, parse_dt
 from .config import hash_seed
@@ -261,8 +261,11 @@ class ReportsMixin(HistoricalReports, LiveReports):
         if REPORT_TYPES[rtype].dating != "hours":
             spec["lastUpdatedDate"] = today.isoformat()
         spec["marketplaceIds"] = json.loads(row["marketplace_ids"])
+        # A program the vendor does not sell in: a DONE document without rows.
+        other_program = options.get("sellingProgram", "RETAIL") not in self.cfg.selling_programs
         if rtype == "GET_VENDOR_FORECASTING_REPORT":
-            return {"reportSpecification": spec, "forecastByAsin": self._forecast(today)}
+            rows = [] if other_program else self._forecast(today)
+            return {"reportSpecification": spec, "forecastByAsin": rows}
         if rtype in ("GET_PROMOTION_PERFORMANCE_REPORT", "GET_COUPON_PERFORMANCE_REPORT"):
             del spec["lastUpdatedDate"]  # neither schema has it
             return {"reportSpecification": spec, **self.option_range_report(rtype, options)}
@@ -271,6 +274,8 @@ class ReportsMixin(HistoricalReports, LiveReports):
         start, end = _d(row["data_start"]), _d(row["data_end"])
         spec["dataStartTime"] = start.isoformat()
         spec["dataEndTime"] = end.isoformat()
+        if other_program:
+            return {"reportSpecification": spec, **dict.fromkeys(sections(rtype), [])}
         spans = split(start, end, options["reportPeriod"])
         builder = {
             "GET_VENDOR_SALES_REPORT": self._sales,
