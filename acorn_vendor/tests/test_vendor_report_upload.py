@@ -62,6 +62,7 @@ class TestVendorReportUpload(AcornVendorCommon):
             ("not-a-report.json", b"<html>Vendor Central login</html>"),
             ("inventory.json.gz", gzip.compress(self.raw)),
             ("uk.json", json.dumps(other).encode()),
+            ("Retail Analytics.csv", b"ASIN,Shipped Units\nB07K2QX9M1,3\n"),
         )
         doc = wizard.document_ids
         self.assertEqual(len(doc), 1)
@@ -74,9 +75,11 @@ class TestVendorReportUpload(AcornVendorCommon):
         rows = self._rows()
         self.assertEqual(rows, doc.row_count + doc.aggregate_count)
         result = str(wizard.result)
-        self.assertIn("not-a-report.json: not loaded", result)
+        self.assertIn("not-a-report.json cannot be read", result)
         self.assertIn(f"inventory.json.gz: {doc.row_count} rows loaded", result)
-        self.assertIn("uk.json: not loaded", result)
+        self.assertIn("uk.json cannot be read", result)
+        self.assertIn("Nothing was loaded from it", result)
+        self.assertIn("not the CSV or Excel downloads", result)
         self.assertIn("the document is for A1F83G8C2ARO7P", result)
         self.assertFalse(wizard.attachment_ids, "the uploads are archived on their documents")
 

@@ -45,10 +45,13 @@ class AcornVcReportUploadWizard(models.TransientModel):
                         self.account_id, attachment.name, attachment.raw
                     )
             except ReportDocumentError as exc:
-                lines.append(
-                    Markup("<li class='text-danger'>%s</li>")
-                    % self.env._("%(file)s: not loaded. %(why)s", file=attachment.name, why=exc)
-                )
+                why = self.env._("%(why)s. Nothing was loaded from it.", why=exc)
+                if attachment.name.lower().endswith((".csv", ".xlsx", ".xls")):
+                    why += " " + self.env._(
+                        "Acorn reads the JSON documents of SP-API's getReportDocument, not "
+                        "the CSV or Excel downloads of Vendor Central's Retail Analytics."
+                    )
+                lines.append(Markup("<li class='text-danger'>%s</li>") % why)
                 continue
             documents |= document
             lines.append(Markup("<li>%s</li>") % self._acorn_outcome(attachment, document, known))
