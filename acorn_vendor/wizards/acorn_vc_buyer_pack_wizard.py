@@ -135,22 +135,104 @@ class AcornVcBuyerPackWizard(models.TransientModel):
 
     def _acorn_pack_extra_sheets(self, account, start, end):
         """Sheets added to the pack: ``(title, DataFrame)`` pairs or callables
-        ``sheet(book, formats)`` (core ``buyer_pack``). Here replenishment's "can we fill":
-        Amazon's expected orders against our stock and suppliers, as of today."""
+        ``sheet(book, formats)`` (core ``buyer_pack``). Here the out-of-stock ASINs and the
+        period's deductions, then replenishment's "can we fill": Amazon's expected orders
+        against our stock and suppliers, as of today."""
         from ..core.replenishment import fill_sheet as sheets  # noqa: PLC0415
         from ..core.replenishment.backtest import backtest  # noqa: PLC0415
 
+        out = [self._acorn_out_of_stock(account, start, end)]
+        if self.env["acorn.vc.deduction"].has_access("read"):  # finance's figures
+            out.append(self._acorn_deductions(account, start, end))
         today = fields.Date.context_today(self)
         plan = self.env["acorn.vc.amazon.demand"]._acorn_plan(account, today)
         if plan is None:
-            return []
+            return out
         products = self.env["product.product"].browse(list(plan["products"].values()))
         names = {asin: products.browse(pid).display_name for asin, pid in plan["products"].items()}
         accuracy = backtest(plan["snapshots"], plan["weekly"])
         frame = sheets.can_we_fill(
             plan["orders"], plan["result"], plan["stock"], today, names, accuracy
         )
-        return [sheets.fill_sheet(frame), sheets.backtest_sheet(accuracy)]
+        return [*out, sheets.fill_sheet(frame), sheets.backtest_sheet(accuracy)]
+
+    def _acorn_out_of_stock(self, account, start, end):
+        """ASINs Amazon had no sellable unit of on some days of the period (its inventory
+        report; Amazon gives its procurable out-of-stock rate for the whole account only),
+        most days first, with the open PO units on the last of them."""
+        frame = self._acorn_frame(
+            """SELECT r.asin, t.name->>'en_US' AS product,
+                      COUNT(*) AS days_out_of_stock, MAX(r.period_start) AS period_start,
+                      (ARRAY_AGG(r.open_purchase_order_units ORDER BY r.period_start DESC))[1]
+                          AS open_po_units
+                 FROM acorn_vc_report_inventory r
+                 {products}
+                WHERE {rows}
+                  AND r.period_start BETWEEN %(start)s AND %(end)s
+                  AND r.sellable_on_hand_inventory_units = 0
+                GROUP BY r.asin, t.name
+                ORDER BY 3 DESC, 1""",
+            account,
+            start,
+            end,
+        )
+        return (
+            "Out of stock",
+            frame.rename(
+                columns={
+                    "asin": "ASIN",
+                    "product": "Product",
+                    "days_out_of_stock": "Days without sellable units",
+                    "period_start": "Last such day",
+                    "open_po_units": "Open PO units then",
+                }
+            ),
+        )
+
+    def _acorn_deductions(self, account, start, end):
+        """The period's deductions by kind: how many, the amount Amazon took, how much of
+        it is disputed, and its share of what was invoiced to Amazon in the period."""
+        import pandas as pd  # noqa: PLC0415
+
+        Deduction = self.env["acorn.vc.deduction"]
+        period = [("account_id", "=", account.id), ("date", ">=", start), ("date", "<=", end)]
+        taken = Deduction._read_group(period, ["kind", "sub_kind"], ["__count", "amount:sum"])
+        disputed = {
+            (kind, sub): amount
+            for kind, sub, amount in Deduction._read_group(
+                [*period, ("dispute_id", "!=", False)], ["kind", "sub_kind"], ["amount:sum"]
+            )
+        }
+        invoiced = sum(
+            amount
+            for (amount,) in self.env["account.move"]._read_group(
+                [
+                    ("acorn_account_id", "=", account.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("invoice_date", ">=", start),
+                    ("invoice_date", "<=", end),
+                ],
+                [],
+                ["amount_untaxed:sum"],
+            )
+        )
+        kinds = dict(Deduction._fields["kind"]._description_selection(self.env))
+        subs = dict(Deduction._fields["sub_kind"]._description_selection(self.env))
+        rows = [
+            {
+                "Kind": kinds.get(kind, kind),
+                "Sub-kind": subs.get(sub, sub or ""),
+                "Deductions": count,
+                "Amount taken": -amount,
+                "Disputed": -(disputed.get((kind, sub)) or 0.0),
+                "Share of invoiced": (-amount / invoiced) if invoiced else None,
+            }
+            for kind, sub, count, amount in taken
+        ]
+        columns = ["Kind", "Sub-kind", "Deductions", "Amount taken", "Disputed"]
+        frame = pd.DataFrame(rows, columns=[*columns, "Share of invoiced"])
+        return ("Deductions", frame.sort_values("Amount taken", ascending=False))
 
     def _acorn_frame(self, query, account, start, end):
         import pandas as pd  # noqa: PLC0415

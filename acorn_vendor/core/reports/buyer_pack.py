@@ -121,9 +121,12 @@ def write_table(sheet, frame, columns, formats, first_row=0):
 
 
 def _format_for(name, formats):
+    name = name.lower()
+    if name.startswith("share"):
+        return formats["rate"]
     if "rate" in name or name in ("acorn", "amazon", "difference"):
         return formats["number"]
-    if "revenue" in name or "cogs" in name or "cost" in name:
+    if any(word in name for word in ("revenue", "cogs", "cost", "amount", "disputed")):
         return formats["money"]
     return None
 
