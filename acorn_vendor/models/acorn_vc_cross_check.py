@@ -22,14 +22,17 @@ class AcornVcCrossCheck(models.Model):
         "acorn.vc.account", "Vendor Central Account", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="account_id.company_id", store=True)
-    month = fields.Date(required=True, help="The first day of the month checked.")
+    month = fields.Date("Month Start", required=True, help="The first day of the month checked.")
+    month_label = fields.Char("Month", compute="_compute_name", store=True)
     run_at = fields.Datetime("Last Run", readonly=True)
-    line_ids = fields.One2many("acorn.vc.cross.check.line", "run_id", "Differences")
+    line_ids = fields.One2many("acorn.vc.cross.check.line", "run_id", "Difference Lines")
     difference_count = fields.Integer("Differences", compute="_compute_state", store=True)
     error_count = fields.Integer(
-        "Checks Failed", readonly=True, help="Checks Amazon's errors stopped on this run."
+        "Failed", readonly=True, help="Checks Amazon's errors stopped on this run."
     )
-    skipped_count = fields.Integer("Checks Skipped", readonly=True)
+    skipped_count = fields.Integer(
+        "Skipped", readonly=True, help="Checks that could not run for this account or month."
+    )
     state = fields.Selection(
         [("clean", "Clean"), ("differences", "Differences"), ("incomplete", "Incomplete")],
         compute="_compute_state",
@@ -45,8 +48,8 @@ class AcornVcCrossCheck(models.Model):
     @api.depends("account_id.name", "month")
     def _compute_name(self):
         for run in self:
-            month = run.month.strftime("%Y-%m") if run.month else ""
-            run.name = f"{run.account_id.name or ''} {month}".strip()
+            run.month_label = run.month.strftime("%Y-%m") if run.month else ""
+            run.name = f"{run.account_id.name or ''} {run.month_label}".strip()
 
     @api.depends("line_ids", "error_count")
     def _compute_state(self):

@@ -25,7 +25,8 @@ class AcornVcCrossCheckLine(models.Model):
     )
     account_id = fields.Many2one(related="run_id.account_id", store=True, index=True)
     company_id = fields.Many2one(related="run_id.company_id", store=True)
-    month = fields.Date(related="run_id.month", store=True)
+    month = fields.Date("Month Start", related="run_id.month", store=True)
+    month_label = fields.Char(related="run_id.month_label")
     check_type = fields.Selection(CHECKS, "Check", required=True)
     key = fields.Char(
         "PO, ASIN, ASN or Invoice", required=True, help="What the difference is about."

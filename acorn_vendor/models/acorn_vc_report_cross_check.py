@@ -37,6 +37,7 @@ from ..core.reports.cross_check import (
     amazon_receipts,
     asn_receipts,
     invoiced_vs_paid,
+    month_bounds,
     not_received_yet,
     purchase_orders,
     received_units,
@@ -143,13 +144,18 @@ class AcornVcReportCrossCheck(models.AbstractModel):
         ]
         ours = self._acorn_month_pos(account, start, stop).read(["name", "po_date"])
         columns = ["po_number", "po_date"]
+        theirs = pd.DataFrame(amazon, columns=columns)
         found = purchase_orders(
             pd.DataFrame([(po["name"], po["po_date"]) for po in ours], columns=columns),
-            pd.DataFrame(amazon, columns=columns),
+            theirs,
             start,
         )
+        first, after = month_bounds(start)
+        dated = pd.to_datetime(theirs["po_date"], utc=True).dt.tz_localize(None)
         return found, self.env._(
-            "%(amazon)s POs at Amazon, %(odoo)s in Odoo", amazon=len(amazon), odoo=len(ours)
+            "%(amazon)s POs dated in the month at Amazon, %(odoo)s in Odoo",
+            amazon=int(((dated >= first) & (dated < after)).sum()),
+            odoo=len(ours),
         )
 
     def _acorn_month_pos(self, account, start, stop):

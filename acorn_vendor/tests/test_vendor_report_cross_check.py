@@ -76,7 +76,8 @@ class TestVendorReportCrossCheck(ReportRowsMixin, AcornVendorCommon):
             .create({"account_id": self.account.id})
         )
         today = fields.Date.context_today(wizard)
-        self.assertEqual(wizard.month, today.replace(day=1) - timedelta(days=1))
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        self.assertEqual(wizard.month, last_month)
         wizard.month = date(2026, 1, 20)
         action = wizard.action_run()
         run = self.env["acorn.vc.cross.check"].browse(action["res_id"])
@@ -238,7 +239,7 @@ class TestVendorReportCrossCheckPurchaseOrders(AcornVendorCommon):
         run, _diffs = self._run()
         self.assertEqual((run.error_count, run.state), (1, "incomplete"), run.check_summary)
         self.assertIn("Amazon error", run.check_summary)
-        self.assertIn("POs at Amazon", run.check_summary)
+        self.assertIn("dated in the month at Amazon", run.check_summary)
         self.assertIn("no inventory report of the month is loaded", run.check_summary)
 
 

@@ -6,7 +6,8 @@ from odoo import fields, models
 
 
 def _last_month(wizard):
-    return fields.Date.context_today(wizard).replace(day=1) - timedelta(days=1)
+    """The first day of last month: the month the job on the 1st checks."""
+    return (fields.Date.context_today(wizard).replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 class AcornVcCrossCheckWizard(models.TransientModel):
