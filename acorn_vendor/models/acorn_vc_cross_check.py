@@ -79,7 +79,7 @@ class AcornVcCrossCheck(models.Model):
 
     def action_rerun(self):
         self.ensure_one()
-        return self._acorn_run(self.account_id, self.month)._acorn_action_open()
+        return self._acorn_run(self.account_id, self.month).get_formview_action()
 
     def action_open_lines(self):
         self.ensure_one()
@@ -89,16 +89,6 @@ class AcornVcCrossCheck(models.Model):
         action["domain"] = [("run_id", "=", self.id)]
         action["context"] = {}
         return action
-
-    def _acorn_action_open(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
 
     @api.model
     def _acorn_store(self, account, month, diffs, results, links):

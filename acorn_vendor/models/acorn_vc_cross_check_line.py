@@ -37,8 +37,8 @@ class AcornVcCrossCheckLine(models.Model):
     message = fields.Char("What")
     purchase_order_id = fields.Many2one("acorn.vc.purchase.order", "Amazon PO", ondelete="set null")
     picking_id = fields.Many2one("stock.picking", "Delivery (ASN)", ondelete="set null")
-    invoice_id = fields.Many2one("account.move", "Invoice", ondelete="set null")
-    product_id = fields.Many2one("product.product", "Product", ondelete="set null")
+    invoice_id = fields.Many2one("account.move", ondelete="set null")
+    product_id = fields.Many2one("product.product", ondelete="set null")
     has_link = fields.Boolean(compute="_compute_has_link")
 
     def _compute_has_link(self):
@@ -49,13 +49,4 @@ class AcornVcCrossCheckLine(models.Model):
         """The record behind the difference: the delivery, invoice, PO or product."""
         self.ensure_one()
         record = next((self[name] for name in LINK_FIELDS if self[name]), None)
-        if record is None:
-            return False
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": record._name,
-            "res_id": record.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return record.get_formview_action() if record is not None else False

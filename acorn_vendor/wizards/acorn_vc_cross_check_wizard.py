@@ -25,4 +25,4 @@ class AcornVcCrossCheckWizard(models.TransientModel):
     def action_run(self):
         self.ensure_one()
         run = self.env["acorn.vc.cross.check"]._acorn_run(self.account_id, self.month)
-        return run._acorn_action_open()
+        return run.get_formview_action()
