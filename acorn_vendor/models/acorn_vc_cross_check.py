@@ -150,7 +150,12 @@ class AcornVcCrossCheck(models.Model):
                 [("account_id", "=", account.id), ("name", "in", list(numbers))]
             ):
                 found[("purchase_orders", po.name)] = {"purchase_order_id": po.id}
-        by_asin = {"accepted_units", "shipped_vs_received", "invoiced_vs_received"}
+        by_asin = {
+            "accepted_units",
+            "shipped_vs_received",
+            "invoiced_vs_received",
+            "receipts_vs_report",
+        }
         asins = set().union(*(keys.get(check, set()) for check in by_asin))
         if asins:
             products = self.env["product.product"].search([("amz_asin", "in", list(asins))])

@@ -9,6 +9,7 @@ CHECKS = [
     ("received_units", "Units received per ASN"),
     ("shipped_vs_received", "Shipped vs received (inventory report)"),
     ("invoiced_vs_received", "Invoiced vs received (inventory report)"),
+    ("receipts_vs_report", "Synced receipts vs received (inventory report)"),
     ("invoiced_vs_paid", "Invoiced vs paid"),
 ]
 # The records a difference links to, in the order "Open" prefers them.

@@ -10,7 +10,8 @@ Each check is the core's (``core/reports/cross_check.py``) on data read here:
   received (getPurchaseOrdersStatus, per PO line, shared out by ``asn_receipts``); an ASN
   whose PO Amazon has not reported receiving waits ``RECEIPT_GRACE_DAYS`` before it counts;
 - ``units_by_asin``: units Amazon received per ASIN (inventory report) against units Odoo
-  shipped and invoiced, past ``TOLERANCE``;
+  shipped and invoiced, and (``receipts_vs_report``) against Amazon's receipts as synced on
+  the PO lines, past ``TOLERANCE``;
 - ``invoiced_vs_paid``: invoices due in the month against what remittances settled.
 
 The three SP-API checks need an SP-API account with credentials; elsewhere they are skipped
@@ -40,6 +41,7 @@ from ..core.reports.cross_check import (
     month_bounds,
     not_received_yet,
     purchase_orders,
+    receipts_vs_report,
     received_units,
     units_by_asin,
 )
@@ -275,7 +277,8 @@ class AcornVcReportCrossCheck(models.AbstractModel):
 
     def _acorn_units(self, account, start, stop, context):
         """Units Amazon received per ASIN (inventory report) against units Odoo shipped and
-        invoiced; without the month's inventory report there is nothing to compare."""
+        invoiced, and against Amazon's receipts as synced on the PO lines; without the
+        month's inventory report there is nothing to compare."""
         received = self._acorn_received(account, start, stop)
         if not received:
             raise SkipCheck(self.env._("no inventory report of the month is loaded"))
@@ -285,11 +288,31 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             self._acorn_invoiced(account, start, stop),
             tolerance=TOLERANCE,
         )
+        synced = receipts_vs_report(
+            received, self._acorn_synced_receipts(account, start, stop), tolerance=TOLERANCE
+        )
+        if len(synced):
+            found = pd.concat([found, synced], ignore_index=True) if len(found) else synced
         return found, self.env._(
             "%(count)s ASINs in the report, tolerance %(pct)s%%",
             count=len(received),
             pct=int(TOLERANCE * 100),
         )
+
+    def _acorn_synced_receipts(self, account, start, stop):
+        """Eaches Amazon received per ASIN on the account's PO lines it last received in
+        the month (getPurchaseOrdersStatus, as synced)."""
+        groups = self.env["acorn.vc.purchase.order.line"]._read_group(
+            [
+                ("order_id.account_id", "=", account.id),
+                ("received_date", ">=", datetime.combine(start, time.min)),
+                ("received_date", "<", datetime.combine(stop, time.min)),
+                ("asin", "!=", False),
+            ],
+            ["asin"],
+            ["received_qty:sum"],
+        )
+        return {asin: units for asin, units in groups}
 
     def _acorn_received(self, account, start, stop):
         self.env.flush_all()
