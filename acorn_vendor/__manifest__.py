@@ -77,6 +77,10 @@
         "security/acorn_vc_dispute_security.xml",
         "data/acorn_vc_dispute_data.xml",
         "views/acorn_vc_dispute_views.xml",
+        "security/acorn_vc_cross_check_security.xml",
+        "wizards/acorn_vc_cross_check_wizard_views.xml",
+        "views/acorn_vc_cross_check_views.xml",
+        "views/acorn_vc_cross_check_line_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",

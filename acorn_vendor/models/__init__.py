@@ -4,6 +4,8 @@ from . import (
     acorn_vc_account_overview,
     acorn_vc_amazon_demand,
     acorn_vc_buyer_pack_schedule,
+    acorn_vc_cross_check,
+    acorn_vc_cross_check_line,
     acorn_vc_deduction,
     acorn_vc_deduction_demo,
     acorn_vc_dispute,

@@ -7,7 +7,8 @@ ASIN or the shipment id the Odoo side links to). An empty frame means the month 
 - ``purchase_orders``: PO numbers at Amazon (getPurchaseOrders) vs in Acorn: missing, extra;
 - ``accepted_units``: accepted units per ASIN, Acorn's acknowledgements vs Amazon's record of
   them (getPurchaseOrdersStatus ``acceptedQuantity``, see ``kpi.po_lines_from_status``);
-- ``received_units``: units per ASN vs the units Amazon received against it;
+- ``received_units``: units per ASN vs the units Amazon received against it (Amazon reports
+  receipts per PO line: ``asn_receipts`` shares them out to the PO's ASNs, see there);
 - ``units_by_asin``: the month's vendor reports against Odoo's own figures: units Amazon
   received (inventory report, net received) per ASIN vs units Odoo shipped and invoiced;
 - ``receipts_vs_report``: per ASIN, the inventory report's net received units against
@@ -16,7 +17,11 @@ ASIN or the shipment id the Odoo side links to). An empty frame means the month 
   remittances settled (paid plus the terms discount taken).
 """
 
+from datetime import timedelta
+
 import pandas as pd
+
+from ..po_import import acknowledged_quantities, received_quantities
 
 COLUMNS = ("check", "key", "acorn", "amazon", "difference", "message")
 
@@ -77,10 +82,107 @@ def accepted_units(acorn_lines, amazon_lines, month):
     )
 
 
-def received_units(shipments, month):
-    """ASNs (``shipment_id, asn_sent_at, asn_units, received_units``) of ``month`` whose
-    units Amazon received differ from the units the ASN announced."""
-    dated = _in_month(shipments, "asn_sent_at", month)
+# An ASN's goods reach Amazon within the PO's delivery window (about a week) and are booked
+# on check-in some days later. Until this many days after shipping, a PO whose receipt Amazon
+# has not reported is in transit, not short. Acorn's assumption, not an Amazon rule.
+RECEIPT_GRACE_DAYS = 14
+
+
+def amazon_receipts(order_status):
+    """Amazon's receipt of one getPurchaseOrdersStatus ``OrderStatus``: {item sequence:
+    eaches received}, or None while Amazon has reported no receipt on any line of the PO
+    (every line NOT_RECEIVED with nothing received: the goods are not checked in yet)."""
+    received = received_quantities(order_status)
+    statuses = {
+        ((item.get("receivingStatus") or {}).get("receiveStatus") or "NOT_RECEIVED")
+        for item in order_status.get("itemStatus") or ()
+    }
+    if statuses <= {"NOT_RECEIVED"} and not any(received.values()):
+        return None
+    return received
+
+
+def acknowledged_lines(statuses):
+    """Amazon's record of the acknowledgements, one row per confirmed line of each
+    getPurchaseOrdersStatus ``OrderStatus``: ``po_number, asin, po_date, accepted_qty``
+    (eaches; the ASIN is Amazon's ``buyerProductIdentifier``)."""
+    rows = []
+    for status in statuses:
+        answered = acknowledged_quantities(status)
+        for item in status.get("itemStatus") or ():
+            sequence = str(item.get("itemSequenceNumber") or "")
+            if sequence in answered:
+                rows.append(
+                    (
+                        status.get("purchaseOrderNumber"),
+                        item.get("buyerProductIdentifier"),
+                        status.get("purchaseOrderDate"),
+                        answered[sequence][0],
+                    )
+                )
+    return pd.DataFrame(rows, columns=["po_number", "asin", "po_date", "accepted_qty"])
+
+
+def asn_receipts(asn_lines, receipts):
+    """Per ASN, the units it announced and the units Amazon received against it.
+
+    ``asn_lines``: ``shipment_id, po_number, sequence, shipped_at, units``, one row per ASN
+    and PO line, for every ASN sent on the POs concerned (not only the month's);
+    ``receipts``: {PO number: {sequence: eaches} or None when Amazon reported no receipt}.
+
+    Amazon reports what it received per PO line, summed over every ASN against that PO. With
+    one ASN per PO that is the ASN's receipt. With several, each line's receipt is shared out
+    in shipping order: the earliest ASN first, each up to what it announced for the line, and
+    whatever Amazon received beyond every ASN's units goes to the latest. A short receipt
+    therefore shows on the latest ASN(s) of the PO. An ASN whose PO Amazon reported no
+    receipt for has ``received_units`` NaN (not received yet).
+
+    Returns ``shipment_id, shipped_at, asn_units, received_units``."""
+    if not len(asn_lines):
+        return pd.DataFrame(columns=["shipment_id", "shipped_at", "asn_units", "received_units"])
+    ordered = asn_lines.sort_values(["shipped_at", "shipment_id"], kind="stable")
+    got = {}
+    for (number, sequence), line_rows in ordered.groupby(["po_number", "sequence"], sort=False):
+        po_receipt = receipts.get(number)
+        if po_receipt is None:
+            continue
+        left = po_receipt.get(sequence, 0)
+        last = line_rows.index[-1]
+        for index, units in line_rows["units"].items():
+            share = left if index == last else min(units, left)
+            got[index] = share
+            left -= share
+    ordered = ordered.assign(received=pd.Series(got, dtype="float64"))
+    grouped = ordered.groupby("shipment_id", sort=True)
+    out = pd.DataFrame(
+        {
+            "shipped_at": grouped["shipped_at"].min(),
+            "asn_units": grouped["units"].sum(),
+            # NaN when the PO has no reported receipt: the ASN waits, it is not short.
+            "received_units": grouped["received"].sum(min_count=1),
+        }
+    )
+    return out.reset_index()
+
+
+def not_received_yet(shipments, as_of, grace_days=RECEIPT_GRACE_DAYS):
+    """Shipment ids of ``shipments`` (``asn_receipts``'s frame) that Amazon has not
+    reported receiving and that shipped less than ``grace_days`` before ``as_of``."""
+    young = pd.to_datetime(shipments["shipped_at"]) > pd.Timestamp(as_of) - timedelta(
+        days=grace_days
+    )
+    return sorted(shipments[shipments["received_units"].isna() & young]["shipment_id"])
+
+
+def received_units(shipments, month, as_of=None, grace_days=RECEIPT_GRACE_DAYS):
+    """ASNs (``shipment_id, shipped_at, asn_units, received_units``) shipped in ``month``
+    whose units Amazon received differ from the units the ASN announced. With ``as_of``, an
+    ASN not received yet within ``grace_days`` of shipping is left out (see
+    ``not_received_yet``); past it, nothing received is a difference of every unit."""
+    dated = _in_month(shipments, "shipped_at", month)
+    dated = dated.assign(received_units=pd.to_numeric(dated["received_units"]))
+    if as_of is not None:
+        dated = dated[~dated["shipment_id"].isin(not_received_yet(dated, as_of, grace_days))]
     differ = dated[dated["asn_units"] != dated["received_units"].fillna(0)]
     return _frame(
         [
@@ -88,9 +190,11 @@ def received_units(shipments, month):
                 "received_units",
                 row.shipment_id,
                 row.asn_units,
-                row.received_units,
+                0 if pd.isna(row.received_units) else row.received_units,
                 row.asn_units - (0 if pd.isna(row.received_units) else row.received_units),
-                "Amazon received other units than the ASN announced",
+                "Amazon has reported no receipt for this ASN"
+                if pd.isna(row.received_units)
+                else "Amazon received other units than the ASN announced",
             )
             for row in differ.itertuples()
         ]
