@@ -745,6 +745,8 @@ with env['acorn.vc.sync.run']._acorn_track(account, 'reports') as run:
 # Amazon's POs of the past weeks, so the forecast backtest has something to compare.
 while env['acorn.vc.amazon.demand']._acorn_demo_po_history_step(account):
     env.cr.commit()
+# Last month's cross-check, as the cron on the 1st runs it (Analytics > Cross-check).
+env['acorn.vc.report.cross.check']._cron_monthly_cross_check()
 env.cr.commit()
 """
 

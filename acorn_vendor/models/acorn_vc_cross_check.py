@@ -152,8 +152,6 @@ class AcornVcCrossCheck(models.Model):
                 found[("purchase_orders", po.name)] = {"purchase_order_id": po.id}
         by_asin = {
             "accepted_units",
-            "shipped_vs_received",
-            "invoiced_vs_received",
             "receipts_vs_report",
         }
         asins = set().union(*(keys.get(check, set()) for check in by_asin))

@@ -7,8 +7,6 @@ CHECKS = [
     ("purchase_orders", "PO numbers"),
     ("accepted_units", "Accepted units per ASIN"),
     ("received_units", "Units received per ASN"),
-    ("shipped_vs_received", "Shipped vs received (inventory report)"),
-    ("invoiced_vs_received", "Invoiced vs received (inventory report)"),
     ("receipts_vs_report", "Synced receipts vs received (inventory report)"),
     ("invoiced_vs_paid", "Invoiced vs paid"),
 ]

@@ -9,9 +9,8 @@ Each check is the core's (``core/reports/cross_check.py``) on data read here:
 - ``received_units``: the eaches each ASN shipped in the month announced against what Amazon
   received (getPurchaseOrdersStatus, per PO line, shared out by ``asn_receipts``); an ASN
   whose PO Amazon has not reported receiving waits ``RECEIPT_GRACE_DAYS`` before it counts;
-- ``units_by_asin``: units Amazon received per ASIN (inventory report) against units Odoo
-  shipped and invoiced, and (``receipts_vs_report``) against Amazon's receipts as synced on
-  the PO lines, past ``TOLERANCE``;
+- ``units_by_asin``: units Amazon received per ASIN (inventory report) against Amazon's
+  receipts as synced on the PO lines (``receipts_vs_report``), past ``TOLERANCE``;
 - ``invoiced_vs_paid``: invoices due in the month against what remittances settled.
 
 The three SP-API checks need an SP-API account with credentials; elsewhere they are skipped
@@ -43,7 +42,6 @@ from ..core.reports.cross_check import (
     purchase_orders,
     receipts_vs_report,
     received_units,
-    units_by_asin,
 )
 from ..core.reports.schedule import HISTORICAL
 from ..core.spapi.dates import covering_windows
@@ -276,23 +274,19 @@ class AcornVcReportCrossCheck(models.AbstractModel):
         return found, detail
 
     def _acorn_units(self, account, start, stop, context):
-        """Units Amazon received per ASIN (inventory report) against units Odoo shipped and
-        invoiced, and against Amazon's receipts as synced on the PO lines; without the
-        month's inventory report there is nothing to compare."""
+        """Units Amazon received per ASIN in the month by its inventory report against its
+        receipts as synced on the account's PO lines (the synced data against the raw
+        report); without the month's inventory report there is nothing to compare.
+
+        Not Odoo's shipped or invoiced units per ASIN: POs acknowledged and shipped outside
+        Acorn (the history before it, or a PO answered in Vendor Central) would show as
+        differences every month. What Odoo shipped is compared ASN by ASN instead."""
         received = self._acorn_received(account, start, stop)
         if not received:
             raise SkipCheck(self.env._("no inventory report of the month is loaded"))
-        found = units_by_asin(
-            received,
-            self._acorn_shipped(account, start, stop),
-            self._acorn_invoiced(account, start, stop),
-            tolerance=TOLERANCE,
-        )
-        synced = receipts_vs_report(
+        found = receipts_vs_report(
             received, self._acorn_synced_receipts(account, start, stop), tolerance=TOLERANCE
         )
-        if len(synced):
-            found = pd.concat([found, synced], ignore_index=True) if len(found) else synced
         return found, self.env._(
             "%(count)s ASINs in the report, tolerance %(pct)s%%",
             count=len(received),
@@ -332,43 +326,6 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             ],
         )
         return {asin: units for asin, units in self.env.cr.fetchall() if units is not None}
-
-    def _acorn_shipped(self, account, start, stop):
-        groups = self.env["stock.move"]._read_group(
-            [
-                ("state", "=", "done"),
-                ("date", ">=", datetime.combine(start, time.min)),
-                ("date", "<", datetime.combine(stop, time.min)),
-                ("location_dest_id.usage", "=", "customer"),
-                ("sale_line_id.order_id.acorn_purchase_order_id.account_id", "=", account.id),
-            ],
-            ["product_id"],
-            ["product_qty:sum"],
-        )
-        return _by_asin(groups)
-
-    def _acorn_invoiced(self, account, start, stop):
-        out = {}
-        for move_type, sign in (("out_invoice", 1), ("out_refund", -1)):
-            groups = self.env["account.move.line"]._read_group(
-                [
-                    ("move_id.move_type", "=", move_type),
-                    ("parent_state", "=", "posted"),
-                    ("display_type", "=", "product"),
-                    ("date", ">=", start),
-                    ("date", "<", stop),
-                    (
-                        "sale_line_ids.order_id.acorn_purchase_order_id.account_id",
-                        "=",
-                        account.id,
-                    ),
-                ],
-                ["product_id"],
-                ["quantity:sum"],
-            )
-            for asin, units in _by_asin(groups).items():
-                out[asin] = out.get(asin, 0) + sign * units
-        return out
 
     def _acorn_invoiced_vs_paid(self, account, start, stop, context):
         """The account's invoices due in the month against what its remittances settled;
@@ -447,11 +404,3 @@ class AcornVcReportCrossCheck(models.AbstractModel):
                 "user_id": account._acorn_responsible().id,
             }
         )
-
-
-def _by_asin(groups):
-    out = {}
-    for product, units in groups:
-        if product.amz_asin:
-            out[product.amz_asin] = out.get(product.amz_asin, 0) + (units or 0)
-    return out

@@ -21,8 +21,8 @@ class TestVendorReportCrossCheck(ReportRowsMixin, AcornVendorCommon):
         )
 
     def test_a_month_amazon_received_that_odoo_never_shipped_gives_one_activity(self):
-        # Amazon received 40 units of an ASIN in February; Odoo shipped and invoiced none, and
-        # no PO line in Acorn shows Amazon receiving them.
+        # Amazon's inventory report says it received 40 units of an ASIN in February; no PO
+        # line in Acorn shows Amazon receiving them (a PO missing in Acorn).
         self._load(
             "GET_VENDOR_INVENTORY_REPORT",
             [inventory_row("2026-02-15", "B0XCHK0001", 1.0, 40)],
@@ -34,15 +34,15 @@ class TestVendorReportCrossCheck(ReportRowsMixin, AcornVendorCommon):
         Check = self.env["acorn.vc.report.cross.check"]
         run, diffs = Check._acorn_cross_check_run(self.account, date(2026, 2, 10))
         self.assertEqual(set(diffs["key"]), {"B0XCHK0001"})
-        units_checks = ["invoiced_vs_received", "receipts_vs_report", "shipped_vs_received"]
+        units_checks = ["receipts_vs_report"]
         self.assertEqual(sorted(diffs["check"]), units_checks)
         # Stored: one run for the account and month, a line per difference linked to the
         # product behind the ASIN.
         self.assertEqual((run.account_id, run.month), (self.account, date(2026, 2, 1)))
-        self.assertEqual((run.state, run.difference_count), ("differences", 3))
+        self.assertEqual((run.state, run.difference_count), ("differences", 1))
         self.assertEqual(sorted(run.line_ids.mapped("check_type")), units_checks)
         self.assertEqual(run.line_ids.product_id, product)
-        self.assertEqual(run.line_ids.mapped("amazon_value"), [40.0, 40.0, 40.0])
+        self.assertEqual(run.line_ids.mapped("amazon_value"), [40.0])
         opened = run.line_ids[0].action_open_record()
         self.assertEqual((opened["res_model"], opened["res_id"]), ("product.product", product.id))
         activity = self._activities() - before
@@ -57,7 +57,7 @@ class TestVendorReportCrossCheck(ReportRowsMixin, AcornVendorCommon):
         self.assertEqual(self._activities() - before, activity)
         runs = self.env["acorn.vc.cross.check"].search([("account_id", "=", self.account.id)])
         self.assertEqual(runs, run)
-        self.assertEqual(len(run.line_ids), 3)
+        self.assertEqual(len(run.line_ids), 1)
         self.assertFalse(old_lines.exists(), "a re-run replaces the month's lines")
         # A clean month (nothing received, nothing shipped) schedules nothing; its run says
         # 0 differences and why the inventory report check did not run.

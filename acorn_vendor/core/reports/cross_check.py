@@ -9,8 +9,6 @@ ASIN or the shipment id the Odoo side links to). An empty frame means the month 
   them (getPurchaseOrdersStatus ``acceptedQuantity``, see ``kpi.po_lines_from_status``);
 - ``received_units``: units per ASN vs the units Amazon received against it (Amazon reports
   receipts per PO line: ``asn_receipts`` shares them out to the PO's ASNs, see there);
-- ``units_by_asin``: the month's vendor reports against Odoo's own figures: units Amazon
-  received (inventory report, net received) per ASIN vs units Odoo shipped and invoiced;
 - ``receipts_vs_report``: per ASIN, the inventory report's net received units against
   Amazon's receipts as synced on the POs in Acorn (the synced data against the raw report);
 - ``invoiced_vs_paid``: per invoice due in the month, the amount invoiced vs what Amazon's
@@ -199,33 +197,6 @@ def received_units(shipments, month, as_of=None, grace_days=RECEIPT_GRACE_DAYS):
             for row in differ.itertuples()
         ]
     )
-
-
-def units_by_asin(amazon_received, shipped, invoiced, tolerance=0.02):
-    """Per ASIN, units Amazon received in the month (its inventory report) against units
-    shipped and invoiced to Amazon in Odoo (mappings ASIN -> units). A difference counts
-    when it passes ``tolerance`` of Amazon's figure and at least one unit: goods shipped on
-    the last days of a month are received in the next, so small gaps are expected."""
-    rows = []
-    for check, ours, label in (
-        ("shipped_vs_received", shipped, "shipped in Odoo"),
-        ("invoiced_vs_received", invoiced, "invoiced in Odoo"),
-    ):
-        for asin in sorted(set(amazon_received) | set(ours)):
-            theirs = amazon_received.get(asin) or 0
-            mine = ours.get(asin) or 0
-            if abs(mine - theirs) > max(1.0, tolerance * abs(theirs)):
-                rows.append(
-                    (
-                        check,
-                        asin,
-                        mine,
-                        theirs,
-                        mine - theirs,
-                        f"units {label} differ from the units Amazon received",
-                    )
-                )
-    return _frame(rows)
 
 
 def receipts_vs_report(report_received, synced_received, tolerance=0.02):
