@@ -64,11 +64,12 @@ def test_demo_reset_forgets_the_dropped_databases_edi_folders(tmp_path):
             folder = tmp_path / sub / db / "2" / "out"
             folder.mkdir(parents=True)
             (folder / "855_000000001.edi").write_text("ISA...")
-    dev.forget_db_files("acorn_demo", tmp_path)
+    # The sandbox folder too: by default it is the checkout's own .cache, a demo's state.
+    dev.forget_db_files("acorn_demo", tmp_path, tmp_path)
     assert not (tmp_path / "acorn_edi" / "acorn_demo").exists()
     assert not (tmp_path / "filestore" / "acorn_demo").exists()
     assert (tmp_path / "acorn_edi" / "other" / "2" / "out" / "855_000000001.edi").exists()
-    dev.forget_db_files("never_built", tmp_path)  # nothing there: nothing to do
+    dev.forget_db_files("never_built", tmp_path, tmp_path)  # nothing there: nothing to do
 
 
 def test_demo_reset_and_a_second_database_start_a_fresh_sandbox(tmp_path):
