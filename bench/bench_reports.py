@@ -305,6 +305,7 @@ def main():
     if not pg.db_exists(data_db):
         dev.say(f"copying {args.db} to {data_db} (kept for later runs)")
         pg.psql(f'CREATE DATABASE "{data_db}" TEMPLATE "{args.db}"')
+        common.copy_filestore(dev, pg, args.db, data_db)
     asins = [f"B0{i:08d}" for i in range(args.asins)]
     folder = dev.CACHE / "bench-reports" / f"{args.asins}x{args.days}"
     dev.say(f"documents in {folder} (made once)")
