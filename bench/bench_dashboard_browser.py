@@ -53,6 +53,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,10 +63,20 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 
 from bench import common  # noqa: E402
+from bench.bench_reports import LAST_DAY  # noqa: E402
 from tools import dev  # noqa: E402
 
+TODAY = LAST_DAY + timedelta(days=1)  # the page's today (see PINNED_CLOCK)
+# The dashboard's default period (its date filter's relative value) in days before today.
+PERIOD_DAYS = {
+    "last_week": 7,
+    "last_month": 30,
+    "last_three_months": 90,
+    "last_six_months": 180,
+    "last_year": 365,
+}
 WIDTHS = {1440: 900, 390: 844}  # width -> window height (a desktop, a phone)
-SHOT_HEIGHT = {1440: 2600, 390: 2600}
+SHOT_HEIGHT = {1440: 3200, 390: 2600}  # down to the inventory pivot; the phone shows charts
 QUIET_S = 1.0  # nothing asked of the server for this long: the page is done
 TIMEOUT_S = 120
 
@@ -83,13 +95,39 @@ except AccessDenied:
     env.cr.commit()
     password_set = True
 sales = env.ref("spreadsheet_dashboard_sale.spreadsheet_dashboard_sales", raise_if_not_found=False)
-env.cr.execute("SELECT COUNT(*), MIN(week_start), MAX(week_start) FROM acorn_vc_report_kpi")
-rows, first, last = env.cr.fetchone()
+dashboard = env.ref("acorn_vendor.spreadsheet_dashboard_amazon_vendor")
+period = [f["defaultValue"] for f in json.loads(dashboard.spreadsheet_data)["globalFilters"]
+          if f["type"] == "date"][0]
+cfg = json.loads(%(cfg)r)
+env.cr.execute("SELECT COUNT(*), MIN(week_start), MAX(week_start), "
+               "COUNT(*) FILTER (WHERE week_start >= %%s::date - %%s) FROM acorn_vc_report_kpi",
+               [cfg["today"], cfg["days"].get(period, 0)])
+rows, first, last, in_period = env.cr.fetchone()
 print("ACORN-BENCH " + json.dumps({
     "password_set": password_set,
-    "amazon": env.ref("acorn_vendor.spreadsheet_dashboard_amazon_vendor").id,
+    "amazon": dashboard.id, "period": period, "in_period": in_period,
     "sales": sales.id if sales else None,
     "kpi_rows": rows, "first_week": str(first), "last_week": str(last)}))
+"""
+
+# The page's clock, pinned to the day after the data's last day: the dashboard's period is
+# relative to today, and the data stops at bench_reports.LAST_DAY, so an unpinned clock would
+# read fewer weeks each day the benchmark is run later.
+PINNED_CLOCK = r"""
+(() => {
+    const offset = %(today_ms)d - Date.now();
+    const RealDate = Date;
+    class PinnedDate extends RealDate {
+        constructor(...args) {
+            if (args.length) super(...args);
+            else super(RealDate.now() + offset);
+        }
+        static now() {
+            return RealDate.now() + offset;
+        }
+    }
+    window.Date = PinnedDate;
+})();
 """
 
 # In every page before Odoo's code: counts the RPCs in flight and notes the second animation
@@ -245,12 +283,11 @@ def wait_rendered(browser, ready, since=0.0):
         quiet = state["now"] - max(state["active"], state["painted"]) > QUIET_S * 1000
         if state["ready"] and not state["pending"] and quiet:
             if os.environ.get("ACORN_BENCH_VERBOSE"):  # when each RPC went and came back
-                for entry in state["log"]:
-                    if entry["sent"] >= since:
-                        print(
-                            f"    {entry['sent'] - since:7.0f} -> {entry.get('answered', 0) - since:7.0f}"
-                            f" ms {entry['url'].rsplit('/', 2)[-2:]}"
-                        )
+                for entry in (e for e in state["log"] if e["sent"] >= since):
+                    sent, answered = entry["sent"] - since, entry.get("answered", 0) - since
+                    print(
+                        f"    {sent:7.0f} -> {answered:7.0f} ms {entry['url'].rsplit('/', 2)[1:]}"
+                    )
                 print(f"    painted {state['painted'] - since:.0f} ms")
             return max(state["painted"], since) - since, state["rpcs"]
     sys.exit(f"not rendered within {TIMEOUT_S} s: {ready}")
@@ -343,7 +380,9 @@ def measure_width(args, odoo, pg, db, ids, width):
         browser = Browser(args.chrome_port)
         browser.call("Network.enable")
         browser.call("Page.enable")
-        browser.call("Page.addScriptToEvaluateOnNewDocument", source=PAGE_PROBE)
+        today_ms = datetime.combine(TODAY, dt_time(12)).timestamp() * 1000
+        pinned = PINNED_CLOCK % {"today_ms": today_ms}
+        browser.call("Page.addScriptToEvaluateOnNewDocument", source=pinned + PAGE_PROBE)
         browser.call(
             "Network.setCookie", name="session_id", value=sid, domain="127.0.0.1", path="/"
         )
@@ -431,13 +470,19 @@ def main():
     copied = common.copy_filestore(dev, pg, common.BENCH_DB, db)
     if args.update:
         common.build(dev, odoo, pg, db, exists=True)
-    info = common.run_in_odoo(dev, odoo, pg, db, INSIDE_ODOO, {})
+    info = common.run_in_odoo(
+        dev, odoo, pg, db, INSIDE_ODOO, {"today": str(TODAY), "days": PERIOD_DAYS}
+    )
     results = {width: measure_width(args, odoo, pg, db, info, width) for width in widths}
     common.print_context(info)
     print(
         f"data: {db}, {info['kpi_rows']:,} KPI rows (Amazon weeks {info['first_week']} to "
         f"{info['last_week']}); admin password {'set' if info['password_set'] else 'kept'}; "
         f"{copied} files copied to its filestore"
+    )
+    print(
+        f"the dashboard's default period: {info['period']} before {TODAY} (the page's clock, "
+        f"pinned): {info['in_period']:,} KPI rows"
     )
     for width, out in results.items():
         print(f"Amazon Vendor dashboard at {width} px (rendered: see the docstring):")
