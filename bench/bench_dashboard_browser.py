@@ -8,11 +8,19 @@ Odoo's own Sales dashboard in the same run.
                                                         # first (after a change to the dashboard
                                                         # or the KPI table's indexes)
     python3 bench/bench_dashboard_browser.py --asins 500 --days 60   # a smaller data database
+    ACORN_BENCH_VERBOSE=1 python3 bench/bench_dashboard_browser.py  # each RPC's send and answer
 
 It needs the data database ``acorn_bench_reports_<asins>x<days>`` on the durable benchmark
 cluster (run bench/bench_reports.py once; this script never loads, reloads or drops it; with
---update it only updates the module in it, which leaves the report rows and the KPI table as
-they are), Chromium, and websocket-client (requirements-dev.txt).
+--update it only updates the module in it: the report rows and the KPI rows stay as they are,
+new indexes are built), Chromium, and websocket-client (requirements-dev.txt). A data database
+copied before bench_reports.py copied the filestore gets the missing files (the dashboard's
+spreadsheet among them) from the benchmark database's filestore.
+
+The page's clock is pinned to the day after the data's last day (bench_reports.LAST_DAY + 1):
+the dashboard's default period is relative to today (the last 90 days), and an unpinned clock
+would find fewer weeks of data each day the benchmark runs later. The run prints how many KPI
+rows that period holds.
 
 What it does, for each width (1440 px, then 390 px, Odoo's phone layout):
 
@@ -34,7 +42,8 @@ What it does, for each width (1440 px, then 390 px, Odoo's phone layout):
 **Rendered** means: the time (from the start of the navigation, or of the action) of the
 second animation frame after the last ``/web/dataset/call_kw`` response of the page, with the
 dashboard drawn: the spreadsheet's grid canvas present (the phone layout has no grid: its chart
-figures instead) and a canvas for each chart, and nothing asked of the server for a further
+figures instead) and a canvas in each chart on screen (the spreadsheet draws a chart when it is
+scrolled into view, as Odoo does), and nothing asked of the server for a further
 second (so the pivots and charts have their data and were painted with it). Times come from the
 page's own clock (``performance.now()``, zero at navigation start). The server side of each
 RPC is read from Chromium's Network domain (request sent to response headers); the sum, the
