@@ -357,6 +357,10 @@ def start_odoo(odoo, pg, db, port, log):
             # 303 to the database selector while the registry loads, 200 once it serves
             url = f"http://127.0.0.1:{port}/web/login"
             if requests.get(url, timeout=30, allow_redirects=False).status_code == 200:
+                # One static file first, alone: the first static request reads every
+                # add-on's manifest, and Python 3.11's parser can fail when the browser's
+                # parallel requests do it at once (a 500 on the web client's bundle).
+                requests.get(f"http://127.0.0.1:{port}/web/static/img/favicon.ico", timeout=30)
                 return proc
         time.sleep(0.2)
     proc.terminate()
