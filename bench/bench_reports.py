@@ -25,8 +25,9 @@ What it does, on the durable benchmark cluster (bench/common.py):
 4. A day's import: one more day of sales, inventory and traffic for every ASIN through the same
    path, with the incremental KPI refresh of its week, rolled back.
 5. The dashboard: the ``web_read_group`` / ``read_group`` calls the Amazon Vendor dashboard's
-   charts and pivots make (its default period, the last six months), and the KPI pivot and
-   graph views' first queries, each timed (best of three).
+   charts and pivots make (its default period, the last 90 days), and the KPI pivot and
+   graph views' first queries, each timed (best of three). bench_dashboard_browser.py times
+   the dashboard itself in a browser.
 
 Prints rows/s wall and per CPU-second (Odoo + its PostgreSQL backend), queries, peak memory.
 """
@@ -201,12 +202,10 @@ out["day"] = day_runs
 env.cr.execute("ROLLBACK TO SAVEPOINT bench_day")
 env.invalidate_all()
 
-# 5. The dashboard's queries (default period: the last six months before the data's end).
-last = date.fromisoformat(cfg["last_day"])
-since = (last.replace(day=1) - timedelta(days=1)).replace(day=1)
-for _ in range(4):
-    since = (since - timedelta(days=1)).replace(day=1)
-period = [("week_start", ">=", str(since)), ("week_start", "<=", str(last))]
+# 5. The dashboard's queries (default period: the last 90 days, the day after the data's end).
+today = date.fromisoformat(cfg["last_day"]) + timedelta(days=1)
+since = today - timedelta(days=89)
+period = [("week_start", ">=", str(since)), ("week_start", "<=", str(today))]
 kpi_measures = ["shipped_units:sum", "shipped_revenue:sum", "customer_returns:sum",
                 "return_rate:avg", "glance_views:sum", "net_received_inventory_units:sum",
                 "vendor_confirmation_rate:avg", "average_vendor_lead_time_days:avg",
@@ -219,8 +218,8 @@ for measure in ("shipped_units", "shipped_revenue", "glance_views", "net_receive
         period, [f"{m}:sum"], ["week_start:day"], lazy=False)
 for label, measures, groupby in (("pivot: KPIs by account", kpi_measures, ["account_id"]),
                                  ("pivot: KPIs by Amazon week", kpi_measures, ["week_start:day"]),
-                                 ("pivot: inventory health by product", stock_measures,
-                                  ["product_id"])):
+                                 ("pivot: inventory health by ASIN", stock_measures,
+                                  ["asin"])):
     calls[label] = lambda m=measures, g=groupby: (Kpi.read_group(period, m, [], lazy=False),
                                                   Kpi.read_group(period, m, g, lazy=False))
 pivot_measures = ["shipped_units:sum", "customer_returns:sum", "vendor_confirmation_rate:avg"]
@@ -305,6 +304,7 @@ def main():
     if not pg.db_exists(data_db):
         dev.say(f"copying {args.db} to {data_db} (kept for later runs)")
         pg.psql(f'CREATE DATABASE "{data_db}" TEMPLATE "{args.db}"')
+        common.copy_filestore(dev, pg, args.db, data_db)
     asins = [f"B0{i:08d}" for i in range(args.asins)]
     folder = dev.CACHE / "bench-reports" / f"{args.asins}x{args.days}"
     dev.say(f"documents in {folder} (made once)")

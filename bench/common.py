@@ -5,6 +5,7 @@ import ast
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -159,6 +160,25 @@ def build(dev, odoo, pg, db, exists):
         ],
         env={**os.environ, **odoo.env},
     )
+
+
+def copy_filestore(dev, pg, source, target):
+    """Copy the files of ``target``'s attachments from ``source``'s filestore where
+    ``target`` lacks them: a database copied by PostgreSQL (``CREATE DATABASE ... TEMPLATE``)
+    has the attachment rows but not Odoo's files (the dashboards' spreadsheets, the assets).
+    Returns how many were copied."""
+    stores = dev.CACHE / "odoo-data" / "filestore"
+    names = pg.psql(
+        "SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL", db=target
+    ).split()
+    copied = 0
+    for name in names:
+        src, dst = stores / source / name, stores / target / name
+        if src.exists() and not dst.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+            copied += 1
+    return copied
 
 
 def run_in_odoo(dev, odoo, pg, db, script, cfg):

@@ -79,6 +79,15 @@ class TestVendorReportKpi(ReportRowsMixin, AcornVendorCommon):
             [("account_id", "=", self.account.id), *domain]
         )
 
+    def test_a_period_across_accounts_is_read_through_an_index_on_the_week(self):
+        # The dashboard filters a period across every account; the (account, week) index
+        # cannot serve that, and a full scan per query made it open in seconds.
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'acorn_vc_report_kpi'"
+        )
+        definitions = [row[0] for row in self.env.cr.fetchall()]
+        self.assertTrue(any(d.endswith("(week_start)") for d in definitions), definitions)
+
     def test_rates_are_weighted_by_received_units_in_a_row_and_across_rows(self):
         # Sunday 15 and Monday 16 Feb: one Amazon week. 90 units at 100%, 10 at 0%.
         self._load(
