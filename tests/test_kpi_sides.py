@@ -184,3 +184,28 @@ def test_a_difference_within_amazons_rounding_needs_no_reason():
     assert out["reason"].iloc[0] == ""  # Amazon sent 4 decimals
     out = kpi_sides.side_by_side(acorn, amazon.assign(value=[0.6665]))
     assert "procurable" in out["reason"].iloc[0]
+
+
+def test_a_po_still_on_its_way_is_not_unfilled_or_late():
+    lines = pd.DataFrame(
+        {
+            "po_number": ["P1", "P2"],
+            "asin": ["A", "A"],
+            "po_date": [T("2026-02-16"), T("2026-02-17")],
+            "ordered_qty": [10, 10],
+            "accepted_qty": [10.0, 10.0],
+            "received_qty": [10, 0],
+            "last_receive_date": [T("2026-02-20"), None],
+            "delivery_window_start": [T("2026-02-19"), T("2026-02-25")],
+            "delivery_window_end": [T("2026-02-21"), T("2026-02-27")],
+        }
+    )
+    # On 22 Feb P2's window is still open: only P1 is judged, received in full on time.
+    early = kpi.acorn_kpis(lines, as_of=T("2026-02-22"))
+    assert row(early, "fill_rate")["value"] == 1.0
+    assert row(early, "otif")["value"] == 1.0
+    assert row(early, "confirmation_rate")["value"] == 1.0, "confirmation counts both"
+    # After 27 Feb P2 is due and nothing came: half filled.
+    late = kpi.acorn_kpis(lines, as_of=T("2026-03-01"))
+    assert row(late, "fill_rate")["value"] == 0.5
+    assert row(late, "on_time_rate")["value"] == 0.5

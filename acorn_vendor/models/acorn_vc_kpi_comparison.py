@@ -3,12 +3,13 @@ per account, marketplace, vendor code, brand or product, by Amazon week or month
 reason for each difference. One comparison per user and company: computing it again replaces
 its rows (``compare_kpis`` does the same over XML-RPC)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pandas as pd
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..core.reports.kpi_sides import KPIS, display, period_bounds
 from .acorn_vc_report_line import DISTRIBUTOR_VIEWS, SELLING_PROGRAMS
@@ -63,6 +64,12 @@ class AcornVcKpiComparison(models.Model):
     )
     line_count = fields.Integer(compute="_compute_line_count")
     computed_at = fields.Datetime("Computed On", readonly=True)
+    compared_through = fields.Date(
+        readonly=True,
+        help="The last day both sides were read to: the end of the period, or the last day "
+        "Amazon's loaded reports cover when that is earlier (they come 36-72 h late), so "
+        "Acorn's records of days Amazon has not reported yet do not count.",
+    )
 
     @api.depends("freq", "group_by", "date_from", "date_to")
     def _compute_name(self):
@@ -146,11 +153,14 @@ class AcornVcKpiComparison(models.Model):
         Line = self.env["acorn.vc.kpi.comparison.line"]
         for index in range(0, len(vals), LINE_BATCH):
             Line.create(vals[index : index + LINE_BATCH])
-        self.computed_at = fields.Datetime.now()
+        self.write(
+            {"computed_at": fields.Datetime.now(), "compared_through": self._acorn_last_day()}
+        )
         return len(vals)
 
     def _acorn_line_values(self, rows):
         by = self._acorn_by()
+        last_day = self._acorn_last_day()
         currency = self.account_ids[:1].currency_id.name or ""
         asins = set(rows["asin"]) if "asin" in rows.columns else set()
         products = {
@@ -172,7 +182,7 @@ class AcornVcKpiComparison(models.Model):
                     "asin": row.get("asin") or False,
                     "product_id": products.get(row.get("asin")) or False,
                     "period_start": row["period_start"].date(),
-                    "period_end": row["period_end"].date(),
+                    "period_end": min(row["period_end"].date(), last_day),
                     "kpi": row["kpi"],
                     "sequence": row["sequence"],
                     "unit": unit,
@@ -233,10 +243,26 @@ class AcornVcKpiComparison(models.Model):
         return run.line_ids._acorn_rows()
 
     def _acorn_period(self):
-        """[start, end) of the whole periods the dates touch, as naive UTC datetimes."""
+        """[start, end) read on both sides, as naive UTC datetimes: from the start of the
+        period holding ``date_from`` to the end of ``_acorn_last_day``."""
         self.ensure_one()
-        start, end = period_bounds(self.date_from, self.date_to, self.freq)
-        return start.to_pydatetime(), end.to_pydatetime()
+        start, _after = period_bounds(self.date_from, self.date_to, self.freq)
+        end = datetime.combine(self._acorn_last_day() + timedelta(days=1), time.min)
+        return start.to_pydatetime(), end
+
+    def _acorn_last_day(self):
+        """``date_to``, or the last day of Amazon's loaded DAY reports when that is earlier."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT MAX(period_end) FROM acorn_vc_report_inventory "
+                "WHERE account_id = ANY(%s) AND report_period = 'DAY' AND NOT is_aggregate",
+                self.account_ids.ids,
+            )
+        )
+        reported = self.env.cr.fetchone()[0]
+        return min(self.date_to, reported) if reported else self.date_to
 
 
 def _given(value):

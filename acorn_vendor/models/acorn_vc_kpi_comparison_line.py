@@ -58,14 +58,14 @@ GROUP_PATHS = {
         "marketplace": "order_id.account_id.marketplace_code",
         "vendor_code": "order_id.vendor_code",
         "asin": "asin",
-        "brand": "product_id.product_tmpl_id.amz_brand",
+        "brand": "product_id.product_tmpl_id.acorn_brand",
     },
     "stock.picking": {
         "account": "acorn_purchase_order_id.account_id",
         "marketplace": "acorn_purchase_order_id.account_id.marketplace_code",
         "vendor_code": "acorn_purchase_order_id.vendor_code",
         "asin": "move_ids.product_id.amz_asin",
-        "brand": "move_ids.product_id.product_tmpl_id.amz_brand",
+        "brand": "move_ids.product_id.product_tmpl_id.acorn_brand",
     },
     "account.move": {
         "account": "acorn_account_id",
@@ -73,14 +73,14 @@ GROUP_PATHS = {
         "vendor_code": "invoice_line_ids.sale_line_ids.order_id.acorn_purchase_order_id"
         ".vendor_code",
         "asin": "invoice_line_ids.product_id.amz_asin",
-        "brand": "invoice_line_ids.product_id.product_tmpl_id.amz_brand",
+        "brand": "invoice_line_ids.product_id.product_tmpl_id.acorn_brand",
     },
     "acorn.vc.deduction": {
         "account": "account_id",
         "marketplace": "account_id.marketplace_code",
         "vendor_code": "purchase_order_id.vendor_code",
         "asin": "product_id.amz_asin",
-        "brand": "product_id.product_tmpl_id.amz_brand",
+        "brand": "product_id.product_tmpl_id.acorn_brand",
     },
 }
 SALES, INVENTORY, TRAFFIC = AMAZON_FRAMES
@@ -203,6 +203,7 @@ class AcornVcKpiComparisonLine(models.Model):
             shipments=per_shipment(joined["shipments"], by),
             invoices=per_invoice(joined["invoices"], by),
             returns=joined["returns"],
+            as_of=fields.Datetime.now(),
         )
         finance = finance_kpis(joined["invoiced"], joined["deductions"], by=by, freq=run.freq)
         acorn = pd.concat([part for part in (acorn, finance) if len(part)] or [acorn])
@@ -281,7 +282,7 @@ class AcornVcKpiComparisonLine(models.Model):
         elif run.group_by == "asin":
             domain.append(("asin", "=", self.asin))
         elif run.group_by == "brand":
-            domain.append(("product_id.product_tmpl_id.amz_brand", "=", self.brand or False))
+            domain.append(("product_id.product_tmpl_id.acorn_brand", "=", self.brand or False))
         elif run.group_by == "vendor_code":
             codes = inputs.vendor_codes(self.env, self.account_id)
             asins = [asin for asin, code in codes.items() if code == (self.vendor_code or "")]

@@ -148,8 +148,10 @@ def invoices(env, account, start, end):
     return _frame(rows, ("submitted_at",))
 
 
-def _posted_lines(env, account, start, end, domain):
-    return env["account.move.line"].search(
+def _posted_rows(env, account, start, end, domain, columns, read):
+    """One row per product line of the account's posted moves dated in [start, end):
+    ``columns`` (date column, value column), the value ``read`` from the line."""
+    lines = env["account.move.line"].search(
         [
             ("move_id.acorn_account_id", "=", account.id),
             ("move_id.state", "=", "posted"),
@@ -159,34 +161,29 @@ def _posted_lines(env, account, start, end, domain):
             *domain,
         ]
     )
+    date_column, value_column = columns
+    rows = [
+        {date_column: line.move_id.invoice_date, value_column: read(line)} | _line_groups(line)
+        for line in lines
+    ]
+    return _frame(rows, (date_column,))
 
 
 def returns(env, account, start, end):
     """Units Amazon sent back to the vendor: the posted credit notes for returned goods."""
-    lines = _posted_lines(
-        env,
-        account,
-        start,
-        end,
-        [("move_id.move_type", "=", "out_refund"), ("move_id.acorn_credit_reason", "=", "return")],
-    )
-    rows = [
-        {"return_date": line.move_id.invoice_date, "returned_units": line.quantity}
-        | _line_groups(line)
-        for line in lines
+    domain = [
+        ("move_id.move_type", "=", "out_refund"),
+        ("move_id.acorn_credit_reason", "=", "return"),
     ]
-    return _frame(rows, ("return_date",))
+    columns = ("return_date", "returned_units")
+    return _posted_rows(env, account, start, end, domain, columns, lambda line: line.quantity)
 
 
 def invoiced(env, account, start, end):
     """The untaxed value of the posted invoices, per line."""
-    lines = _posted_lines(env, account, start, end, [("move_id.move_type", "=", "out_invoice")])
-    rows = [
-        {"invoice_date": line.move_id.invoice_date, "amount": line.price_subtotal}
-        | _line_groups(line)
-        for line in lines
-    ]
-    return _frame(rows, ("invoice_date",))
+    domain = [("move_id.move_type", "=", "out_invoice")]
+    columns = ("invoice_date", "amount")
+    return _posted_rows(env, account, start, end, domain, columns, lambda line: line.price_subtotal)
 
 
 def deductions(env, account, start, end):
@@ -239,7 +236,7 @@ def brands(env, asins):
         .with_context(active_test=False)
         .search([("amz_asin", "in", list(asins))])
     )
-    return {product.amz_asin: product.product_tmpl_id.amz_brand or "" for product in products}
+    return {product.amz_asin: product.product_tmpl_id.acorn_brand or "" for product in products}
 
 
 def vendor_codes(env, account):

@@ -17,7 +17,7 @@ class ProductTemplate(models.Model):
         "Replenishment service level",
         help="Overrides the Vendor Central account's level for this product's suggestions.",
     )
-    amz_brand = fields.Char(
+    acorn_brand = fields.Char(
         "Brand", index="btree_not_null", help="Groups the KPIs, both sides, by brand."
     )
 

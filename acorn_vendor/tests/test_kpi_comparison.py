@@ -26,7 +26,7 @@ class TestKpiComparison(AcornVendorCommon):
         )  # fmt: skip
         products = cls._catalogue_products()
         for index, product in enumerate(products):  # two brands, alternating
-            product.amz_brand = "Oak" if index % 2 else "Elm"
+            product.acorn_brand = "Oak" if index % 2 else "Elm"
         cls.account.report_history_days = 30
         now = cls.sandbox.now().replace(tzinfo=None)
         Document = cls.env["acorn.vc.report.document"]
@@ -103,9 +103,13 @@ class TestKpiComparison(AcornVendorCommon):
             sum(lines.mapped("accepted_qty")) / sum(lines.mapped("ordered_units")),
         )
         self.assertEqual(row.acorn_display, f"{row.acorn_value * 100:.1f} %")
-        differing = rows.filtered(lambda r: r.has_acorn and r.has_amazon and r.difference)
-        for row in differing.filtered(lambda r: abs(r.difference) > 1e-6):
+        # Beyond Amazon's 4 decimals (weeks where Amazon weights its days by received units)
+        # the reason is stated; within them there is none.
+        differing = both.filtered(lambda r: abs(r.difference) > 0.5e-4)
+        self.assertTrue(differing, "the sandbox orders an ASIN on several days of some weeks")
+        for row in differing:
             self.assertIn("procurable", row.reason)
+        self.assertFalse((both - differing).filtered("reason"))
         amazon_only = run.line_ids.filtered(lambda r: r.kpi == "shipped_units")
         self.assertTrue(amazon_only)
         self.assertEqual(set(amazon_only.mapped("reason")), {"only Amazon reports this"})
@@ -128,7 +132,7 @@ class TestKpiComparison(AcornVendorCommon):
         lines = self.orders.line_ids.filtered(
             lambda line: (
                 line.order_id.amz_state != "new"
-                and line.product_id.amz_brand == "Oak"
+                and line.product_id.acorn_brand == "Oak"
                 and line.order_id.po_date.date().replace(day=1) == row.period_start
             )
         )

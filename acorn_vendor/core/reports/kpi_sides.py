@@ -10,7 +10,17 @@ marketplace, and brand and vendor code looked up by ASIN).
 
 import pandas as pd
 
-from .kpi import LONG_COLUMNS, _concat, _count, _empty, _ratio, bucket, compare, defect_rate
+from .kpi import (
+    LONG_COLUMNS,
+    _concat,
+    _count,
+    _empty,
+    _ratio,
+    bucket,
+    compare,
+    defect_rate,
+    share,
+)
 
 # (kpi, label, unit), in the order a buyer reads them. Units: rate (a share, shown in %),
 # units, days, money.
@@ -148,21 +158,10 @@ def finance_kpis(invoiced, deductions, by=(), freq="week"):
 
 
 def _deduction_share(invoiced, deductions, by, freq):
-    keys = [*by, "period_start"]
     taken = _ratio(deductions, by, freq, "date", "taken", _count, "taken")
     billed = _ratio(invoiced, by, freq, "invoice_date", "amount", _count, "billed")
-    merged = billed[[*keys, "numerator"]].merge(
-        taken[[*keys, "numerator"]], on=keys, how="outer", suffixes=("_billed", "_taken")
-    )
-    merged = merged.fillna({"numerator_billed": 0.0, "numerator_taken": 0.0})
-    out = merged.assign(
-        numerator=merged["numerator_taken"],
-        denominator=merged["numerator_billed"],
-        kpi="deduction_share",
-        note="deductions taken off (net of reversals) / untaxed value invoiced",
-    )
-    out["value"] = (out["numerator"] / out["denominator"]).where(out["denominator"] != 0)
-    return out[[*by, *LONG_COLUMNS]]
+    note = "deductions taken off (net of reversals) / untaxed value invoiced"
+    return share(taken, billed, by, "deduction_share", note)
 
 
 def defect_rows(amazon, acorn, by=()):
