@@ -224,8 +224,9 @@ class AcornVcKpiComparison(models.Model):
         """XML-RPC: both sides of the KPIs for ``account_ids`` from ``date_from`` to
         ``date_to`` (ISO dates) by ``freq`` ("week" or "month") per ``group_by`` (account,
         marketplace, vendor_code, brand or asin). Replaces the caller's previous comparison
-        and returns its rows: one dict per group, period and KPI with both values (None where
-        a side has no figure), the difference, the unit, the figures as shown and the reason.
+        and returns its rows: one dict per group, period and KPI with both values (False where
+        a side has no figure, never 0), the difference, the unit, the figures as shown and
+        the reason.
         """
         run = self._acorn_mine()
         run.write(

@@ -214,14 +214,15 @@ class AcornVcKpiComparisonLine(models.Model):
         return rows[inside].reset_index(drop=True)
 
     def _acorn_rows(self):
-        """The rows as plain values for XML-RPC: a side without a figure is None, never 0."""
+        """The rows as plain values for XML-RPC: a side without a figure is False (XML-RPC
+        has no None), never 0."""
         rows = []
         for values in self.read(list(ROW_FIELDS)):
             values["account_id"] = values["account_id"] and values["account_id"][0]
-            values["acorn_value"] = values["acorn_value"] if values["has_acorn"] else None
-            values["amazon_value"] = values["amazon_value"] if values["has_amazon"] else None
-            if values["acorn_value"] is None or values["amazon_value"] is None:
-                values["difference"] = None
+            values["acorn_value"] = values["has_acorn"] and values["acorn_value"]
+            values["amazon_value"] = values["has_amazon"] and values["amazon_value"]
+            if not (values["has_acorn"] and values["has_amazon"]):
+                values["difference"] = False
             rows.append(
                 {
                     name: str(value) if name.startswith("period_") else value

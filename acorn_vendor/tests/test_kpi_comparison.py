@@ -3,6 +3,8 @@ from datetime import date, datetime, timedelta
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.base.controllers.rpc import dumps as xmlrpc_dumps
+
 from .common import AcornVendorCommon
 from .test_invoice import InvoiceFlow
 
@@ -204,8 +206,10 @@ class TestKpiComparison(AcornVendorCommon):
         self.assertEqual(self.Comparison._acorn_mine(), run, "the same comparison")
         self.assertEqual(len(rows), len(first))
         shipped = next(r for r in rows if r["kpi"] == "shipped_units")
-        self.assertIsNone(shipped["acorn_value"], "no figure is None, never 0")
-        self.assertIsNone(shipped["difference"])
+        self.assertIs(shipped["acorn_value"], False, "no figure is False, never 0")
+        self.assertIs(shipped["difference"], False)
+        self.assertIsInstance(shipped["amazon_value"], float)
+        xmlrpc_dumps((rows,))  # what an XML-RPC caller gets is serialisable
         self.assertEqual(shipped["reason"], "only Amazon reports this")
 
     def test_a_period_ending_before_it_starts_is_refused(self):
