@@ -203,7 +203,7 @@ class AcornVcKpiComparisonLine(models.Model):
             shipments=per_shipment(joined["shipments"], by),
             invoices=per_invoice(joined["invoices"], by),
             returns=joined["returns"],
-            as_of=fields.Datetime.now(),
+            as_of=end,
         )
         finance = finance_kpis(joined["invoiced"], joined["deductions"], by=by, freq=run.freq)
         acorn = pd.concat([part for part in (acorn, finance) if len(part)] or [acorn])

@@ -43,7 +43,9 @@ PO_LINE_COLUMNS = (
 
 
 def po_lines(env, account, start, end):
-    """The account's PO lines ordered or received in [start, end)."""
+    """The account's PO lines ordered or received in [start, end), as they stood at
+    ``end``: a line Amazon last received later counts as not received yet (its receipts
+    are known by their last date only)."""
     env.flush_all()
     env.cr.execute(SQL(PO_LINES_SQL, account=account.id, start=start, end=end))
     frame = pd.DataFrame(env.cr.fetchall(), columns=PO_LINE_COLUMNS)
@@ -53,6 +55,9 @@ def po_lines(env, account, start, end):
     for column in PO_LINE_COLUMNS:
         if column.endswith(("_date", "_start", "_end", "_at")):
             frame[column] = pd.to_datetime(frame[column])
+    later = frame["last_receive_date"] >= end
+    frame.loc[later, "received_qty"] = 0
+    frame.loc[later, "last_receive_date"] = pd.NaT
     return frame
 
 

@@ -224,6 +224,7 @@ def side_by_side(acorn, amazon, by=(), freq="week", defects=None):
     out["period_end"] = period_end(out["period_start"], freq)
     for column in ("acorn_note", "amazon_note", "reason"):
         out[column] = out[column].fillna("")
+    out = out[out["acorn"].notna() | out["amazon"].notna()]  # e.g. 0 / 0: no figure either side
     return out.sort_values([*by, "period_start", "sequence"], kind="stable").reset_index(drop=True)
 
 
