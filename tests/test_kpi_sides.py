@@ -174,6 +174,8 @@ def test_figures_show_in_their_unit():
     assert kpi_sides.display(1234.5, "money", "USD") == "1,234.50 USD"
     assert kpi_sides.display(3, "units", signed=True) == "+3"
     assert kpi_sides.display(float("nan"), "units") == ""
+    assert kpi_sides.display(-0.004, "days", signed=True) == "0.0 days"
+    assert kpi_sides.display(0.00001, "rate", signed=True) == "0.0 pts"
 
 
 def test_a_difference_within_amazons_rounding_needs_no_reason():

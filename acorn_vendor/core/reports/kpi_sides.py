@@ -234,7 +234,10 @@ def display(value, unit, currency="", signed=False):
     is no figure. ``signed``: a difference, shown with its sign."""
     if value is None or pd.isna(value):
         return ""
+    decimals = {"rate": 3, "days": 1, "money": 2}.get(unit, 0)  # as shown below
     sign = "+" if signed else ""
+    if round(value, decimals) == 0:
+        value, sign = 0.0, ""  # no "-0.0" and no sign on nothing
     if unit == "rate":
         return f"{value * 100:{sign}.1f} {'pts' if signed else '%'}"
     if unit == "days":
