@@ -153,6 +153,20 @@ class AcornVcKpiComparison(models.Model):
         Line = self.env["acorn.vc.kpi.comparison.line"]
         for index in range(0, len(vals), LINE_BATCH):
             Line.create(vals[index : index + LINE_BATCH])
+        # The ORM stores a missing float as 0: make it NULL, so averages in the pivot and
+        # graph leave out a side without a figure instead of counting it as 0.
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE acorn_vc_kpi_comparison_line
+                      SET acorn_value = CASE WHEN has_acorn THEN acorn_value END,
+                          amazon_value = CASE WHEN has_amazon THEN amazon_value END,
+                          difference = CASE WHEN has_acorn AND has_amazon THEN difference END
+                    WHERE comparison_id = %s""",
+                self.id,
+            )
+        )
+        Line.invalidate_model(["acorn_value", "amazon_value", "difference"])
         self.write(
             {"computed_at": fields.Datetime.now(), "compared_through": self._acorn_last_day()}
         )

@@ -207,6 +207,14 @@ class TestKpiComparison(AcornVendorCommon):
         self.assertEqual(len(rows), len(first))
         shipped = next(r for r in rows if r["kpi"] == "shipped_units")
         self.assertIs(shipped["acorn_value"], False, "no figure is False, never 0")
+        # Stored as NULL, not 0: the pivot's averages leave a side without a figure out.
+        self.env.cr.execute(
+            "SELECT COUNT(*), COUNT(acorn_value), COUNT(amazon_value) "
+            "FROM acorn_vc_kpi_comparison_line WHERE comparison_id = %s AND kpi = %s",
+            [run.id, "shipped_units"],
+        )
+        count, acorn_figures, amazon_figures = self.env.cr.fetchone()
+        self.assertEqual((acorn_figures, amazon_figures), (0, count))
         self.assertIs(shipped["difference"], False)
         self.assertIsInstance(shipped["amazon_value"], float)
         xmlrpc_dumps((rows,))  # what an XML-RPC caller gets is serialisable
