@@ -81,6 +81,9 @@
         "wizards/acorn_vc_cross_check_wizard_views.xml",
         "views/acorn_vc_cross_check_views.xml",
         "views/acorn_vc_cross_check_line_views.xml",
+        "security/acorn_vc_kpi_comparison_security.xml",
+        "views/acorn_vc_kpi_comparison_line_views.xml",
+        "views/acorn_vc_kpi_comparison_views.xml",
         # Menus last: they point at the actions above.
         "views/acorn_vendor_menus.xml",
         "views/acorn_vc_report_menus.xml",

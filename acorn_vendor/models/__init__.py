@@ -12,6 +12,8 @@ from . import (
     acorn_vc_dispute_line,
     acorn_vc_forecast_backtest,
     acorn_vc_invoice_check,
+    acorn_vc_kpi_comparison,
+    acorn_vc_kpi_comparison_line,
     acorn_vc_notification,
     acorn_vc_notification_rule,
     acorn_vc_payload,

@@ -324,8 +324,8 @@ class AcornVcReportKpi(models.Model):
     def _acorn_both_sides(self, account, freq="week", by=("asin",)):
         """Acorn's KPIs from its PO lines beside Amazon's from the loaded DAY reports, per
         ASIN (``by``; () for the whole account) and Amazon week (or month): the core's
-        ``compare`` frame, with the reason for each difference. Acorn's lead time and
-        received units wait for receipt dates."""
+        ``compare`` frame, with the reason for each difference. Lead time and received
+        units go by Amazon's last receipt date of each line."""
         by = list(by)
         import pandas as pd  # noqa: PLC0415 - pandas only when asked
 
@@ -341,7 +341,7 @@ class AcornVcReportKpi(models.Model):
                 # a line Acorn has not acknowledged yet has no accepted quantity (not 0)
                 "accepted_qty": line.accepted_qty if line.order_id.amz_state != "new" else None,
                 "received_qty": line.received_qty,
-                "last_receive_date": None,
+                "last_receive_date": line.received_date or None,
             }
             for line in orders.line_ids
         ]
@@ -352,8 +352,9 @@ class AcornVcReportKpi(models.Model):
             acorn = amazon.iloc[0:0]
         return compare(acorn, amazon, by=by)
 
-    def _acorn_amazon_frame(self, model_name, account):
-        """The stored per-ASIN DAY rows of ``account`` under Amazon's field names."""
+    def _acorn_amazon_frame(self, model_name, account, where=None):
+        """The stored per-ASIN DAY rows of ``account`` under Amazon's field names (those
+        passing ``where``, an SQL condition, when given)."""
         import pandas as pd  # noqa: PLC0415
 
         model = self.env[model_name]
@@ -370,10 +371,11 @@ class AcornVcReportKpi(models.Model):
         self.env.cr.execute(
             SQL(
                 "SELECT %s FROM %s WHERE account_id = %s AND NOT is_aggregate "
-                "AND report_period = 'DAY'",
+                "AND report_period = 'DAY' AND %s",
                 SQL(", ").join(SQL.identifier(c) for c in columns),
                 SQL.identifier(model._table),
                 account.id,
+                where or SQL("TRUE"),
             )
         )
         frame = pd.DataFrame(self.env.cr.fetchall(), columns=columns).rename(columns=names)

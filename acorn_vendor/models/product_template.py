@@ -17,6 +17,9 @@ class ProductTemplate(models.Model):
         "Replenishment service level",
         help="Overrides the Vendor Central account's level for this product's suggestions.",
     )
+    acorn_brand = fields.Char(
+        "Brand", index="btree_not_null", help="Groups the KPIs, both sides, by brand."
+    )
 
     @api.depends("product_variant_ids.amz_asin")
     def _compute_amz_asin(self):

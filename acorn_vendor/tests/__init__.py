@@ -14,6 +14,7 @@ from . import (
     test_deduction_demo,
     test_dispute,
     test_invoice,
+    test_kpi_comparison,
     test_menu_counters,
     test_naming,
     test_overview,

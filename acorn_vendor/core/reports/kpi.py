@@ -136,19 +136,28 @@ def _count(data):
     return pd.Series(1, index=data.index)
 
 
-def acorn_kpis(po_lines, by=(), freq="week", shipments=None, invoices=None, returns=None):
+def acorn_kpis(
+    po_lines, by=(), freq="week", shipments=None, invoices=None, returns=None, as_of=None
+):
     """Acorn's KPIs from its own records, long format (see module docstring).
 
-    Each KPI is Σ numerator / Σ denominator over the rows dated in the period."""
+    Each KPI is Σ numerator / Σ denominator over the rows dated in the period. With
+    ``as_of``, fill rate, on-time and OTIF judge only the lines due by then (delivery window
+    ended) or received in full: a PO still on its way is not unfilled."""
     by = list(by)
     lines = po_lines
     acked = lines[lines["accepted_qty"].notna()]
     received = lines[lines["received_qty"].fillna(0) > 0]
+    due = acked
+    if as_of is not None and "delivery_window_end" in lines.columns:
+        ended = pd.to_datetime(acked["delivery_window_end"]).le(pd.Timestamp(as_of))
+        full = acked["received_qty"].fillna(0) >= acked["accepted_qty"]
+        due = acked[(ended | acked["delivery_window_end"].isna() | full).astype(bool)]
     # (rows, date column, numerator, denominator, kpi, what it counts)
     specs = [
         (acked, "po_date", "accepted_qty", "ordered_qty", "confirmation_rate",
          "accepted / ordered units of acknowledged PO lines, by PO date"),
-        (acked, "po_date", "received_qty", "accepted_qty", "fill_rate",
+        (due, "po_date", "received_qty", "accepted_qty", "fill_rate",
          "received / accepted units, by PO date"),
         (lines, "last_receive_date", "received_qty", _count, "net_received_units",
          "units received, by receiving date"),
@@ -158,7 +167,7 @@ def acorn_kpis(po_lines, by=(), freq="week", shipments=None, invoices=None, retu
          "days from PO to receipt, weighted by received units, by receiving date"),
     ]  # fmt: skip
     if "delivery_window_end" in lines.columns:
-        judged = acked[acked["accepted_qty"] > 0]
+        judged = due[due["accepted_qty"] > 0]
         on_time = on_time_mask(judged)
         in_full = on_time & (judged["received_qty"].fillna(0) >= judged["accepted_qty"])
         specs += [
@@ -213,16 +222,23 @@ def _vendor_return_rate(lines, returns, by, freq):
         _count,
         "returned",
     )
+    note = "units Amazon returned to the vendor / units Amazon received"
+    return share(returned, received, by, "return_rate", note)
+
+
+def share(part, whole, by, kpi, note):
+    """The sums of ``part`` over those of ``whole`` (two long frames of ``_ratio``) per group
+    and period; a period only one of them has counts 0 on the other side."""
     keys = [*by, "period_start"]
-    merged = received[[*keys, "numerator"]].merge(
-        returned[[*keys, "numerator"]], on=keys, how="outer", suffixes=("_in", "_out")
+    merged = whole[[*keys, "numerator"]].merge(
+        part[[*keys, "numerator"]], on=keys, how="outer", suffixes=("_whole", "_part")
     )
-    merged = merged.fillna({"numerator_in": 0, "numerator_out": 0})
+    merged = merged.fillna({"numerator_whole": 0, "numerator_part": 0})
     out = merged.assign(
-        numerator=merged["numerator_out"],
-        denominator=merged["numerator_in"],
-        kpi="return_rate",
-        note="units Amazon returned to the vendor / units Amazon received",
+        numerator=merged["numerator_part"],
+        denominator=merged["numerator_whole"],
+        kpi=kpi,
+        note=note,
     )
     out["value"] = (out["numerator"] / out["denominator"]).where(out["denominator"] != 0)
     return out[[*by, *LONG_COLUMNS]]
