@@ -73,13 +73,13 @@ def _groups(frame, by):
     return list(by)
 
 
-def _ratio(frame, by, freq, date_col, num, den, kpi, note=""):
+def ratio(frame, by, freq, date_col, num, den, kpi, note=""):
     """Σnum / Σden per group and period; value None where the denominator is 0. ``num`` and
     ``den`` are a column name, a function of the rows, or a Series on the same index."""
     keys = _groups(frame, by)
     data = frame[frame[date_col].notna()]
     if data.empty:
-        return _empty(by)
+        return empty_long(by)
     data = data.assign(
         period_start=bucket(data[date_col], freq),
         _num=pd.to_numeric(_values(data, num), errors="coerce"),
@@ -103,7 +103,7 @@ def _values(data, spec):
     return spec.loc[data.index]
 
 
-def _empty(by):
+def empty_long(by):
     return pd.DataFrame(columns=[*by, *LONG_COLUMNS])
 
 
@@ -132,7 +132,7 @@ def on_time_mask(lines):
     return prepaid_ok.where(~collect, collect_ok).fillna(False).astype(bool)
 
 
-def _count(data):
+def count_rows(data):
     return pd.Series(1, index=data.index)
 
 
@@ -159,7 +159,7 @@ def acorn_kpis(
          "accepted / ordered units of acknowledged PO lines, by PO date"),
         (due, "po_date", "received_qty", "accepted_qty", "fill_rate",
          "received / accepted units, by PO date"),
-        (lines, "last_receive_date", "received_qty", _count, "net_received_units",
+        (lines, "last_receive_date", "received_qty", count_rows, "net_received_units",
          "units received, by receiving date"),
         (received, "last_receive_date",
          lambda d: d["received_qty"] * _days(d["last_receive_date"], d["po_date"]),
@@ -181,22 +181,22 @@ def acorn_kpis(
         arrived = shipments[shipments["arrived_at"].notna()]
         timely = pd.to_datetime(arrived["asn_sent_at"]) <= pd.to_datetime(arrived["arrived_at"])
         specs += [
-            (arrived, "arrived_at", timely.astype(int), _count, "asn_timeliness",
+            (arrived, "arrived_at", timely.astype(int), count_rows, "asn_timeliness",
              "ASNs sent before the shipment arrived / shipments arrived"),
             (arrived, "arrived_at", (arrived["asn_units"] == arrived["received_units"]).astype(int),
-             _count, "asn_accuracy",
+             count_rows, "asn_accuracy",
              "ASNs whose units equal the units received / shipments arrived"),
         ]  # fmt: skip
     if invoices is not None and len(invoices):
         specs.append(
             (invoices, "submitted_at", invoices["accepted_first_time"].astype(bool).astype(int),
-             _count, "first_pass_invoice_acceptance",
+             count_rows, "first_pass_invoice_acceptance",
              "invoices accepted at their first submission / invoices submitted")
         )  # fmt: skip
-    parts = [_ratio(rows, by, freq, *spec) for rows, *spec in specs]
+    parts = [ratio(rows, by, freq, *spec) for rows, *spec in specs]
     if returns is not None:
         parts.append(_vendor_return_rate(lines, returns, by, freq))
-    out = _concat(parts, by)
+    out = concat_long(parts, by)
     counts = out["kpi"] == "net_received_units"  # a count, not a ratio
     out.loc[counts, "value"] = out.loc[counts, "numerator"]
     out.loc[counts, "denominator"] = pd.NA
@@ -204,22 +204,22 @@ def acorn_kpis(
 
 
 def _vendor_return_rate(lines, returns, by, freq):
-    received = _ratio(
+    received = ratio(
         lines,
         by,
         freq,
         "last_receive_date",
         "received_qty",
-        _count,
+        count_rows,
         "received",
     )
-    returned = _ratio(
+    returned = ratio(
         returns,
         by,
         freq,
         "return_date",
         "returned_units",
-        _count,
+        count_rows,
         "returned",
     )
     note = "units Amazon returned to the vendor / units Amazon received"
@@ -227,7 +227,7 @@ def _vendor_return_rate(lines, returns, by, freq):
 
 
 def share(part, whole, by, kpi, note):
-    """The sums of ``part`` over those of ``whole`` (two long frames of ``_ratio``) per group
+    """The sums of ``part`` over those of ``whole`` (two long frames of ``ratio``) per group
     and period; a period only one of them has counts 0 on the other side."""
     keys = [*by, "period_start"]
     merged = whole[[*keys, "numerator"]].merge(
@@ -253,10 +253,10 @@ def _numeric(part):
     )
 
 
-def _concat(parts, by):
+def concat_long(parts, by):
     parts = [_numeric(p) for p in parts if len(p)]
     if not parts:
-        return _empty(by)
+        return empty_long(by)
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values([*by, "period_start", "kpi"], kind="stable").reset_index(drop=True)
 
@@ -327,7 +327,7 @@ def amazon_kpis(frames, by=(), freq="week"):
         for column, (kpi, weight, note) in AMAZON_RATES.items():
             if column in data.columns:
                 parts.append(_amazon_rate(data, keys, column, kpi, weight, note))
-    out = _concat(parts, by)
+    out = concat_long(parts, by)
     return _derived(out, by)
 
 
@@ -366,7 +366,7 @@ def _amazon_sum(data, keys, column, kpi):
 def _amazon_rate(data, keys, column, kpi, weight, note):
     data = data.dropna(subset=[column])
     if data.empty:
-        return _empty(keys[:-1])
+        return empty_long(keys[:-1])
     if weight == "_stock":
         base = data.get("sellableOnHandInventoryUnits", 0)
         wts = pd.to_numeric(base, errors="coerce").fillna(0).clip(lower=0) + pd.to_numeric(
@@ -415,7 +415,7 @@ def _derived(out, by):
         rows.append(part[[*keys[:-1], *LONG_COLUMNS]])
     if not rows:
         return out
-    return _concat([out, *rows], by)
+    return concat_long([out, *rows], by)
 
 
 def defect_rate(amazon, acorn_extra=None, by=()):

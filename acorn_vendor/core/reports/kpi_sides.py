@@ -12,13 +12,13 @@ import pandas as pd
 
 from .kpi import (
     LONG_COLUMNS,
-    _concat,
-    _count,
-    _empty,
-    _ratio,
     bucket,
     compare,
+    concat_long,
+    count_rows,
     defect_rate,
+    empty_long,
+    ratio,
     share,
 )
 
@@ -150,16 +150,16 @@ def finance_kpis(invoiced, deductions, by=(), freq="week"):
             ("chargeback_units", CHARGEBACK_KINDS, "units charged back, by charge date"),
         ):
             rows = data[data["kind"].isin(kinds)]
-            summed = _ratio(rows, by, freq, "date", "units", _count, kpi, note)
+            summed = ratio(rows, by, freq, "date", "units", count_rows, kpi, note)
             parts.append(summed.assign(value=summed["numerator"], denominator=pd.NA))
         if invoiced is not None and len(invoiced):
             parts.append(_deduction_share(invoiced, data, by, freq))
-    return _concat(parts, by)
+    return concat_long(parts, by)
 
 
 def _deduction_share(invoiced, deductions, by, freq):
-    taken = _ratio(deductions, by, freq, "date", "taken", _count, "taken")
-    billed = _ratio(invoiced, by, freq, "invoice_date", "amount", _count, "billed")
+    taken = ratio(deductions, by, freq, "date", "taken", count_rows, "taken")
+    billed = ratio(invoiced, by, freq, "invoice_date", "amount", count_rows, "billed")
     note = "deductions taken off (net of reversals) / untaxed value invoiced"
     return share(taken, billed, by, "deduction_share", note)
 
@@ -173,7 +173,7 @@ def defect_rows(amazon, acorn, by=()):
     if acorn is not None and len(acorn):
         extra = acorn[acorn["kpi"].isin(["shortage_units", "chargeback_units"])]
     if amazon is None or amazon.empty or "shipped_units" not in set(amazon["kpi"]):
-        return _empty(by)
+        return empty_long(by)
     wide = defect_rate(amazon, extra, by=by)
     wide = wide[wide["shipped_units"].notna()]
     parts = [
@@ -195,7 +195,7 @@ def defect_rows(amazon, acorn, by=()):
                 note=f"{name.replace('_', ' ')} / shipped units",
             )
         )
-    return _concat([part[[*by, *LONG_COLUMNS]] for part in parts], by)
+    return concat_long([part[[*by, *LONG_COLUMNS]] for part in parts], by)
 
 
 def side_by_side(acorn, amazon, by=(), freq="week", defects=None):
