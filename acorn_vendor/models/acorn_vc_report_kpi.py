@@ -19,7 +19,7 @@ had a value; nulls stay out of both). The traffic report has no program or view:
 views are the ASIN's, on each of its rows.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -321,31 +321,19 @@ class AcornVcReportKpi(models.Model):
         )
 
     @api.model
-    def _acorn_both_sides(self, account, freq="week", by=("asin",)):
+    def _acorn_both_sides(self, account, freq="week", by=("asin",), start=None, end=None):
         """Acorn's KPIs from its PO lines beside Amazon's from the loaded DAY reports, per
         ASIN (``by``; () for the whole account) and Amazon week (or month): the core's
         ``compare`` frame, with the reason for each difference. Lead time and received
-        units go by Amazon's last receipt date of each line."""
+        units go by Amazon's last receipt date of each line. ``start``/``end`` (datetimes)
+        bound the PO lines read (ordered or received in between); none: all of them until now."""
         by = list(by)
-        import pandas as pd  # noqa: PLC0415 - pandas only when asked
-
         from ..core.reports.kpi import acorn_kpis, amazon_kpis, compare  # noqa: PLC0415
+        from .kpi_comparison_inputs import po_lines  # noqa: PLC0415 - it imports this module
 
-        orders = self.env["acorn.vc.purchase.order"].search([("account_id", "=", account.id)])
-        lines = [
-            {
-                "po_number": line.order_id.name,
-                "asin": line.asin,
-                "po_date": line.order_id.po_date,
-                "ordered_qty": line.ordered_units,
-                # a line Acorn has not acknowledged yet has no accepted quantity (not 0)
-                "accepted_qty": line.accepted_qty if line.order_id.amz_state != "new" else None,
-                "received_qty": line.received_qty,
-                "last_receive_date": line.received_date or None,
-            }
-            for line in orders.line_ids
-        ]
-        acorn = acorn_kpis(pd.DataFrame(lines), by=by, freq=freq) if lines else None
+        as_of = end or fields.Datetime.now()  # lines not due yet are not judged late
+        lines = po_lines(self.env, account, start or datetime(1970, 1, 1), as_of)
+        acorn = acorn_kpis(lines, by=by, freq=freq, as_of=as_of) if len(lines) else None
         frames = [self._acorn_amazon_frame(name, account) for name in AMAZON_FRAMES]
         amazon = amazon_kpis(frames, by=by, freq=freq)
         if acorn is None:

@@ -5,7 +5,7 @@ Other work adds sheets by overriding ``_acorn_pack_extra_sheets`` (see the core 
 docstring for what an extra sheet is), e.g. replenishment's "can we fill"."""
 
 import base64
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -116,7 +116,13 @@ class AcornVcBuyerPackWizard(models.TransientModel):
             start,
             end,
         )
-        kpis = self.env["acorn.vc.report.kpi"]._acorn_both_sides(account, freq="week", by=())
+        kpis = self.env["acorn.vc.report.kpi"]._acorn_both_sides(
+            account,
+            freq="week",
+            by=(),
+            start=datetime.combine(start - timedelta(days=6), time.min),
+            end=datetime.combine(end + timedelta(days=1), time.min),
+        )
         if len(kpis):
             weeks = pd.to_datetime(kpis["period_start"])
             kpis = kpis[(weeks >= pd.Timestamp(start) - pd.Timedelta(days=6))]
