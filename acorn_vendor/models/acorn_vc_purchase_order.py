@@ -574,12 +574,15 @@ class AcornVcPurchaseOrder(models.Model):
             dates = po_import.receive_dates(status) if status else {}
             for line in po.line_ids:
                 qty = received.get(line.sequence_number)
-                if qty is not None and qty != line.received_qty:
-                    line.received_qty = qty
-                    updated |= po
                 when = dates.get(line.sequence_number)
+                vals = {}
+                if qty is not None and qty != line.received_qty:
+                    vals["received_qty"] = qty
+                    updated |= po
                 if when and when != line.received_date:
-                    line.received_date = when
+                    vals["received_date"] = when
+                if vals:  # one write per changed line, whatever changed
+                    line.write(vals)
         unanswered = self._acorn_unanswered(self.account_id, self.mapped("name")) if self else self
         answers = {}
         for po in unanswered:
