@@ -52,12 +52,12 @@ LAST_DAY = date(2026, 11, 28)  # a Saturday: the last window ends a week
 WINDOW = 15
 
 INSIDE_ODOO = r"""
-import json, resource, time
+import json, math, resource, time
 from datetime import date, timedelta
 from odoo.addons.acorn_vendor.core.reports.documents import read_document
 from odoo.addons.acorn_vendor.models.acorn_vc_report_document import STORAGE
 cfg = json.loads(%(cfg)r)
-out = {"dashboard": {}}
+out = {"dashboard": {}, "dashboard_per_asin": {}}
 env = env(context=dict(env.context, tracking_disable=True))
 Document = env["acorn.vc.report.document"]
 Account = env["acorn.vc.account"]
@@ -212,30 +212,57 @@ kpi_measures = ["shipped_units:sum", "shipped_revenue:sum", "customer_returns:su
                 "sell_through_rate:avg", "__count"]
 stock_measures = ["sellable_on_hand_units:avg", "unsellable_on_hand_units:avg",
                   "aged90_plus_days_sellable_units:avg", "open_purchase_order_units:avg", "__count"]
-calls = {}
-for measure in ("shipped_units", "shipped_revenue", "glance_views", "net_received_inventory_units"):
-    calls[f"chart: {measure} by week"] = lambda m=measure: Kpi.web_read_group(
-        period, [f"{m}:sum"], ["week_start:day"], lazy=False)
-for label, measures, groupby in (("pivot: KPIs by account", kpi_measures, ["account_id"]),
-                                 ("pivot: KPIs by Amazon week", kpi_measures, ["week_start:day"]),
-                                 ("pivot: inventory health by ASIN", stock_measures,
-                                  ["asin"])):
-    calls[label] = lambda m=measures, g=groupby: (Kpi.read_group(period, m, [], lazy=False),
-                                                  Kpi.read_group(period, m, g, lazy=False))
-pivot_measures = ["shipped_units:sum", "customer_returns:sum", "vendor_confirmation_rate:avg"]
-calls["KPI pivot view: account x month, all weeks"] = lambda: [
-    Kpi.read_group([], pivot_measures, groupby, lazy=False)
-    for groupby in ([], ["account_id"], ["week_start:month"], ["account_id", "week_start:month"])]
-calls["KPI pivot view expanded: product x month, all weeks"] = lambda: Kpi.read_group(
-    [], pivot_measures, ["product_id", "week_start:month"], lazy=False)
-calls["KPI graph view: shipped units by week, all weeks"] = lambda: Kpi.web_read_group(
-    [], ["shipped_units:sum"], ["week_start:week"], lazy=False)
-calls["KPI list view: first 80 rows and count"] = lambda: (Kpi.search_read([], limit=80),
-                                                         Kpi.search_count([]))
-user = env.ref("base.user_admin")
-for label, call in calls.items():
+
+def same(a, b):
+    # the same answer, floats to 1e-9 (sums taken in another order)
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return (isinstance(b, (list, tuple)) and len(a) == len(b)
+                and all(same(x, y) for x, y in zip(a, b)))
+    if isinstance(a, float) and isinstance(b, (int, float)) and not isinstance(b, bool):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def dashboard_calls(Kpi):
+    calls = {}
+    for measure in ("shipped_units", "shipped_revenue", "glance_views",
+                    "net_received_inventory_units"):
+        calls[f"chart: {measure} by week"] = lambda m=measure: Kpi.web_read_group(
+            period, [f"{m}:sum"], ["week_start:day"], lazy=False)
+    for label, measures, groupby in (("pivot: KPIs by account", kpi_measures, ["account_id"]),
+                                     ("pivot: KPIs by Amazon week", kpi_measures,
+                                      ["week_start:day"]),
+                                     ("pivot: inventory health by ASIN", stock_measures,
+                                      ["asin"])):
+        calls[label] = lambda m=measures, g=groupby: (Kpi.read_group(period, m, [], lazy=False),
+                                                      Kpi.read_group(period, m, g, lazy=False))
+    pivot_measures = ["shipped_units:sum", "customer_returns:sum", "vendor_confirmation_rate:avg"]
+    calls["KPI pivot view: account x month, all weeks"] = lambda: [
+        Kpi.read_group([], pivot_measures, groupby, lazy=False)
+        for groupby in ([], ["account_id"], ["week_start:month"],
+                        ["account_id", "week_start:month"])]
+    calls["KPI pivot view expanded: product x month, all weeks"] = lambda: Kpi.read_group(
+        [], pivot_measures, ["product_id", "week_start:month"], lazy=False)
+    calls["KPI graph view: shipped units by week, all weeks"] = lambda: Kpi.web_read_group(
+        [], ["shipped_units:sum"], ["week_start:week"], lazy=False)
+    calls["KPI list view: first 80 rows and count"] = lambda: (Kpi.search_read([], limit=80),
+                                                             Kpi.search_count([]))
+    return calls
+
+
+# Each question as Acorn answers it (from the per-account weekly rows where they answer it the
+# same), and as the per-ASIN rows alone answer it (the baseline: acorn_kpi_per_asin), with
+# the answers compared.
+per_asin = Kpi.with_context(acorn_kpi_per_asin=True)
+for (label, call), baseline in zip(dashboard_calls(Kpi).items(),
+                                   dashboard_calls(per_asin).values(), strict=True):
     runs = [bench_time(call)[1] for _ in range(3)]
     out["dashboard"][label] = bench_best(runs)
+    answer, base_answer = call(), baseline()
+    runs = [bench_time(baseline)[1] for _ in range(3)]
+    out["dashboard_per_asin"][label] = dict(bench_best(runs), same=same(answer, base_answer))
 env.cr.execute("SELECT COUNT(*) FROM acorn_vc_report_kpi")
 out["kpi_rows"] = env.cr.fetchone()[0]
 env.cr.rollback()
@@ -379,10 +406,18 @@ def main():
             f"a day's import, {report_type}: {t['rows']:,} rows with the KPI refresh of its "
             f"week: {common.timing(t)}"
         )
-    print(f"dashboard queries on {r['kpi_rows']:,} KPI rows (best of 3):")
+    print(
+        f"dashboard queries on {r['kpi_rows']:,} KPI rows (best of 3), and from the per-ASIN "
+        "rows alone (acorn_kpi_per_asin: the baseline):"
+    )
     for label, t in r["dashboard"].items():
+        base = r["dashboard_per_asin"][label]
         flag = "" if t["s"] < 1 else "  <-- over a second"
         print(f"  {label:50} {common.timing(t)}{flag}")
+        print(
+            f"  {'':50} per-ASIN rows: {common.timing(base)}; {base['s'] / t['s']:.1f}x; "
+            f"{'same answer' if base['same'] else 'ANSWERS DIFFER'}"
+        )
     print(f"Odoo peak RSS {r['peak_mb']:.0f} MB")
     return 0
 

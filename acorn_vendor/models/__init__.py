@@ -31,6 +31,8 @@ from . import (
     acorn_vc_report_hourly,
     acorn_vc_report_inventory,
     acorn_vc_report_kpi,
+    acorn_vc_report_kpi_figures,
+    acorn_vc_report_kpi_week,
     acorn_vc_report_line,
     acorn_vc_report_margin,
     acorn_vc_report_promotion,

@@ -7,52 +7,25 @@ seconds); the table holds one row per ASIN and week (about 520,000) and the impo
 changes a day recomputes only that day's week, so the dashboard's queries read the small
 table (bench/bench_reports.py times them).
 
+Why a second, per-account table (``acorn.vc.report.kpi.week``): the dashboard's charts and
+KPI pivots sum a period's per-ASIN rows (60,000 for 90 days of 5,000 ASINs) a dozen times
+at each opening. ``_read_group`` answers a question that neither groups nor filters by ASIN or
+product from the per-account rows instead (a dozen per week), with the same figures; any
+other question, or ``acorn_kpi_per_asin`` in the context, reads the per-ASIN rows.
+
 Weeks are Amazon's (Sunday to Saturday), computed from the stored period start rather than
 the user's language. Only per-ASIN rows are summed (Amazon's aggregate rows would count the
-same units twice). Rates are combined as analytics.md §2 and the core's ``amazon_kpis`` do:
-confirmation rate and lead time weighted by net received units, sell-through by sellable
-stock plus net received units, return rate as returns over shipped units; a plain mean only
-where every weight is 0. Each row keeps its weighted sum and weight, and ``read_group``
-combines rows the same way, so a pivot by account or month shows the weighted rate too.
-Stock on hand is the average of the days (each row keeps the sum and the count of days that
-had a value; nulls stay out of both). The traffic report has no program or view: glance
-views are the ASIN's, on each of its rows.
+same units twice). How rates and stock combine over rows: ``acorn.vc.report.kpi.figures``.
+The traffic report has no program or view: glance views are the ASIN's, on each of its rows.
 """
 
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
-from .acorn_vc_report_line import DISTRIBUTOR_VIEWS, SELLING_PROGRAMS
-
-# Amazon's report frames the core's amazon_kpis reads, by storage model.
-AMAZON_FRAMES = ("acorn.vc.report.sales", "acorn.vc.report.inventory", "acorn.vc.report.traffic")
-# rate -> (its weighted sum, its weight): how rows are combined into one figure.
-WEIGHTED_RATES = {
-    "vendor_confirmation_rate": ("confirmation_weighted", "confirmation_weight"),
-    "average_vendor_lead_time_days": ("lead_time_weighted", "lead_time_weight"),
-    "sell_through_rate": ("sell_through_weighted", "sell_through_weight"),
-    "return_rate": ("customer_returns", "shipped_units"),
-}
-# stock figure -> its column in the inventory report: an average of the days that had a value.
-DAILY_AVERAGES = {
-    "sellable_on_hand_units": "sellable_on_hand_inventory_units",
-    "unsellable_on_hand_units": "unsellable_on_hand_inventory_units",
-    "aged90_plus_days_sellable_units": "aged90_plus_days_sellable_inventory_units",
-    "open_purchase_order_units": "open_purchase_order_units",
-}
-for _name in DAILY_AVERAGES:
-    WEIGHTED_RATES[_name] = (f"{_name}_sum", f"{_name}_days")
-# Column types of the table, by field type.
-COLUMN_TYPES = {
-    "many2one": "int4",
-    "selection": "varchar",
-    "char": "varchar",
-    "date": "date",
-    "integer": "int4",
-    "float": "float8",
-}
+from .acorn_vc_report_kpi_figures import AMAZON_FRAMES, DAILY_AVERAGES
 
 
 def _week(alias="r"):
@@ -61,103 +34,25 @@ def _week(alias="r"):
 
 class AcornVcReportKpi(models.Model):
     _name = "acorn.vc.report.kpi"
+    _inherit = "acorn.vc.report.kpi.figures"
     _description = "Vendor Central KPIs (Amazon side)"
     _auto = False  # a table kept by _acorn_refresh (init makes it), not one the ORM writes
     _log_access = False
     _order = "week_start desc, asin"
 
-    account_id = fields.Many2one("acorn.vc.account", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    selling_program = fields.Selection(SELLING_PROGRAMS, readonly=True)
-    distributor_view = fields.Selection(DISTRIBUTOR_VIEWS, readonly=True)
-    week_start = fields.Date("Amazon week (Sunday)", readonly=True)
     asin = fields.Char("ASIN", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
-    shipped_units = fields.Integer(readonly=True)
-    shipped_revenue = fields.Float(readonly=True)
-    shipped_cogs = fields.Float("Shipped COGS", readonly=True)
-    customer_returns = fields.Integer(readonly=True)
-    return_rate = fields.Float(readonly=True, aggregator="avg", help="Returns / shipped units.")
-    glance_views = fields.Integer(readonly=True)
-    net_received_inventory_units = fields.Integer(readonly=True)
-    vendor_confirmation_rate = fields.Float(
-        readonly=True, aggregator="avg", help="Weighted by net received units."
-    )
-    average_vendor_lead_time_days = fields.Float(
-        readonly=True, aggregator="avg", help="Weighted by net received units."
-    )
-    sell_through_rate = fields.Float(
-        readonly=True, aggregator="avg", help="Weighted by sellable stock + net received units."
-    )
-    confirmation_weighted = fields.Float(readonly=True)
-    confirmation_weight = fields.Float(readonly=True)
-    lead_time_weighted = fields.Float(readonly=True)
-    lead_time_weight = fields.Float(readonly=True)
-    sell_through_weighted = fields.Float(readonly=True)
-    sell_through_weight = fields.Float(readonly=True)
-    sellable_on_hand_units = fields.Float(
-        "Sellable on hand (average of the days)", readonly=True, aggregator="avg"
-    )
-    unsellable_on_hand_units = fields.Float(
-        "Unsellable on hand (average of the days)", readonly=True, aggregator="avg"
-    )
-    aged90_plus_days_sellable_units = fields.Float(
-        "Aged 90+ days sellable (average of the days)", readonly=True, aggregator="avg"
-    )
-    open_purchase_order_units = fields.Float(
-        "Open PO units (average of the days)", readonly=True, aggregator="avg"
-    )
-    sellable_on_hand_units_sum = fields.Float(readonly=True)
-    sellable_on_hand_units_days = fields.Integer(readonly=True)
-    unsellable_on_hand_units_sum = fields.Float(readonly=True)
-    unsellable_on_hand_units_days = fields.Integer(readonly=True)
-    aged90_plus_days_sellable_units_sum = fields.Float(readonly=True)
-    aged90_plus_days_sellable_units_days = fields.Integer(readonly=True)
-    open_purchase_order_units_sum = fields.Float(readonly=True)
-    open_purchase_order_units_days = fields.Integer(readonly=True)
 
     def init(self):
-        """The table (replacing the SQL view of earlier versions), a column per field, and
-        its first fill when it is new."""
-        cr = self.env.cr
-        cr.execute("SELECT relkind FROM pg_class WHERE relname = %s", [self._table])
-        kind = (cr.fetchone() or [None])[0]
-        if kind == "v":
-            cr.execute(SQL("DROP VIEW %s", SQL.identifier(self._table)))
-        cr.execute(
-            SQL(
-                """CREATE TABLE IF NOT EXISTS %s (
-                       id serial PRIMARY KEY,
-                       account_id int4 NOT NULL REFERENCES acorn_vc_account ON DELETE CASCADE)""",
-                SQL.identifier(self._table),
-            )
-        )
-        for name, field in self._fields.items():
-            if field.store and name not in ("id", "account_id"):
-                cr.execute(
-                    SQL(
-                        "ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s %s",
-                        SQL.identifier(self._table),
-                        SQL.identifier(name),
-                        SQL(COLUMN_TYPES[field.type]),
-                    )
-                )
-        cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON %s (account_id, week_start)",
-                SQL.identifier(f"{self._table}_account_week_index"),
-                SQL.identifier(self._table),
-            )
-        )
-        # The dashboard, pivot and graph filter a period across accounts: without this index
-        # PostgreSQL scans the whole table in parallel for each of the dashboard's queries
-        # (bench/bench_dashboard_browser.py).
-        cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON %s (week_start)",
-                SQL.identifier(f"{self._table}_week_index"),
-                SQL.identifier(self._table),
-            )
+        """The table, a column per field, and its first fill when it is new."""
+        kind = self._acorn_create_table(
+            {
+                "account_week": ("account_id", "week_start"),
+                # The dashboard, pivot and graph filter a period across accounts: without this
+                # index PostgreSQL scans the whole table in parallel for each of their queries
+                # (bench/bench_dashboard_browser.py).
+                "week": ("week_start",),
+            }
         )
         if kind != "r":  # filled once every report table exists
             self.pool.post_init(self._acorn_refresh)
@@ -168,6 +63,7 @@ class AcornVcReportKpi(models.Model):
         weeks when not given) for ``account_ids`` (all accounts when None): what a report
         import calls for the days it replaced. Returns the count of rows written."""
         kept, read = [SQL("TRUE")], [SQL("TRUE")]  # the KPI rows replaced, the rows read
+        week_from = week_to = None
         if account_ids is not None:
             kept.append(SQL("account_id = ANY(%s)", list(account_ids)))
             read.append(SQL("r.account_id = ANY(%s)", list(account_ids)))
@@ -200,18 +96,61 @@ class AcornVcReportKpi(models.Model):
         )
         count = self.env.cr.rowcount
         self.invalidate_model()
+        self.env["acorn.vc.report.kpi.week"]._acorn_refresh(account_ids, week_from, week_to)
         return count
 
-    def _read_group_select(self, aggregate_spec, query):
-        """A rate over several rows is their weighted sum over their weight, as per row."""
-        fname, _property, func = models.parse_read_group_spec(aggregate_spec)
-        if func == "avg" and fname in WEIGHTED_RATES:
-            weighted, weight = WEIGHTED_RATES[fname]
-            rate, num, den = (
-                self._field_to_sql(self._table, name, query) for name in (fname, weighted, weight)
-            )
-            return SQL("COALESCE(SUM(%s)::float / NULLIF(SUM(%s), 0), AVG(%s))", num, den, rate)
-        return super()._read_group_select(aggregate_spec, query)
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        """From the per-account rows when they give the same answer (see the module's
+        docstring), else from the per-ASIN rows."""
+        self.browse().check_access("read")
+        by_account = self._acorn_by_account(domain, groupby, aggregates, having, order)
+        if by_account is None:
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        aggregates, order = by_account
+        return self.env["acorn.vc.report.kpi.week"]._read_group(
+            domain, groupby, aggregates, (), offset, limit, order
+        )
+
+    @api.model
+    def _acorn_by_account(self, domain, groupby, aggregates, having, order):
+        """The aggregates and order to ask of the per-account table for this question, or
+        None when only the per-ASIN rows answer it: a group or filter by a field the
+        per-account table lacks (ASIN, product, id), an aggregate it cannot give (an average
+        other than the combined rates, a count of distinct ASINs...), or a ``having``."""
+        if self.env.context.get("acorn_kpi_per_asin") or having:
+            return None
+        week = self.env["acorn.vc.report.kpi.week"]
+        dimensions = week._acorn_dimensions()
+        if any(spec.split(":")[0] not in dimensions for spec in groupby):
+            return None
+        for leaf in expression.normalize_domain(list(domain)):
+            if not expression.is_leaf(leaf) or tuple(leaf) in (
+                expression.TRUE_LEAF,
+                expression.FALSE_LEAF,
+            ):
+                continue
+            if not isinstance(leaf[0], str) or leaf[0].split(".")[0] not in dimensions:
+                return None
+        translated = {}
+        for spec in aggregates:
+            translated[spec] = week._acorn_aggregate(spec)
+            if translated[spec] is None:
+                return None
+        terms = []
+        for term in (order or "").split(","):
+            words = term.split()
+            if not words:
+                continue
+            spec = translated.get(words[0]) or week._acorn_aggregate(words[0])
+            if words[0].split(":")[0] in dimensions:
+                spec = words[0]
+            if spec is None:
+                return None
+            terms.append(" ".join([spec, *words[1:]]))
+        return [translated[spec] for spec in aggregates], ", ".join(terms) or None
 
     def _acorn_query(self, where):
         """The KPI rows from the stored reports whose rows (alias r) pass ``where``: a

@@ -233,6 +233,13 @@ class TestVendorReports(AcornVendorCommon):
         for model in models:
             self.assertFalse(self.env[model].with_user(self.user_ops).search_count(mine), model)
             self.assertTrue(self.env[model].with_user(self.user_manager).search_count(mine), model)
+        # The dashboard's sums (read from the per-account weekly rows) follow the same rules.
+        kpi = self.env["acorn.vc.report.kpi"]
+        (none,) = kpi.with_user(self.user_ops).read_group(mine, ["shipped_units:sum"], [])
+        self.assertEqual(none["__count"], 0)
+        self.assertFalse(none["shipped_units"])
+        (total,) = kpi.with_user(self.user_manager).read_group(mine, ["shipped_units:sum"], [])
+        self.assertEqual(total["__count"], self._count("acorn_vc_report_kpi"))
 
     def test_real_time_promotion_and_coupon_reports_are_scheduled_the_hours_asked_kept(self):
         docs = self._plan()
