@@ -7,7 +7,15 @@ import time
 
 import pytest
 
-from acorn_vendor.core.spapi import NetworkError, ServerError, ThrottledError
+from acorn_vendor.core.spapi import (
+    MemoryJournal,
+    MemoryTokenCache,
+    NetworkError,
+    ServerError,
+    SpApiClient,
+    ThrottledError,
+)
+from acorn_vendor.core.spapi.base import forget_pacing
 from acorn_vendor.core.spapi.operations import RATE_LIMITS, REGISTRY
 from acorn_vendor.core.spapi.throttle import TokenBucket, backoff_delay, parse_retry_after
 from acorn_vendor.core.spapi_models import operations
@@ -188,3 +196,15 @@ def test_backoff_on_429_never_exceeds_configured_rate(fake):
     achieved = (len(stamps) - burst) / elapsed
     assert achieved <= rate * 1.05
     assert slept  # it did wait, both for backoff and for the bucket
+
+
+def test_clients_of_one_account_share_their_pacing_until_it_is_forgotten(fake):
+    # Odoo builds a client per job: the process-wide limiter keeps a burst spent by one job
+    # spent for the next; forget_pacing (each Odoo test) starts the next one afresh.
+    kw = {"token_cache": MemoryTokenCache(), "journal": MemoryJournal(), "timeout": (2, 5)}
+    first = SpApiClient(fake.credentials, endpoint=fake.url, token_url=fake.token_url, **kw)
+    second = SpApiClient(fake.credentials, endpoint=fake.url, token_url=fake.token_url, **kw)
+    assert first.limiter is second.limiter
+    forget_pacing()
+    third = SpApiClient(fake.credentials, endpoint=fake.url, token_url=fake.token_url, **kw)
+    assert third.limiter is not first.limiter

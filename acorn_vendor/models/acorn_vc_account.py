@@ -1057,6 +1057,14 @@ class AcornVcAccount(models.Model):
         default=730,
         help="How far back the report backfill goes (Amazon keeps about two years).",
     )
+    cross_check_activity_threshold = fields.Integer(
+        "Cross-check activity from",
+        default=1,
+        help="The monthly cross-check gives the account's responsible an activity when it "
+        "finds at least this many differences (each past its own check's tolerance); below, "
+        "the run is kept and an earlier activity of the month is marked done. 0 or 1: any "
+        "difference.",
+    )
     report_business_program = fields.Boolean(
         "Business program",
         help="Also load the sales report of Amazon Business (Amazon has no Business "

@@ -16,8 +16,9 @@ Each check is the core's (``core/reports/cross_check.py``) on data read here:
 The three SP-API checks need an SP-API account with credentials; elsewhere they are skipped
 with the reason. An Amazon error stops only its own check and is kept on the run. Each run is
 stored as ``acorn.vc.cross.check`` (one per account and month, its lines replaced on a re-run);
-when it finds differences the account's responsible gets one activity for the month linking to
-it, updated (never duplicated) on a re-run.
+when it finds differences (at least the account's *Cross-check activity from*, default 1) the
+account's responsible gets one activity for the month linking to it, updated (never
+duplicated) on a re-run, and marked done by a re-run under the threshold.
 """
 
 import logging
@@ -107,8 +108,10 @@ class AcornVcReportCrossCheck(models.AbstractModel):
         run = self.env["acorn.vc.cross.check"]._acorn_store(
             account, start, diffs, results, context["links"]
         )
-        if len(diffs):
+        if len(diffs) >= max(1, account.cross_check_activity_threshold):
             self._acorn_activity(account, start, diffs, run)
+        else:
+            self._acorn_activity_done(account, start, diffs)
         return run, diffs
 
     def _acorn_spapi(self, account):
@@ -355,13 +358,41 @@ class AcornVcReportCrossCheck(models.AbstractModel):
         )
         return found, self.env._("%(count)s invoices due in the month", count=len(invoices))
 
-    def _acorn_activity(self, account, start, diffs, run):
-        """One activity per account and month for the responsible, linking to the run."""
-        summary = self.env._(
+    def _acorn_activity_summary(self, start, count):
+        return self.env._(
             "Vendor reports cross-check %(month)s: %(count)s differences",
             month=start.strftime("%Y-%m"),
-            count=len(diffs),
+            count=count,
         )
+
+    def _acorn_month_activity(self, account, start):
+        """The open activity of ``account``'s cross-check of the month ``start``, if any."""
+        prefix = self._acorn_activity_summary(start, 0).split(":", 1)[0]
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", account._name),
+                ("res_id", "=", account.id),
+                ("summary", "=like", f"{prefix}:%"),
+            ],
+            limit=1,
+        )
+
+    def _acorn_activity_done(self, account, start, diffs):
+        """A re-run under the account's threshold: the month's earlier activity is done."""
+        activity = self._acorn_month_activity(account, start)
+        if activity:
+            activity.action_feedback(
+                feedback=self.env._(
+                    "Run again: %(count)s differences, under the account's threshold of "
+                    "%(threshold)s.",
+                    count=len(diffs),
+                    threshold=max(1, account.cross_check_activity_threshold),
+                )
+            )
+
+    def _acorn_activity(self, account, start, diffs, run):
+        """One activity per account and month for the responsible, linking to the run."""
+        summary = self._acorn_activity_summary(start, len(diffs))
         rows = Markup("").join(
             Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
             % (row.check, row.key, row.acorn, row.amazon, row.message)
@@ -380,15 +411,7 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             rows,
             Markup("<p>%s</p>") % self.env._("and %(more)s more", more=more) if more > 0 else "",
         )
-        prefix = summary.split(":", 1)[0]
-        existing = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", account._name),
-                ("res_id", "=", account.id),
-                ("summary", "=like", f"{prefix}:%"),
-            ],
-            limit=1,
-        )
+        existing = self._acorn_month_activity(account, start)
         if existing:
             existing.write({"summary": summary, "note": note})
             return existing

@@ -5,6 +5,7 @@ from odoo.tests import tagged
 from odoo.tests.common import TransactionCase, new_test_user
 
 from ..core.sandbox import catalogue, start_sandbox
+from ..core.spapi.base import forget_pacing
 
 
 class SandboxMixin:
@@ -20,6 +21,13 @@ class SandboxMixin:
         if account:
             account._acorn_use_sandbox(sandbox.url, seed=config.get("seed", 1))
         return sandbox
+
+    def setUp(self):
+        super().setUp()
+        # Each test starts with Amazon's full burst. The client paces per endpoint for the
+        # whole process, so one test's createReports would make the next wait in real time
+        # (a minute a report past the burst of 15).
+        forget_pacing()
 
     @classmethod
     def _catalogue_products(cls):

@@ -67,6 +67,29 @@ class TestVendorReportCrossCheck(ReportRowsMixin, AcornVendorCommon):
         self.assertIn("no inventory report of the month is loaded", clean.check_summary)
         self.assertEqual(self._activities() - before, activity)
 
+    def test_differences_under_the_accounts_threshold_give_no_activity_and_close_the_months(self):
+        self._load(
+            "GET_VENDOR_INVENTORY_REPORT",
+            [inventory_row("2026-02-15", "B0XCHK0001", 1.0, 40)],
+        )
+        Check = self.env["acorn.vc.report.cross.check"]
+        before = self._activities()
+        self.account.cross_check_activity_threshold = 2
+        run, diffs = Check._acorn_cross_check_run(self.account, date(2026, 2, 10))
+        self.assertEqual((len(diffs), run.difference_count), (1, 1), "the run keeps it")
+        self.assertFalse(self._activities() - before)
+        self.account.cross_check_activity_threshold = 1
+        Check._acorn_cross_check_run(self.account, date(2026, 2, 10))
+        activity = self._activities() - before
+        self.assertEqual(len(activity), 1)
+        # Raised again, a re-run marks the month's activity done and says why on the account.
+        self.account.cross_check_activity_threshold = 5
+        Check._acorn_cross_check_run(self.account, date(2026, 2, 10))
+        self.assertFalse(activity.exists() and activity.active)
+        self.assertFalse(self._activities() - before)
+        message = self.account.message_ids[:1]
+        self.assertIn("under the account's threshold of 5", str(message.body))
+
     def test_wizard_runs_last_month_and_opens_the_run(self):
         wizard = (
             self.env["acorn.vc.cross.check.wizard"]

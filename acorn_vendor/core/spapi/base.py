@@ -58,6 +58,14 @@ def _shared(kind, key, factory):
         return value
 
 
+def forget_pacing():
+    """Drop the process's rate limiters: the next client starts with Amazon's full burst, as
+    after a quiet spell (tests, each of which starts a fresh sandbox state)."""
+    with _SHARED_LOCK:
+        for key in [key for key in _SHARED if key[0] == "limiter"]:
+            del _SHARED[key]
+
+
 @dataclass(frozen=True)
 class ApiResponse:
     status: int
