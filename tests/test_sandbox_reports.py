@@ -176,3 +176,35 @@ def test_list_and_cancel_reports(sandbox):
     assert session.call("cancelReport", reportId=second).status_code == 200
     assert session.ok("getReport", reportId=second)["processingStatus"] == "CANCELLED"
     assert session.call("cancelReport", reportId=first).status_code == 400
+
+
+def _sales(session, sandbox, period, start, end):
+    options = {
+        "reportPeriod": period,
+        "distributorView": "MANUFACTURING",
+        "sellingProgram": "RETAIL",
+    }
+    report_id = create(session, "GET_VENDOR_SALES_REPORT", options, start, end).json()["reportId"]
+    sandbox.advance(120)
+    doc_id = session.ok("getReport", reportId=report_id)["reportDocumentId"]
+    return session.download_report(doc_id)
+
+
+def test_customer_returns_are_about_two_percent_of_shipped_units_in_day_reports_too(sandbox):
+    # Truncating 2 % of a day's few units per ASIN made every DAY report show 0 returns,
+    # and a week of days sum to less than the WEEK report.
+    session = SandboxSession(sandbox)
+    days = _sales(session, sandbox, "DAY", "2026-02-01", "2026-02-14")
+    weeks = _sales(session, sandbox, "WEEK", "2026-02-01", "2026-02-14")
+    shipped = sum(r["shippedUnits"] for r in days["salesAggregate"])
+    returns = sum(r["customerReturns"] for r in days["salesAggregate"])
+    assert shipped > 1000
+    assert 0.015 < returns / shipped < 0.025
+    assert returns == sum(r["customerReturns"] for r in weeks["salesAggregate"])
+    by_asin_week = {}
+    for row in days["salesByAsin"]:
+        key = (row["asin"], "2026-02-01" if row["startDate"] < "2026-02-08" else "2026-02-08")
+        by_asin_week[key] = by_asin_week.get(key, 0) + row["customerReturns"]
+    assert by_asin_week == {
+        (row["asin"], row["startDate"]): row["customerReturns"] for row in weeks["salesByAsin"]
+    }

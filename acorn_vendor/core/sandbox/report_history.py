@@ -15,8 +15,10 @@ from datetime import datetime, timedelta, timezone
 
 from .catalogue import seasonal_demand
 from .config import hash_seed
+from .generator import unbiased_round
 
 DAY = 86400.0
+RETURN_RATE = 0.02  # customer returns per shipped unit (housewares: 1-5 %)
 FORECAST_MISS = 0.04  # the forecast's relative error one week ahead; it grows as sqrt(weeks)
 
 
@@ -30,6 +32,19 @@ class HistoricalReports:
         rng = random.Random(hash_seed(f"{self.cfg.seed}:sales:{product.asin}:{day.toordinal()}"))
         mean = seasonal_demand(product, day)
         return max(0, int(round(rng.gauss(mean, math.sqrt(mean)))))
+
+    def _returns(self, product, day):
+        """Customer returns of one ASIN on one day: ``RETURN_RATE`` of its shipped units,
+        rounded at random (a day's 10 units give 0.2 returns: truncated, no DAY report
+        would ever show one)."""
+        rng = random.Random(hash_seed(f"{self.cfg.seed}:returns:{product.asin}:{day.toordinal()}"))
+        return unbiased_round(self._units(product, day) * RETURN_RATE, rng)
+
+    def _period_returns(self, product, start, stop):
+        return sum(
+            self._returns(product, start + timedelta(days=i))
+            for i in range((stop - start).days + 1)
+        )
 
     def _amount(self, value):
         return {"amount": round(float(value), 2), "currencyCode": self.currency}
@@ -52,7 +67,7 @@ class HistoricalReports:
                     "startDate": start.isoformat(),
                     "endDate": stop.isoformat(),
                     "asin": p.asin,
-                    "customerReturns": int(units * 0.02),
+                    "customerReturns": self._period_returns(p, start, stop),
                     "shippedCogs": self._amount(units * float(p.net_cost)),
                     "shippedRevenue": self._amount(units * price),
                     "shippedUnits": units,
@@ -210,7 +225,7 @@ class HistoricalReports:
                 units, unit_days = received.get(p.asin, (0, 0.0))
                 acc, ordered, rec_of_acc = confirmed.get(p.asin, (0, 0, 0))
                 sold = self._period_units(p, start, stop)
-                net_sold = sold - int(sold * 0.02)  # less customer returns, as sales says
+                net_sold = sold - self._period_returns(p, start, stop)  # as sales says
                 onhand = self.on_hand(p, stop)
                 rng.random()  # that was the stream's first draw; the others follow it
                 opening = self.on_hand(p, start - timedelta(days=1))
