@@ -108,10 +108,11 @@ class AcornVcReportCrossCheck(models.AbstractModel):
         run = self.env["acorn.vc.cross.check"]._acorn_store(
             account, start, diffs, results, context["links"]
         )
-        if len(diffs) >= max(1, account.cross_check_activity_threshold):
+        threshold = max(1, account.cross_check_activity_threshold)
+        if len(diffs) >= threshold:
             self._acorn_activity(account, start, diffs, run)
         else:
-            self._acorn_activity_done(account, start, diffs)
+            self._acorn_activity_done(account, start, diffs, threshold)
         return run, diffs
 
     def _acorn_spapi(self, account):
@@ -377,7 +378,7 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             limit=1,
         )
 
-    def _acorn_activity_done(self, account, start, diffs):
+    def _acorn_activity_done(self, account, start, diffs, threshold):
         """A re-run under the account's threshold: the month's earlier activity is done."""
         activity = self._acorn_month_activity(account, start)
         if activity:
@@ -386,7 +387,7 @@ class AcornVcReportCrossCheck(models.AbstractModel):
                     "Run again: %(count)s differences, under the account's threshold of "
                     "%(threshold)s.",
                     count=len(diffs),
-                    threshold=max(1, account.cross_check_activity_threshold),
+                    threshold=threshold,
                 )
             )
 

@@ -26,6 +26,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from .acorn_vc_report_kpi_figures import AMAZON_FRAMES, DAILY_AVERAGES
+from .acorn_vc_report_kpi_week import DIMENSIONS
 
 
 def _week(alias="r"):
@@ -123,8 +124,7 @@ class AcornVcReportKpi(models.Model):
         if self.env.context.get("acorn_kpi_per_asin") or having:
             return None
         week = self.env["acorn.vc.report.kpi.week"]
-        dimensions = week._acorn_dimensions()
-        if any(spec.split(":")[0] not in dimensions for spec in groupby):
+        if any(spec.split(":")[0] not in DIMENSIONS for spec in groupby):
             return None
         for leaf in expression.normalize_domain(list(domain)):
             if not expression.is_leaf(leaf) or tuple(leaf) in (
@@ -132,25 +132,22 @@ class AcornVcReportKpi(models.Model):
                 expression.FALSE_LEAF,
             ):
                 continue
-            if not isinstance(leaf[0], str) or leaf[0].split(".")[0] not in dimensions:
+            if not isinstance(leaf[0], str) or leaf[0].split(".")[0] not in DIMENSIONS:
                 return None
-        translated = {}
-        for spec in aggregates:
-            translated[spec] = week._acorn_aggregate(spec)
-            if translated[spec] is None:
-                return None
+        translated = [week._acorn_aggregate(spec) for spec in aggregates]
+        if None in translated:
+            return None
         terms = []
         for term in (order or "").split(","):
             words = term.split()
             if not words:
                 continue
-            spec = translated.get(words[0]) or week._acorn_aggregate(words[0])
-            if words[0].split(":")[0] in dimensions:
-                spec = words[0]
+            name = words[0]
+            spec = name if name.split(":")[0] in DIMENSIONS else week._acorn_aggregate(name)
             if spec is None:
                 return None
             terms.append(" ".join([spec, *words[1:]]))
-        return [translated[spec] for spec in aggregates], ", ".join(terms) or None
+        return translated, ", ".join(terms) or None
 
     def _acorn_query(self, where):
         """The KPI rows from the stored reports whose rows (alias r) pass ``where``: a

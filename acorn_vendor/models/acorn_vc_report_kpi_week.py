@@ -54,10 +54,6 @@ class AcornVcReportKpiWeek(models.Model):
             self.pool.post_init(self._acorn_refresh)
 
     @api.model
-    def _acorn_dimensions(self):
-        return DIMENSIONS
-
-    @api.model
     def _acorn_sums(self):
         """The per-ASIN table's figures that add up across rows."""
         figures = self.env["acorn.vc.report.kpi.figures"]._fields
