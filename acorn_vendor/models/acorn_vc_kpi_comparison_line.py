@@ -16,7 +16,7 @@ from ..core.reports.kpi_sides import (
     with_groups,
 )
 from . import kpi_comparison_inputs as inputs
-from .acorn_vc_report_kpi import AMAZON_FRAMES
+from .acorn_vc_report_kpi_figures import AMAZON_FRAMES
 from .kpi_comparison_inputs import PO_LINE_COLUMNS
 
 UNITS = [("rate", "Rate (%)"), ("units", "Units"), ("days", "Days"), ("money", "Money")]

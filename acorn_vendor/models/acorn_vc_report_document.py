@@ -19,14 +19,19 @@ from odoo.exceptions import UserError
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..core.reports.copy_text import section_count
-from ..core.reports.documents import ReportDocumentError, ReportFatalError, read_document
+from ..core.reports.documents import (
+    GZIP_MAGIC,
+    ReportDocumentError,
+    ReportFatalError,
+    read_document,
+)
 from ..core.reports.periods import UTC
 from ..core.reports.report_types import REPORT_TYPES
 from ..core.reports.schedule import options_json, plan_account, plan_history
 from ..core.reports.upload import check_marketplace, uploaded_window
 from ..core.spapi import SpApiError
 from ..core.spapi.apis.reports import create_report_body
-from .acorn_vc_report_kpi import AMAZON_FRAMES
+from .acorn_vc_report_kpi_figures import AMAZON_FRAMES
 from .acorn_vc_report_line import DISTRIBUTOR_VIEWS, REPORT_PERIODS, SELLING_PROGRAMS
 from .jobs import RETRYABLE, delay, retry_later
 
@@ -135,7 +140,7 @@ class AcornVcReportDocument(models.Model):
         self.ensure_one()
         if isinstance(raw, str):
             raw = raw.encode()
-        gzipped = raw[:2] == b"\x1f\x8b"  # Amazon's documents may come compressed
+        gzipped = raw[:2] == GZIP_MAGIC  # Amazon's documents may come compressed
         self.attachment_id = (
             self.env["ir.attachment"]
             .sudo()

@@ -25,8 +25,9 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .acorn_vc_report_kpi_figures import AMAZON_FRAMES, DAILY_AVERAGES
+from .acorn_vc_report_kpi_figures import DAILY_AVERAGES
 from .acorn_vc_report_kpi_week import DIMENSIONS
+from .kpi_comparison_inputs import amazon_frames, po_lines
 
 
 def _week(alias="r"):
@@ -262,16 +263,20 @@ class AcornVcReportKpi(models.Model):
         ASIN (``by``; () for the whole account) and Amazon week (or month): the core's
         ``compare`` frame, with the reason for each difference. Lead time and received
         units go by Amazon's last receipt date of each line. ``start``/``end`` (datetimes)
-        bound the PO lines read (ordered or received in between); none: all of them until now."""
+        bound the PO lines read (ordered or received in between); none: all of them until now.
+        Amazon's side is the Retail program in the Manufacturing view, the one it grades
+        vendors by (the programs and views overlap: they cannot be summed)."""
         by = list(by)
         from ..core.reports.kpi import acorn_kpis, amazon_kpis, compare  # noqa: PLC0415
-        from .kpi_comparison_inputs import po_lines  # noqa: PLC0415 - it imports this module
 
         as_of = end or fields.Datetime.now()  # lines not due yet are not judged late
-        lines = po_lines(self.env, account, start or datetime(1970, 1, 1), as_of)
+        since = start or datetime(1970, 1, 1)
+        lines = po_lines(self.env, account, since, as_of)
         acorn = acorn_kpis(lines, by=by, freq=freq, as_of=as_of) if len(lines) else None
-        frames = [self._acorn_amazon_frame(name, account) for name in AMAZON_FRAMES]
-        amazon = amazon_kpis(frames, by=by, freq=freq)
+        frames = amazon_frames(
+            self.env, account, since, as_of + timedelta(days=1), "RETAIL", "MANUFACTURING"
+        )
+        amazon = amazon_kpis(list(frames.values()), by=by, freq=freq)
         if acorn is None:
             acorn = amazon.iloc[0:0]
         return compare(acorn, amazon, by=by)

@@ -13,7 +13,7 @@ import pandas as pd
 from odoo.tools import SQL
 
 from ..core.remittance.line_kinds import DOCUMENT_KINDS
-from .acorn_vc_report_kpi import AMAZON_FRAMES
+from .acorn_vc_report_kpi_figures import AMAZON_FRAMES
 
 SEVERAL_CODES = "(several)"
 

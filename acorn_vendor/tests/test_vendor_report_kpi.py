@@ -147,6 +147,20 @@ class TestVendorReportKpi(ReportRowsMixin, AcornVendorCommon):
             {("RETAIL", "MANUFACTURING", 7), ("BUSINESS", "SOURCING", 3)},
         )
 
+    def test_both_sides_read_amazons_retail_manufacturing_rows_when_others_are_loaded(self):
+        # An account that also loads Business / Sourcing: those rows overlap the Retail
+        # ones, and the buyer pack's both sides refused the mixed frame.
+        self._load("GET_VENDOR_SALES_REPORT", [sales_row("2026-02-15", "B0KPI00001", 7)])
+        self._load(
+            "GET_VENDOR_SALES_REPORT",
+            [sales_row("2026-02-15", "B0KPI00001", 3)],
+            program="BUSINESS",
+            view="SOURCING",
+        )
+        both = self.env["acorn.vc.report.kpi"]._acorn_both_sides(self.account, by=())
+        shipped = both[both["kpi"] == "shipped_units"]
+        self.assertEqual(shipped["amazon"].sum(), 7)
+
     def test_amazon_weeks_put_a_sunday_first_and_a_saturday_last(self):
         # Sat 14 Feb belongs to the week of Sunday 8 Feb; Sun 15 and Mon 16 to that of the
         # 15th. A Monday week start (or date_trunc('week') - 1) puts Sunday 15 with the 8th.
