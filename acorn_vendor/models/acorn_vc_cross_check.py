@@ -7,8 +7,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .acorn_vc_cross_check_line import LINK_FIELDS
-
 RESULTS = ("ran", "skipped", "error")
 
 
@@ -40,6 +38,13 @@ class AcornVcCrossCheck(models.Model):
         help="Incomplete: no difference found, but a check failed.",
     )
     check_summary = fields.Html("Checks", readonly=True, sanitize=True)
+    activity_id = fields.Many2one(
+        "mail.activity",
+        "Activity",
+        readonly=True,
+        ondelete="set null",
+        help="The responsible's activity about this month, while it is open.",
+    )
 
     _sql_constraints = [
         ("account_month_unique", "unique(account_id, month)", "One cross-check per month.")
@@ -164,4 +169,4 @@ class AcornVcCrossCheck(models.Model):
                 for asin in keys.get(check, ()):
                     if asin in first:
                         found[(check, asin)] = {"product_id": first[asin]}
-        return {key: value for key, value in found.items() if set(value) <= set(LINK_FIELDS)}
+        return found

@@ -9,7 +9,7 @@ Each check is the core's (``core/reports/cross_check.py``) on data read here:
 - ``received_units``: the eaches each ASN shipped in the month announced against what Amazon
   received (getPurchaseOrdersStatus, per PO line, shared out by ``asn_receipts``); an ASN
   whose PO Amazon has not reported receiving waits ``RECEIPT_GRACE_DAYS`` before it counts;
-- ``units_by_asin``: units Amazon received per ASIN (inventory report) against Amazon's
+- ``receipts_vs_report``: units Amazon received per ASIN (inventory report) against Amazon's
   receipts as synced on the PO lines (``receipts_vs_report``), past ``TOLERANCE``;
 - ``invoiced_vs_paid``: invoices due in the month against what remittances settled.
 
@@ -17,8 +17,8 @@ The three SP-API checks need an SP-API account with credentials; elsewhere they 
 with the reason. An Amazon error stops only its own check and is kept on the run. Each run is
 stored as ``acorn.vc.cross.check`` (one per account and month, its lines replaced on a re-run);
 when it finds differences (at least the account's *Cross-check activity from*, default 1) the
-account's responsible gets one activity for the month linking to it, updated (never
-duplicated) on a re-run, and marked done by a re-run under the threshold.
+account's responsible gets one activity for the month linking to it (kept on the run),
+updated (never duplicated) on a re-run, and marked done by a re-run under the threshold.
 """
 
 import logging
@@ -80,7 +80,11 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             ("purchase_orders", self.env._("PO numbers"), self._acorn_purchase_orders),
             ("accepted_units", self.env._("Accepted units per ASIN"), self._acorn_accepted_units),
             ("received_units", self.env._("Units received per ASN"), self._acorn_received_units),
-            ("units_by_asin", self.env._("Units per ASIN (inventory report)"), self._acorn_units),
+            (
+                "receipts_vs_report",
+                self.env._("Units per ASIN (inventory report)"),
+                self._acorn_units,
+            ),
             ("invoiced_vs_paid", self.env._("Invoiced vs paid"), self._acorn_invoiced_vs_paid),
         ]
 
@@ -112,7 +116,7 @@ class AcornVcReportCrossCheck(models.AbstractModel):
         if len(diffs) >= threshold:
             self._acorn_activity(account, start, diffs, run)
         else:
-            self._acorn_activity_done(account, start, diffs, threshold)
+            self._acorn_activity_done(run, diffs, threshold)
         return run, diffs
 
     def _acorn_spapi(self, account):
@@ -359,30 +363,10 @@ class AcornVcReportCrossCheck(models.AbstractModel):
         )
         return found, self.env._("%(count)s invoices due in the month", count=len(invoices))
 
-    def _acorn_activity_summary(self, start, count):
-        return self.env._(
-            "Vendor reports cross-check %(month)s: %(count)s differences",
-            month=start.strftime("%Y-%m"),
-            count=count,
-        )
-
-    def _acorn_month_activity(self, account, start):
-        """The open activity of ``account``'s cross-check of the month ``start``, if any."""
-        prefix = self._acorn_activity_summary(start, 0).split(":", 1)[0]
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", account._name),
-                ("res_id", "=", account.id),
-                ("summary", "=like", f"{prefix}:%"),
-            ],
-            limit=1,
-        )
-
-    def _acorn_activity_done(self, account, start, diffs, threshold):
+    def _acorn_activity_done(self, run, diffs, threshold):
         """A re-run under the account's threshold: the month's earlier activity is done."""
-        activity = self._acorn_month_activity(account, start)
-        if activity:
-            activity.action_feedback(
+        if run.activity_id.active:  # done activities are deleted, or archived by their type
+            run.activity_id.action_feedback(
                 feedback=self.env._(
                     "Run again: %(count)s differences, under the account's threshold of "
                     "%(threshold)s.",
@@ -393,7 +377,11 @@ class AcornVcReportCrossCheck(models.AbstractModel):
 
     def _acorn_activity(self, account, start, diffs, run):
         """One activity per account and month for the responsible, linking to the run."""
-        summary = self._acorn_activity_summary(start, len(diffs))
+        summary = self.env._(
+            "Vendor reports cross-check %(month)s: %(count)s differences",
+            month=start.strftime("%Y-%m"),
+            count=len(diffs),
+        )
         rows = Markup("").join(
             Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
             % (row.check, row.key, row.acorn, row.amazon, row.message)
@@ -412,13 +400,12 @@ class AcornVcReportCrossCheck(models.AbstractModel):
             rows,
             Markup("<p>%s</p>") % self.env._("and %(more)s more", more=more) if more > 0 else "",
         )
-        existing = self._acorn_month_activity(account, start)
-        if existing:
-            existing.write({"summary": summary, "note": note})
-            return existing
+        if run.activity_id.active:
+            run.activity_id.write({"summary": summary, "note": note})
+            return run.activity_id
         # The account is a mail.thread without the activity mixin: the activity is made
         # directly; it shows in the responsible's activities like any other.
-        return self.env["mail.activity"].create(
+        run.activity_id = self.env["mail.activity"].create(
             {
                 "res_model_id": self.env["ir.model"]._get_id(account._name),
                 "res_id": account.id,
@@ -428,3 +415,4 @@ class AcornVcReportCrossCheck(models.AbstractModel):
                 "user_id": account._acorn_responsible().id,
             }
         )
+        return run.activity_id

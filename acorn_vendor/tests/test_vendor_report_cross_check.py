@@ -82,6 +82,7 @@ class TestVendorReportCrossCheck(ReportRowsMixin, AcornVendorCommon):
         Check._acorn_cross_check_run(self.account, date(2026, 2, 10))
         activity = self._activities() - before
         self.assertEqual(len(activity), 1)
+        self.assertEqual(run.activity_id, activity, "the run keeps its activity")
         # Raised again, a re-run marks the month's activity done and says why on the account.
         self.account.cross_check_activity_threshold = 5
         Check._acorn_cross_check_run(self.account, date(2026, 2, 10))
@@ -89,6 +90,12 @@ class TestVendorReportCrossCheck(ReportRowsMixin, AcornVendorCommon):
         self.assertFalse(self._activities() - before)
         message = self.account.message_ids[:1]
         self.assertIn("under the account's threshold of 5", str(message.body))
+        # Lowered once more: a new activity, not the one marked done.
+        self.account.cross_check_activity_threshold = 1
+        Check._acorn_cross_check_run(self.account, date(2026, 2, 10))
+        again = self._activities() - before
+        self.assertEqual(len(again), 1)
+        self.assertEqual(run.activity_id, again)
 
     def test_wizard_runs_last_month_and_opens_the_run(self):
         wizard = (
@@ -108,7 +115,7 @@ class TestVendorReportCrossCheck(ReportRowsMixin, AcornVendorCommon):
         )
         self.assertEqual(run.account_id, self.account)
         # A Sales Ops user reads the run but cannot edit it.
-        self.assertEqual(run.with_user(self.user_ops).state, run.state)
+        self.assertEqual(run.with_user(self.user_ops).read(["state"])[0]["state"], run.state)
         with self.assertRaises(AccessError):
             run.with_user(self.user_ops).write({"error_count": 3})
 
