@@ -1,9 +1,12 @@
 """The comparison screen's rows on hand-built cases, each figure worked out in the comments."""
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
 from acorn_vendor.core.reports import kpi, kpi_sides
+from acorn_vendor.core.reports.periods import period_start
 
 T = pd.Timestamp
 
@@ -17,15 +20,9 @@ def row(frame, kpi_name, **groups):
 
 
 def test_periods_are_whole_amazon_weeks_and_months():
-    # Wednesday 18 Feb .. Tuesday 3 March: the weeks of Sunday 15 Feb .. Saturday 7 March.
-    assert kpi_sides.period_bounds("2026-02-18", "2026-03-03", "week") == (
-        T("2026-02-15"),
-        T("2026-03-08"),
-    )
-    assert kpi_sides.period_bounds("2026-02-18", "2026-03-03", "month") == (
-        T("2026-02-01"),
-        T("2026-04-01"),
-    )
+    # A comparison from Wednesday 18 Feb starts with the week of Sunday 15 Feb, or February.
+    assert period_start(date(2026, 2, 18), "WEEK") == date(2026, 2, 15)
+    assert period_start(date(2026, 2, 18), "MONTH") == date(2026, 2, 1)
     ends = kpi_sides.period_end(pd.Series([T("2026-02-01")]), "month")
     assert list(ends) == [T("2026-02-28")]
 

@@ -318,7 +318,13 @@ def test_sales_and_inventory_are_asked_per_chosen_program_and_view_where_amazon_
         (inventory, "RETAIL", "MANUFACTURING"),  # the inventory report has no Business program
         (inventory, "RETAIL", "SOURCING"),
     }
-    assert scheduled_reports() == SCHEDULED
+    retail = {"reportPeriod": "DAY", "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
+    assert list(scheduled_reports()) == [  # the default: Retail, Manufacturing
+        (sales, retail),
+        (inventory, retail),
+        ("GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "DAY"}),
+        ("GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", {"reportPeriod": "MONTH"}),
+    ]
     assert forecast_options(("RETAIL", "BUSINESS", "FRESH")) == (
         {"sellingProgram": "RETAIL"},
         {"sellingProgram": "FRESH"},

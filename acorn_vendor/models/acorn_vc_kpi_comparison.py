@@ -11,7 +11,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..core.reports.kpi_sides import KPIS, display, period_bounds
+from ..core.reports.kpi_sides import KPIS, display
+from ..core.reports.periods import period_start
 from .acorn_vc_report_line import DISTRIBUTOR_VIEWS, SELLING_PROGRAMS
 
 FREQUENCIES = [("week", "Amazon week (Sunday to Saturday)"), ("month", "Month")]
@@ -138,6 +139,8 @@ class AcornVcKpiComparison(models.Model):
                     end=self.date_to,
                 )
             )
+        # Read once: the period's end for both sides and the rows' "not reported yet".
+        self.compared_through = self._acorn_last_day()
         rows = self.env["acorn.vc.kpi.comparison.line"]._acorn_side_by_side(self)
         if len(rows) > MAX_LINES:
             raise UserError(
@@ -167,14 +170,12 @@ class AcornVcKpiComparison(models.Model):
             )
         )
         Line.invalidate_model(["acorn_value", "amazon_value", "difference"])
-        self.write(
-            {"computed_at": fields.Datetime.now(), "compared_through": self._acorn_last_day()}
-        )
+        self.computed_at = fields.Datetime.now()
         return len(vals)
 
     def _acorn_line_values(self, rows):
         by = self._acorn_by()
-        last_day = self._acorn_last_day()
+        last_day = self.compared_through
         currency = self.account_ids[:1].currency_id.name or ""
         asins = set(rows["asin"]) if "asin" in rows.columns else set()
         products = {
@@ -259,11 +260,11 @@ class AcornVcKpiComparison(models.Model):
 
     def _acorn_period(self):
         """[start, end) read on both sides, as naive UTC datetimes: from the start of the
-        period holding ``date_from`` to the end of ``_acorn_last_day``."""
+        period holding ``date_from`` to the end of ``compared_through``."""
         self.ensure_one()
-        start, _after = period_bounds(self.date_from, self.date_to, self.freq)
-        end = datetime.combine(self._acorn_last_day() + timedelta(days=1), time.min)
-        return start.to_pydatetime(), end
+        start = period_start(self.date_from, self.freq.upper())
+        end = self.compared_through + timedelta(days=1)
+        return datetime.combine(start, time.min), datetime.combine(end, time.min)
 
     def _acorn_last_day(self):
         """``date_to``, or the last day of Amazon's loaded DAY reports when that is earlier."""

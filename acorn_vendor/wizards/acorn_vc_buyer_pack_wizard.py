@@ -213,7 +213,8 @@ class AcornVcBuyerPackWizard(models.TransientModel):
             amount
             for (amount,) in self.env["account.move"]._read_group(
                 [
-                    ("acorn_account_id", "=", account.id),
+                    # as remittances match them: hand-entered invoices to Amazon count too
+                    *self.env["acorn.vc.remittance"]._acorn_invoice_domain(account),
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
                     ("invoice_date", ">=", start),

@@ -12,7 +12,6 @@ import pandas as pd
 
 from .kpi import (
     LONG_COLUMNS,
-    bucket,
     compare,
     concat_long,
     count_rows,
@@ -67,15 +66,6 @@ AMAZON_ROUNDING = {"rate": 0.5e-4, "days": 0.5e-2}
 # Deduction kinds counted as defects, in units (the rest are money only).
 SHORTAGE_KINDS = ("shortage_claim", "revised_shortage_claim")
 CHARGEBACK_KINDS = ("chargeback",)
-
-
-def period_bounds(date_from, date_to, freq):
-    """The first day of the period holding ``date_from`` and the day after the period holding
-    ``date_to``: whole weeks or months, so no period is cut."""
-    first = bucket(pd.Series([pd.Timestamp(date_from)]), freq).iloc[0]
-    last = bucket(pd.Series([pd.Timestamp(date_to)]), freq).iloc[0]
-    after = last + (pd.Timedelta(days=7) if freq == "week" else pd.offsets.MonthBegin(1))
-    return first, after
 
 
 def period_end(starts, freq):

@@ -4,20 +4,17 @@ the schedule knows from its request (type, period, marketplace) is read from the
 own ``reportSpecification``, and checked against the account it is uploaded to.
 """
 
-from datetime import UTC, datetime
-
 from .documents import ReportDocumentError
+from .periods import as_utc
 from .report_types import HOURS, PERIOD, REPORT_TYPES
 
 
 def _moment(text, where, source):
+    """``text`` as a naive UTC datetime, or the document's error saying where."""
     try:
-        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        return as_utc(str(text)).replace(tzinfo=None)
     except ValueError:
         raise ReportDocumentError(source, [(where, f"{text!r} is not an ISO 8601 date")]) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
 
 
 def uploaded_window(doc, source):

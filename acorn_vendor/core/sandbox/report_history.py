@@ -33,18 +33,21 @@ class HistoricalReports:
         mean = seasonal_demand(product, day)
         return max(0, int(round(rng.gauss(mean, math.sqrt(mean)))))
 
-    def _returns(self, product, day):
-        """Customer returns of one ASIN on one day: ``RETURN_RATE`` of its shipped units,
-        rounded at random (a day's 10 units give 0.2 returns: truncated, no DAY report
+    def _returns(self, product, day, units):
+        """Customer returns of one ASIN on one day that shipped ``units``: ``RETURN_RATE`` of
+        them, rounded at random (a day's 10 units give 0.2 returns: truncated, no DAY report
         would ever show one)."""
         rng = random.Random(hash_seed(f"{self.cfg.seed}:returns:{product.asin}:{day.toordinal()}"))
-        return unbiased_round(self._units(product, day) * RETURN_RATE, rng)
+        return unbiased_round(units * RETURN_RATE, rng)
 
-    def _period_returns(self, product, start, stop):
-        return sum(
-            self._returns(product, start + timedelta(days=i))
-            for i in range((stop - start).days + 1)
-        )
+    def _period_units_and_returns(self, product, start, stop):
+        units = returns = 0
+        for i in range((stop - start).days + 1):
+            day = start + timedelta(days=i)
+            shipped = self._units(product, day)
+            units += shipped
+            returns += self._returns(product, day, shipped)
+        return units, returns
 
     def _amount(self, value):
         return {"amount": round(float(value), 2), "currencyCode": self.currency}
@@ -60,14 +63,14 @@ class HistoricalReports:
         for start, stop in spans:
             tot = {"units": 0, "ordered": 0, "returns": 0, "rev": 0.0, "cogs": 0.0, "orev": 0.0}
             for p in self.products:
-                units = self._period_units(p, start, stop)
+                units, returns = self._period_units_and_returns(p, start, stop)
                 ordered = int(round(units * 1.03))
                 price = float(p.list_price) * 0.92
                 row = {
                     "startDate": start.isoformat(),
                     "endDate": stop.isoformat(),
                     "asin": p.asin,
-                    "customerReturns": self._period_returns(p, start, stop),
+                    "customerReturns": returns,
                     "shippedCogs": self._amount(units * float(p.net_cost)),
                     "shippedRevenue": self._amount(units * price),
                     "shippedUnits": units,
@@ -224,8 +227,8 @@ class HistoricalReports:
                 rng = random.Random(hash_seed(f"{self.cfg.seed}:inv:{p.asin}:{stop}"))
                 units, unit_days = received.get(p.asin, (0, 0.0))
                 acc, ordered, rec_of_acc = confirmed.get(p.asin, (0, 0, 0))
-                sold = self._period_units(p, start, stop)
-                net_sold = sold - self._period_returns(p, start, stop)  # as sales says
+                sold, returns = self._period_units_and_returns(p, start, stop)
+                net_sold = sold - returns  # less customer returns, as sales says
                 onhand = self.on_hand(p, stop)
                 rng.random()  # that was the stream's first draw; the others follow it
                 opening = self.on_hand(p, start - timedelta(days=1))
