@@ -40,7 +40,6 @@ class AcornVcCrossCheck(models.Model):
     check_summary = fields.Html("Checks", readonly=True, sanitize=True)
     activity_id = fields.Many2one(
         "mail.activity",
-        "Activity",
         readonly=True,
         ondelete="set null",
         help="The responsible's activity about this month, while it is open.",
